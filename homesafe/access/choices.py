@@ -1,0 +1,66 @@
+from django.db import models
+
+
+class OrganisationType(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    POLICE = "police", "Police force"
+    SCHOOL = "school", "School"
+    HEALTH = "health", "Health service"
+    RHI_SERVICE = "rhi_service", "Return interview service"
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN.md's need-to-know table."""
+
+    MISSING_COORDINATOR = "missing_coordinator", "Missing coordinator (CMO)"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    SERVICE_MANAGER = "service_manager", "Service manager"
+    SENIOR_LEADER = "senior_leader", "Senior leader"
+    POLICE_COORDINATOR = "police_coordinator", "Police missing-person coordinator"
+    RHI_WORKER = "rhi_worker", "Return interview worker"
+    SCHOOL_LEAD = "school_lead", "School safeguarding lead"
+    HEALTH_PRACTITIONER = "health_practitioner", "Health safeguarding practitioner"
+    ANALYST = "analyst", "Analyst"
+    AUDITOR = "auditor", "Auditor"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Which organisation types may hold each role: a role held in the wrong kind of
+# organisation would silently see nothing, so the service refuses it.
+ROLE_ORGANISATION_TYPES: dict[str, set[str]] = {
+    Role.MISSING_COORDINATOR: {OrganisationType.LOCAL_AUTHORITY},
+    Role.SOCIAL_WORKER: {OrganisationType.LOCAL_AUTHORITY},
+    Role.TEAM_MANAGER: {OrganisationType.LOCAL_AUTHORITY},
+    Role.SERVICE_MANAGER: {OrganisationType.LOCAL_AUTHORITY},
+    Role.SENIOR_LEADER: {OrganisationType.LOCAL_AUTHORITY},
+    Role.POLICE_COORDINATOR: {OrganisationType.POLICE},
+    Role.RHI_WORKER: {OrganisationType.RHI_SERVICE, OrganisationType.LOCAL_AUTHORITY},
+    Role.SCHOOL_LEAD: {OrganisationType.SCHOOL},
+    Role.HEALTH_PRACTITIONER: {OrganisationType.HEALTH},
+    Role.ANALYST: set(OrganisationType.values),
+    Role.AUDITOR: set(OrganisationType.values),
+    Role.ADMINISTRATOR: set(OrganisationType.values),
+}
+
+
+class AuditVerb(models.TextChoices):
+    CHILD_VIEWED = "child.viewed", "Viewed a child's record"
+    CHILDREN_SEARCHED = "children.searched", "Searched for children"
+    CHILD_CREATED = "child.created", "Created a child's record"
+    CHILD_UPDATED = "child.updated", "Changed a child's record"
+    ALIAS_ADDED = "child.alias_added", "Added an alias"
+    COHORT_RECORDED = "child.cohort_recorded", "Recorded a cohort change"
+    CARE_PERIOD_RECORDED = "child.care_period_recorded", "Recorded a care period"
+    PLACEMENT_RECORDED = "child.placement_recorded", "Recorded a placement"
+    NETWORK_MEMBER_ADDED = "child.network_member_added", "Added to the professional network"
+    NETWORK_MEMBER_ENDED = "child.network_member_ended", "Ended a network involvement"
+    EPISODE_VIEWED = "episode.viewed", "Viewed a missing episode"
+    EPISODE_REPORTED = "episode.reported", "Reported a missing episode"
+    EPISODE_UPDATED = "episode.updated", "Changed a missing episode"
+    EPISODE_REGRADED = "episode.regraded", "Recorded a police risk grading"
+    EPISODE_RETURNED = "episode.returned", "Recorded a return"
+    LOCATION_CREATED = "location.created", "Recorded a location"
+    USER_CREATED = "user.created", "Created a user"
+    USER_DEACTIVATED = "user.deactivated", "Deactivated a user"
+    ACCESS_GRANTED = "access.granted", "Granted time-limited case access"

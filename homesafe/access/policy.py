@@ -1,0 +1,223 @@
+"""The one access policy: who may see or change a child's record.
+
+Two forms of the same rules live here side by side: Python predicates on one child (for
+`rules` and for pages deciding what to show) and `child_scope` (a Q for querysets). A test
+(tests/access/test_policy.py) holds the two against each other for every role.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import rules
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from homesafe.access.choices import Role
+
+if TYPE_CHECKING:
+    from homesafe.access.models import User
+    from homesafe.people.models import Child
+
+# Roles whose work is the child's case in a local authority.
+LA_CASE_ROLES = (
+    Role.MISSING_COORDINATOR,
+    Role.SOCIAL_WORKER,
+    Role.TEAM_MANAGER,
+    Role.SERVICE_MANAGER,
+    Role.SENIOR_LEADER,
+)
+# Roles that see the fuller case record (cohort, care, network), not only identity and episodes.
+CASEWORK_ROLES = (*LA_CASE_ROLES, Role.RHI_WORKER, Role.HEALTH_PRACTITIONER, Role.AUDITOR)
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
+
+
+def child_scope(user: User) -> Q:
+    """A filter on Child that selects exactly the children the user may see."""
+    from homesafe.access.models import CaseAccessGrant
+    from homesafe.episodes.models import MissingEpisode
+    from homesafe.people.models import NetworkMember, Placement
+
+    nothing = Q(pk__in=[])
+    if not _active(user):
+        return nothing
+    org_id = user.organisation_id
+    scope = Q(
+        Exists(
+            CaseAccessGrant.objects.filter(
+                user_id=user.pk,
+                child=OuterRef("pk"),
+                starts_at__lte=timezone.now(),
+                ends_at__gt=timezone.now(),
+            )
+        )
+    )
+    roles = user.roles
+    hosted_here = Exists(
+        Placement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True, host_la_id=org_id)
+    )
+    if Role.MISSING_COORDINATOR in roles:
+        scope |= Q(responsible_la_id=org_id) | Q(hosted_here)
+    if Role.SENIOR_LEADER in roles:
+        scope |= Q(responsible_la_id=org_id)
+    if Role.SOCIAL_WORKER in roles:
+        scope |= Q(allocated_social_worker_id=user.pk)
+        if user.team_id:
+            scope |= Q(allocated_social_worker__team_id=user.team_id)
+    if Role.TEAM_MANAGER in roles and user.team_id:
+        scope |= Q(allocated_social_worker__team_id=user.team_id)
+    if Role.SERVICE_MANAGER in roles and user.team_id:
+        scope |= Q(
+            allocated_social_worker__team__organisation_id=org_id,
+            allocated_social_worker__team__service=user.team.service,
+        )
+    if Role.POLICE_COORDINATOR in roles:
+        scope |= (
+            Q(responsible_la__police_force_id=org_id)
+            | Q(Exists(MissingEpisode.objects.filter(child=OuterRef("pk"), police_force_id=org_id)))
+            | Q(
+                Exists(
+                    Placement.objects.filter(
+                        child=OuterRef("pk"),
+                        ended_on__isnull=True,
+                        host_la__police_force_id=org_id,
+                    )
+                )
+            )
+        )
+    if Role.SCHOOL_LEAD in roles:
+        scope |= Q(school_id=org_id)
+    if Role.HEALTH_PRACTITIONER in roles or Role.RHI_WORKER in roles:
+        scope |= Q(
+            Exists(
+                NetworkMember.objects.filter(
+                    child=OuterRef("pk"), organisation_id=org_id, ended_on__isnull=True
+                )
+            )
+        )
+    return scope
+
+
+# --- Predicates on one child -------------------------------------------------------------
+
+
+def _current_placement(child: Child):
+    return next((p for p in child.placements.all() if p.ended_on is None), None)
+
+
+def _allocated_team_id(child: Child):
+    worker = child.allocated_social_worker
+    return worker.team_id if worker else None
+
+
+@rules.predicate
+def is_allocated_worker(user, child) -> bool:
+    return _active(user) and child.allocated_social_worker_id == user.pk
+
+
+@rules.predicate
+def can_view_child(user, child) -> bool:
+    """May the user see this child's record at all? Mirrors child_scope()."""
+    if not _active(user) or child is None:
+        return False
+    now = timezone.now()
+    if child.access_grants.filter(user_id=user.pk, starts_at__lte=now, ends_at__gt=now).exists():
+        return True
+    roles, org_id = user.roles, user.organisation_id
+    placement = _current_placement(child)
+    team_id = _allocated_team_id(child)
+    if Role.MISSING_COORDINATOR in roles and (
+        child.responsible_la_id == org_id or (placement and placement.host_la_id == org_id)
+    ):
+        return True
+    if Role.SENIOR_LEADER in roles and child.responsible_la_id == org_id:
+        return True
+    if Role.SOCIAL_WORKER in roles and (
+        child.allocated_social_worker_id == user.pk or (user.team_id and team_id == user.team_id)
+    ):
+        return True
+    if Role.TEAM_MANAGER in roles and user.team_id and team_id == user.team_id:
+        return True
+    if (
+        Role.SERVICE_MANAGER in roles
+        and user.team_id
+        and team_id
+        and child.allocated_social_worker.team.organisation_id == org_id
+        and child.allocated_social_worker.team.service == user.team.service
+    ):
+        return True
+    if Role.POLICE_COORDINATOR in roles and (
+        child.responsible_la.police_force_id == org_id
+        or child.episodes.filter(police_force_id=org_id).exists()
+        or (placement and placement.host_la.police_force_id == org_id)
+    ):
+        return True
+    if Role.SCHOOL_LEAD in roles and child.school_id == org_id:
+        return True
+    return bool(
+        (Role.HEALTH_PRACTITIONER in roles or Role.RHI_WORKER in roles)
+        and child.network.filter(organisation_id=org_id, ended_on__isnull=True).exists()
+    )
+
+
+@rules.predicate
+def can_change_child(user, child) -> bool:
+    """Change the case record: the LA's case roles for their own children (not read-only team views)."""
+    if not can_view_child(user, child):
+        return False
+    roles, org_id = user.roles, user.organisation_id
+    if child.allocated_social_worker_id == user.pk:
+        return True
+    if Role.MISSING_COORDINATOR in roles and child.responsible_la_id == org_id:
+        return True
+    if Role.SENIOR_LEADER in roles and child.responsible_la_id == org_id:
+        return True
+    team_id = _allocated_team_id(child)
+    if Role.TEAM_MANAGER in roles and team_id and team_id == user.team_id:
+        return True
+    return bool(
+        Role.SERVICE_MANAGER in roles
+        and team_id
+        and child.allocated_social_worker.team.service == user.team.service
+        and child.responsible_la_id == org_id
+    )
+
+
+@rules.predicate
+def can_record_episode(user, child) -> bool:
+    """Report a missing episode, re-grade it or record a return.
+
+    The LA's case roles for children they may change, the host authority's missing
+    coordinator, and the police coordinator for children they may see.
+    """
+    if not can_view_child(user, child):
+        return False
+    if can_change_child(user, child):
+        return True
+    if user.has_role(Role.MISSING_COORDINATOR):
+        return True  # visible to a CMO and not theirs to change: a child placed in their area
+    return user.has_role(Role.POLICE_COORDINATOR)
+
+
+@rules.predicate
+def can_view_casework(user, child) -> bool:
+    """See cohort, care, placement and network details (police and schools see identity and episodes)."""
+    if not can_view_child(user, child):
+        return False
+    if child.access_grants.filter(user_id=user.pk, ends_at__gt=timezone.now()).exists():
+        return True
+    return user.has_role(*CASEWORK_ROLES)
+
+
+rules.add_perm("people.view_child", can_view_child)
+rules.add_perm("people.change_child", can_change_child)
+rules.add_perm("episodes.record_episode", can_record_episode)
+rules.add_perm("people.view_casework", can_view_casework)
+
+
+def can_create_child(user) -> bool:
+    """Create a child's record in the user's own local authority."""
+    return _active(user) and user.organisation.is_local_authority and user.has_role(*LA_CASE_ROLES)

@@ -1,0 +1,69 @@
+from django.db import models
+
+
+class EpisodeType(models.TextChoices):
+    """SSDA903 codes: missing (M) or away from placement without authorisation (A)."""
+
+    MISSING = "M", "Missing"
+    AWAY = "A", "Away from placement without authorisation"
+
+
+class EpisodeStatus(models.TextChoices):
+    MISSING = "missing", "Missing"
+    RETURNED = "returned", "Returned"
+
+
+# Allowed status changes, declared once and checked in one function (services.episode_check_transition).
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    EpisodeStatus.MISSING: {EpisodeStatus.RETURNED},
+    EpisodeStatus.RETURNED: set(),
+}
+
+
+class RiskGrade(models.TextChoices):
+    """Police risk gradings (College of Policing APP), kept as a dated code list."""
+
+    NO_APPARENT_RISK = "no_apparent_risk", "No apparent risk"
+    VERY_LOW = "very_low", "Very low"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class ReportedBy(models.TextChoices):
+    PARENT = "parent", "Parent or family member"
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    RESIDENTIAL_STAFF = "residential_staff", "Children's home staff"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    SCHOOL = "school", "School"
+    POLICE = "police", "Police"
+    OTHER = "other", "Someone else"
+
+
+class PrePlannedIndicator(models.TextChoices):
+    BAG_PACKED = "bag_packed", "Packed a bag or took belongings"
+    TOOK_MONEY = "took_money", "Took money or bank cards"
+    SAID_INTENDED = "said_intended", "Said they intended to go"
+    ARRANGED_TRANSPORT = "arranged_transport", "Arranged transport or a lift"
+    LEFT_NOTE = "left_note", "Left a note or message"
+
+
+class FoundBy(models.TextChoices):
+    SELF = "self", "Returned by themselves"
+    POLICE = "police", "Found by police"
+    FAMILY = "family", "Brought back by family or friends"
+    CARER = "carer", "Collected by carer"
+    PROFESSIONAL = "professional", "Found by another professional"
+    OTHER = "other", "Other"
+
+
+class LocationKind(models.TextChoices):
+    HOME = "home", "Home"
+    PLACEMENT = "placement", "Placement"
+    FAMILY = "family", "Family or friend's address"
+    SCHOOL = "school", "School"
+    PARK = "park", "Park or open space"
+    STATION = "station", "Station or transport hub"
+    TOWN_CENTRE = "town_centre", "Town centre or shops"
+    ADDRESS_OF_CONCERN = "address_of_concern", "Address of concern"
+    OTHER = "other", "Other"

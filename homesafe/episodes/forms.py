@@ -1,0 +1,109 @@
+from django import forms
+
+from homesafe.access.choices import OrganisationType
+from homesafe.access.models import Organisation
+from homesafe.episodes.choices import (
+    EpisodeType,
+    FoundBy,
+    LocationKind,
+    PrePlannedIndicator,
+    ReportedBy,
+    RiskGrade,
+)
+from homesafe.people.validators import validate_postcode
+from homesafe.web.fields import GovukDateTimeField
+
+
+class EpisodeReportForm(forms.Form):
+    episode_type = forms.ChoiceField(
+        label="Is the child missing or away?", choices=EpisodeType.choices, widget=forms.RadioSelect
+    )
+    last_seen_at = GovukDateTimeField(label="When was the child last seen?")
+    last_seen_place = forms.CharField(
+        label="Where was the child last seen? (optional)", required=False, max_length=300
+    )
+    last_seen_postcode = forms.CharField(
+        label="Postcode of that place (optional)",
+        required=False,
+        max_length=8,
+        validators=[validate_postcode],
+    )
+    reported_at = GovukDateTimeField(label="When was the child reported to police?")
+    reported_by = forms.ChoiceField(
+        label="Who reported the child missing?",
+        choices=ReportedBy.choices,
+        widget=forms.RadioSelect,
+    )
+    police_force = forms.ModelChoiceField(
+        label="Police force (optional)",
+        required=False,
+        queryset=Organisation.objects.filter(type=OrganisationType.POLICE, is_active=True),
+    )
+    police_reference = forms.CharField(
+        label="Police reference (optional)", required=False, max_length=50
+    )
+    risk = forms.ChoiceField(
+        label="Police risk grading", choices=RiskGrade.choices, widget=forms.RadioSelect
+    )
+    pre_planned_indicators = forms.MultipleChoiceField(
+        label="Signs the absence was planned (optional)",
+        required=False,
+        choices=PrePlannedIndicator.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    circumstances = forms.CharField(
+        label="What happened before the child went missing? (optional)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=5000,
+    )
+    description_and_clothing = forms.CharField(
+        label="Description and clothing (optional)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=5000,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("police_reference") and not data.get("police_force"):
+            self.add_error("police_force", "Choose the police force that gave this reference")
+        return data
+
+
+class EpisodeReturnForm(forms.Form):
+    returned_at = GovukDateTimeField(label="When was the child found or did they return?")
+    found_by = forms.ChoiceField(
+        label="How did the child come back?", choices=FoundBy.choices, widget=forms.RadioSelect
+    )
+    found_place = forms.CharField(
+        label="Where was the child found? (optional)", required=False, max_length=300
+    )
+    found_postcode = forms.CharField(
+        label="Postcode of that place (optional)",
+        required=False,
+        max_length=8,
+        validators=[validate_postcode],
+    )
+    found_place_kind = forms.ChoiceField(
+        label="What kind of place was it?",
+        choices=LocationKind.choices,
+        initial=LocationKind.OTHER,
+        required=False,
+    )
+    stayed_where = forms.CharField(
+        label="Where did the child stay? (optional)", required=False, max_length=300
+    )
+    stayed_with = forms.CharField(
+        label="Who was the child with? (optional)", required=False, max_length=300
+    )
+
+
+class RegradeForm(forms.Form):
+    grade = forms.ChoiceField(
+        label="New police risk grading", choices=RiskGrade.choices, widget=forms.RadioSelect
+    )
+    graded_at = GovukDateTimeField(label="When was the child re-graded?")
+    rationale = forms.CharField(
+        label="Reason (optional)", required=False, widget=forms.Textarea, max_length=2000
+    )

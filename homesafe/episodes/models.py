@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from homesafe.access.choices import OrganisationType
+from homesafe.episodes.choices import (
+    EpisodeStatus,
+    EpisodeType,
+    FoundBy,
+    LocationKind,
+    ReportedBy,
+    RiskGrade,
+)
+from homesafe.people.validators import validate_postcode
+
+
+class Location(models.Model):
+    """A place: where a child was last seen, found, stayed, or an address of concern."""
+
+    kind = models.CharField(max_length=30, choices=LocationKind.choices, default=LocationKind.OTHER)
+    description = models.CharField(
+        max_length=300, blank=True, help_text="A name or description, like 'Victoria bus station'."
+    )
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(description="", address="", postcode=""),
+                name="location_described",
+                violation_error_message="A location needs a description, an address or a postcode.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_both_coordinates",
+                violation_error_message="A location has both a latitude and a longitude, or neither.",
+            ),
+        ]
+        indexes = [models.Index(fields=["postcode"])]
+
+    def __str__(self) -> str:
+        parts = [self.description, self.address, self.postcode]
+        return ", ".join(p for p in parts if p)
+
+
+class MissingEpisode(models.Model):
+    """One period of a child being missing or away: from last seen to found or returned."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="episodes")
+    episode_type = models.CharField(max_length=1, choices=EpisodeType.choices)
+    status = models.CharField(
+        max_length=10, choices=EpisodeStatus.choices, default=EpisodeStatus.MISSING
+    )
+    last_seen_at = models.DateTimeField()
+    last_seen_location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField("reported to police at")
+    police_force = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        related_name="episodes_reported",
+        null=True,
+        blank=True,
+        limit_choices_to={"type": OrganisationType.POLICE},
+    )
+    police_reference = models.CharField(max_length=50, blank=True)
+    circumstances = models.TextField("what happened before", blank=True)
+    description_and_clothing = models.TextField(blank=True)
+    reported_by = models.CharField(max_length=20, choices=ReportedBy.choices)
+    reported_by_name = models.CharField(max_length=200, blank=True)
+    pre_planned = models.BooleanField(default=False)
+    pre_planned_indicators = models.JSONField(default=list, blank=True)
+    returned_at = models.DateTimeField("found or returned at", null=True, blank=True)
+    found_location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    found_by = models.CharField(max_length=20, choices=FoundBy.choices, blank=True)
+    stayed_where = models.CharField("where the child stayed", max_length=300, blank=True)
+    stayed_with = models.CharField("who the child stayed with", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | Q(returned_at__gte=F("last_seen_at")),
+                name="episode_return_after_last_seen",
+                violation_error_message="The return cannot be before the child was last seen.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=EpisodeStatus.MISSING, returned_at__isnull=True)
+                | Q(status=EpisodeStatus.RETURNED, returned_at__isnull=False),
+                name="episode_status_matches_return",
+                violation_error_message="A returned episode has a return time; an open one has none.",
+            ),
+            models.UniqueConstraint(
+                fields=["police_force", "police_reference"],
+                condition=~Q(police_reference=""),
+                name="episode_unique_police_reference",
+                violation_error_message="An episode with this police reference already exists.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["child", "-last_seen_at"]),
+            models.Index(fields=["status", "last_seen_at"]),
+            models.Index(fields=["police_force", "reported_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_episode_type_display()} from {timezone.localtime(self.last_seen_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == EpisodeStatus.MISSING
+
+    @property
+    def duration(self):
+        end = self.returned_at or timezone.now()
+        return end - self.last_seen_at
+
+
+class RiskGrading(models.Model):
+    """A police risk grading of an episode; the newest is the current one (history kept)."""
+
+    episode = models.ForeignKey(MissingEpisode, on_delete=models.CASCADE, related_name="gradings")
+    grade = models.CharField(max_length=20, choices=RiskGrade.choices)
+    graded_at = models.DateTimeField()
+    rationale = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-graded_at", "-id"]
+        get_latest_by = ["graded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_grade_display()

@@ -1,0 +1,62 @@
+"""Reads of missing episodes, always through the access gate (an episode is seen with its child)."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from homesafe.access.audit import audit_record
+from homesafe.access.choices import AuditVerb
+from homesafe.access.models import User
+from homesafe.access.policy import child_scope
+from homesafe.episodes.choices import EpisodeStatus
+from homesafe.episodes.models import MissingEpisode, RiskGrading
+from homesafe.people.models import Child
+
+
+def _with_current_risk(episodes: QuerySet[MissingEpisode]) -> QuerySet[MissingEpisode]:
+    latest = RiskGrading.objects.filter(episode=OuterRef("pk")).order_by("-graded_at", "-id")
+    return episodes.annotate(current_risk=Subquery(latest.values("grade")[:1]))
+
+
+def episodes_visible_to(*, user: User) -> QuerySet[MissingEpisode]:
+    visible_children = Child.objects.filter(child_scope(user)).values("pk")
+    return _with_current_risk(MissingEpisode.objects.filter(child_id__in=visible_children))
+
+
+def episodes_for_child(*, child: Child) -> QuerySet[MissingEpisode]:
+    """A child's episodes, newest first; the caller has already passed the gate for the child."""
+    return _with_current_risk(
+        MissingEpisode.objects.filter(child=child).select_related(
+            "police_force", "last_seen_location", "found_location"
+        )
+    ).order_by("-last_seen_at")
+
+
+def episodes_open_visible_to(*, user: User) -> QuerySet[MissingEpisode]:
+    return (
+        episodes_visible_to(user=user)
+        .filter(status=EpisodeStatus.MISSING)
+        .select_related("child", "police_force")
+        .order_by("last_seen_at")
+    )
+
+
+def episode_get_for_user_or_404(*, user: User, episode_id: int) -> MissingEpisode:
+    episode = (
+        episodes_visible_to(user=user)
+        .select_related(
+            "child__responsible_la",
+            "child__allocated_social_worker",
+            "police_force",
+            "last_seen_location",
+            "found_location",
+            "created_by",
+        )
+        .filter(pk=episode_id)
+        .first()
+    )
+    if episode is None:
+        raise Http404("No episode found")
+    audit_record(actor=user, verb=AuditVerb.EPISODE_VIEWED, target=episode)
+    return episode

@@ -1,0 +1,216 @@
+"""Writes to missing episodes: report, re-grade, return. Each in a transaction, audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from homesafe.access.audit import Actor, audit_record
+from homesafe.access.choices import AuditVerb, OrganisationType
+from homesafe.access.errors import ApplicationError
+from homesafe.access.models import Organisation, User
+from homesafe.episodes.choices import (
+    ALLOWED_TRANSITIONS,
+    EpisodeStatus,
+    EpisodeType,
+    FoundBy,
+    LocationKind,
+    PrePlannedIndicator,
+    ReportedBy,
+    RiskGrade,
+)
+from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
+from homesafe.episodes.postcodes import postcode_lookup
+from homesafe.people.models import Child
+from homesafe.people.validators import normalise_postcode
+
+TRANSITION_NOT_ALLOWED = "This episode is {current}; it cannot become {target}."
+ALREADY_MISSING = (
+    "This child already has an open missing episode (from {since}); record its return first."
+)
+TIME_IN_FUTURE = "The time cannot be in the future."
+REPORTED_BEFORE_LAST_SEEN = "The report to police cannot be before the child was last seen."
+RETURN_BEFORE_LAST_SEEN = "The return cannot be before the child was last seen."
+GRADED_BEFORE_REPORT = "A grading cannot be before the child was last seen."
+
+
+def episode_check_transition(episode: MissingEpisode, *, to: str) -> None:
+    if to not in ALLOWED_TRANSITIONS[EpisodeStatus(episode.status)]:
+        raise ApplicationError(
+            TRANSITION_NOT_ALLOWED.format(
+                current=EpisodeStatus(episode.status).label.lower(),
+                target=EpisodeStatus(to).label.lower(),
+            ),
+            code="transition_not_allowed",
+        )
+
+
+def _not_future(field: str, value: datetime | None) -> None:
+    if value is not None and value > timezone.now() + timezone.timedelta(minutes=5):
+        raise ValidationError({field: TIME_IN_FUTURE})
+
+
+def _actor_user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+@transaction.atomic
+def location_create(
+    *,
+    actor: Actor,
+    kind: str = LocationKind.OTHER,
+    description: str = "",
+    address: str = "",
+    postcode: str = "",
+    child_id: int | None = None,
+) -> Location:
+    """A place, with coordinates looked up from its postcode when the postcode is known."""
+    location = Location(
+        kind=LocationKind(kind),
+        description=description.strip(),
+        address=address.strip(),
+        postcode=normalise_postcode(postcode) if postcode else "",
+    )
+    if location.postcode:
+        point = postcode_lookup(location.postcode)
+        if point is not None:
+            location.latitude, location.longitude = point.latitude, point.longitude
+    location.full_clean()
+    location.save()
+    audit_record(actor=actor, verb=AuditVerb.LOCATION_CREATED, target=location, child_id=child_id)
+    return location
+
+
+@transaction.atomic
+def episode_report(
+    *,
+    child: Child,
+    actor: Actor,
+    episode_type: str,
+    last_seen_at: datetime,
+    reported_at: datetime,
+    reported_by: str,
+    risk: str,
+    police_force: Organisation | None = None,
+    police_reference: str = "",
+    last_seen_location: Location | None = None,
+    circumstances: str = "",
+    description_and_clothing: str = "",
+    reported_by_name: str = "",
+    pre_planned_indicators: list[str] | None = None,
+) -> MissingEpisode:
+    """Record that a child is missing or away, with the police's first risk grading."""
+    Child.objects.select_for_update().filter(pk=child.pk).first()  # one report at a time per child
+    open_episode = child.episodes.filter(status=EpisodeStatus.MISSING).first()
+    if open_episode is not None:
+        raise ApplicationError(
+            ALREADY_MISSING.format(
+                since=timezone.localtime(open_episode.last_seen_at).strftime("%d/%m/%Y %H:%M")
+            ),
+            code="already_missing",
+        )
+    _not_future("last_seen_at", last_seen_at)
+    _not_future("reported_at", reported_at)
+    if reported_at < last_seen_at:
+        raise ValidationError({"reported_at": REPORTED_BEFORE_LAST_SEEN})
+    if police_force is not None and police_force.type != OrganisationType.POLICE:
+        raise ValidationError({"police_force": "Choose a police force."})
+    indicators = [PrePlannedIndicator(i).value for i in pre_planned_indicators or []]
+    episode = MissingEpisode(
+        child=child,
+        episode_type=EpisodeType(episode_type),
+        last_seen_at=last_seen_at,
+        last_seen_location=last_seen_location,
+        reported_at=reported_at,
+        police_force=police_force,
+        police_reference=police_reference.strip(),
+        circumstances=circumstances,
+        description_and_clothing=description_and_clothing,
+        reported_by=ReportedBy(reported_by),
+        reported_by_name=reported_by_name,
+        pre_planned=bool(indicators),
+        pre_planned_indicators=indicators,
+        created_by=_actor_user(actor),
+    )
+    episode.full_clean()
+    episode.save()
+    RiskGrading.objects.create(
+        episode=episode,
+        grade=RiskGrade(risk),
+        graded_at=reported_at,
+        recorded_by=_actor_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.EPISODE_REPORTED,
+        target=episode,
+        payload={"episode_type": episode.episode_type, "risk": risk},
+    )
+    return episode
+
+
+@transaction.atomic
+def episode_regrade(
+    *, episode: MissingEpisode, grade: str, graded_at: datetime, actor: Actor, rationale: str = ""
+) -> RiskGrading:
+    _not_future("graded_at", graded_at)
+    if graded_at < episode.last_seen_at:
+        raise ValidationError({"graded_at": GRADED_BEFORE_REPORT})
+    grading = RiskGrading(
+        episode=episode,
+        grade=RiskGrade(grade),
+        graded_at=graded_at,
+        rationale=rationale,
+        recorded_by=_actor_user(actor),
+    )
+    grading.full_clean()
+    grading.save()
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.EPISODE_REGRADED,
+        target=episode,
+        payload={"grade": grade, "grading_id": grading.pk},
+    )
+    return grading
+
+
+@transaction.atomic
+def episode_record_return(
+    *,
+    episode: MissingEpisode,
+    returned_at: datetime,
+    found_by: str,
+    actor: Actor,
+    found_location: Location | None = None,
+    stayed_where: str = "",
+    stayed_with: str = "",
+) -> MissingEpisode:
+    episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
+    episode_check_transition(episode, to=EpisodeStatus.RETURNED)
+    _not_future("returned_at", returned_at)
+    if returned_at < episode.last_seen_at:
+        raise ValidationError({"returned_at": RETURN_BEFORE_LAST_SEEN})
+    episode.status = EpisodeStatus.RETURNED
+    episode.returned_at = returned_at
+    episode.found_by = FoundBy(found_by)
+    episode.found_location = found_location
+    episode.stayed_where, episode.stayed_with = stayed_where, stayed_with
+    episode.full_clean()
+    episode.save(
+        update_fields=[
+            "status",
+            "returned_at",
+            "found_by",
+            "found_location",
+            "stayed_where",
+            "stayed_with",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor, verb=AuditVerb.EPISODE_RETURNED, target=episode, payload={"found_by": found_by}
+    )
+    return episode

@@ -1,0 +1,272 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from homesafe.access.choices import OrganisationType
+from homesafe.people.choices import (
+    Cohort,
+    Ethnicity,
+    LegalStatus,
+    NeedKind,
+    NeedStatus,
+    NetworkRole,
+    PlacementType,
+    Sex,
+)
+from homesafe.people.validators import validate_nhs_number, validate_postcode, validate_upn
+
+
+class Child(models.Model):
+    """A child (or care leaver) known to the partnership."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.NOT_KNOWN)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    religion = models.CharField(max_length=100, blank=True)
+    first_language = models.CharField(max_length=100, blank=True)
+    la_child_id = models.CharField("LA child ID", max_length=30, blank=True)
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number]
+    )
+    upn = models.CharField("UPN", max_length=13, blank=True, validators=[validate_upn])
+    police_person_id = models.CharField("Police person ID", max_length=50, blank=True)
+    responsible_la = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        related_name="children_responsible_for",
+        limit_choices_to={"type": OrganisationType.LOCAL_AUTHORITY},
+        verbose_name="responsible local authority",
+    )
+    school = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        related_name="pupils",
+        null=True,
+        blank=True,
+        limit_choices_to={"type": OrganisationType.SCHOOL},
+    )
+    allocated_social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="allocated_children",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "date_of_birth"]
+        verbose_name_plural = "children"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["responsible_la", "la_child_id"],
+                condition=~Q(la_child_id=""),
+                name="child_unique_la_child_id",
+                violation_error_message="Another child of this local authority has this LA child ID.",
+            ),
+            models.UniqueConstraint(
+                fields=["nhs_number"],
+                condition=~Q(nhs_number=""),
+                name="child_unique_nhs_number",
+                violation_error_message="Another child has this NHS number.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["police_person_id"]),
+            models.Index(fields=["upn"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class ChildAlias(models.Model):
+    """Another name the child is known by (used in search and police matching)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "name"],
+                name="childalias_unique",
+                violation_error_message="The child already has this alias.",
+            )
+        ]
+        verbose_name_plural = "child aliases"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChildNeed(models.Model):
+    """A disability or neurodiversity, diagnosed or awaiting assessment."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="needs")
+    kind = models.CharField(max_length=20, choices=NeedKind.choices)
+    description = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=NeedStatus.choices)
+
+    class Meta:
+        ordering = ["kind", "description"]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.get_status_display()})"
+
+
+class CohortPeriod(models.Model):
+    """A period in which the child was in one social care cohort (history kept)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cohort_periods")
+    cohort = models.CharField(max_length=20, choices=Cohort.choices)
+    uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="cohortperiod_end_after_start",
+                violation_error_message="A cohort period cannot end before it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(ended_on__isnull=True),
+                name="cohortperiod_one_open",
+                violation_error_message="The child already has a current cohort.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_cohort_display()
+
+
+class CarePeriod(models.Model):
+    """A period of being looked after, under one legal status."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_periods")
+    legal_status = models.CharField(max_length=20, choices=LegalStatus.choices)
+    placing_la = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"type": OrganisationType.LOCAL_AUTHORITY},
+        verbose_name="placing local authority",
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="careperiod_end_after_start",
+                violation_error_message="A care period cannot end before it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(ended_on__isnull=True),
+                name="careperiod_one_open",
+                violation_error_message="The child already has a current care period.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_legal_status_display()
+
+
+class Placement(models.Model):
+    """Where the child lives: at home, in foster care, a children's home or elsewhere."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    placement_type = models.CharField(max_length=20, choices=PlacementType.choices)
+    placing_la = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"type": OrganisationType.LOCAL_AUTHORITY},
+        verbose_name="placing local authority",
+    )
+    host_la = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        related_name="hosted_placements",
+        limit_choices_to={"type": OrganisationType.LOCAL_AUTHORITY},
+        verbose_name="host local authority",
+    )
+    postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
+    provider = models.CharField(max_length=200, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="placement_end_after_start",
+                violation_error_message="A placement cannot end before it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(ended_on__isnull=True),
+                name="placement_one_current",
+                violation_error_message="The child already has a current placement.",
+            ),
+        ]
+        indexes = [models.Index(fields=["host_la", "ended_on"])]
+
+    def __str__(self) -> str:
+        return self.get_placement_type_display()
+
+    @property
+    def out_of_area(self) -> bool:
+        """Placed outside the placing authority's own area (derived, never stored)."""
+        return self.host_la_id != self.placing_la_id
+
+
+class NetworkMember(models.Model):
+    """An organisation or professional involved with the child (the professional network)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="network")
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.PROTECT, related_name="network_memberships"
+    )
+    role = models.CharField(max_length=20, choices=NetworkRole.choices)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "organisation__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="networkmember_end_after_start",
+                violation_error_message="An involvement cannot end before it starts.",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("homesafe.web.urls")),
+    path("children/", include("homesafe.people.urls")),
+    path("", include("homesafe.episodes.urls")),
+    path("account/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "homesafe.web.views.page_not_found"
+handler500 = "homesafe.web.views.server_error"
+handler403 = "homesafe.web.views.permission_denied"
