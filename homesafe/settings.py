@@ -4,6 +4,7 @@ HOMESAFE_MODE is ``production`` (the default: debug off, MFA required, secrets r
 ``demo`` (the local demo: debug on, MFA optional with a visible banner) or ``test``.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -208,11 +209,31 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Whitenoise warns when STATIC_ROOT is missing, which it is until collectstatic runs (production).
+warnings.filterwarnings("ignore", message="No directory at")
 
-EMAIL_CONFIG = env.email_url(
+# E-mail from EMAIL_URL (smtp://user:password@host:587/?tls=True; consolemail:// prints).
+_email = env.email_url(
     "EMAIL_URL", default="consolemail://" if MODE != "production" else "smtp://localhost:25"
 )
-globals().update(EMAIL_CONFIG)
+_smtp_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER"),
+    "password": _email.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": _email.get("EMAIL_USE_TLS"),
+    "use_ssl": _email.get("EMAIL_USE_SSL"),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {k: v for k, v in _smtp_options.items() if v not in (None, "")}
+        if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+if TESTING:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="homesafe@localhost")
 
 # Logs carry ids and verbs, never names or other personal data (see docs/deployment.md).
