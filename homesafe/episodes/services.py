@@ -34,6 +34,8 @@ ALREADY_MISSING = (
 TIME_IN_FUTURE = "The time cannot be in the future."
 REPORTED_BEFORE_LAST_SEEN = "The report to police cannot be before the child was last seen."
 RETURN_BEFORE_LAST_SEEN = "The return cannot be before the child was last seen."
+DUPLICATE_REFERENCE = "An episode with this police reference already exists for this force."
+REGRADE_CLOSED = "The child has returned: a closed episode is not re-graded."
 GRADED_BEFORE_REPORT = "A grading cannot be before the child was last seen."
 
 
@@ -118,6 +120,13 @@ def episode_report(
         raise ValidationError({"reported_at": REPORTED_BEFORE_LAST_SEEN})
     if police_force is not None and police_force.type != OrganisationType.POLICE:
         raise ValidationError({"police_force": "Choose a police force."})
+    if (
+        police_reference.strip()
+        and MissingEpisode.objects.filter(
+            police_force=police_force, police_reference=police_reference.strip()
+        ).exists()
+    ):
+        raise ValidationError({"police_reference": DUPLICATE_REFERENCE})
     indicators = [PrePlannedIndicator(i).value for i in pre_planned_indicators or []]
     episode = MissingEpisode(
         child=child,
@@ -156,6 +165,9 @@ def episode_report(
 def episode_regrade(
     *, episode: MissingEpisode, grade: str, graded_at: datetime, actor: Actor, rationale: str = ""
 ) -> RiskGrading:
+    episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
+    if not episode.is_open:
+        raise ApplicationError(REGRADE_CLOSED, code="episode_closed")
     _not_future("graded_at", graded_at)
     if graded_at < episode.last_seen_at:
         raise ValidationError({"graded_at": GRADED_BEFORE_REPORT})
