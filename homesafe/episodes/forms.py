@@ -12,9 +12,18 @@ from homesafe.episodes.choices import (
 )
 from homesafe.people.validators import validate_postcode
 from homesafe.web.fields import GovukDateTimeField
+from homesafe.web.forms import GovukForm
 
 
-class EpisodeReportForm(forms.Form):
+class EpisodeReportForm(GovukForm):
+    required_messages = {
+        "episode_type": "Select whether the child is missing or away",
+        "last_seen_at": "Enter the date and time the child was last seen",
+        "reported_at": "Enter the date and time the child was reported to police",
+        "reported_by": "Select who reported the child missing",
+        "risk": "Select the police risk grading",
+    }
+
     episode_type = forms.ChoiceField(
         label="Is the child missing or away?", choices=EpisodeType.choices, widget=forms.RadioSelect
     )
@@ -71,7 +80,12 @@ class EpisodeReportForm(forms.Form):
         return data
 
 
-class EpisodeReturnForm(forms.Form):
+class EpisodeReturnForm(GovukForm):
+    required_messages = {
+        "returned_at": "Enter the date and time the child was found or returned",
+        "found_by": "Select how the child came back",
+    }
+
     returned_at = GovukDateTimeField(label="When was the child found or did they return?")
     found_by = forms.ChoiceField(
         label="How did the child come back?", choices=FoundBy.choices, widget=forms.RadioSelect
@@ -99,7 +113,12 @@ class EpisodeReturnForm(forms.Form):
     )
 
 
-class RegradeForm(forms.Form):
+class RegradeForm(GovukForm):
+    required_messages = {
+        "grade": "Select the new police risk grading",
+        "graded_at": "Enter the date and time of the new grading",
+    }
+
     grade = forms.ChoiceField(
         label="New police risk grading", choices=RiskGrade.choices, widget=forms.RadioSelect
     )

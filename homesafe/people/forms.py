@@ -6,6 +6,7 @@ from homesafe.access.models import Organisation
 from homesafe.people.choices import Cohort, Ethnicity, Sex
 from homesafe.people.validators import validate_nhs_number, validate_upn
 from homesafe.web.fields import GovukDateField
+from homesafe.web.forms import GovukForm
 
 SEARCH_EMPTY = "Enter a name, a date of birth or an identifier"
 DOB_IN_FUTURE = "Date of birth must be in the past"
@@ -33,7 +34,16 @@ class ChildSearchForm(forms.Form):
         return data
 
 
-class ChildForm(forms.Form):
+class ChildForm(GovukForm):
+    required_messages = {
+        "first_name": "Enter the child's first name",
+        "last_name": "Enter the child's last name",
+        "date_of_birth": "Enter the child's date of birth",
+        "sex": "Select the child's sex",
+        "ethnicity": "Select the child's ethnicity, or Information not yet obtained",
+        "cohort": "Select the child's social care status",
+    }
+
     first_name = forms.CharField(label="First name", max_length=100)
     last_name = forms.CharField(label="Last name", max_length=100)
     aliases = forms.CharField(

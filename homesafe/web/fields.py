@@ -20,6 +20,10 @@ TIME_NOT_REAL = "{label} must include a real time, like 14:30"
 TIME_AMBIGUOUS = "{label} falls when the clocks go back; enter the time in GMT ({hint})"
 
 
+def _and_join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 class DatePartsWidget(forms.MultiWidget):
     template_name = "django/forms/widgets/multiwidget.html"
     parts = ("day", "month", "year")
@@ -49,9 +53,10 @@ class GovukDateField(forms.MultiValueField):
     widget = DatePartsWidget
     with_time = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, missing_message: str = "", **kwargs):
         fields = [forms.CharField(required=False) for _ in self.widget.parts]
         super().__init__(fields, *args, require_all_fields=False, **kwargs)
+        self.missing_message = missing_message
 
     def _label(self) -> str:
         return str(self.label or "the date")
@@ -62,13 +67,14 @@ class GovukDateField(forms.MultiValueField):
         if not any(values):
             if self.required:
                 raise ValidationError(
-                    DATE_MISSING.format(label=self._label().lower()), code="required"
+                    self.missing_message or DATE_MISSING.format(label=self._label().lower()),
+                    code="required",
                 )
             return None
         missing = [p for p, v in zip(self.widget.parts, values, strict=True) if not v]
         if missing:
             raise ValidationError(
-                DATE_PART_MISSING.format(label=self._label(), parts=" and ".join(missing)),
+                DATE_PART_MISSING.format(label=self._label(), parts=_and_join(missing)),
                 code="incomplete",
             )
         return self.compress(values)

@@ -29,15 +29,15 @@ def frozen():
 
 
 def _report(child, actor, **kw):
-    args = dict(
-        child=child,
-        actor=actor,
-        episode_type="M",
-        last_seen_at=NOW - dt.timedelta(hours=5),
-        reported_at=NOW - dt.timedelta(hours=4),
-        reported_by="foster_carer",
-        risk=RiskGrade.MEDIUM,
-    )
+    args = {
+        "child": child,
+        "actor": actor,
+        "episode_type": "M",
+        "last_seen_at": NOW - dt.timedelta(hours=5),
+        "reported_at": NOW - dt.timedelta(hours=4),
+        "reported_by": "foster_carer",
+        "risk": RiskGrade.MEDIUM,
+    }
     args.update(kw)
     return episode_report(**args)
 

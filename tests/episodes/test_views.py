@@ -87,7 +87,7 @@ def test_report_missing_then_record_return(world, cmo):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"episode_type": ""}, "episode_type", "This field is required"),
+        ({"episode_type": ""}, "episode_type", "Select whether the child is missing or away"),
         ({"last_seen_at_3": "25:99"}, "last_seen_at", "must include a real time"),
         ({"last_seen_at_1": ""}, "last_seen_at", "must include a month"),
         ({"last_seen_postcode": "NOTAPC"}, "last_seen_postcode", "Enter a full UK postcode"),
@@ -142,7 +142,7 @@ def test_report_for_a_child_already_missing_is_refused(world, cmo):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"found_by": "self"}, "Enter when was the child found"),
+        ({"found_by": "self"}, "Enter the date and time the child was found or returned"),
         (
             {
                 "found_by": "teleport",
@@ -182,7 +182,7 @@ def test_regrade_and_bad_regrade(world, cmo):
     before = _counts()
     response = cmo.post(reverse("episodes:regrade", args=[episode.pk]), {"grade": "high"})
     assert response.status_code == 200
-    assert "Enter when was the child re-graded" in response.content.decode()
+    assert "Enter the date and time of the new grading" in response.content.decode()
     assert _counts() == before
     response = cmo.post(
         reverse("episodes:regrade", args=[episode.pk]),

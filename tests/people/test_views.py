@@ -41,7 +41,7 @@ def test_add_a_child(world, cmo_client):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"first_name": ""}, "first_name", "This field is required"),
+        ({"first_name": ""}, "first_name", "s first name"),
         ({"date_of_birth_1": ""}, "date_of_birth", "Date of birth must include a month"),
         (
             {"date_of_birth_0": "31", "date_of_birth_1": "2"},

@@ -12,10 +12,12 @@ def govuk_widget(bound_field):
     if bound_field.errors:
         classes += " govuk-input--error"
     described = []
-    if bound_field.help_text:
+    if bound_field.help_text and bound_field.name != "password":
         described.append(f"{bound_field.auto_id}-hint")
     if bound_field.errors:
         described.append(f"{bound_field.auto_id}-error")
+    # GOV.UK asks for labels, not placeholders, which vanish as people type.
+    bound_field.field.widget.attrs.pop("placeholder", None)
     attrs = {"class": classes}
     if described:
         attrs["aria-describedby"] = " ".join(described)

@@ -1,0 +1,20 @@
+# HomeSafe: `make demo` runs the demo, `make test` runs the tests. Both set themselves up first.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+RUN := .venv/bin/python -m homesafe.cli
+
+.PHONY: demo test lint bootstrap
+
+demo:
+	./scripts/bootstrap
+	HOMESAFE_MODE=demo $(RUN) demo
+
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/homesafe make test  runs the same on PostgreSQL.
+test:
+	./scripts/bootstrap --test
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check homesafe tests
+	HOMESAFE_MODE=test .venv/bin/pytest $(PYTEST_ARGS)
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check homesafe tests

@@ -1,0 +1,72 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium (never `playwright install`),
+with axe-core from our own static files checking every page visited."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE_SOURCE = Path(__file__).resolve().parents[2] / "homesafe/static/vendor/axe/axe.min.js"
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's Chromium is missing: run ./scripts/bootstrap --test")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+class AxeViolations(AssertionError):
+    pass
+
+
+def axe_check(page, *, context: str = "") -> None:
+    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page; fail listing any violation."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE.read_text() + "\n;undefined")
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag', values:
+        ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}, resultTypes: ['violations']})"""
+    )
+    violations = [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
+    if violations:
+        raise AxeViolations(f"{context or page.url}: {json.dumps(violations, indent=1)}")
+
+
+@pytest.fixture
+def axe():
+    return axe_check
