@@ -50,6 +50,7 @@ class AuditVerb(models.TextChoices):
     CHILD_CREATED = "child.created", "Created a child's record"
     CHILD_UPDATED = "child.updated", "Changed a child's record"
     ALIAS_ADDED = "child.alias_added", "Added an alias"
+    NEED_RECORDED = "child.need_recorded", "Recorded a disability or neurodiversity"
     COHORT_RECORDED = "child.cohort_recorded", "Recorded a cohort change"
     CARE_PERIOD_RECORDED = "child.care_period_recorded", "Recorded a care period"
     PLACEMENT_RECORDED = "child.placement_recorded", "Recorded a placement"

@@ -23,6 +23,10 @@ class EpisodeReportForm(GovukForm):
         "reported_by": "Select who reported the child missing",
         "risk": "Select the police risk grading",
     }
+    field_classes = {
+        "last_seen_postcode": "govuk-input--width-10",
+        "police_reference": "govuk-input--width-20",
+    }
 
     episode_type = forms.ChoiceField(
         label="Is the child missing or away?", choices=EpisodeType.choices, widget=forms.RadioSelect
@@ -85,6 +89,7 @@ class EpisodeReturnForm(GovukForm):
         "returned_at": "Enter the date and time the child was found or returned",
         "found_by": "Select how the child came back",
     }
+    field_classes = {"found_postcode": "govuk-input--width-10"}
 
     returned_at = GovukDateTimeField(label="When was the child found or did they return?")
     found_by = forms.ChoiceField(

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from homesafe.access.errors import ApplicationError
 from homesafe.access.policy import can_record_episode
@@ -16,6 +17,7 @@ from homesafe.episodes.services import (
 )
 from homesafe.people.queries import child_get_for_user_or_404
 from homesafe.web.errors import form_add_service_error
+from homesafe.web.jinja import london
 
 REPORT_FIELD_MAP = {"last_seen_location": "last_seen_place"}
 
@@ -59,11 +61,15 @@ def episode_new(request: HttpRequest, child_id: int) -> HttpResponse:
             return redirect("episodes:detail", episode_id=episode.pk)
     return render(
         request,
-        "episodes/report.html",
+        "web/form_page.html",
         {
-            "title": f"Report {child.full_name} missing",
-            "child": child,
+            "title": f"Report {child.full_name} missing or away",
+            "heading": "Report missing or away",
+            "caption": child.full_name,
             "form": form,
+            "submit_text": "Save report",
+            "back_url": reverse("people:child", args=[child.pk]),
+            "back_text": f"Back to {child.full_name}",
         },
     )
 
@@ -122,12 +128,15 @@ def episode_return(request: HttpRequest, episode_id: int) -> HttpResponse:
             return redirect("episodes:detail", episode_id=episode.pk)
     return render(
         request,
-        "episodes/return.html",
+        "web/form_page.html",
         {
             "title": f"Record {episode.child.full_name}'s return",
-            "episode": episode,
-            "child": episode.child,
+            "heading": "Record the return",
+            "caption": f"{episode.child.full_name}, last seen {london(episode.last_seen_at)}",
             "form": form,
+            "submit_text": "Save return",
+            "back_url": reverse("episodes:detail", args=[episode.pk]),
+            "back_text": "Back to the episode",
         },
     )
 
@@ -145,11 +154,13 @@ def episode_regrade_view(request: HttpRequest, episode_id: int) -> HttpResponse:
             return redirect("episodes:detail", episode_id=episode.pk)
     return render(
         request,
-        "episodes/regrade.html",
+        "web/form_page.html",
         {
             "title": "Record a new risk grading",
-            "episode": episode,
-            "child": episode.child,
+            "caption": episode.child.full_name,
             "form": form,
+            "submit_text": "Save grading",
+            "back_url": reverse("episodes:detail", args=[episode.pk]),
+            "back_text": "Back to the episode",
         },
     )

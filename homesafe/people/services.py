@@ -11,11 +11,19 @@ from django.forms.models import model_to_dict
 from homesafe.access.audit import Actor, audit_record, changed_fields
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.models import Organisation
-from homesafe.people.choices import Cohort, LegalStatus, NetworkRole, PlacementType
+from homesafe.people.choices import (
+    Cohort,
+    LegalStatus,
+    NeedKind,
+    NeedStatus,
+    NetworkRole,
+    PlacementType,
+)
 from homesafe.people.models import (
     CarePeriod,
     Child,
     ChildAlias,
+    ChildNeed,
     CohortPeriod,
     NetworkMember,
     Placement,
@@ -76,7 +84,10 @@ def child_create(
 
 
 @transaction.atomic
-def child_update(*, child: Child, actor: Actor, **fields) -> Child:
+def child_update(
+    *, child: Child, actor: Actor, aliases: list[str] | None = None, **fields
+) -> Child:
+    """Change the child's details; with `aliases`, the other names become exactly that list."""
     unknown = set(fields) - set(CHILD_FIELDS)
     if unknown:
         raise TypeError(f"child_update() got unexpected fields {sorted(unknown)}")
@@ -87,6 +98,15 @@ def child_update(*, child: Child, actor: Actor, **fields) -> Child:
     child.full_clean()
     child.save()
     changed = changed_fields(before, model_to_dict(child, fields=CHILD_FIELDS))
+    if aliases is not None:
+        wanted = {a.strip() for a in aliases if a.strip()}
+        current = set(child.aliases.values_list("name", flat=True))
+        if wanted != current:
+            child.aliases.filter(name__in=current - wanted).delete()
+            ChildAlias.objects.bulk_create(
+                [ChildAlias(child=child, name=name) for name in sorted(wanted - current)]
+            )
+            changed.append("aliases")
     if changed:
         audit_record(
             actor=actor, verb=AuditVerb.CHILD_UPDATED, target=child, payload={"fields": changed}
@@ -189,6 +209,19 @@ def placement_record(
         payload={"placement_type": placement_type, "out_of_area": placement.out_of_area},
     )
     return placement
+
+
+@transaction.atomic
+def child_need_add(
+    *, child: Child, kind: str, description: str, status: str, actor: Actor
+) -> ChildNeed:
+    need = ChildNeed(
+        child=child, kind=NeedKind(kind), description=description.strip(), status=NeedStatus(status)
+    )
+    need.full_clean()
+    need.save()
+    audit_record(actor=actor, verb=AuditVerb.NEED_RECORDED, target=need, payload={"kind": kind})
+    return need
 
 
 @transaction.atomic

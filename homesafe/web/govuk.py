@@ -67,6 +67,7 @@ def field_params(bound, **extra) -> dict:
                 "text": "For example, 27 3 2026" + (" 14:30" if len(parts) == 4 else "")
             }
         params.pop("name")
+        params["_kind"] = "date"
     elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
         selected = bound.value()
         selected = {
@@ -84,6 +85,7 @@ def field_params(bound, **extra) -> dict:
             for value, text in field.choices
             if value != ""
         ]
+        params["_kind"] = "radios" if isinstance(widget, forms.RadioSelect) else "checkboxes"
     elif isinstance(widget, forms.Select):
         current = "" if bound.value() is None else str(bound.value())
         params["label"] = _label(bound)
@@ -95,19 +97,25 @@ def field_params(bound, **extra) -> dict:
             }
             for value, text in field.choices
         ]
+        params["_kind"] = "select"
     elif isinstance(widget, forms.CheckboxInput):
         params.pop("id")
         params["idPrefix"] = bound.auto_id
         params["items"] = [
             {"value": "on", "text": str(bound.label), "checked": bool(bound.value())}
         ]
+        params["_kind"] = "checkboxes"
     else:
         params["label"] = _label(bound)
         value = bound.value()
         params["value"] = "" if value is None else value
+        params["_kind"] = "textarea" if isinstance(widget, forms.Textarea) else "input"
         if isinstance(widget, forms.EmailInput):
             params["type"] = "email"
             params["spellcheck"] = False
+    form_classes = getattr(bound.form, "field_classes", {}).get(bound.name)
+    if form_classes:
+        params["classes"] = form_classes
     params.update(extra)
     return params
 
