@@ -53,6 +53,7 @@ class AuditVerb(models.TextChoices):
     NEED_RECORDED = "child.need_recorded", "Recorded a disability or neurodiversity"
     COHORT_RECORDED = "child.cohort_recorded", "Recorded a cohort change"
     CARE_PERIOD_RECORDED = "child.care_period_recorded", "Recorded a care period"
+    CARE_PERIOD_ENDED = "child.care_period_ended", "Recorded the end of a care period"
     PLACEMENT_RECORDED = "child.placement_recorded", "Recorded a placement"
     NETWORK_MEMBER_ADDED = "child.network_member_added", "Added to the professional network"
     NETWORK_MEMBER_ENDED = "child.network_member_ended", "Ended a network involvement"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +27,12 @@ from homesafe.episodes.postcodes import postcode_lookup
 from homesafe.people.models import Child
 from homesafe.people.validators import normalise_postcode
 
+# Clocks on phones and police systems drift: a time a few minutes ahead is not "the future".
+FUTURE_TOLERANCE = timedelta(minutes=5)
+OVERLAPS_EARLIER = (
+    "The child was already missing then: an earlier episode runs until {until}. "
+    "Check the time last seen."
+)
 TRANSITION_NOT_ALLOWED = "This episode is {current}; it cannot become {target}."
 ALREADY_MISSING = (
     "This child already has an open missing episode (from {since}); record its return first."
@@ -51,7 +57,7 @@ def episode_check_transition(episode: MissingEpisode, *, to: str) -> None:
 
 
 def _not_future(field: str, value: datetime | None) -> None:
-    if value is not None and value > timezone.now() + timezone.timedelta(minutes=5):
+    if value is not None and value > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError({field: TIME_IN_FUTURE})
 
 
@@ -116,6 +122,12 @@ def episode_report(
         )
     _not_future("last_seen_at", last_seen_at)
     _not_future("reported_at", reported_at)
+    overlapping = (
+        child.episodes.filter(returned_at__gt=last_seen_at).order_by("-returned_at").first()
+    )
+    if overlapping is not None:
+        until = timezone.localtime(overlapping.returned_at).strftime("%d/%m/%Y %H:%M")
+        raise ValidationError({"last_seen_at": OVERLAPS_EARLIER.format(until=until)})
     if reported_at < last_seen_at:
         raise ValidationError({"reported_at": REPORTED_BEFORE_LAST_SEEN})
     if police_force is not None and police_force.type != OrganisationType.POLICE:

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record, changed_fields
 from homesafe.access.choices import AuditVerb, OrganisationType
@@ -77,7 +78,9 @@ def child_create(
         if name.strip():
             ChildAlias.objects.create(child=child, name=name.strip())
     CohortPeriod.objects.create(
-        child=child, cohort=cohort, started_on=cohort_started_on or child.created_at.date()
+        child=child,
+        cohort=cohort,
+        started_on=cohort_started_on or timezone.localdate(child.created_at),
     )
     audit_record(actor=actor, verb=AuditVerb.CHILD_CREATED, target=child)
     return child
@@ -165,6 +168,19 @@ def care_period_start(
         target=period,
         payload={"legal_status": legal_status},
     )
+    return period
+
+
+@transaction.atomic
+def care_period_end(*, child: Child, ended_on: date, actor: Actor) -> CarePeriod:
+    """End the child's current care period (the child leaves care)."""
+    period = child.care_periods.filter(ended_on__isnull=True).first()
+    if period is None:
+        raise ValidationError({"ended_on": "The child has no current care period to end."})
+    period.ended_on = ended_on
+    period.full_clean()
+    period.save(update_fields=["ended_on"])
+    audit_record(actor=actor, verb=AuditVerb.CARE_PERIOD_ENDED, target=period)
     return period
 
 

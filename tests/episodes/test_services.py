@@ -165,3 +165,31 @@ def test_unknown_postcode_is_kept_without_coordinates(world):
 def test_location_needs_some_description(world):
     with pytest.raises(ValidationError, match="needs a description"):
         location_create(actor=world.users["cmo_a"])
+
+
+def test_an_episode_cannot_start_inside_an_earlier_one(world):
+    child, actor = world.children["a_team1"], world.users["cmo_a"]
+    episode = world.episodes["a_team1"]
+    returned_at = timezone.now() - dt.timedelta(hours=1)
+    episode_record_return(episode=episode, returned_at=returned_at, found_by="self", actor=actor)
+    with pytest.raises(ValidationError) as error:
+        episode_report(
+            child=child,
+            actor=actor,
+            episode_type="M",
+            last_seen_at=returned_at - dt.timedelta(minutes=30),
+            reported_at=returned_at,
+            reported_by="parent",
+            risk=RiskGrade.LOW,
+        )
+    assert "already missing then" in error.value.message_dict["last_seen_at"][0]
+    later = episode_report(
+        child=child,
+        actor=actor,
+        episode_type="M",
+        last_seen_at=returned_at + dt.timedelta(minutes=10),
+        reported_at=returned_at + dt.timedelta(minutes=20),
+        reported_by="parent",
+        risk=RiskGrade.LOW,
+    )
+    assert later.is_open

@@ -145,3 +145,31 @@ def test_placement_host_must_be_a_local_authority(world, actor):
             actor=actor,
         )
     assert "host_la" in error.value.error_dict
+
+
+def test_care_period_start_and_end(world, actor):
+    from homesafe.people.services import care_period_end, care_period_start
+
+    child = world.children["a_unallocated"]
+    with pytest.raises(ValidationError):
+        care_period_end(child=child, ended_on=dt.date(2025, 1, 1), actor=actor)
+    care_period_start(
+        child=child,
+        legal_status="care_order",
+        placing_la=world.orgs["la_a"],
+        started_on=dt.date(2024, 1, 1),
+        actor=actor,
+    )
+    with pytest.raises(ValidationError):
+        care_period_start(
+            child=child,
+            legal_status="s20",
+            placing_la=world.orgs["la_a"],
+            started_on=dt.date(2024, 6, 1),
+            actor=actor,
+        )
+    with pytest.raises(ValidationError, match="cannot end before it starts"):
+        care_period_end(child=child, ended_on=dt.date(2023, 1, 1), actor=actor)
+    period = care_period_end(child=child, ended_on=dt.date(2025, 1, 1), actor=actor)
+    assert period.ended_on == dt.date(2025, 1, 1)
+    assert AuditEntry.objects.filter(verb=AuditVerb.CARE_PERIOD_ENDED, child_id=child.pk).exists()

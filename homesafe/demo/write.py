@@ -1,0 +1,257 @@
+"""Synthetic demo data, writing: the plan goes through the services in one transaction, and
+the accounts and counts are read back for the demo command."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+
+from homesafe.access.choices import Role
+from homesafe.access.models import Organisation, Team, User
+from homesafe.access.services import case_access_grant, user_create
+from homesafe.demo.plan import (
+    ChildPlan,
+    DemoAccount,
+    DemoPlan,
+    DemoSummary,
+    EpisodePlan,
+    Place,
+    anchor_moment,
+)
+from homesafe.demo.vocabulary import (
+    AUDIT_REASON,
+    DEMO_EMAIL_DOMAIN,
+    DEMO_PASSWORD,
+    HOME_LA,
+    POLICE,
+    ROLE_ACCOUNTS,
+)
+from homesafe.episodes.choices import (
+    EpisodeStatus,
+)
+from homesafe.episodes.models import Location, MissingEpisode
+from homesafe.episodes.services import (
+    episode_record_return,
+    episode_regrade,
+    episode_report,
+    location_create,
+)
+from homesafe.people.choices import Cohort
+from homesafe.people.models import Child, CohortPeriod
+from homesafe.people.services import (
+    care_period_start,
+    child_create,
+    cohort_record,
+    network_member_add,
+    placement_record,
+)
+
+# --- Writing --------------------------------------------------------------------------------
+
+
+def database_has_children() -> bool:
+    return Child.objects.exists()
+
+
+@transaction.atomic
+def write_demo(plan: DemoPlan) -> DemoSummary:
+    """Write the plan through the services, as the demo administrator, all or nothing."""
+    organisations: dict[str, Organisation] = {}
+    for spec in plan.organisations:
+        organisation = Organisation(
+            code=spec.code,
+            type=spec.type,
+            name=spec.name,
+            police_force=organisations.get(spec.police_force),
+            local_authority=organisations.get(spec.local_authority),
+        )
+        organisation.full_clean()
+        organisation.save()
+        organisations[spec.code] = organisation
+    teams = {}
+    for name, service in plan.teams:
+        team = Team(organisation=organisations[HOME_LA], name=name, service=service)
+        team.full_clean()
+        team.save()
+        teams[name] = team
+
+    users: dict[str, User] = {}
+    admin = None
+    for account in plan.accounts:
+        user = user_create(
+            email=account.email,
+            first_name=account.first_name,
+            last_name=account.last_name,
+            organisation=organisations[account.organisation],
+            team=teams.get(account.team),
+            roles=[account.role],
+            job_title=account.job_title,
+            password=DEMO_PASSWORD,
+            actor=admin,
+        )
+        if account.role == Role.ADMINISTRATOR:
+            # No service grants Django's staff flags; the administrator needs them for /admin/.
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+            admin = user
+        users[account.email] = user
+
+    writer = _Writer(admin=admin, organisations=organisations, users=users)
+    children = {child.key: writer.child(child) for child in plan.children}
+    # Auditors see only the cases they are given, for a time: a sample, from a week before the
+    # anchor for five weeks.
+    auditor = users[f"auditor@{DEMO_EMAIL_DOMAIN}"]
+    for key in plan.audit_sample:
+        case_access_grant(
+            user=auditor,
+            child=children[key],
+            reason=AUDIT_REASON,
+            starts_at=anchor_moment(plan.anchor) - timedelta(days=7),
+            ends_at=anchor_moment(plan.anchor) + timedelta(days=28),
+            actor=admin,
+        )
+    return demo_summary()
+
+
+class _Writer:
+    def __init__(self, *, admin: User, organisations: dict[str, Organisation], users):
+        self.admin = admin
+        self.organisations = organisations
+        self.users = users
+        self.locations: dict[str, Location] = {}
+
+    def location(self, place: Place | None, child: Child) -> Location | None:
+        if place is None:
+            return None
+        if place.key not in self.locations:
+            self.locations[place.key] = location_create(
+                actor=self.admin,
+                kind=place.kind,
+                description=place.description,
+                postcode=place.postcode,
+                child_id=child.pk if place.private else None,
+            )
+        return self.locations[place.key]
+
+    def child(self, plan: ChildPlan) -> Child:
+        admin, organisations = self.admin, self.organisations
+        first_cohort, *later_cohorts = plan.cohorts
+        child = child_create(
+            responsible_la=organisations[plan.responsible_la],
+            actor=admin,
+            aliases=list(plan.aliases),
+            cohort=first_cohort.cohort,
+            cohort_started_on=first_cohort.started_on,
+            first_name=plan.first_name,
+            last_name=plan.last_name,
+            date_of_birth=plan.date_of_birth,
+            sex=plan.sex,
+            ethnicity=plan.ethnicity,
+            religion=plan.religion,
+            first_language=plan.first_language,
+            la_child_id=plan.la_child_id,
+            nhs_number=plan.nhs_number,
+            upn=plan.upn,
+            police_person_id=plan.police_person_id,
+            school=organisations[plan.school] if plan.school else None,
+            allocated_social_worker=self.users.get(plan.social_worker),
+        )
+        for step in later_cohorts:
+            cohort_record(child=child, cohort=step.cohort, started_on=step.started_on, actor=admin)
+        if plan.care:
+            care_period_start(
+                child=child,
+                legal_status=plan.care.legal_status,
+                placing_la=organisations[plan.care.placing_la],
+                started_on=plan.care.started_on,
+                actor=admin,
+            )
+        for placement in plan.placements:
+            placement_record(
+                child=child,
+                placement_type=placement.placement_type,
+                placing_la=organisations[placement.placing_la],
+                host_la=organisations[placement.host_la],
+                started_on=placement.started_on,
+                postcode=placement.postcode,
+                provider=placement.provider,
+                actor=admin,
+            )
+        for member in plan.network:
+            network_member_add(
+                child=child,
+                organisation=organisations[member.organisation],
+                role=member.role,
+                started_on=member.started_on,
+                contact_name=member.contact_name,
+                contact_email=member.contact_email,
+                actor=admin,
+            )
+        for episode in plan.episodes:
+            self.episode(child, episode)
+        return child
+
+    def episode(self, child: Child, plan: EpisodePlan) -> MissingEpisode:
+        admin = self.admin
+        episode = episode_report(
+            child=child,
+            actor=admin,
+            episode_type=plan.episode_type,
+            last_seen_at=plan.last_seen_at,
+            last_seen_location=self.location(plan.last_seen_place, child),
+            reported_at=plan.reported_at,
+            reported_by=plan.reported_by,
+            risk=plan.risk,
+            police_force=self.organisations[POLICE],
+            police_reference=plan.police_reference,
+            circumstances=plan.circumstances,
+            description_and_clothing=plan.description_and_clothing,
+            pre_planned_indicators=list(plan.pre_planned_indicators),
+        )
+        for grading in plan.regradings:
+            episode_regrade(
+                episode=episode,
+                grade=grading.grade,
+                graded_at=grading.graded_at,
+                rationale=grading.rationale,
+                actor=admin,
+            )
+        if plan.returned_at is not None:
+            episode = episode_record_return(
+                episode=episode,
+                returned_at=plan.returned_at,
+                found_by=plan.found_by,
+                found_location=self.location(plan.found_place, child),
+                stayed_where=plan.stayed_where,
+                stayed_with=plan.stayed_with,
+                actor=admin,
+            )
+        return episode
+
+
+# --- Reading back ---------------------------------------------------------------------------
+
+
+def demo_summary() -> DemoSummary:
+    current = CohortPeriod.objects.filter(ended_on__isnull=True)
+    return DemoSummary(
+        children=Child.objects.count(),
+        in_care=current.filter(cohort=Cohort.LOOKED_AFTER).count(),
+        care_leavers=current.filter(cohort=Cohort.CARE_LEAVER).count(),
+        episodes=MissingEpisode.objects.count(),
+        open_episodes=MissingEpisode.objects.filter(status=EpisodeStatus.MISSING).count(),
+        users=User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").count(),
+    )
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """The sign-in accounts, one per role, as they are in the database."""
+    emails = {f"{local_part}@{DEMO_EMAIL_DOMAIN}": role for role, local_part, *_ in ROLE_ACCOUNTS}
+    users = User.objects.filter(email__in=emails).select_related("organisation")
+    by_email = {user.email: user for user in users}
+    return [
+        DemoAccount(email, Role(role).label, by_email[email].organisation.name)
+        for email, role in emails.items()
+        if email in by_email
+    ]

@@ -1,0 +1,71 @@
+"""`homesafe demo`: migrate, load the demo data if the database is empty, then serve it locally."""
+
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from homesafe.demo import DEMO_PASSWORD, database_has_children, demo_accounts
+from homesafe.web.management.commands.seed_demo import accounts_table
+
+NOT_DEMO_MODE = (
+    "The demo runs only in demo mode: set HOMESAFE_MODE=demo in the environment "
+    "(for example `HOMESAFE_MODE=demo homesafe demo`, or `make demo`)."
+)
+WORKER_STOP_SECONDS = 10
+
+
+def _exit_on_sigterm(signum, frame):
+    """Turn SIGTERM into an orderly exit, so that the worker is stopped too."""
+    raise SystemExit(0)
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the local demo: migrate the database (SQLite under var/), load the synthetic "
+        "partnership if the database has no children, print the sign-in accounts, then run the "
+        "background worker and serve on http://127.0.0.1:8000 until Ctrl-C."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--children", type=int, default=800, help="Children to load (800).")
+        parser.add_argument("--host", default="127.0.0.1", help="Address to serve on.")
+        parser.add_argument("--port", type=int, default=8000, help="Port to serve on.")
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="Migrate, load and print the accounts, then exit (for tests and CI).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEMO:
+            raise CommandError(NOT_DEMO_MODE)
+        call_command("migrate", interactive=False, verbosity=options["verbosity"])
+        already_loaded = database_has_children()
+        call_command("seed_demo", children=options["children"], if_empty=True, stdout=self.stdout)
+
+        host, port = options["host"], options["port"]
+        url_host = f"[{host}]" if ":" in host else host
+        if already_loaded:  # seed_demo printed the accounts only when it loaded them
+            self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
+            self.stdout.write(accounts_table(demo_accounts()))
+        self.stdout.write(f"\nSign in at http://{url_host}:{port} with any account above.")
+        if options["no_serve"]:
+            return
+
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "homesafe.cli", "db_worker", "--no-reload"]
+        )
+        try:
+            call_command("runserver", f"{url_host}:{port}", use_reloader=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=WORKER_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
