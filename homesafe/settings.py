@@ -47,9 +47,15 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "django_tasks_db",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "django_filters",
     "homesafe.access",
     "homesafe.people",
     "homesafe.episodes",
+    "homesafe.duties",
+    "homesafe.intake",
     "homesafe.web",
 ]
 
@@ -249,6 +255,23 @@ LOGGING = {
         # axes logs every sign-in at INFO; failures and lockouts come at WARNING.
         "axes": {"level": "WARNING"},
     },
+}
+
+# The REST API (/api/v1/): police systems authenticate with a per-force API key; people use
+# their signed-in session. The OpenAPI schema is at /api/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HomeSafe API",
+    "DESCRIPTION": "Police notifications of missing and found children, and need-to-know reads.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 HOMESAFE_SERVICE_NAME = env.str("HOMESAFE_SERVICE_NAME", default="HomeSafe")

@@ -64,6 +64,12 @@ class EpisodeReportForm(GovukForm):
         choices=PrePlannedIndicator.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    exploitation_concern = forms.BooleanField(
+        label="There is a concern the child is being exploited", required=False
+    )
+    trafficking_concern = forms.BooleanField(
+        label="There is a concern the child has been trafficked", required=False
+    )
     circumstances = forms.CharField(
         label="What happened before the child went missing? (optional)",
         required=False,

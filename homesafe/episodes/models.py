@@ -77,6 +77,13 @@ class MissingEpisode(models.Model):
     reported_by_name = models.CharField(max_length=200, blank=True)
     pre_planned = models.BooleanField(default=False)
     pre_planned_indicators = models.JSONField(default=list, blank=True)
+    exploitation_concern = models.BooleanField(
+        default=False,
+        help_text="Concern that the child is being exploited (CSE, CCE, county lines).",
+    )
+    trafficking_concern = models.BooleanField(
+        default=False, help_text="Concern that the child has been trafficked (consider the NRM)."
+    )
     returned_at = models.DateTimeField("found or returned at", null=True, blank=True)
     found_location = models.ForeignKey(
         Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

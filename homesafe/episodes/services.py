@@ -109,6 +109,8 @@ def episode_report(
     description_and_clothing: str = "",
     reported_by_name: str = "",
     pre_planned_indicators: list[str] | None = None,
+    exploitation_concern: bool = False,
+    trafficking_concern: bool = False,
 ) -> MissingEpisode:
     """Record that a child is missing or away, with the police's first risk grading."""
     Child.objects.select_for_update().filter(pk=child.pk).first()  # one report at a time per child
@@ -154,6 +156,8 @@ def episode_report(
         reported_by_name=reported_by_name,
         pre_planned=bool(indicators),
         pre_planned_indicators=indicators,
+        exploitation_concern=exploitation_concern,
+        trafficking_concern=trafficking_concern,
         created_by=_actor_user(actor),
     )
     episode.full_clean()

@@ -53,6 +53,8 @@ def episode_new(request: HttpRequest, child_id: int) -> HttpResponse:
                     circumstances=data["circumstances"],
                     description_and_clothing=data["description_and_clothing"],
                     pre_planned_indicators=data["pre_planned_indicators"],
+                    exploitation_concern=data["exploitation_concern"],
+                    trafficking_concern=data["trafficking_concern"],
                 )
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error, REPORT_FIELD_MAP)

@@ -1,0 +1,137 @@
+"""What the protocol engine reads (a child's facts) and what it returns (planned duties).
+
+Frozen dataclasses, so that planning is a pure function: `plan_duties(facts, settings)`.
+The `duties` app builds `CaseFacts` from the database and stores the `PlannedDuty`s; the
+simulator (`homesafe protocol simulate`) builds them from JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class ChildStatus(StrEnum):
+    HOME = "home"
+    CHILD_IN_NEED = "child_in_need"
+    CHILD_PROTECTION = "child_protection"
+    LOOKED_AFTER = "looked_after"
+    CARE_LEAVER = "care_leaver"
+
+
+class LegalStatus(StrEnum):
+    S20 = "s20"
+    CARE_ORDER = "care_order"
+    INTERIM_CARE_ORDER = "interim_care_order"
+    EPO = "epo"
+    POLICE_PROTECTION = "police_protection"
+
+
+class Risk(StrEnum):
+    NO_APPARENT_RISK = "no_apparent_risk"
+    VERY_LOW = "very_low"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class DutyKind(StrEnum):
+    """The kinds of duty, with exactly the names partners' scripts use (issue 4)."""
+
+    NOTIFY_SOCIAL_WORKER = "notify_social_worker"
+    NOTIFY_SCHOOL = "notify_school"
+    NOTIFY_PLACING_LA = "notify_placing_la"
+    NOTIFY_HOST_LA = "notify_host_la"
+    NOTIFY_IRO = "notify_iro"
+    NOTIFY_CP_CHAIR = "notify_cp_chair"
+    SENIOR_LEADER_ALERT = "senior_leader_alert"
+    ESCALATE_TEAM_MANAGER = "escalate_team_manager"
+    ESCALATE_SERVICE_MANAGER = "escalate_service_manager"
+    ESCALATE_HEAD_OF_SERVICE = "escalate_head_of_service"
+    HIGH_RISK_ALERT = "high_risk_alert"
+    STRATEGY_MEETING = "strategy_meeting"
+    RHI_OFFER = "rhi_offer"
+    RHI_COMPLETE = "rhi_complete"
+    PRE_INCIDENT_REVIEW = "pre_incident_review"
+    REPEAT_MEETING = "repeat_meeting"
+    CONSIDER_MACE = "consider_mace"
+    CONSIDER_NRM = "consider_nrm"
+    CONSIDER_RECOVERY_ORDER = "consider_recovery_order"
+    EIGHTEENTH_BIRTHDAY = "eighteenth_birthday"
+
+
+class DutyStatus(StrEnum):
+    OPEN = "open"
+    OVERDUE = "overdue"
+    DONE = "done"
+    NOT_NEEDED = "not_needed"
+
+
+class OwnerRole(StrEnum):
+    """Who must act. The duties app resolves each to people of the right organisation."""
+
+    MISSING_COORDINATOR = "missing_coordinator"  # the responsible LA's CMO / missing team
+    SOCIAL_WORKER = "social_worker"  # the allocated social worker
+    TEAM_MANAGER = "team_manager"
+    SERVICE_MANAGER = "service_manager"
+    HEAD_OF_SERVICE = "head_of_service"  # a senior leader of the responsible LA
+    SENIOR_LEADER = "senior_leader"
+    SCHOOL = "school"  # the school's designated safeguarding lead
+    PLACING_LA = "placing_la"  # the placing authority's missing coordinator
+    HOST_LA = "host_la"  # the host authority's missing coordinator
+    IRO = "iro"  # independent reviewing officer (looked-after children)
+    CP_CHAIR = "cp_chair"  # child protection conference chair
+    RHI_SERVICE = "rhi_service"  # the return-interview service
+
+
+@dataclass(frozen=True)
+class EpisodeFacts:
+    """One missing or away episode, as the protocol needs it. Times are aware datetimes."""
+
+    id: str
+    reported_at: datetime
+    risk: Risk  # the current (latest) police grading
+    pre_planned: bool = False
+    exploitation_concern: bool = False
+    trafficking_concern: bool = False
+    returned_at: datetime | None = None
+    rhi_offered_at: datetime | None = None
+    rhi_completed_at: datetime | None = None
+    rhi_declined_at: datetime | None = None
+    high_risk_at: datetime | None = None  # when first graded high (None: reported_at if high)
+    strategy_meeting_at: datetime | None = None
+    pre_incident_reviewed_at: datetime | None = None
+    # Duties people have completed or marked not needed, by kind (from the duties store):
+    # planning reports them as done / not_needed instead of open.
+    completed: Mapping[str, datetime] = field(default_factory=dict)
+    not_needed: Mapping[str, str] = field(default_factory=dict)  # kind -> reason
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    date_of_birth: date
+    status: ChildStatus
+    legal_status: LegalStatus | None = None
+    allocated: bool = False
+    placed_out_of_area: bool = False
+    attends_school: bool = False
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    now: datetime
+    child: ChildFacts
+    episodes: tuple[EpisodeFacts, ...]
+
+
+@dataclass(frozen=True)
+class PlannedDuty:
+    kind: DutyKind
+    episode: str  # EpisodeFacts.id
+    due_at: datetime  # aware, in Europe/London
+    status: DutyStatus
+    owner_role: OwnerRole
+    rule: str  # the settings key or rule id that made it, e.g. "rhi_offer_hours"
+    reason: str  # why, in words a professional understands
