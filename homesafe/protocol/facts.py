@@ -107,6 +107,10 @@ class EpisodeFacts:
     # planning reports them as done / not_needed instead of open.
     completed: Mapping[str, datetime] = field(default_factory=dict)
     not_needed: Mapping[str, str] = field(default_factory=dict)  # kind -> reason
+    # When each concern was first raised (None: at the report). Added for the protocol engine:
+    # a concern first raised in the return interview starts its timescale then, not at the report.
+    exploitation_concern_at: datetime | None = None
+    trafficking_concern_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,11 @@ class ChildFacts:
     allocated: bool = False
     placed_out_of_area: bool = False
     attends_school: bool = False
+    # Episodes before the earliest one in `CaseFacts.episodes` (added for the protocol engine):
+    # lets the duties app pass only recent episodes and still tell a first episode from a later
+    # one ("RHI offered on the second and later episodes"). Pass at least `repeat_threshold_days`
+    # of history before the oldest episode that still needs planning.
+    earlier_episodes: int = 0
 
 
 @dataclass(frozen=True)

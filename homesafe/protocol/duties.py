@@ -1,0 +1,495 @@
+"""The duties a child's facts call for: `plan_duties(facts, settings)`, a pure function.
+
+Each rule below reads one episode (and, for the repeat threshold, the child's other episodes)
+and plans at most one duty of its kind for that episode, with its due time, owner role, the
+settings key that set its timescale (`rule`) and a reason naming the trigger. docs/protocol.md
+lists every rule with its source.
+
+How a duty's status is decided:
+- a rule plans a duty only while its condition holds. Duties that depend on the child still
+  being missing (senior leader alert, escalations, recovery order, the "missing" strategy
+  meeting trigger, the 18th birthday prompt) are planned ahead while the child is missing, and
+  are NOT planned at all once the child returned before they fell due: the duties app closes a
+  stored open duty that is no longer planned;
+- `done` when a fact shows it done (e.g. `rhi_offered_at`) or the kind is in `episode.completed`;
+- else `not_needed` when the kind is in `episode.not_needed` (the recorded reason is appended);
+- else `overdue` when `due_at` is before `facts.now`, else `open`.
+
+Episodes are independent: a child who returns and goes missing again before the return
+interview is done keeps both episodes' duties (each return calls for its own interview offer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time
+
+from homesafe.protocol.calendar import add_hours, at_local_time, end_of_day, london
+from homesafe.protocol.facts import (
+    CaseFacts,
+    ChildFacts,
+    ChildStatus,
+    DutyKind,
+    DutyStatus,
+    EpisodeFacts,
+    LegalStatus,
+    OwnerRole,
+    PlannedDuty,
+    Risk,
+)
+from homesafe.protocol.settings import ProtocolSettings, RhiOfferOn, StrategyMeetingTrigger
+
+RECOVERY_ORDER_STATUSES = frozenset(
+    {
+        LegalStatus.CARE_ORDER,
+        LegalStatus.INTERIM_CARE_ORDER,
+        LegalStatus.EPO,
+        LegalStatus.POLICE_PROTECTION,
+    }
+)
+
+Candidate = tuple[DutyKind, datetime, OwnerRole, str, str, bool]  # ..., rule, reason, done
+
+
+def plan_duties(facts: CaseFacts, settings: ProtocolSettings) -> list[PlannedDuty]:
+    """Every duty the facts call for, sorted by (due_at, kind, episode)."""
+    now = london(facts.now)
+    episodes = sorted(facts.episodes, key=lambda episode: (episode.reported_at, episode.id))
+    reaches_repeat = _episodes_reaching_repeat_threshold(episodes, settings)
+    disabled = frozenset(settings.disabled_duties)
+    planned = []
+    for index, episode in enumerate(episodes):
+        planner = _EpisodePlanner(
+            child=facts.child,
+            episode=episode,
+            settings=settings,
+            ordinal=facts.child.earlier_episodes + index + 1,
+            repeat_count=reaches_repeat.get(episode.id),
+        )
+        for kind, due_at, owner_role, rule, reason, done in planner.candidates():
+            if kind in disabled:
+                continue
+            planned.append(
+                PlannedDuty(
+                    kind=kind,
+                    episode=episode.id,
+                    due_at=due_at,
+                    status=_status(kind, episode, due_at, done, now),
+                    owner_role=owner_role,
+                    rule=rule,
+                    reason=_with_recorded_reason(kind, episode, reason, done),
+                )
+            )
+    planned.sort(key=lambda duty: (duty.due_at, duty.kind, duty.episode))
+    return planned
+
+
+def _status(
+    kind: DutyKind, episode: EpisodeFacts, due_at: datetime, done: bool, now: datetime
+) -> DutyStatus:
+    if done or kind in episode.completed:
+        return DutyStatus.DONE
+    if kind in episode.not_needed:
+        return DutyStatus.NOT_NEEDED
+    if due_at < now:
+        return DutyStatus.OVERDUE
+    return DutyStatus.OPEN
+
+
+def _with_recorded_reason(kind: DutyKind, episode: EpisodeFacts, reason: str, done: bool) -> str:
+    if not done and kind not in episode.completed and kind in episode.not_needed:
+        return f"{reason} Recorded as not needed: {episode.not_needed[kind]}"
+    return reason
+
+
+def _episodes_reaching_repeat_threshold(
+    episodes: list[EpisodeFacts], settings: ProtocolSettings
+) -> dict[str, int]:
+    """Episode id -> episodes in the window, for each episode that takes the child's count of
+    episodes in the last `repeat_threshold_days` (this one included) up to the threshold from
+    below. Later episodes while the count stays at or above the threshold do not reach it again.
+    """
+    threshold, window = settings.repeat_threshold_episodes, settings.repeat_threshold_days
+    reaching, first, previous_count = {}, 0, 0
+    for index, episode in enumerate(episodes):
+        start = add_hours(episode.reported_at, -24 * window)
+        while episodes[first].reported_at <= start:
+            first += 1
+        count = index - first + 1
+        if count >= threshold > previous_count:
+            reaching[episode.id] = count
+        previous_count = count
+    return reaching
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _when(moment: datetime) -> str:
+    """E.g. "Tue 24 Nov 2026 10:00", in Europe/London (English whatever the process locale)."""
+    local = london(moment)
+    return (
+        f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local.year} "
+        f"{local.hour:02d}:{local.minute:02d}"
+    )
+
+
+def _within(working_days: int) -> str:
+    if working_days == 0:
+        return "the same working day"
+    return f"within {working_days} working day{'s' if working_days != 1 else ''}"
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
+def eighteenth_birthday(date_of_birth: date) -> date:
+    """The 18th birthday; someone born on 29 February is 18 on 1 March in a common year."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + 18)
+    except ValueError:
+        return date(date_of_birth.year + 18, 3, 1)
+
+
+class _EpisodePlanner:
+    """The rules for one episode. `candidates()` yields (kind, due_at, owner_role, rule, reason,
+    done_by_fact) for each duty whose condition holds."""
+
+    def __init__(
+        self,
+        *,
+        child: ChildFacts,
+        episode: EpisodeFacts,
+        settings: ProtocolSettings,
+        ordinal: int,
+        repeat_count: int | None,
+    ):
+        self.child, self.episode, self.settings = child, episode, settings
+        self.calendar = settings.calendar
+        self.ordinal, self.repeat_count = ordinal, repeat_count
+        self.reported_at = london(episode.reported_at)
+        self.returned_at = london(episode.returned_at) if episode.returned_at else None
+        self.high_risk_at = episode.high_risk_at or (
+            episode.reported_at if episode.risk == Risk.HIGH else None
+        )
+        self.case_holder = (
+            OwnerRole.SOCIAL_WORKER if child.allocated else OwnerRole.MISSING_COORDINATOR
+        )
+        self.reported = f"Reported missing {_when(self.reported_at)}"
+
+    def still_missing_at(self, moment: datetime) -> bool:
+        return self.returned_at is None or self.returned_at > moment
+
+    def candidates(self) -> Iterator[Candidate]:
+        yield from self.notifications()
+        yield from self.while_missing()
+        yield from self.high_risk()
+        yield from self.strategy_meeting()
+        yield from self.after_return()
+        yield from self.repeat_meeting()
+        yield from self.concerns()
+        yield from self.birthday()
+
+    # -- at the report -------------------------------------------------------------------------
+
+    def notifications(self) -> Iterator[Candidate]:
+        s, child, reported = self.settings, self.child, self.reported
+        if child.allocated:
+            n = s.social_worker_notification_working_days
+            yield (
+                DutyKind.NOTIFY_SOCIAL_WORKER,
+                self.calendar.add_working_days(self.reported_at, n),
+                OwnerRole.SOCIAL_WORKER,
+                "social_worker_notification_working_days",
+                f"{reported}; the child is allocated, so the social worker is told {_within(n)}.",
+                False,
+            )
+        if child.attends_school:
+            at = s.school_notification_time
+            yield (
+                DutyKind.NOTIFY_SCHOOL,
+                self.calendar.next_school_day_at(self.reported_at, at),
+                OwnerRole.SCHOOL,
+                "school_notification_time",
+                f"{reported}; the child attends school, so the school's designated safeguarding "
+                f"lead is told before {at:%H:%M} on the next school day.",
+                False,
+            )
+        if child.placed_out_of_area:
+            for kind, owner, key, whom in (
+                (
+                    DutyKind.NOTIFY_PLACING_LA,
+                    OwnerRole.PLACING_LA,
+                    "placing_la_notification_working_days",
+                    "the placing (responsible) local authority",
+                ),
+                (
+                    DutyKind.NOTIFY_HOST_LA,
+                    OwnerRole.HOST_LA,
+                    "host_la_notification_working_days",
+                    "the host local authority (where the child is placed)",
+                ),
+            ):
+                n = getattr(s, key)
+                yield (
+                    kind,
+                    self.calendar.add_working_days(self.reported_at, n),
+                    owner,
+                    key,
+                    f"{reported}; the child is placed out of area, so {whom} is told {_within(n)}.",
+                    False,
+                )
+        if child.status == ChildStatus.LOOKED_AFTER:
+            n = s.iro_notification_working_days
+            yield (
+                DutyKind.NOTIFY_IRO,
+                self.calendar.add_working_days(self.reported_at, n),
+                OwnerRole.IRO,
+                "iro_notification_working_days",
+                f"{reported}; the child is looked after, so the independent reviewing officer is "
+                f"told {_within(n)}.",
+                False,
+            )
+        if child.status == ChildStatus.CHILD_PROTECTION:
+            n = s.cp_chair_notification_working_days
+            yield (
+                DutyKind.NOTIFY_CP_CHAIR,
+                self.calendar.add_working_days(self.reported_at, n),
+                OwnerRole.CP_CHAIR,
+                "cp_chair_notification_working_days",
+                f"{reported}; the child has a child protection plan, so the conference chair is "
+                f"told {_within(n)}.",
+                False,
+            )
+
+    # -- while missing -------------------------------------------------------------------------
+
+    def while_missing(self) -> Iterator[Candidate]:
+        s, reported = self.settings, self.reported
+        hourly = [
+            (
+                DutyKind.ESCALATE_TEAM_MANAGER,
+                OwnerRole.TEAM_MANAGER,
+                "escalate_team_manager_hours",
+                "the team manager",
+            ),
+            (
+                DutyKind.ESCALATE_SERVICE_MANAGER,
+                OwnerRole.SERVICE_MANAGER,
+                "escalate_service_manager_hours",
+                "the service manager",
+            ),
+            (
+                DutyKind.ESCALATE_HEAD_OF_SERVICE,
+                OwnerRole.HEAD_OF_SERVICE,
+                "escalate_head_of_service_hours",
+                "the head of service",
+            ),
+        ]
+        if self.child.allocated:
+            hourly.insert(
+                0,
+                (
+                    DutyKind.SENIOR_LEADER_ALERT,
+                    OwnerRole.SENIOR_LEADER,
+                    "senior_leader_alert_hours",
+                    "a senior leader (the child is allocated to a social worker)",
+                ),
+            )
+        for kind, owner, key, whom in hourly:
+            hours = getattr(s, key)
+            due_at = add_hours(self.reported_at, hours)
+            if self.still_missing_at(due_at):
+                yield (
+                    kind,
+                    due_at,
+                    owner,
+                    key,
+                    f"{reported}; a child still missing {hours} hours after the report "
+                    f"({_when(due_at)}) is escalated to {whom}.",
+                    False,
+                )
+        if self.child.legal_status in RECOVERY_ORDER_STATUSES:
+            hours = s.consider_recovery_order_hours
+            due_at = add_hours(self.reported_at, hours)
+            if self.still_missing_at(due_at):
+                yield (
+                    DutyKind.CONSIDER_RECOVERY_ORDER,
+                    due_at,
+                    self.case_holder,
+                    "consider_recovery_order_hours",
+                    f"{reported}; the child's legal status ({self.child.legal_status}) allows a "
+                    f"recovery order (s.50 Children Act 1989), to be considered if still missing "
+                    f"{hours} hours after the report.",
+                    False,
+                )
+
+    def high_risk(self) -> Iterator[Candidate]:
+        if self.high_risk_at is None:
+            return
+        hours = self.settings.high_risk_alert_hours
+        timing = "at once" if hours == 0 else f"within {hours} hours"
+        yield (
+            DutyKind.HIGH_RISK_ALERT,
+            add_hours(self.high_risk_at, hours),
+            OwnerRole.SENIOR_LEADER,
+            "high_risk_alert_hours",
+            f"Graded high risk by the police {_when(self.high_risk_at)}; a senior manager is "
+            f"told {timing}.",
+            False,
+        )
+
+    def strategy_meeting(self) -> Iterator[Candidate]:
+        s, episode = self.settings, self.episode
+        triggers: list[tuple[datetime, str]] = []
+        wanted = set(s.strategy_meeting_triggers)
+        if StrategyMeetingTrigger.HIGH_RISK in wanted and self.high_risk_at is not None:
+            triggers.append((self.high_risk_at, f"graded high risk {_when(self.high_risk_at)}"))
+        if StrategyMeetingTrigger.MISSING_ALLOCATED in wanted and self.child.allocated:
+            hours = s.strategy_meeting_missing_hours
+            after = add_hours(self.reported_at, hours)
+            if self.still_missing_at(after):
+                triggers.append(
+                    (after, f"allocated child still missing {hours} hours after the report")
+                )
+        if StrategyMeetingTrigger.REPEAT_THRESHOLD in wanted and self.repeat_count:
+            triggers.append(
+                (
+                    self.reported_at,
+                    f"{_ordinal(self.repeat_count)} episode in {s.repeat_threshold_days} days "
+                    f"(repeat threshold {s.repeat_threshold_episodes})",
+                )
+            )
+        if StrategyMeetingTrigger.EXPLOITATION_CONCERN in wanted and episode.exploitation_concern:
+            raised = episode.exploitation_concern_at or episode.reported_at
+            triggers.append((raised, f"exploitation concern raised {_when(raised)}"))
+        if not triggers:
+            return
+        triggered_at, why = min(triggers, key=lambda trigger: trigger[0])
+        n = s.strategy_meeting_working_days
+        yield (
+            DutyKind.STRATEGY_MEETING,
+            self.calendar.add_working_days(triggered_at, n),
+            self.case_holder,
+            "strategy_meeting_working_days",
+            f"{self.reported}; strategy meeting {_within(n)} of the earliest trigger: {why}.",
+            episode.strategy_meeting_at is not None,
+        )
+
+    # -- after the return ----------------------------------------------------------------------
+
+    def rhi_offered(self) -> tuple[bool, str]:
+        """Whether this return calls for a return interview, and why."""
+        if self.settings.rhi_offer_on == RhiOfferOn.EVERY_EPISODE:
+            return True, "every return"
+        if self.ordinal >= 2:
+            return True, f"the child's {_ordinal(self.ordinal)} episode"
+        episode = self.episode
+        if self.high_risk_at or episode.exploitation_concern or episode.trafficking_concern:
+            return True, "a first episode with significant concerns"
+        return False, ""
+
+    def after_return(self) -> Iterator[Candidate]:
+        if self.returned_at is None:
+            return
+        s, episode, returned = self.settings, self.episode, f"Returned {_when(self.returned_at)}"
+        offered, why = self.rhi_offered()
+        if offered:
+            yield (
+                DutyKind.RHI_OFFER,
+                add_hours(self.returned_at, s.rhi_offer_hours),
+                OwnerRole.RHI_SERVICE,
+                "rhi_offer_hours",
+                f"{returned}; a return home interview is offered ({why}) within "
+                f"{s.rhi_offer_hours} hours of the return.",
+                any(
+                    moment is not None
+                    for moment in (
+                        episode.rhi_offered_at,
+                        episode.rhi_completed_at,
+                        episode.rhi_declined_at,
+                    )
+                ),
+            )
+            yield (
+                DutyKind.RHI_COMPLETE,
+                add_hours(self.returned_at, s.rhi_complete_hours),
+                OwnerRole.RHI_SERVICE,
+                "rhi_complete_hours",
+                f"{returned}; the return home interview is done (or the child's refusal "
+                f"recorded) within {s.rhi_complete_hours} hours of the return.",
+                episode.rhi_completed_at is not None or episode.rhi_declined_at is not None,
+            )
+        if self.child.status == ChildStatus.LOOKED_AFTER:
+            n = s.pre_incident_review_working_days
+            yield (
+                DutyKind.PRE_INCIDENT_REVIEW,
+                self.calendar.add_working_days(self.returned_at, n),
+                self.case_holder,
+                "pre_incident_review_working_days",
+                f"{returned}; the looked-after child's pre-incident (Philomena) profile and risk "
+                f"assessment are reviewed {_within(n)} of the return.",
+                episode.pre_incident_reviewed_at is not None,
+            )
+
+    def repeat_meeting(self) -> Iterator[Candidate]:
+        if not self.repeat_count:
+            return
+        s, n = self.settings, self.settings.repeat_meeting_working_days
+        yield (
+            DutyKind.REPEAT_MEETING,
+            self.calendar.add_working_days(self.reported_at, n),
+            OwnerRole.MISSING_COORDINATOR,
+            "repeat_meeting_working_days",
+            f"{self.reported}, the child's {_ordinal(self.repeat_count)} episode in "
+            f"{s.repeat_threshold_days} days (threshold {s.repeat_threshold_episodes}): a "
+            f"multi-agency meeting {_within(n)}.",
+            False,
+        )
+
+    def concerns(self) -> Iterator[Candidate]:
+        s, episode = self.settings, self.episode
+        if episode.exploitation_concern:
+            raised = episode.exploitation_concern_at or episode.reported_at
+            n = s.consider_mace_working_days
+            yield (
+                DutyKind.CONSIDER_MACE,
+                self.calendar.add_working_days(raised, n),
+                self.case_holder,
+                "consider_mace_working_days",
+                f"Exploitation concern raised {_when(raised)}; a MACE referral is considered "
+                f"{_within(n)}.",
+                False,
+            )
+        if episode.trafficking_concern:
+            raised = episode.trafficking_concern_at or episode.reported_at
+            n = s.consider_nrm_working_days
+            yield (
+                DutyKind.CONSIDER_NRM,
+                self.calendar.add_working_days(raised, n),
+                self.case_holder,
+                "consider_nrm_working_days",
+                f"Trafficking concern raised {_when(raised)}; a National Referral Mechanism "
+                f"referral (no consent needed for a child) is considered {_within(n)}.",
+                False,
+            )
+
+    def birthday(self) -> Iterator[Candidate]:
+        birthday = eighteenth_birthday(self.child.date_of_birth)
+        starts = at_local_time(birthday, time(0, 0))
+        if self.reported_at < starts and self.still_missing_at(starts):
+            yield (
+                DutyKind.EIGHTEENTH_BIRTHDAY,
+                end_of_day(birthday),
+                OwnerRole.MISSING_COORDINATOR,
+                "eighteenth_birthday",
+                f"{self.reported}; the child turns 18 on {birthday.day} "
+                f"{MONTHS[birthday.month - 1]} {birthday.year} while the episode is open: close "
+                f"the episode as a child's (SSDA903 rule 580) and review the plan.",
+                False,
+            )
