@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "django_tasks_db",
+    "crontask",
     "rest_framework",
     "rest_framework_api_key",
     "drf_spectacular",
@@ -273,5 +274,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# The address people reach HomeSafe at, for links in e-mails.
+HOMESAFE_BASE_URL = env.str("HOMESAFE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 HOMESAFE_SERVICE_NAME = env.str("HOMESAFE_SERVICE_NAME", default="HomeSafe")

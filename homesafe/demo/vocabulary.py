@@ -233,3 +233,8 @@ ASSOCIATE_PLACES = (
 
 
 # --- The plan -------------------------------------------------------------------------------
+
+# Duties are planned for episodes of the last three weeks before the anchor; of those already
+# due two days before it, this share were done (the rest show on the overdue view).
+DUTIES_HISTORY_DAYS = 21
+DUTIES_DONE_ON_TIME = 0.85

@@ -3,6 +3,7 @@ the accounts and counts are read back for the demo command."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from django.db import transaction
@@ -23,10 +24,17 @@ from homesafe.demo.vocabulary import (
     AUDIT_REASON,
     DEMO_EMAIL_DOMAIN,
     DEMO_PASSWORD,
+    DUTIES_DONE_ON_TIME,
+    DUTIES_HISTORY_DAYS,
     HOME_LA,
     POLICE,
     ROLE_ACCOUNTS,
 )
+from homesafe.duties.choices import DutyState
+from homesafe.duties.models import Duty, ProtocolVersion
+from homesafe.duties.owners import owners_of
+from homesafe.duties.protocol import DEFAULT_TOML
+from homesafe.duties.services import duty_complete
 from homesafe.episodes.choices import (
     EpisodeStatus,
 )
@@ -46,6 +54,7 @@ from homesafe.people.services import (
     network_member_add,
     placement_record,
 )
+from homesafe.protocol.settings import ProtocolSettings
 
 # --- Writing --------------------------------------------------------------------------------
 
@@ -97,8 +106,18 @@ def write_demo(plan: DemoPlan) -> DemoSummary:
             admin = user
         users[account.email] = user
 
+    # Duties are planned for the last few weeks of the history (as if HomeSafe came into use
+    # then); most of those already due were done on time, some were not: the overdue view.
+    text = DEFAULT_TOML.read_text(encoding="utf-8")
+    ProtocolVersion.objects.create(
+        version=ProtocolSettings.from_toml(text).version,
+        settings_toml=text,
+        note="The defaults (DOMAIN.md)",
+        duties_from=anchor_moment(plan.anchor) - timedelta(days=DUTIES_HISTORY_DAYS),
+    )
     writer = _Writer(admin=admin, organisations=organisations, users=users)
     children = {child.key: writer.child(child) for child in plan.children}
+    _work_old_duties(plan, admin)
     # Auditors see only the cases they are given, for a time: a sample, from a week before the
     # anchor for five weeks.
     auditor = users[f"auditor@{DEMO_EMAIL_DOMAIN}"]
@@ -112,6 +131,16 @@ def write_demo(plan: DemoPlan) -> DemoSummary:
             actor=admin,
         )
     return demo_summary()
+
+
+def _work_old_duties(plan: DemoPlan, admin: User) -> None:
+    """Complete most duties that fell due more than two days before the anchor, as their owners."""
+    rng = random.Random(plan.seed)
+    cutoff = anchor_moment(plan.anchor) - timedelta(days=2)
+    for duty in Duty.objects.filter(state=DutyState.OPEN, due_at__lt=cutoff).order_by("pk"):
+        if rng.random() < DUTIES_DONE_ON_TIME:
+            owners = owners_of(duty)
+            duty_complete(duty=duty, actor=owners[0] if owners else admin)
 
 
 class _Writer:

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from homesafe.duties import views, views_protocol
 
 app_name = "duties"
-urlpatterns: list = []
+urlpatterns = [
+    path("screening/", views.screening, name="screening"),
+    path("protocol/", views_protocol.protocol_settings, name="protocol"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("<int:duty_id>/", views.duty_detail, name="detail"),
+    path("<int:duty_id>/complete", views.duty_complete_view, name="complete"),
+    path("<int:duty_id>/not-needed", views.duty_not_needed_view, name="not_needed"),
+    path("<int:duty_id>/reassign", views.duty_reassign_view, name="reassign"),
+]

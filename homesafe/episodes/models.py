@@ -91,6 +91,13 @@ class MissingEpisode(models.Model):
     found_by = models.CharField(max_length=20, choices=FoundBy.choices, blank=True)
     stayed_where = models.CharField("where the child stayed", max_length=300, blank=True)
     stayed_with = models.CharField("who the child stayed with", max_length=300, blank=True)
+    police_closed_reason = models.CharField(
+        "police closing reason",
+        max_length=200,
+        blank=True,
+        help_text="Why the police closed their missing-person report, in the force's words.",
+    )
+    police_closed_at = models.DateTimeField("police report closed at", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

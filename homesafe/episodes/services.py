@@ -12,6 +12,7 @@ from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
+from homesafe.duties.services import duties_replan_for_child
 from homesafe.episodes.choices import (
     ALLOWED_TRANSITIONS,
     EpisodeStatus,
@@ -174,6 +175,7 @@ def episode_report(
         target=episode,
         payload={"episode_type": episode.episode_type, "risk": risk},
     )
+    duties_replan_for_child(child_id=child.pk)
     return episode
 
 
@@ -202,6 +204,7 @@ def episode_regrade(
         target=episode,
         payload={"grade": grade, "grading_id": grading.pk},
     )
+    duties_replan_for_child(child_id=episode.child_id)
     return grading
 
 
@@ -241,4 +244,89 @@ def episode_record_return(
     audit_record(
         actor=actor, verb=AuditVerb.EPISODE_RETURNED, target=episode, payload={"found_by": found_by}
     )
+    duties_replan_for_child(child_id=episode.child_id)
     return episode
+
+
+# --- Police intake (homesafe/intake): linking, closing and sightings from police systems ---
+
+POLICE_REFERENCE_TAKEN = "The episode already has police reference {reference}."
+CLOSED_BEFORE_LAST_SEEN = "The report cannot be closed before the child was last seen."
+
+
+@transaction.atomic
+def episode_link_police_report(
+    *, episode: MissingEpisode, police_force: Organisation, police_reference: str, actor: Actor
+) -> MissingEpisode:
+    """Give an episode recorded by hand (no police reference) the police's force and reference."""
+    episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
+    if episode.police_reference:
+        raise ApplicationError(
+            POLICE_REFERENCE_TAKEN.format(reference=episode.police_reference),
+            code="police_reference_taken",
+        )
+    if police_force.type != OrganisationType.POLICE:
+        raise ValidationError({"police_force": "Choose a police force."})
+    if MissingEpisode.objects.filter(
+        police_force=police_force, police_reference=police_reference.strip()
+    ).exists():
+        raise ValidationError({"police_reference": DUPLICATE_REFERENCE})
+    episode.police_force, episode.police_reference = police_force, police_reference.strip()
+    episode.full_clean()
+    episode.save(update_fields=["police_force", "police_reference", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.EPISODE_POLICE_LINKED,
+        target=episode,
+        payload={"police_force_id": police_force.pk},
+    )
+    return episode
+
+
+@transaction.atomic
+def episode_record_police_closure(
+    *, episode: MissingEpisode, closed_reason: str, closed_at: datetime, actor: Actor
+) -> MissingEpisode:
+    """The police closed their report, giving their reason (the episode's return is recorded apart)."""
+    episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
+    _not_future("police_closed_at", closed_at)
+    if closed_at < episode.last_seen_at:
+        raise ValidationError({"police_closed_at": CLOSED_BEFORE_LAST_SEEN})
+    episode.police_closed_reason = closed_reason.strip()[:200]
+    episode.police_closed_at = closed_at
+    episode.full_clean()
+    episode.save(update_fields=["police_closed_reason", "police_closed_at", "updated_at"])
+    audit_record(actor=actor, verb=AuditVerb.EPISODE_POLICE_CLOSED, target=episode)
+    duties_replan_for_child(child_id=episode.child_id)
+    return episode
+
+
+@transaction.atomic
+def episode_record_sighting(
+    *,
+    episode: MissingEpisode,
+    seen_at: datetime,
+    actor: Actor,
+    location_description: str = "",
+    postcode: str = "",
+) -> Location | None:
+    """A sighting of, or an update about, a child while missing, from the police."""
+    _not_future("seen_at", seen_at)
+    location = None
+    if location_description.strip() or postcode.strip():
+        location = location_create(
+            actor=actor,
+            description=location_description,
+            postcode=postcode,
+            child_id=episode.child_id,
+        )
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.EPISODE_SIGHTED,
+        target=episode,
+        payload={
+            "seen_at": seen_at.isoformat(),
+            "location_id": location.pk if location else None,
+        },
+    )
+    return location

@@ -12,6 +12,7 @@ from django.utils import timezone
 from homesafe.access.audit import Actor, audit_record, changed_fields
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.models import Organisation
+from homesafe.duties.services import duties_replan_for_child
 from homesafe.people.choices import (
     Cohort,
     LegalStatus,
@@ -114,6 +115,7 @@ def child_update(
         audit_record(
             actor=actor, verb=AuditVerb.CHILD_UPDATED, target=child, payload={"fields": changed}
         )
+        duties_replan_for_child(child_id=child.pk)
     return child
 
 
@@ -145,6 +147,7 @@ def cohort_record(
     audit_record(
         actor=actor, verb=AuditVerb.COHORT_RECORDED, target=period, payload={"cohort": cohort}
     )
+    duties_replan_for_child(child_id=child.pk)
     return period
 
 
@@ -168,6 +171,7 @@ def care_period_start(
         target=period,
         payload={"legal_status": legal_status},
     )
+    duties_replan_for_child(child_id=child.pk)
     return period
 
 
@@ -181,6 +185,7 @@ def care_period_end(*, child: Child, ended_on: date, actor: Actor) -> CarePeriod
     period.full_clean()
     period.save(update_fields=["ended_on"])
     audit_record(actor=actor, verb=AuditVerb.CARE_PERIOD_ENDED, target=period)
+    duties_replan_for_child(child_id=child.pk)
     return period
 
 
@@ -224,6 +229,7 @@ def placement_record(
         target=placement,
         payload={"placement_type": placement_type, "out_of_area": placement.out_of_area},
     )
+    duties_replan_for_child(child_id=child.pk)
     return placement
 
 
@@ -268,6 +274,7 @@ def network_member_add(
         target=member,
         payload={"organisation_id": organisation.pk, "role": role},
     )
+    duties_replan_for_child(child_id=child.pk)
     return member
 
 
@@ -277,4 +284,5 @@ def network_member_end(*, member: NetworkMember, ended_on: date, actor: Actor) -
     member.full_clean()
     member.save(update_fields=["ended_on"])
     audit_record(actor=actor, verb=AuditVerb.NETWORK_MEMBER_ENDED, target=member)
+    duties_replan_for_child(child_id=member.child_id)
     return member

@@ -1,13 +1,69 @@
+from datetime import datetime, timedelta
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from homesafe.access.choices import Role
+from homesafe.access.models import User
+from homesafe.duties.choices import DutyState
+from homesafe.duties.models import Duty
+from homesafe.duties.queries import duties_inbox, duties_visible_to
 from homesafe.episodes.queries import episodes_open_visible_to
 from homesafe.people.queries import children_visible_to
 
+TEAM_VIEW_ROLES = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.SENIOR_LEADER)
+TEAM_DUTIES_LIMIT = 500
+DAYS_AHEAD = 7
+
+
+def _end_of_today(now: datetime) -> datetime:
+    return timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=0)
+
+
+def team_duties(*, user: User, now: datetime) -> list[Duty]:
+    """Open duties, overdue or due within a week, of the children a manager can see that the
+    manager's people own: their team (a team manager), their service (a service manager) or
+    their local authority (a senior leader)."""
+    duties = duties_visible_to(user=user).filter(
+        state=DutyState.OPEN,
+        owner_organisation_id=user.organisation_id,
+        due_at__lte=_end_of_today(now) + timedelta(days=DAYS_AHEAD),
+    )
+    if not user.has_role(Role.SENIOR_LEADER):
+        if not user.team_id:
+            return []
+        if user.has_role(Role.SERVICE_MANAGER):
+            duties = duties.filter(owner_team__service=user.team.service)
+        else:
+            duties = duties.filter(owner_team_id=user.team_id)
+    return list(
+        duties.select_related("child", "owner_user", "owner_organisation", "owner_team").order_by(
+            "due_at", "kind"
+        )[:TEAM_DUTIES_LIMIT]
+    )
+
+
+def _by_when(duties: list[Duty], now: datetime) -> dict[str, list[Duty]]:
+    end_of_today = _end_of_today(now)
+    return {
+        "overdue": [d for d in duties if d.due_at < now],
+        "today": [d for d in duties if now <= d.due_at <= end_of_today],
+        "coming_up": [d for d in duties if d.due_at > end_of_today],
+    }
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    """My work: the open episodes of the children I may see, longest missing first."""
+    """My work: my duties (or my team's, for a manager), then the open episodes of the children
+    I may see, longest missing first."""
+    now = timezone.now()
+    is_manager = request.user.has_role(*TEAM_VIEW_ROLES)
+    team_view = is_manager and request.GET.get("view") == "team"
+    if team_view:
+        duties = _by_when(team_duties(user=request.user, now=now), now)
+    else:
+        duties = duties_inbox(user=request.user, now=now, days_ahead=DAYS_AHEAD)
     open_episodes = list(episodes_open_visible_to(user=request.user)[:50])
     my_children = (
         children_visible_to(user=request.user)
@@ -20,6 +76,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "title": "My work",
             "active_nav": "home",
+            "duties": duties,
+            "is_manager": is_manager,
+            "team_view": team_view,
             "open_episodes": open_episodes,
             "my_children": list(my_children),
         },

@@ -41,3 +41,13 @@ def test_the_check_finds_a_direct_use(tmp_path):
 def test_views_do_not_save_models_themselves(path):
     source = path.read_text()
     assert ".save(" not in source and ".objects.create(" not in source
+
+
+def test_models_and_migrations_agree(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()

@@ -57,15 +57,19 @@ class Command(BaseCommand):
             return
 
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "homesafe.cli", "db_worker", "--no-reload"]
-        )
+        # The background worker runs queued jobs; the scheduler enqueues the periodic sweeps.
+        helpers = [
+            subprocess.Popen([sys.executable, "-m", "homesafe.cli", "db_worker", "--no-reload"]),
+            subprocess.Popen([sys.executable, "-m", "homesafe.cli", "crontask"]),
+        ]
         try:
             call_command("runserver", f"{url_host}:{port}", use_reloader=False)
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=WORKER_STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+            for process in helpers:
+                process.terminate()
+            for process in helpers:
+                try:
+                    process.wait(timeout=WORKER_STOP_SECONDS)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()

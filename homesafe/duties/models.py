@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from homesafe.duties.choices import (
+    DUTY_KIND_CHOICES,
+    DUTY_LABELS,
+    OWNER_ROLE_CHOICES,
+    DutyEventKind,
+    DutyState,
+    ReminderKind,
+    ReminderState,
+)
+
+
+class ProtocolVersion(models.Model):
+    """One version of the local protocol's settings (TOML); the newest active one is in force."""
+
+    version = models.CharField(max_length=64, unique=True)
+    settings_toml = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    duties_from = models.DateTimeField(
+        help_text="Duties are planned for episodes reported from this time on; earlier episodes "
+        "still count as history (e.g. for the repeat threshold)."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Protocol {self.version} ({self.created_at:%d/%m/%Y})"
+
+
+class Duty(models.Model):
+    """Something that must be done for a child by a set time, planned by the protocol engine."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="duties")
+    episode = models.ForeignKey(
+        "episodes.MissingEpisode", on_delete=models.PROTECT, related_name="duties"
+    )
+    kind = models.CharField(max_length=40, choices=DUTY_KIND_CHOICES)
+    state = models.CharField(max_length=12, choices=DutyState.choices, default=DutyState.OPEN)
+    due_at = models.DateTimeField()
+    owner_role = models.CharField(max_length=30, choices=OWNER_ROLE_CHOICES)
+    owner_organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.PROTECT, related_name="duties"
+    )
+    owner_team = models.ForeignKey(
+        "access.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="duties"
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duties",
+    )
+    assigned_by_person = models.BooleanField(
+        default=False, help_text="Reassigned by a person: replanning keeps this owner."
+    )
+    rule = models.CharField(max_length=60)
+    reason = models.CharField(max_length=500)
+    protocol_version = models.CharField(max_length=64)
+    planned_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closing_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "kind"]
+        verbose_name_plural = "duties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "kind"],
+                name="duty_one_per_episode_and_kind",
+                violation_error_message="This episode already has a duty of this kind.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=DutyState.OPEN, closed_at__isnull=True)
+                | (~Q(state=DutyState.OPEN) & Q(closed_at__isnull=False)),
+                name="duty_closed_iff_not_open",
+                violation_error_message="A done or not-needed duty has a closing time; an open one has none.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["owner_user", "state", "due_at"]),
+            models.Index(fields=["owner_organisation", "owner_role", "state", "due_at"]),
+            models.Index(fields=["child", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return DUTY_LABELS.get(self.kind, self.kind)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == DutyState.OPEN
+
+    def is_overdue(self, now=None) -> bool:
+        return self.is_open and self.due_at < (now or timezone.now())
+
+
+class DutyEvent(models.Model):
+    """The history of a duty: planned, re-planned, reassigned, completed, closed, reminded."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=30, choices=DutyEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%d/%m/%Y %H:%M}"
+
+
+class Reminder(models.Model):
+    """A reminder to one person about one duty: reserved once (unique), then sent (e-mail and in-app)."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders"
+    )
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    due_at = models.DateTimeField(
+        help_text="The duty's due time when reminded: a re-planned duty is reminded again."
+    )
+    state = models.CharField(
+        max_length=10, choices=ReminderState.choices, default=ReminderState.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duty", "recipient", "kind", "due_at"],
+                name="reminder_once",
+                violation_error_message="This reminder has already been sent.",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.duty}"

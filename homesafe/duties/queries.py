@@ -1,0 +1,137 @@
+"""Reads of duties, always through the access gate: a duty is seen with its child."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from homesafe.access.audit import audit_record
+from homesafe.access.choices import AuditVerb
+from homesafe.access.models import User
+from homesafe.access.policy import child_scope
+from homesafe.duties.choices import DutyState
+from homesafe.duties.models import Duty
+from homesafe.duties.owners import duties_owned_q
+from homesafe.people.models import Child
+
+
+def duties_visible_to(*, user: User) -> QuerySet[Duty]:
+    return Duty.objects.filter(child_id__in=Child.objects.filter(child_scope(user)).values("pk"))
+
+
+def duties_inbox(*, user: User, now: datetime | None = None, days_ahead: int = 7) -> dict:
+    """My work: open duties I own, split into overdue, due today and coming up."""
+    now = now or timezone.now()
+    end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=0)
+    duties = list(
+        duties_visible_to(user=user)
+        .filter(
+            duties_owned_q(user),
+            state=DutyState.OPEN,
+            due_at__lte=end_of_today + timedelta(days=days_ahead),
+        )
+        .select_related("child", "episode", "owner_user", "owner_organisation", "owner_team")
+        .order_by("due_at", "kind")
+    )
+    return {
+        "overdue": [d for d in duties if d.due_at < now],
+        "today": [d for d in duties if now <= d.due_at <= end_of_today],
+        "coming_up": [d for d in duties if d.due_at > end_of_today],
+    }
+
+
+def duties_overdue_by_team(*, user: User, now: datetime | None = None) -> QuerySet[Duty]:
+    """Overdue duties of the children a manager can see, for the manager's view."""
+    now = now or timezone.now()
+    return (
+        duties_visible_to(user=user)
+        .filter(state=DutyState.OPEN, due_at__lt=now)
+        .select_related("child", "owner_team", "owner_user", "owner_organisation")
+        .order_by("owner_organisation__name", "owner_team__name", "due_at")
+    )
+
+
+def duty_get_for_user_or_404(*, user: User, duty_id: int) -> Duty:
+    duty = (
+        duties_visible_to(user=user)
+        .select_related(
+            "child", "episode", "owner_user", "owner_team", "owner_organisation", "closed_by"
+        )
+        .filter(pk=duty_id)
+        .first()
+    )
+    if duty is None:
+        raise Http404("No duty found")
+    audit_record(actor=user, verb=AuditVerb.DUTY_VIEWED, target=duty)
+    return duty
+
+
+@dataclass(frozen=True)
+class ProtocolPreview:
+    """What new protocol settings would change, in counts and kinds only (no child's data:
+    administrators have no case access)."""
+
+    version: str
+    changes: list[tuple[str, object, object]]  # key, in force, proposed
+    open_duties: int
+    children: int
+    sampled_children: int
+    due_times_changed: int  # among the sample's open duties
+    new_duties: dict[str, int]  # kind -> how many the sample would gain
+    dropped_duties: dict[str, int]  # kind -> how many open ones the sample would lose
+
+
+def protocol_preview(*, settings_toml: str, sample: int = 200) -> ProtocolPreview:
+    """Parse proposed settings (ValidationError naming the key) and compare them with those in
+    force on a sample of the children with open duties."""
+    from django.core.exceptions import ValidationError
+
+    from homesafe.duties.facts import case_facts, children_for_facts
+    from homesafe.duties.protocol import protocol_current
+    from homesafe.protocol.duties import plan_duties
+    from homesafe.protocol.settings import ProtocolSettings, ProtocolSettingsError
+
+    try:
+        proposed = ProtocolSettings.from_toml(settings_toml)
+    except ProtocolSettingsError as error:
+        raise ValidationError({"settings_toml": str(error)}) from None
+    version, current = protocol_current()
+    old, new = current.to_mapping(), proposed.to_mapping()
+    changes = [(key, old.get(key), new[key]) for key in new if old.get(key) != new[key]]
+    open_duties = Duty.objects.filter(state=DutyState.OPEN)
+    child_ids = list(open_duties.values_list("child_id", flat=True).distinct().order_by("child_id"))
+    now = timezone.now()
+    stored = {
+        (d.episode_id, d.kind): d.due_at
+        for d in open_duties.filter(child_id__in=child_ids[:sample]).only(
+            "episode_id", "kind", "due_at"
+        )
+    }
+    changed, gained, lost = 0, Counter(), Counter()
+    for child in children_for_facts(child_ids[:sample]):
+        facts = case_facts(child, now=now)
+        before = {(int(p.episode), str(p.kind)) for p in plan_duties(facts, current)}
+        after = {(int(p.episode), str(p.kind)): p.due_at for p in plan_duties(facts, proposed)}
+        for key, due_at in after.items():
+            if key in stored and stored[key] != due_at:
+                changed += 1
+            elif key not in before and key not in stored:
+                gained[key[1]] += 1
+        for key in stored:
+            if key[0] in {e.pk for e in child.episodes.all()} and key not in after:
+                lost[key[1]] += 1
+    return ProtocolPreview(
+        version=proposed.version,
+        changes=changes,
+        open_duties=open_duties.count(),
+        children=len(child_ids),
+        sampled_children=min(sample, len(child_ids)),
+        due_times_changed=changed,
+        new_duties=dict(gained),
+        dropped_duties=dict(lost),
+    )

@@ -1,0 +1,291 @@
+"""Duties: stored from the protocol engine's plan, worked by people, reminded by the worker.
+
+`duties_replan_for_child` is called by every service that changes a child's facts. It is
+idempotent: planning twice changes nothing; done duties stay done; open duties the protocol no
+longer calls for are closed with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from homesafe.access.audit import Actor, audit_record
+from homesafe.access.choices import AuditVerb
+from homesafe.access.errors import ApplicationError
+from homesafe.access.models import User
+from homesafe.duties.choices import DutyEventKind, DutyState
+from homesafe.duties.facts import case_facts, children_for_facts
+from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
+from homesafe.duties.owners import resolve_owner
+from homesafe.duties.protocol import protocol_current
+from homesafe.episodes.models import MissingEpisode
+from homesafe.protocol.duties import plan_duties
+from homesafe.protocol.facts import DutyStatus, OwnerRole
+
+logger = logging.getLogger(__name__)
+
+DUTY_NOT_OPEN = "This duty is already closed ({state})."
+NOT_NEEDED_REASON_MISSING = "Enter why this duty is not needed"
+REASSIGN_OUTSIDE = "Choose someone in the organisation that owns this duty."
+NO_LONGER_NEEDED = "The protocol no longer calls for this duty: the child's record changed."
+
+
+def _event(duty: Duty, kind: str, *, actor: User | None = None, detail: str = "") -> DutyEvent:
+    return DutyEvent(duty=duty, kind=kind, actor=actor, detail=detail[:500])
+
+
+def duties_replan_for_child(*, child_id: int, now: datetime | None = None) -> None:
+    """Re-plan one child's duties from their facts (after every change to those facts)."""
+    duties_replan(child_ids=[child_id], now=now)
+
+
+@transaction.atomic
+def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> dict[str, int]:
+    """Re-plan the duties of several children in a fixed number of queries per batch."""
+    now = now or timezone.now()
+    version, settings = protocol_current()
+    counts = {"created": 0, "updated": 0, "closed": 0}
+    # Only children with an episode since the protocol came into force, or with open duties,
+    # can have anything to plan: the rest are skipped with two cheap queries.
+    child_ids = list(child_ids)
+    active = set(
+        MissingEpisode.objects.filter(
+            child_id__in=child_ids, reported_at__gte=version.duties_from
+        ).values_list("child_id", flat=True)
+    ) | set(
+        Duty.objects.filter(child_id__in=child_ids, state=DutyState.OPEN).values_list(
+            "child_id", flat=True
+        )
+    )
+    child_ids = [pk for pk in child_ids if pk in active]
+    if not child_ids:
+        return counts
+    stored_by_child: dict[int, dict[tuple[int, str], Duty]] = {}
+    for duty in Duty.objects.filter(child_id__in=child_ids):
+        stored_by_child.setdefault(duty.child_id, {})[(duty.episode_id, duty.kind)] = duty
+    creates: list[Duty] = []
+    updates: list[Duty] = []
+    events: list[DutyEvent] = []
+    for child in children_for_facts(child_ids):
+        eligible = {e.pk for e in child.episodes.all() if e.reported_at >= version.duties_from}
+        stored = stored_by_child.get(child.pk, {})
+        seen: set[tuple[int, str]] = set()
+        for planned in plan_duties(case_facts(child, now=now), settings):
+            episode_id = int(planned.episode)
+            if episode_id not in eligible:
+                continue
+            key = (episode_id, str(planned.kind))
+            seen.add(key)
+            duty = stored.get(key)
+            owner = resolve_owner(child, OwnerRole(planned.owner_role))
+            if duty is None:
+                if planned.status == DutyStatus.NOT_NEEDED:
+                    continue
+                done = planned.status == DutyStatus.DONE
+                duty = Duty(
+                    child=child,
+                    episode_id=episode_id,
+                    kind=planned.kind,
+                    state=DutyState.DONE if done else DutyState.OPEN,
+                    due_at=planned.due_at,
+                    owner_role=planned.owner_role,
+                    owner_organisation=owner.organisation,
+                    owner_team=owner.team,
+                    owner_user=owner.user,
+                    rule=planned.rule,
+                    reason=planned.reason[:500],
+                    protocol_version=version.version,
+                    planned_at=now,
+                    closed_at=now if done else None,
+                    closing_note="The record shows this done." if done else "",
+                )
+                creates.append(duty)
+                counts["created"] += 1
+                continue
+            if duty.state != DutyState.OPEN:
+                continue  # done stays done; not needed stays not needed
+            if planned.status in (DutyStatus.DONE, DutyStatus.NOT_NEEDED):
+                done = planned.status == DutyStatus.DONE
+                duty.state = DutyState.DONE if done else DutyState.NOT_NEEDED
+                duty.closed_at = now
+                duty.closing_note = "The record shows this done." if done else planned.reason[:500]
+                updates.append(duty)
+                events.append(
+                    _event(
+                        duty,
+                        DutyEventKind.DONE_BY_RECORD if done else DutyEventKind.CLOSED_BY_PROTOCOL,
+                        detail=duty.closing_note,
+                    )
+                )
+                counts["closed"] += 1
+                continue
+            changed = []
+            if duty.due_at != planned.due_at:
+                changed.append(
+                    f"due {timezone.localtime(duty.due_at):%d/%m/%Y %H:%M} → "
+                    f"{timezone.localtime(planned.due_at):%d/%m/%Y %H:%M}"
+                )
+                duty.due_at = planned.due_at
+            if not duty.assigned_by_person and (
+                duty.owner_organisation_id,
+                duty.owner_team_id,
+                duty.owner_user_id,
+            ) != (
+                owner.organisation.pk,
+                owner.team.pk if owner.team else None,
+                owner.user.pk if owner.user else None,
+            ):
+                duty.owner_organisation, duty.owner_team, duty.owner_user = (
+                    owner.organisation,
+                    owner.team,
+                    owner.user,
+                )
+                changed.append("owner")
+            if (duty.rule, duty.reason, duty.protocol_version) != (
+                planned.rule,
+                planned.reason[:500],
+                version.version,
+            ):
+                duty.rule, duty.reason = planned.rule, planned.reason[:500]
+                duty.protocol_version = version.version
+                changed.append("reason")
+            if changed:
+                updates.append(duty)
+                events.append(_event(duty, DutyEventKind.REPLANNED, detail="; ".join(changed)))
+                counts["updated"] += 1
+        for key, duty in stored.items():
+            if key not in seen and duty.state == DutyState.OPEN:
+                duty.state, duty.closed_at, duty.closing_note = (
+                    DutyState.NOT_NEEDED,
+                    now,
+                    NO_LONGER_NEEDED,
+                )
+                updates.append(duty)
+                events.append(
+                    _event(duty, DutyEventKind.CLOSED_BY_PROTOCOL, detail=NO_LONGER_NEEDED)
+                )
+                counts["closed"] += 1
+    Duty.objects.bulk_create(creates, batch_size=1000)
+    events += [_event(d, DutyEventKind.PLANNED, detail=d.reason) for d in creates]
+    Duty.objects.bulk_update(
+        updates,
+        [
+            "state",
+            "due_at",
+            "owner_organisation",
+            "owner_team",
+            "owner_user",
+            "rule",
+            "reason",
+            "protocol_version",
+            "closed_at",
+            "closing_note",
+        ],
+        batch_size=1000,
+    )
+    DutyEvent.objects.bulk_create(events, batch_size=1000)
+    return counts
+
+
+def _check_open(duty: Duty) -> None:
+    if duty.state != DutyState.OPEN:
+        raise ApplicationError(
+            DUTY_NOT_OPEN.format(state=duty.get_state_display().lower()), code="duty_closed"
+        )
+
+
+@transaction.atomic
+def duty_complete(*, duty: Duty, actor: User, note: str = "") -> Duty:
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    _check_open(duty)
+    duty.state, duty.closed_at, duty.closed_by = DutyState.DONE, timezone.now(), actor
+    duty.closing_note = note.strip()[:500]
+    duty.full_clean()
+    duty.save(update_fields=["state", "closed_at", "closed_by", "closing_note"])
+    DutyEvent.objects.create(
+        duty=duty, kind=DutyEventKind.COMPLETED, actor=actor, detail=duty.closing_note
+    )
+    audit_record(
+        actor=actor, verb=AuditVerb.DUTY_COMPLETED, target=duty, payload={"kind": duty.kind}
+    )
+    duties_replan_for_child(child_id=duty.child_id)
+    return duty
+
+
+@transaction.atomic
+def duty_mark_not_needed(*, duty: Duty, reason: str, actor: User) -> Duty:
+    if not reason.strip():
+        raise ValidationError({"reason": NOT_NEEDED_REASON_MISSING})
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    _check_open(duty)
+    duty.state, duty.closed_at, duty.closed_by = DutyState.NOT_NEEDED, timezone.now(), actor
+    duty.closing_note = reason.strip()[:500]
+    duty.save(update_fields=["state", "closed_at", "closed_by", "closing_note"])
+    DutyEvent.objects.create(
+        duty=duty, kind=DutyEventKind.MARKED_NOT_NEEDED, actor=actor, detail=duty.closing_note
+    )
+    audit_record(
+        actor=actor, verb=AuditVerb.DUTY_NOT_NEEDED, target=duty, payload={"kind": duty.kind}
+    )
+    duties_replan_for_child(child_id=duty.child_id)
+    return duty
+
+
+@transaction.atomic
+def duty_reassign(*, duty: Duty, to: User, actor: User) -> Duty:
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    _check_open(duty)
+    if not to.is_active or to.organisation_id != duty.owner_organisation_id:
+        raise ValidationError({"to": REASSIGN_OUTSIDE})
+    duty.owner_user, duty.owner_team, duty.assigned_by_person = to, to.team, True
+    duty.save(update_fields=["owner_user", "owner_team", "assigned_by_person"])
+    DutyEvent.objects.create(
+        duty=duty, kind=DutyEventKind.REASSIGNED, actor=actor, detail=f"to user {to.pk}"
+    )
+    audit_record(
+        actor=actor, verb=AuditVerb.DUTY_REASSIGNED, target=duty, payload={"to_user_id": to.pk}
+    )
+    return duty
+
+
+@transaction.atomic
+def protocol_settings_save(*, settings_toml: str, actor: Actor, note: str = "") -> ProtocolVersion:
+    """Save new protocol settings (validated) and re-plan every child with open duties."""
+    from homesafe.protocol.settings import ProtocolSettings, ProtocolSettingsError
+
+    try:
+        parsed = ProtocolSettings.from_toml(settings_toml)
+    except ProtocolSettingsError as error:
+        raise ValidationError({"settings_toml": str(error)}) from None
+    current, _ = protocol_current()
+    if parsed.version == current.version:
+        raise ValidationError({"settings_toml": "These settings are the ones already in force."})
+    version = ProtocolVersion.objects.create(
+        version=parsed.version,
+        settings_toml=settings_toml,
+        created_by=actor if isinstance(actor, User) else None,
+        note=note,
+        duties_from=current.duties_from,
+    )
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.PROTOCOL_CHANGED,
+        target=version,
+        payload={"version": parsed.version},
+    )
+    children = Duty.objects.filter(state=DutyState.OPEN).values_list("child_id", flat=True)
+    transaction.on_commit(lambda: _enqueue_replan(sorted(set(children))))
+    return version
+
+
+def _enqueue_replan(child_ids: list[int]) -> None:
+    from homesafe.duties.tasks import replan_children
+
+    for start in range(0, len(child_ids), 500):
+        replan_children.enqueue(child_ids=child_ids[start : start + 500])

@@ -1,0 +1,222 @@
+"""Duties' pages: a duty with its history and three small forms, the CMO's daily screening list,
+and the managers' view of overdue duties."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from homesafe.access.choices import Role
+from homesafe.access.errors import ApplicationError
+from homesafe.access.policy import can_change_child
+from homesafe.duties.forms import DutyCompleteForm, DutyNotNeededForm, DutyReassignForm
+from homesafe.duties.models import Duty
+from homesafe.duties.owners import duties_owned_q
+from homesafe.duties.protocol import protocol_current
+from homesafe.duties.queries import duties_overdue_by_team, duty_get_for_user_or_404
+from homesafe.duties.services import duty_complete, duty_mark_not_needed, duty_reassign
+from homesafe.episodes.queries import episodes_visible_to
+from homesafe.protocol.calendar import WorkingCalendar, at_local_time
+from homesafe.web.errors import form_add_service_error
+
+SCREENING_LIMIT = 500
+OVERDUE_LIMIT = 1000
+OVERDUE_ROLES = (
+    Role.TEAM_MANAGER,
+    Role.SERVICE_MANAGER,
+    Role.SENIOR_LEADER,
+    Role.MISSING_COORDINATOR,
+)
+
+
+def _can_work_on(user, duty: Duty) -> bool:
+    """An owner of the duty, or someone who may change the child's record."""
+    return Duty.objects.filter(duties_owned_q(user), pk=duty.pk).exists() or can_change_child(
+        user, duty.child
+    )
+
+
+def _duty_page(request: HttpRequest, duty: Duty, *, bound=None, status: int = 200) -> HttpResponse:
+    """The duty's page; `bound` is the one form that was posted and failed, shown with its errors."""
+    can_work = duty.is_open and _can_work_on(request.user, duty)
+    context = {
+        "title": f"{duty.label}: {duty.child.full_name}",
+        "duty": duty,
+        "child": duty.child,
+        "episode": duty.episode,
+        "now": timezone.now(),
+        "events": list(duty.events.select_related("actor")),
+        "can_work": can_work,
+    }
+    if can_work:
+        forms = {
+            "complete_form": DutyCompleteForm(),
+            "not_needed_form": DutyNotNeededForm(),
+            "reassign_form": DutyReassignForm(duty=duty),
+        }
+        if bound is not None:
+            name, form = bound
+            forms[name] = form
+            context["form"] = form  # the layout shows its error summary
+        context.update(forms)
+    return render(request, "duties/detail.html", context, status=status)
+
+
+def duty_detail(request: HttpRequest, duty_id: int) -> HttpResponse:
+    duty = duty_get_for_user_or_404(user=request.user, duty_id=duty_id)
+    return _duty_page(request, duty)
+
+
+def _duty_action(request: HttpRequest, duty_id: int, *, name: str, form_factory, act, done):
+    """Post one of the duty page's forms: gate, permission, form, service, message, redirect."""
+    duty = duty_get_for_user_or_404(user=request.user, duty_id=duty_id)
+    if not _can_work_on(request.user, duty):
+        raise PermissionDenied
+    form = form_factory(duty, request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                result = act(duty=duty, actor=request.user, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, done(result, form.cleaned_data))
+            return redirect("duties:detail", duty_id=duty.pk)
+    if not duty.is_open:
+        # Closed meanwhile: the page shows no forms, so say why in a banner instead.
+        for message in form.non_field_errors():
+            messages.error(request, message)
+        return redirect("duties:detail", duty_id=duty.pk)
+    return _duty_page(request, duty, bound=(name, form))
+
+
+@require_POST
+def duty_complete_view(request: HttpRequest, duty_id: int) -> HttpResponse:
+    return _duty_action(
+        request,
+        duty_id,
+        name="complete_form",
+        form_factory=lambda duty, data: DutyCompleteForm(data),
+        act=duty_complete,
+        done=lambda duty, data: "Duty marked as done",
+    )
+
+
+@require_POST
+def duty_not_needed_view(request: HttpRequest, duty_id: int) -> HttpResponse:
+    return _duty_action(
+        request,
+        duty_id,
+        name="not_needed_form",
+        form_factory=lambda duty, data: DutyNotNeededForm(data),
+        act=duty_mark_not_needed,
+        done=lambda duty, data: "Duty marked as not needed",
+    )
+
+
+@require_POST
+def duty_reassign_view(request: HttpRequest, duty_id: int) -> HttpResponse:
+    return _duty_action(
+        request,
+        duty_id,
+        name="reassign_form",
+        form_factory=lambda duty, data: DutyReassignForm(data, duty=duty),
+        act=duty_reassign,
+        done=lambda duty, data: f"Duty reassigned to {data['to']}",
+    )
+
+
+def previous_working_day(calendar: WorkingCalendar, today: date) -> date:
+    """The last working day before `today` (Friday, on a Monday; before a bank holiday too)."""
+    day = today - timedelta(days=1)
+    for _ in range(366):
+        if calendar.is_working_day(day):
+            return day
+        day -= timedelta(days=1)
+    return day
+
+
+def screening_since(now: datetime) -> datetime:
+    """The start (00:00 Europe/London) of the working day before today, in the protocol's region
+    and with its local non-working days."""
+    _, protocol = protocol_current()
+    return at_local_time(previous_working_day(protocol.calendar, timezone.localdate(now)), time(0))
+
+
+def screening(request: HttpRequest) -> HttpResponse:
+    """The CMO's daily list: every episode reported since the last working day began, and the
+    duties each one set off."""
+    if not request.user.has_role(Role.MISSING_COORDINATOR):
+        raise PermissionDenied
+    now = timezone.now()
+    since = screening_since(now)
+    episodes = list(
+        episodes_visible_to(user=request.user)
+        .filter(reported_at__gte=since)
+        .select_related("child", "police_force")
+        .prefetch_related(Prefetch("duties", queryset=Duty.objects.order_by("due_at", "kind")))
+        .order_by("-reported_at", "-pk")[: SCREENING_LIMIT + 1]
+    )
+    return render(
+        request,
+        "duties/screening.html",
+        {
+            "title": "Daily screening",
+            "active_nav": "screening",
+            "since": since,
+            "now": now,
+            "episodes": episodes[:SCREENING_LIMIT],
+            "more": len(episodes) > SCREENING_LIMIT,
+        },
+    )
+
+
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Managers' view: the overdue duties of the children they can see, by owning team."""
+    if not request.user.has_role(*OVERDUE_ROLES):
+        raise PermissionDenied
+    now = timezone.now()
+    duties = duties_overdue_by_team(user=request.user, now=now)
+    summary = list(
+        duties.order_by()
+        .values("owner_organisation", "owner_organisation__name", "owner_team", "owner_team__name")
+        .annotate(count=Count("pk"))
+        .order_by(
+            "owner_organisation__name", "owner_organisation", "owner_team__name", "owner_team"
+        )
+    )
+    counts = {(row["owner_organisation"], row["owner_team"]): row["count"] for row in summary}
+    groups: dict[tuple, dict] = {}
+    for duty in duties[:OVERDUE_LIMIT]:
+        key = (duty.owner_organisation_id, duty.owner_team_id)
+        groups.setdefault(
+            key,
+            {
+                "organisation": duty.owner_organisation,
+                "team": duty.owner_team,
+                "count": counts.get(key, 0),
+                "duties": [],
+            },
+        )["duties"].append(duty)
+    total = sum(counts.values())
+    return render(
+        request,
+        "duties/overdue.html",
+        {
+            "title": "Overdue duties",
+            "active_nav": "overdue",
+            "now": now,
+            "summary": summary,
+            "groups": list(groups.values()),
+            "total": total,
+            "more": total > OVERDUE_LIMIT,
+        },
+    )

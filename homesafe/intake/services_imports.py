@@ -1,0 +1,113 @@
+"""Writes of the import page: upload, check (dry run), confirm and import, with progress."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from homesafe.access.errors import ApplicationError
+from homesafe.access.models import Organisation, User
+from homesafe.intake.choices import IMPORT_TRANSITIONS, ImportStatus
+from homesafe.intake.files import PoliceFileError, count_rows
+from homesafe.intake.imports import police_download_import
+from homesafe.intake.models import PoliceImport
+
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+FILE_TOO_BIG = "The file must be smaller than 100 MB."
+FILE_WRONG_TYPE = "The file must be a CSV or an XLSX spreadsheet."
+IMPORT_NOT_ALLOWED = "This import is {status}; it cannot be {target}."
+
+
+def import_check_transition(police_import: PoliceImport, *, to: str) -> None:
+    if to not in IMPORT_TRANSITIONS[ImportStatus(police_import.status)]:
+        raise ApplicationError(
+            IMPORT_NOT_ALLOWED.format(
+                status=ImportStatus(police_import.status).label.lower(),
+                target=ImportStatus(to).label.lower(),
+            ),
+            code="import_transition_not_allowed",
+        )
+
+
+def _enqueue(task, import_id: int) -> None:
+    transaction.on_commit(lambda: task.enqueue(import_id))
+
+
+@transaction.atomic
+def police_import_upload(
+    *, force: Organisation, file_name: str, content: bytes, actor: User
+) -> PoliceImport:
+    """Keep an uploaded download and start checking it in the background (a dry run)."""
+    from homesafe.intake.tasks import police_import_check
+
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": FILE_TOO_BIG})
+    if not file_name.lower().endswith((".csv", ".xlsx", ".txt")):
+        raise ValidationError({"file": FILE_WRONG_TYPE})
+    try:
+        total = count_rows(content)
+    except PoliceFileError as error:
+        raise ValidationError({"file": str(error)}) from None
+    police_import = PoliceImport(
+        force=force,
+        organisation=actor.organisation,
+        file_name=file_name[:255],
+        content=content,
+        rows_total=total,
+        uploaded_by=actor,
+    )
+    police_import.save()
+    _enqueue(police_import_check, police_import.pk)
+    return police_import
+
+
+@transaction.atomic
+def police_import_confirm(*, police_import: PoliceImport, actor: User) -> PoliceImport:
+    from homesafe.intake.tasks import police_import_apply
+
+    police_import = PoliceImport.objects.select_for_update().get(pk=police_import.pk)
+    import_check_transition(police_import, to=ImportStatus.IMPORTING)
+    police_import.status = ImportStatus.IMPORTING
+    police_import.rows_done = 0
+    police_import.save(update_fields=["status", "rows_done"])
+    _enqueue(police_import_apply, police_import.pk)
+    return police_import
+
+
+def police_import_run(*, import_id: int, dry_run: bool) -> None:
+    """Run a check or the import itself, updating progress after each chunk (task body)."""
+    police_import = PoliceImport.objects.select_related("force", "uploaded_by").get(pk=import_id)
+    expected = ImportStatus.PREVIEWING if dry_run else ImportStatus.IMPORTING
+    if police_import.status != expected:
+        return  # already done: a task run twice changes nothing
+
+    def progress(done: int, total: int) -> None:
+        PoliceImport.objects.filter(pk=import_id).update(rows_done=done, rows_total=total)
+
+    try:
+        result = police_download_import(
+            content=bytes(police_import.content),
+            force=police_import.force,
+            actor=police_import.uploaded_by,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    except PoliceFileError as error:
+        PoliceImport.objects.filter(pk=import_id).update(
+            status=ImportStatus.FAILED, error=str(error)[:500], finished_at=timezone.now()
+        )
+        return
+    if dry_run:
+        PoliceImport.objects.filter(pk=import_id).update(
+            status=ImportStatus.PREVIEWED,
+            preview_counts=result.counts,
+            preview_report=result.report_csv(),
+        )
+    else:
+        PoliceImport.objects.filter(pk=import_id).update(
+            status=ImportStatus.DONE,
+            counts=result.counts,
+            report=result.report_csv(),
+            finished_at=timezone.now(),
+        )

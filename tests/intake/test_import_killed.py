@@ -1,0 +1,154 @@
+"""An import killed part way (SIGKILL, in the middle of writing a chunk) leaves no half-written
+row, and running it again finishes the job with no duplicates.
+
+The import runs in a real subprocess (`homesafe import_police`) against its own database (a
+SQLite file, or a scratch PostgreSQL database when DATABASE_URL points at PostgreSQL).
+HOMESAFE_INTAKE_PAUSE_AFTER_ROWS makes it stop inside the transaction that writes the chunk
+passing that many rows, after inserting the episodes and before their gradings and states.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.intake.helpers import csv_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+ROWS = 30
+CHUNK = 5
+PAUSE_AFTER = 12  # rows 1-10 are committed (two chunks); the third chunk is killed half-written
+
+SETUP = """
+import datetime as dt
+from homesafe.access.models import Organisation
+from homesafe.people.models import Child
+force = Organisation.objects.create(type="police", code="KF", name="Kill Force")
+la = Organisation.objects.create(type="local_authority", code="999", name="Kill LA", police_force=force)
+Child.objects.bulk_create([
+    Child(first_name=f"Kid{i}", last_name=f"Surname{i}", date_of_birth=dt.date(2010, 1, 1) + dt.timedelta(days=i),
+          responsible_la=la, police_person_id=f"P{i}")
+    for i in range(ROWS)
+])
+""".replace("ROWS", str(ROWS))
+
+STATE = """
+import json
+from homesafe.episodes.models import MissingEpisode, RiskGrading
+from homesafe.intake.models import PoliceReport
+episodes = list(MissingEpisode.objects.values_list("police_reference", flat=True))
+print(json.dumps({
+    "episodes": episodes,
+    "without_grading": MissingEpisode.objects.filter(gradings__isnull=True).count(),
+    "gradings": RiskGrading.objects.count(),
+    "states": PoliceReport.objects.count(),
+}))
+"""
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'kill.sqlite3'}"
+        return
+    import psycopg
+
+    base, _, _ = url.rpartition("/")
+    name = "homesafe_intake_kill"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    yield f"{base}/{name}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _env(database_url: str, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMESAFE_INTAKE_")}
+    env.update(
+        DATABASE_URL=database_url,
+        HOMESAFE_MODE="test",
+        DJANGO_SETTINGS_MODULE="homesafe.settings",
+        HOMESAFE_INTAKE_CHUNK_SIZE=str(CHUNK),
+        **extra,
+    )
+    return env
+
+
+def _homesafe(database_url: str, *args: str, **extra) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "homesafe.cli", *args],
+        cwd=ROOT,
+        env=_env(database_url, **extra),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicates(
+    tmp_path, database_url
+):
+    _homesafe(database_url, "migrate", "-v0")
+    _homesafe(database_url, "shell", "-c", SETUP)
+    rows = [
+        {
+            "police_reference": f"K-{i}",
+            "person_id": f"P{i}",
+            "reported_at": "01/03/2026 10:30",
+            "last_seen_at": f"01/03/2026 09:{i:02d}",
+            "risk": "medium",
+        }
+        for i in range(ROWS)
+    ]
+    download = tmp_path / "download.csv"
+    download.write_bytes(csv_bytes(rows))
+    marker = tmp_path / "paused"
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "homesafe.cli", "import_police", str(download), "--force", "KF"],
+        cwd=ROOT,
+        env=_env(
+            database_url,
+            HOMESAFE_INTAKE_PAUSE_AFTER_ROWS=str(PAUSE_AFTER),
+            HOMESAFE_INTAKE_PAUSE_FILE=str(marker),
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, "the import never reached the pause"
+            time.sleep(0.1)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == -signal.SIGKILL
+
+    state = json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
+    assert len(state["episodes"]) == 10, "two chunks committed, the killed one not at all"
+    assert state["without_grading"] == 0
+    assert state["gradings"] == state["states"] == 10
+
+    report = tmp_path / "report.csv"
+    printed = _homesafe(
+        database_url, "import_police", str(download), "--force", "KF", "--report", str(report)
+    )
+    assert "created 20" in printed and "unchanged 10" in printed, printed
+    state = json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
+    assert sorted(state["episodes"]) == sorted(f"K-{i}" for i in range(ROWS))
+    assert state["without_grading"] == 0 and state["gradings"] == state["states"] == ROWS
+    printed = _homesafe(database_url, "import_police", str(download), "--force", "KF")
+    assert f"unchanged {ROWS}" in printed
