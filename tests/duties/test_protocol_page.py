@@ -59,6 +59,7 @@ def test_bad_settings_name_the_key_and_save_nothing(world, client):
     assert ProtocolVersion.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the real worker closes its database connection
 def test_saving_makes_a_new_version_and_replans_open_duties(
     world, client, returned, django_capture_on_commit_callbacks
 ):
