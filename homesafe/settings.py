@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "homesafe.people",
     "homesafe.episodes",
     "homesafe.duties",
+    "homesafe.interviews",
     "homesafe.intake",
     "homesafe.web",
 ]

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("homesafe.web.urls")),
     path("children/", include("homesafe.people.urls")),
     path("", include("homesafe.episodes.urls")),
+    path("", include("homesafe.interviews.urls")),
     path("duties/", include("homesafe.duties.urls")),
     path("intake/", include("homesafe.intake.urls")),
     path("api/", include("homesafe.api.urls")),

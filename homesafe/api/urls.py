@@ -31,5 +31,7 @@ urlpatterns = [
     path("v1/children/", _open(views.ChildListView.as_view()), name="children"),
     path("v1/children/<int:child_id>/", _open(views.ChildDetailView.as_view()), name="child"),
     path("v1/episodes/", _open(views.EpisodeListView.as_view()), name="episodes"),
+    path("v1/duties/", _open(views.DutyListView.as_view()), name="duties"),
+    path("v1/duties/<int:duty_id>/", _open(views.DutyDetailView.as_view()), name="duty"),
     path("v1/episodes/<int:episode_id>/", _open(views.EpisodeDetailView.as_view()), name="episode"),
 ]

@@ -24,6 +24,9 @@ from rest_framework.views import APIView, exception_handler
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.api.authentication import IsPoliceClient, PoliceApiKeyAuthentication, client_actor
+from homesafe.duties.choices import DUTY_KIND_CHOICES, DutyState
+from homesafe.duties.owners import duties_owned_q
+from homesafe.duties.queries import duties_visible_to, duty_get_for_user_or_404
 from homesafe.episodes.choices import EpisodeStatus, FoundBy, RiskGrade
 from homesafe.episodes.queries import episode_get_for_user_or_404, episodes_visible_to
 from homesafe.episodes.services import FUTURE_TOLERANCE
@@ -425,4 +428,77 @@ class EpisodeDetailView(_SignedInRead, generics.RetrieveAPIView):
     def get_object(self):
         return episode_get_for_user_or_404(
             user=self.request.user, episode_id=_id_or_404(self.kwargs["episode_id"])
+        )
+
+
+class DutyFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=DutyState.choices)
+    kind = django_filters.ChoiceFilter(choices=DUTY_KIND_CHOICES)
+    child = django_filters.NumberFilter(field_name="child_id", min_value=1, max_value=MAX_ID)
+    episode = django_filters.NumberFilter(field_name="episode_id", min_value=1, max_value=MAX_ID)
+    mine = django_filters.BooleanFilter(method="filter_mine", label="Only duties I own")
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(duties_owned_q(self.request.user)) if value else queryset
+
+
+class DutyOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    child_id = serializers.IntegerField()
+    episode_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    overdue = serializers.SerializerMethodField()
+    due_at = serializers.DateTimeField()
+    owner_role = serializers.CharField()
+    owner_organisation = serializers.CharField(source="owner_organisation.code")
+    owner_user_id = serializers.IntegerField(allow_null=True)
+    rule = serializers.CharField()
+    reason = serializers.CharField()
+    protocol_version = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+    def get_overdue(self, duty) -> bool:
+        return duty.is_overdue()
+
+
+@extend_schema(tags=["reads"], responses={200: DutyOutputSerializer(many=True), **_LIST_ERRORS})
+class DutyListView(_SignedInRead, generics.ListAPIView):
+    """Duties of the children the signed-in user may see (`mine=true`: only those they own)."""
+
+    serializer_class = DutyOutputSerializer
+    filterset_class = DutyFilter
+
+    def get_queryset(self):
+        return (
+            duties_visible_to(user=self.request.user)
+            .select_related("owner_organisation")
+            .order_by("due_at", "pk")
+        )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit_record(
+            actor=request.user,
+            verb=AuditVerb.DUTIES_LISTED,
+            target_type="duties.duty",
+            payload={"api": True, "filters": sorted(request.query_params)},
+        )
+        return response
+
+
+@extend_schema(
+    tags=["reads"],
+    responses={
+        200: DutyOutputSerializer,
+        404: OpenApiResponse(ErrorSerializer, description="No such duty, or not yours to see."),
+        **_READ_ERRORS,
+    },
+)
+class DutyDetailView(_SignedInRead, generics.RetrieveAPIView):
+    serializer_class = DutyOutputSerializer
+
+    def get_object(self):
+        return duty_get_for_user_or_404(
+            user=self.request.user, duty_id=_id_or_404(self.kwargs["duty_id"])
         )

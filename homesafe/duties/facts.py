@@ -34,10 +34,14 @@ def children_for_facts(child_ids):
     first_high = RiskGrading.objects.filter(episode=OuterRef("pk"), grade=RiskGrade.HIGH).order_by(
         "graded_at", "id"
     )
-    episodes = MissingEpisode.objects.annotate(
-        current_risk=Subquery(latest.values("grade")[:1]),
-        high_risk_at=Subquery(first_high.values("graded_at")[:1]),
-    ).order_by("reported_at", "id")
+    episodes = (
+        MissingEpisode.objects.annotate(
+            current_risk=Subquery(latest.values("grade")[:1]),
+            high_risk_at=Subquery(first_high.values("graded_at")[:1]),
+        )
+        .select_related("return_interview")
+        .order_by("reported_at", "id")
+    )
     return (
         Child.objects.filter(pk__in=child_ids)
         .select_related("responsible_la", "school", "allocated_social_worker__team")
@@ -73,16 +77,25 @@ def case_facts(child: Child, *, now) -> CaseFacts:
     episodes = []
     for episode in child.episodes.all():
         mine = closed.get(episode.pk, {})
+        # The return interview (homesafe.interviews): offered, completed, declined, and any
+        # exploitation concern it raised for the first time.
+        interview = getattr(episode, "return_interview", None)
+        rhi = interview.protocol_moments() if interview else {}
+        rhi_concern_at = rhi.pop("exploitation_concern_at", None)
+        if episode.exploitation_concern:
+            rhi_concern_at = None  # known at the report: its timescale runs from then
         episodes.append(
             EpisodeFacts(
                 id=str(episode.pk),
                 reported_at=episode.reported_at,
                 risk=Risk(episode.current_risk or RiskGrade.MEDIUM),
                 pre_planned=episode.pre_planned,
-                exploitation_concern=episode.exploitation_concern,
+                exploitation_concern=episode.exploitation_concern or rhi_concern_at is not None,
+                exploitation_concern_at=rhi_concern_at,
                 trafficking_concern=episode.trafficking_concern,
                 returned_at=episode.returned_at,
                 high_risk_at=episode.high_risk_at,
+                **rhi,
                 completed={k: d.closed_at for k, d in mine.items() if d.state == DutyState.DONE},
                 not_needed={
                     k: d.closing_note for k, d in mine.items() if d.state == DutyState.NOT_NEEDED

@@ -135,3 +135,15 @@ def protocol_preview(*, settings_toml: str, sample: int = 200) -> ProtocolPrevie
         new_duties=dict(gained),
         dropped_duties=dict(lost),
     )
+
+
+def reminders_unread(*, user: User, limit: int = 10) -> list:
+    """The reminders sent to this person that they have not dismissed, newest first (in-app)."""
+    from homesafe.duties.models import Reminder
+
+    return list(
+        Reminder.objects.filter(recipient=user, read_at__isnull=True, state="sent")
+        .filter(duty__child_id__in=Child.objects.filter(child_scope(user)).values("pk"))
+        .select_related("duty")
+        .order_by("-sent_at", "-pk")[:limit]
+    )

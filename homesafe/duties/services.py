@@ -289,3 +289,13 @@ def _enqueue_replan(child_ids: list[int]) -> None:
 
     for start in range(0, len(child_ids), 500):
         replan_children.enqueue(child_ids=child_ids[start : start + 500])
+
+
+@transaction.atomic
+def reminders_mark_read(*, user: User) -> int:
+    """Dismiss every unread in-app reminder of this person."""
+    from homesafe.duties.models import Reminder
+
+    return Reminder.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

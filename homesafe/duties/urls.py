@@ -7,6 +7,7 @@ urlpatterns = [
     path("screening/", views.screening, name="screening"),
     path("protocol/", views_protocol.protocol_settings, name="protocol"),
     path("overdue/", views.overdue, name="overdue"),
+    path("reminders/read", views.reminders_read, name="reminders_read"),
     path("<int:duty_id>/", views.duty_detail, name="detail"),
     path("<int:duty_id>/complete", views.duty_complete_view, name="complete"),
     path("<int:duty_id>/not-needed", views.duty_not_needed_view, name="not_needed"),

@@ -220,3 +220,12 @@ def overdue(request: HttpRequest) -> HttpResponse:
             "more": total > OVERDUE_LIMIT,
         },
     )
+
+
+@require_POST
+def reminders_read(request: HttpRequest) -> HttpResponse:
+    """Dismiss my in-app reminders (from My work)."""
+    from homesafe.duties.services import reminders_mark_read
+
+    reminders_mark_read(user=request.user)
+    return redirect("web:home")

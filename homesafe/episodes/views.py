@@ -15,6 +15,7 @@ from homesafe.episodes.services import (
     episode_report,
     location_create,
 )
+from homesafe.interviews.queries import interview_view_for_user
 from homesafe.people.queries import child_get_for_user_or_404
 from homesafe.web.errors import form_add_service_error
 from homesafe.web.jinja import london
@@ -87,6 +88,7 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "child": episode.child,
             "gradings": list(episode.gradings.select_related("recorded_by")),
             "can_record": can_record_episode(request.user, episode.child),
+            "interview_view": interview_view_for_user(user=request.user, episode=episode),
         },
     )
 

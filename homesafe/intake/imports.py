@@ -15,8 +15,12 @@ How it stays fast and safe (docs/intake.md):
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import hashlib
 import io
+import json
+import operator
 import os
 import sys
 import time
@@ -26,8 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -39,7 +42,13 @@ from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
 from homesafe.episodes.services import OVERLAPS_EARLIER
 from homesafe.intake.choices import EventOutcome, NotificationSource, ReviewStatus, RowOutcome
 from homesafe.intake.files import read_police_file
-from homesafe.intake.matching import REVIEW_NOT_FOUND, IdentityMatcher, MatchResult
+from homesafe.intake.matching import (
+    REVIEW_NOT_FOUND,
+    IdentityMatcher,
+    MatchResult,
+    _swapped,
+    rows_where_in,
+)
 from homesafe.intake.models import (
     ForceMapping,
     IdentityCandidate,
@@ -65,6 +74,9 @@ from homesafe.people.models import Child
 REPORT_HEADER = ("line", "outcome", "police_reference", "field", "reason")
 WAITING_FOR_REVIEW = "Waiting for the missing coordinator to confirm the child."
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NOTIFICATION_FIELDS = tuple(
+    f.name for f in dataclasses.fields(PoliceNotification) if f.name != "extra"
+)
 DEFAULT_CHUNK_SIZE = 1000
 
 
@@ -129,7 +141,162 @@ def _pause_for_tests(rows_written: int) -> None:
 class _Row:
     line: int
     n: PoliceNotification
+    state: str = ""  # n.state_hash, worked out once
     match: MatchResult | None = None
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _state_hash(n: PoliceNotification) -> str:
+    """n.state_hash, without dataclasses.asdict's deep copy (a third of parsing a file).
+
+    The same JSON, hence the same hash: every field but `extra`, dates as ISO 8601 and tuples
+    as lists (tests/intake/test_import_speed.py checks they agree). A value of any other kind
+    falls back to n.state_hash itself."""
+    values = {}
+    for name in _NOTIFICATION_FIELDS:
+        value = getattr(n, name)
+        if isinstance(value, dt.date):  # datetimes too
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            if not all(isinstance(v, str) for v in value):
+                return n.state_hash
+            value = list(value)
+        elif not isinstance(value, _PLAIN):
+            return n.state_hash
+        values[name] = value
+    canonical = json.dumps(values, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _batches(values: list, size: int):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class _BulkInsert:
+    """Rows of one model written by one prepared statement run many times (SQLite) or by COPY
+    (PostgreSQL), instead of Django's bulk_create, which spends most of an import building SQL.
+
+    Values are given by attribute name (`child_id`); a field not given takes its default, as
+    bulk_create would. Used only inside the caller's transaction. `insert` returns the new
+    rows' ids in order: on PostgreSQL they are drawn from the table's sequence first; on SQLite
+    the rows are inserted in one statement run while this connection holds the write lock, so
+    their rowids are consecutive and end at last_insert_rowid().
+    """
+
+    def __init__(self):
+        self.vendor = connection.vendor
+        self._plans: dict[type, tuple] = {}
+
+    def _plan(self, model) -> tuple:
+        plan = self._plans.get(model)
+        if plan is None:
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            adapters = [self._adapter(f) for f in fields]
+            plan = (model._meta.db_table, model._meta.pk.column, fields, adapters)
+            self._plans[model] = plan
+        return plan
+
+    def _adapter(self, field) -> Callable | None:
+        internal = field.get_internal_type()
+        if internal == "JSONField":
+            encoder = field.encoder
+            return lambda value: None if value is None else json.dumps(value, cls=encoder)
+        if self.vendor != "sqlite":
+            return None
+        if internal == "DateTimeField":
+            # As Django stores them in SQLite: UTC, without an offset, "YYYY-MM-DD HH:MM:SS[.f]".
+            return lambda value: (
+                None if value is None else str(value.astimezone(dt.UTC).replace(tzinfo=None))
+            )
+        if internal == "DateField":
+            return lambda value: None if value is None else value.isoformat()
+        return None
+
+    def insert(self, model, rows: list[dict], *, now: dt.datetime, ids: bool = True) -> list[int]:
+        if not rows:
+            return []
+        table, pk, fields, adapters = self._plan(model)
+        defaults = []
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                defaults.append(now)
+            else:
+                defaults.append(f.get_default())
+        base = {f.attname: default for f, default in zip(fields, defaults, strict=True)}
+        pick = operator.itemgetter(*(f.attname for f in fields))
+        adapt = [(i, a) for i, a in enumerate(adapters) if a is not None]
+        values = []
+        for row in rows:
+            record = list(pick({**base, **row}))
+            for i, adapter in adapt:
+                record[i] = adapter(record[i])
+            values.append(record)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                new_ids: list[int] = []
+                if ids:
+                    cursor.execute(
+                        "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                        "FROM generate_series(1, %s)",
+                        [table, pk, len(values)],
+                    )
+                    new_ids = [row[0] for row in cursor.fetchall()]
+                    for record, new_id in zip(values, new_ids, strict=True):
+                        record.append(new_id)
+                    columns += ", " + connection.ops.quote_name(pk)
+                raw = cursor.cursor
+                with raw.copy(
+                    f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
+                ) as copy:
+                    for record in values:
+                        copy.write_row(record)
+                return new_ids
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES ({marks})",
+                values,
+            )
+            if not ids:
+                return []
+            cursor.execute("SELECT last_insert_rowid()")
+            last = cursor.fetchone()[0]
+            return list(range(last - len(values) + 1, last + 1))
+
+
+@dataclass
+class _Changed:
+    """Keys of children created or given an identifier during this import: a notification with
+    one of them is matched again when its chunk comes (its match made up front may be stale)."""
+
+    person_ids: set[str] = field(default_factory=set)
+    la_child_ids: set[str] = field(default_factory=set)
+    nhs_numbers: set[str] = field(default_factory=set)
+    days: set[dt.date] = field(default_factory=set)
+
+    def add(self, n: PoliceNotification) -> None:
+        for keys, value in (
+            (self.person_ids, n.person_id),
+            (self.la_child_ids, n.la_child_id),
+            (self.nhs_numbers, n.nhs_number),
+        ):
+            if value:
+                keys.add(value)
+        if n.date_of_birth:
+            self.days.add(n.date_of_birth)
+
+    def touches(self, n: PoliceNotification) -> bool:
+        if (
+            (n.person_id and n.person_id in self.person_ids)
+            or (n.la_child_id and n.la_child_id in self.la_child_ids)
+            or (n.nhs_number and n.nhs_number in self.nhs_numbers)
+        ):
+            return True
+        born = n.date_of_birth
+        return born is not None and (born in self.days or _swapped(born) in self.days)
 
 
 class PoliceDownloadImport:
@@ -153,13 +320,15 @@ class PoliceDownloadImport:
         self.default_la = force_default_local_authority(force)
         self.seen: dict[str, str] = {}  # dry run: reference -> state hash of rows already counted
         self.written = 0
+        self.bulk = _BulkInsert()
+        self.dirty = _Changed()
 
     def report(self, row: _Row | None, outcome: str, *, line=0, ref="", field="", reason=""):
         if row is not None:
             line, ref = row.line, row.n.police_reference
         self.result.lines.append(ReportLine(line, outcome, ref, field, reason))
         if row is not None and outcome != RowOutcome.REJECTED and self.dry_run:
-            self.seen[ref] = row.n.state_hash
+            self.seen[ref] = row.state
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -196,7 +365,7 @@ class PoliceDownloadImport:
                     reason=error.reason,
                 )
                 continue
-            rows.append(_Row(source.line, n))
+            rows.append(_Row(source.line, n, _state_hash(n)))
         # In the order things happened, so a child's earlier episode is recorded before a later one.
         rows.sort(key=lambda row: (row.n.last_seen_at, row.line))
         return rows
@@ -216,32 +385,36 @@ class PoliceDownloadImport:
     # --- one chunk --------------------------------------------------------------------------
 
     def run_chunk(self, chunk: list[_Row]) -> None:
-        force = self.force
-        refs = [row.n.police_reference for row in chunk]
-        states = dict(
-            PoliceReport.objects.filter(force=force, police_reference__in=refs).values_list(
-                "police_reference", "state_hash"
+        force = self.force.pk
+        refs = {row.n.police_reference for row in chunk}
+        ref = "police_reference"
+        states = dict(rows_where_in(PoliceReport, [ref, "state_hash"], ref, refs, force_id=force))
+        reviews = dict(
+            rows_where_in(
+                IdentityReview,
+                [ref, "state_hash"],
+                ref,
+                refs,
+                force_id=force,
+                status=ReviewStatus.OPEN.value,
             )
         )
-        reviews = dict(
-            IdentityReview.objects.filter(
-                force=force, police_reference__in=refs, status=ReviewStatus.OPEN
-            ).values_list("police_reference", "state_hash")
-        )
-        existing = set(
-            MissingEpisode.objects.filter(
-                police_force=force, police_reference__in=refs
-            ).values_list("police_reference", flat=True)
-        )
-        pending = set(
-            PoliceEvent.objects.filter(
-                force=force, police_reference__in=refs, outcome=EventOutcome.PENDING
-            ).values_list("police_reference", flat=True)
-        )
+        existing = {
+            r
+            for (r,) in rows_where_in(
+                MissingEpisode, [ref], ref, refs, nonempty=True, police_force_id=force
+            )
+        }
+        pending = {
+            r
+            for (r,) in rows_where_in(
+                PoliceEvent, [ref], ref, refs, force_id=force, outcome=EventOutcome.PENDING.value
+            )
+        }
         fresh: list[_Row] = []
         slow: list[_Row] = []
         for row in chunk:
-            ref, state = row.n.police_reference, row.n.state_hash
+            ref, state = row.n.police_reference, row.state
             if ref in self.seen:
                 outcome = RowOutcome.UNCHANGED if self.seen[ref] == state else RowOutcome.UPDATED
                 self.report(row, outcome)
@@ -250,23 +423,36 @@ class PoliceDownloadImport:
             elif reviews.get(ref) == state:
                 self.report(row, RowOutcome.NEEDS_REVIEW, reason=WAITING_FOR_REVIEW)
             elif ref in existing or ref in reviews or ref in pending:
+                row.match = None  # the services match it, as they find it now
                 slow.append(row)
             else:
                 fresh.append(row)
-        for row, match in zip(fresh, self.matcher.match_many([r.n for r in fresh]), strict=True):
+        # Matched up front (prematch), unless a child this import created or changed may be
+        # the one: those, and any row not matched up front, are matched now.
+        again = [r for r in fresh if r.match is None or self.dirty.touches(r.n)]
+        for row, match in zip(again, self.matcher.match_many([r.n for r in again]), strict=True):
             row.match = match
         child_ids = {row.match.child_id for row in fresh if row.match.confident}
-        open_children = set(
-            MissingEpisode.objects.filter(
-                child_id__in=child_ids, status=EpisodeStatus.MISSING
-            ).values_list("child_id", flat=True)
-        )
-        last_return = dict(
-            MissingEpisode.objects.filter(child_id__in=child_ids, returned_at__isnull=False)
-            .values("child_id")
-            .annotate(latest=Max("returned_at"))
-            .values_list("child_id", "latest")
-        )
+        open_children = {
+            c
+            for (c,) in rows_where_in(
+                MissingEpisode,
+                ["child_id"],
+                "child_id",
+                child_ids,
+                status=EpisodeStatus.MISSING.value,
+            )
+        }
+        last_return: dict[int, dt.datetime] = {}
+        for child_id, returned_at in rows_where_in(
+            MissingEpisode, ["child_id", "returned_at"], "child_id", child_ids
+        ):
+            if returned_at is None:
+                continue
+            if returned_at.tzinfo is None:  # SQLite's: UTC without an offset
+                returned_at = returned_at.replace(tzinfo=dt.UTC)
+            if child_id not in last_return or returned_at > last_return[child_id]:
+                last_return[child_id] = returned_at
         new_episodes: list[_Row] = []
         new_reviews: list[_Row] = []
         taken: set[int] = set()
@@ -326,100 +512,105 @@ class PoliceDownloadImport:
             field_name, reason = error_field_and_reason(error)
             self.report(row, RowOutcome.REJECTED, field=field_name, reason=reason)
             return
+        if not self.dry_run and applied.outcome in (RowOutcome.CREATED, RowOutcome.UPDATED):
+            self.dirty.add(row.n)  # it may have created the child or given them an identifier
         self.report(row, applied.outcome, reason=applied.reason)
 
     # --- the bulk write of a chunk's new episodes ------------------------------------------
 
-    def _audit(self, verb: str, target_type: str, target_id, child_id, payload=None) -> AuditEntry:
-        return AuditEntry(
-            at=self.now,
-            actor=self.user,
-            actor_label="" if self.user else self.actor.label,
-            verb=verb,
-            target_type=target_type,
-            target_id=str(target_id),
-            child_id=child_id,
-            payload=payload or {},
-        )
+    def _audit(self, verb: str, target_type: str, target_id, child_id, payload=None) -> dict:
+        return {
+            "at": self.now,
+            "actor_id": self.user.pk if self.user else None,
+            "actor_label": "" if self.user else self.actor.label,
+            "verb": verb,
+            "target_type": target_type,
+            "target_id": str(target_id),
+            "child_id": child_id,
+            "payload": payload or {},
+        }
 
     def write_new(self, rows: list[_Row], reviews: list[_Row]) -> None:
-        force, now, user = self.force, self.now, self.user
-        audit: list[AuditEntry] = []
-        places: list[Location] = []
+        """Write a chunk's new episodes (and their places, gradings, states and audit entries)
+        and its new reviews, by bulk statements (_BulkInsert); the caller holds the transaction."""
+        force, now = self.force, self.now
+        user_id = self.user.pk if self.user else None
+        bulk = self.bulk
+        audit: list[dict] = []
+        places: list[dict] = []
+        place_rows: list[tuple[_Row, str]] = []
         for row in rows:
             n = row.n
-            row.last_seen = row.found = None
             if n.last_seen_location:
-                row.last_seen = Location(kind=LocationKind.OTHER, description=n.last_seen_location)
-                places.append(row.last_seen)
+                places.append({"kind": LocationKind.OTHER, "description": n.last_seen_location})
+                place_rows.append((row, "last_seen"))
             if n.found_at is not None and n.found_location:
-                row.found = Location(kind=LocationKind.OTHER, description=n.found_location)
-                places.append(row.found)
-        Location.objects.bulk_create(places)
+                places.append({"kind": LocationKind.OTHER, "description": n.found_location})
+                place_rows.append((row, "found"))
+        place_ids: dict[tuple[int, str], int] = {}
+        for (row, which), place_id in zip(
+            place_rows, bulk.insert(Location, places, now=now), strict=True
+        ):
+            place_ids[(id(row), which)] = place_id
+            audit.append(
+                self._audit(
+                    AuditVerb.LOCATION_CREATED, "episodes.location", place_id, row.match.child_id
+                )
+            )
         episodes = []
         for row in rows:
             n = row.n
-            for place in (row.last_seen, row.found):
-                if place is not None:
-                    audit.append(
-                        self._audit(
-                            AuditVerb.LOCATION_CREATED,
-                            "episodes.location",
-                            place.pk,
-                            row.match.child_id,
-                        )
-                    )
             episodes.append(
-                MissingEpisode(
-                    child_id=row.match.child_id,
-                    episode_type=EpisodeType.MISSING,
-                    status=EpisodeStatus.RETURNED if n.found_at else EpisodeStatus.MISSING,
-                    last_seen_at=n.last_seen_at,
-                    last_seen_location=row.last_seen,
-                    reported_at=n.reported_at,
-                    police_force=force,
-                    police_reference=n.police_reference,
-                    reported_by=ReportedBy.OTHER,
-                    pre_planned=n.pre_planned,
-                    returned_at=n.found_at,
-                    found_location=row.found,
-                    found_by=n.found_by if n.found_at else "",
-                    police_closed_reason=n.closed_reason,
-                    police_closed_at=max(now, n.last_seen_at) if n.closed_reason else None,
-                    created_by=user,
-                    created_at=now,
-                )
+                {
+                    "child_id": row.match.child_id,
+                    "episode_type": EpisodeType.MISSING,
+                    "status": EpisodeStatus.RETURNED if n.found_at else EpisodeStatus.MISSING,
+                    "last_seen_at": n.last_seen_at,
+                    "last_seen_location_id": place_ids.get((id(row), "last_seen")),
+                    "reported_at": n.reported_at,
+                    "police_force_id": force.pk,
+                    "police_reference": n.police_reference,
+                    "reported_by": ReportedBy.OTHER,
+                    "pre_planned": n.pre_planned,
+                    "returned_at": n.found_at,
+                    "found_location_id": place_ids.get((id(row), "found")),
+                    "found_by": n.found_by if n.found_at else "",
+                    "police_closed_reason": n.closed_reason,
+                    "police_closed_at": max(now, n.last_seen_at) if n.closed_reason else None,
+                    "created_by_id": user_id,
+                    "created_at": now,
+                }
             )
-        MissingEpisode.objects.bulk_create(episodes)
+        episode_ids = bulk.insert(MissingEpisode, episodes, now=now)
         self.written += len(rows)
         _pause_for_tests(self.written)
         gradings, states = [], []
-        for row, episode in zip(rows, episodes, strict=True):
+        for row, episode_id in zip(rows, episode_ids, strict=True):
             n = row.n
             gradings.append(
-                RiskGrading(
-                    episode=episode,
-                    grade=n.risk,
-                    graded_at=n.reported_at,
-                    recorded_by=user,
-                    recorded_at=now,
-                )
+                {
+                    "episode_id": episode_id,
+                    "grade": n.risk,
+                    "graded_at": n.reported_at,
+                    "recorded_by_id": user_id,
+                    "recorded_at": now,
+                }
             )
             states.append(
-                PoliceReport(
-                    force=force,
-                    police_reference=n.police_reference,
-                    state_hash=n.state_hash,
-                    episode=episode,
-                    updated_at=now,
-                )
+                {
+                    "force_id": force.pk,
+                    "police_reference": n.police_reference,
+                    "state_hash": row.state,
+                    "episode_id": episode_id,
+                    "updated_at": now,
+                }
             )
             child_id = row.match.child_id
             audit.append(
                 self._audit(
                     AuditVerb.EPISODE_REPORTED,
                     "episodes.missingepisode",
-                    episode.pk,
+                    episode_id,
                     child_id,
                     {"episode_type": EpisodeType.MISSING.value, "risk": n.risk},
                 )
@@ -429,7 +620,7 @@ class PoliceDownloadImport:
                     self._audit(
                         AuditVerb.EPISODE_RETURNED,
                         "episodes.missingepisode",
-                        episode.pk,
+                        episode_id,
                         child_id,
                         {"found_by": n.found_by},
                     )
@@ -439,30 +630,39 @@ class PoliceDownloadImport:
                     self._audit(
                         AuditVerb.EPISODE_POLICE_CLOSED,
                         "episodes.missingepisode",
-                        episode.pk,
+                        episode_id,
                         child_id,
                     )
                 )
-        RiskGrading.objects.bulk_create(gradings)
-        PoliceReport.objects.bulk_create(states)
+        bulk.insert(RiskGrading, gradings, now=now, ids=False)
+        bulk.insert(PoliceReport, states, now=now, ids=False)
         self._learn_person_ids(rows, audit)
         self._open_reviews(reviews)
-        AuditEntry.objects.bulk_create(audit)
+        bulk.insert(AuditEntry, audit, now=now, ids=False)
         duties_replan_children(row.match.child_id for row in rows)
         for row in rows:
             self.report(row, RowOutcome.CREATED)
         for row in reviews:
             self.report(row, RowOutcome.NEEDS_REVIEW, reason=row.match.reason or REVIEW_NOT_FOUND)
 
-    def _learn_person_ids(self, rows: list[_Row], audit: list[AuditEntry]) -> None:
+    def _learn_person_ids(self, rows: list[_Row], audit: list[dict]) -> None:
         wanted = {row.match.child_id: row.n.person_id for row in rows if row.n.person_id}
         if not wanted:
             return
-        lacking = Child.objects.filter(pk__in=wanted, police_person_id="").values_list(
-            "pk", flat=True
-        )
+        lacking = []
+        for batch in _batches(list(wanted), 5000):
+            lacking.extend(
+                Child.objects.filter(pk__in=batch, police_person_id="").values_list("pk", flat=True)
+            )
+        if not lacking:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Child._meta.db_table} SET police_person_id = %s WHERE id = %s",
+                [(wanted[child_id], child_id) for child_id in lacking],
+            )
         for child_id in lacking:
-            Child.objects.filter(pk=child_id).update(police_person_id=wanted[child_id])
+            self.dirty.person_ids.add(wanted[child_id])
             audit.append(
                 self._audit(
                     AuditVerb.CHILD_UPDATED,
@@ -476,30 +676,63 @@ class PoliceDownloadImport:
     def _open_reviews(self, rows: list[_Row]) -> None:
         if not rows:
             return
-        reviews = [
-            IdentityReview(
-                force=self.force,
-                police_reference=row.n.police_reference,
-                source=NotificationSource.DOWNLOAD,
-                notification=row.n.as_json(),
-                state_hash=row.n.state_hash,
-                reason=(row.match.reason or REVIEW_NOT_FOUND)[:300],
-                created_at=self.now,
-            )
-            for row in rows
-        ]
-        IdentityReview.objects.bulk_create(reviews)
-        IdentityCandidate.objects.bulk_create(
+        review_ids = self.bulk.insert(
+            IdentityReview,
             [
-                IdentityCandidate(
-                    review=review, child_id=c.child_id, score=c.score, reasons=c.reasons
-                )
-                for review, row in zip(reviews, rows, strict=True)
+                {
+                    "force_id": self.force.pk,
+                    "police_reference": row.n.police_reference,
+                    "source": NotificationSource.DOWNLOAD,
+                    "notification": row.n.as_json(),
+                    "state_hash": row.state,
+                    "reason": (row.match.reason or REVIEW_NOT_FOUND)[:300],
+                    "status": ReviewStatus.OPEN,
+                    "created_at": self.now,
+                }
+                for row in rows
+            ],
+            now=self.now,
+        )
+        self.bulk.insert(
+            IdentityCandidate,
+            [
+                {
+                    "review_id": review_id,
+                    "child_id": c.child_id,
+                    "score": c.score,
+                    "reasons": c.reasons,
+                }
+                for review_id, row in zip(review_ids, rows, strict=True)
                 for c in row.match.candidates
-            ]
+            ],
+            now=self.now,
+            ids=False,
         )
 
     # --- the whole file ---------------------------------------------------------------------
+
+    def prematch(self, rows: list[_Row]) -> None:
+        """Match, in one pass over the file, every row that will probably open a new episode
+        (the first row of a reference not yet known in any form): a few queries per kind of key
+        for the whole file rather than per chunk, and the children of each date of birth read
+        once. run_chunk matches again any row that a child created or changed since may concern.
+        """
+        first: dict[str, _Row] = {}
+        for row in rows:
+            first.setdefault(row.n.police_reference, row)
+        refs = list(first)
+        force, ref = self.force.pk, "police_reference"
+        known: set[str] = set()
+        for model, equal in (
+            (PoliceReport, {"force_id": force}),
+            (IdentityReview, {"force_id": force, "status": ReviewStatus.OPEN.value}),
+            (MissingEpisode, {"police_force_id": force, "nonempty": True}),
+            (PoliceEvent, {"force_id": force, "outcome": EventOutcome.PENDING.value}),
+        ):
+            known.update(r for (r,) in rows_where_in(model, [ref], ref, refs, **equal))
+        wanted = [row for ref, row in first.items() if ref not in known]
+        for row, match in zip(wanted, self.matcher.match_many([r.n for r in wanted]), strict=True):
+            row.match = match
 
     def run(self, content: bytes) -> ImportResult:
         rows = self.parse(content)
@@ -507,6 +740,7 @@ class PoliceDownloadImport:
         done = len(self.result.lines)
         if self.progress:
             self.progress(done, total)
+        self.prematch(rows)
         for chunk in self.chunks(rows):
             self.run_chunk(chunk)
             done += len(chunk)

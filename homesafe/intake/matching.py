@@ -18,6 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from rapidfuzz import fuzz, process, utils
 
 from homesafe.intake.notifications import PoliceNotification
@@ -64,14 +65,6 @@ class MatchResult:
         return self.child_id is None and not self.candidates and not self.reason
 
 
-@dataclass
-class _Known:
-    child_id: int
-    date_of_birth: dt.date
-    sex: str
-    names: list[str]
-
-
 def _swapped(day: dt.date) -> dt.date | None:
     if day.day <= 12 and day.day != day.month:
         try:
@@ -81,65 +74,129 @@ def _swapped(day: dt.date) -> dt.date | None:
     return None
 
 
+def name_key(name: str) -> str:
+    """A name as rapidfuzz's token sort ratio compares it (processed, its words sorted), so
+    `fuzz.ratio(name_key(a), name_key(b)) == fuzz.token_sort_ratio(a, b, processor=default_process)`
+    and a block's names are prepared once rather than once per notification."""
+    return " ".join(sorted(utils.default_process(name).split()))
+
+
+@dataclass
+class _Block:
+    """The children born on one day: their names and aliases prepared (name_key), and whose."""
+
+    keys: list[str] = field(default_factory=list)
+    owners: list[tuple[int, str]] = field(default_factory=list)  # (child id, sex) per key
+
+
+IDENTIFIER_BATCH = 5000  # values per identifier query
+BIRTH_WINDOW = 200  # days of birth per query when reading the blocks for many notifications
+
+
+def _batches(values, size: int):
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def rows_where_in(
+    model, columns: list[str], column: str, values, *, nonempty: bool = False, **equal
+) -> list[tuple]:
+    """`model.objects.filter(<column>__in=values, **equal).values_list(*columns)`, unordered,
+    as plain SQL in batches (database column names). Django prepares an `__in` list value by
+    value, which costs more than the query itself for the thousands of keys an import looks up
+    per chunk; on PostgreSQL the values go as one array (`= ANY(%s)`). `nonempty` adds
+    `column <> ''`, so the partial unique indexes on identifiers can be used."""
+    quote = connection.ops.quote_name
+    select = ", ".join(quote(c) for c in columns)
+    where = [f"{quote(name)} = %s" for name in equal]
+    if nonempty:
+        where.append(f"{quote(column)} <> ''")
+    fixed = list(equal.values())
+    found: list[tuple] = []
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for batch in _batches(values, IDENTIFIER_BATCH):
+            if connection.vendor == "postgresql":
+                test, params = f"{quote(column)} = ANY(%s)", [*fixed, list(batch)]
+            else:
+                marks = ", ".join(["%s"] * len(batch))
+                test, params = f"{quote(column)} IN ({marks})", [*fixed, *batch]
+            cursor.execute(
+                f"SELECT {select} FROM {table} WHERE {' AND '.join([*where, test])}", params
+            )
+            found.extend(cursor.fetchall())
+    return found
+
+
 class IdentityMatcher:
     """Matches notifications to children; merged records (`excluded`) are never candidates."""
 
     def __init__(self, *, excluded: set[int] | None = None):
         self.excluded = excluded or set()
 
-    def _children(self, **lookup) -> list[tuple]:
-        return list(
-            Child.objects.filter(**lookup)
-            .exclude(pk__in=self.excluded)
-            .values_list(
-                "pk",
-                "police_person_id",
-                "la_child_id",
-                "nhs_number",
-                "date_of_birth",
-                "sex",
-                "first_name",
-                "last_name",
-            )
-        )
+    def _identified(self, column: str, values: set[str]) -> list[tuple]:
+        """(pk, value, date of birth) of the children with one of these identifiers."""
+        rows = rows_where_in(Child, ["id", column, "date_of_birth"], column, values, nonempty=True)
+        return [row for row in rows if row[0] not in self.excluded]
 
-    def _by_birth(self, days: set[dt.date]) -> dict[dt.date, list[_Known]]:
+    def _by_birth(self, days: list[dt.date]) -> dict[dt.date, _Block]:
+        """The blocks of these days (one query for the children, one for their aliases)."""
         if not days:
             return {}
-        rows = self._children(date_of_birth__in=days)
+        rows = [
+            row
+            for row in Child.objects.filter(date_of_birth__in=days)
+            .order_by()
+            .values_list("pk", "date_of_birth", "sex", "first_name", "last_name")
+            if row[0] not in self.excluded
+        ]
         aliases = defaultdict(list)
-        for child_id, name in ChildAlias.objects.filter(child__date_of_birth__in=days).values_list(
-            "child_id", "name"
+        for child_id, name in (
+            ChildAlias.objects.filter(child__date_of_birth__in=days)
+            .order_by("name", "pk")
+            .values_list("child_id", "name")
         ):
             aliases[child_id].append(name)
-        block: dict[dt.date, list[_Known]] = defaultdict(list)
-        for pk, _pid, _la, _nhs, born, sex, first, last in rows:
-            block[born].append(_Known(pk, born, sex, [f"{first} {last}", *aliases.get(pk, [])]))
-        return block
+        # The order the children were always compared in: by surname, forename (then record).
+        rows.sort(key=lambda row: (row[4], row[3], row[0]))
+        blocks: dict[dt.date, _Block] = defaultdict(_Block)
+        for pk, born, sex, first, last in rows:
+            block = blocks[born]
+            for name in (f"{first} {last}", *aliases.get(pk, ())):
+                block.keys.append(name_key(name))
+                block.owners.append((pk, sex))
+        return blocks
 
     def match_many(self, notifications: list[PoliceNotification]) -> list[MatchResult]:
+        """Match many notifications at once: a few queries per kind of key for all of them.
+
+        Identifiers are looked up in batches; names are compared block by block, reading the
+        children born on the days needed a window of days at a time, so matching a whole file
+        reads each child at most twice (its own day, and as a day-and-month swap).
+        """
         person_ids = {n.person_id for n in notifications if n.person_id}
         la_ids = {n.la_child_id for n in notifications if n.la_child_id}
         nhs = {n.nhs_number for n in notifications if n.nhs_number}
         by_person, by_la, by_nhs = defaultdict(set), defaultdict(set), defaultdict(set)
         births: dict[int, dt.date] = {}
-        for lookup, index, key in (
-            ({"police_person_id__in": person_ids}, by_person, 1),
-            ({"la_child_id__in": la_ids}, by_la, 2),
-            ({"nhs_number__in": nhs}, by_nhs, 3),
+        for column, values, index in (
+            ("police_person_id", person_ids, by_person),
+            ("la_child_id", la_ids, by_la),
+            ("nhs_number", nhs, by_nhs),
         ):
-            values = next(iter(lookup.values()))
             if values:
-                for row in self._children(**lookup):
-                    index[row[key]].add(row[0])
-                    births[row[0]] = row[4]
+                for pk, value, born in self._identified(column, values):
+                    index[value].add(pk)
+                    births[pk] = born
         results: list[MatchResult | None] = []
         fuzzy: list[int] = []
+        empty: set[int] = set()
         for position, n in enumerate(notifications):
             found = (
-                by_person.get(n.person_id, set())
-                | by_la.get(n.la_child_id, set())
-                | by_nhs.get(n.nhs_number, set())
+                by_person.get(n.person_id, empty)
+                | by_la.get(n.la_child_id, empty)
+                | by_nhs.get(n.nhs_number, empty)
             )
             if len(found) == 1:
                 child_id = next(iter(found))
@@ -165,51 +222,81 @@ class IdentityMatcher:
                 results.append(None)
                 fuzzy.append(position)
         if fuzzy:
-            days = {notifications[p].date_of_birth for p in fuzzy if notifications[p].date_of_birth}
-            swapped = {s for d in days if (s := _swapped(d))}
-            block = self._by_birth(days | swapped)
-            for position in fuzzy:
-                results[position] = self._match_names(notifications[position], block)
+            self._match_names_many(notifications, fuzzy, results)
         return results  # type: ignore[return-value]
+
+    def _match_names_many(
+        self,
+        notifications: list[PoliceNotification],
+        positions: list[int],
+        results: list[MatchResult | None],
+    ) -> None:
+        # Who is compared with which day's block: the notification's own date of birth, and
+        # its day-and-month swap (with a penalty).
+        wanted: dict[dt.date, list[tuple[int, float]]] = defaultdict(list)
+        scores: dict[int, dict[int, float]] = {}
+        for position in positions:
+            n = notifications[position]
+            if not n.date_of_birth or not n.surname:
+                results[position] = MatchResult()
+                continue
+            scores[position] = {}
+            wanted[n.date_of_birth].append((position, 0.0))
+            swapped = _swapped(n.date_of_birth)
+            if swapped:
+                wanted[swapped].append((position, SWAPPED_DATE_PENALTY))
+        queries = {
+            position: [
+                name_key(q)
+                for q in (notifications[position].full_name, *notifications[position].aliases)
+                if q
+            ]
+            for position in scores
+        }
+        days = sorted(wanted)
+        for start in range(0, len(days), BIRTH_WINDOW):
+            window = days[start : start + BIRTH_WINDOW]
+            blocks = self._by_birth(window)
+            for day in window:
+                block = blocks.get(day)
+                if block is None or not block.keys:
+                    continue
+                for position, penalty in wanted[day]:
+                    self._score(
+                        notifications[position].sex,
+                        queries[position],
+                        block,
+                        penalty,
+                        scores[position],
+                    )
+        for position, scored in scores.items():
+            results[position] = self._decide(scored)
 
     def match_one(self, notification: PoliceNotification) -> MatchResult:
         return self.match_many([notification])[0]
 
     @staticmethod
-    def _score(n: PoliceNotification, known: list[_Known], penalty: float) -> dict[int, float]:
-        queries = [q for q in (n.full_name, *n.aliases) if q]
-        choices, owners = [], []
-        for k in known:
-            for name in k.names:
-                choices.append(name)
-                owners.append(k)
-        scores: dict[int, float] = {}
+    def _score(
+        sex: str, queries: list[str], block: _Block, penalty: float, scores: dict[int, float]
+    ) -> None:
+        """Best score per child of the block for these names (token sort ratio, by name_key)."""
         for query in queries:
             for _name, score, index in process.extract(
                 query,
-                choices,
-                scorer=fuzz.token_sort_ratio,
-                processor=utils.default_process,
+                block.keys,
+                scorer=fuzz.ratio,
+                processor=None,
                 limit=MAX_CANDIDATES * 2,
                 score_cutoff=CANDIDATE_SCORE,
             ):
-                k = owners[index]
+                child_id, child_sex = block.owners[index]
                 score -= penalty
-                if n.sex in ("1", "2") and k.sex in ("1", "2") and n.sex != k.sex:
+                if sex in ("1", "2") and child_sex in ("1", "2") and sex != child_sex:
                     score -= SEX_MISMATCH_PENALTY
-                scores[k.child_id] = max(scores.get(k.child_id, 0.0), score)
-        return scores
-
-    def _match_names(self, n: PoliceNotification, block: dict) -> MatchResult:
-        if not n.date_of_birth or not n.surname:
-            return MatchResult()
-        scores = self._score(n, block.get(n.date_of_birth, []), 0.0)
-        swapped = _swapped(n.date_of_birth)
-        if swapped:
-            for child_id, score in self._score(
-                n, block.get(swapped, []), SWAPPED_DATE_PENALTY
-            ).items():
                 scores[child_id] = max(scores.get(child_id, 0.0), score)
+
+    @staticmethod
+    def _decide(scores: dict[int, float]) -> MatchResult:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         ranked = [(c, s) for c, s in ranked if s >= CANDIDATE_SCORE][:MAX_CANDIDATES]
         if not ranked:

@@ -85,7 +85,9 @@ def field_params(bound, **extra) -> dict:
             for value, text in field.choices
             if value != ""
         ]
-        params["_kind"] = "radios" if isinstance(widget, forms.RadioSelect) else "checkboxes"
+        # CheckboxSelectMultiple is a subclass of RadioSelect in Django: test for it first.
+        multiple = isinstance(widget, forms.CheckboxSelectMultiple)
+        params["_kind"] = "checkboxes" if multiple else "radios"
     elif isinstance(widget, forms.Select):
         current = "" if bound.value() is None else str(bound.value())
         params["label"] = _label(bound)

@@ -9,7 +9,7 @@ from homesafe.access.choices import Role
 from homesafe.access.models import User
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
-from homesafe.duties.queries import duties_inbox, duties_visible_to
+from homesafe.duties.queries import duties_inbox, duties_visible_to, reminders_unread
 from homesafe.episodes.queries import episodes_open_visible_to
 from homesafe.people.queries import children_visible_to
 
@@ -81,6 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "team_view": team_view,
             "open_episodes": open_episodes,
             "my_children": list(my_children),
+            "reminders": reminders_unread(user=request.user),
         },
     )
 

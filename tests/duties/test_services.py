@@ -189,3 +189,15 @@ def test_episodes_before_duties_from_plan_nothing(world):
     ProtocolVersion.objects.update(duties_from=timezone.now() - dt.timedelta(days=1))
     duties_replan(child_ids=[child.pk])
     assert Duty.objects.filter(child=child, state=DutyState.OPEN).exists()
+
+
+def test_in_app_reminders_show_on_my_work_until_dismissed(world, reported, client):
+    from django.urls import reverse
+
+    duties_sweep(now=timezone.now() + dt.timedelta(days=10))
+    client.force_login(world.users["sw_1"])
+    page = client.get(reverse("web:home")).content.decode()
+    assert "Reminders" in page and "Tell the allocated social worker" in page
+    assert client.post(reverse("duties:reminders_read")).status_code == 302
+    assert Reminder.objects.filter(recipient=world.users["sw_1"], read_at__isnull=True).count() == 0
+    assert 'id="reminders-title"' not in client.get(reverse("web:home")).content.decode()

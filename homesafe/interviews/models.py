@@ -1,0 +1,183 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from homesafe.interviews.choices import (
+    AttemptOutcome,
+    ConsentToShare,
+    ContactMethod,
+    ExploitationIndicator,
+    InterviewStatus,
+    PullFactor,
+    PushFactor,
+    Referral,
+)
+
+
+def _labels(values: list[str], choices: type[models.TextChoices]) -> list[str]:
+    return [str(choices(v).label) for v in values if v in choices.values]
+
+
+class ReturnInterview(models.Model):
+    """The return home interview offered after one missing episode: the offer, its outcome and
+    (when held) the confidential record with a summary that may be shared."""
+
+    episode = models.OneToOneField(
+        "episodes.MissingEpisode", on_delete=models.PROTECT, related_name="return_interview"
+    )
+    child = models.ForeignKey(
+        "people.Child", on_delete=models.PROTECT, related_name="return_interviews"
+    )
+    status = models.CharField(
+        max_length=12, choices=InterviewStatus.choices, default=InterviewStatus.OFFERED
+    )
+    # The offer.
+    offered_at = models.DateTimeField()
+    offered_by_organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    offered_by_name = models.CharField("offered by", max_length=200)
+    offer_method = models.CharField(max_length=12, choices=ContactMethod.choices)
+    # Its outcome.
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField("why the child declined", blank=True)
+    unreachable_at = models.DateTimeField("could not be reached from", null=True, blank=True)
+    unreachable_note = models.TextField(blank=True)
+    # The interview.
+    held_at = models.DateTimeField(null=True, blank=True)
+    held_where = models.CharField(max_length=300, blank=True)
+    held_by_name = models.CharField("held by", max_length=200, blank=True)
+    held_by_organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    independent = models.BooleanField(
+        "independent of the child's care", null=True, blank=True, default=None
+    )
+    not_independent_reason = models.TextField(blank=True)
+    push_factors = models.JSONField(default=list, blank=True)
+    pull_factors = models.JSONField(default=list, blank=True)
+    where_went = models.TextField("where the child went", blank=True)
+    with_whom = models.TextField("who the child was with", blank=True)
+    travel = models.TextField("how the child travelled", blank=True)
+    harm_disclosed = models.TextField(blank=True)
+    exploitation_indicators = models.JSONField(default=list, blank=True)
+    exploitation_note = models.TextField(blank=True)
+    childs_words = models.TextField("the child's own words", blank=True)
+    carers_view = models.TextField("parents' or carers' view", blank=True)
+    apps_used = models.TextField("apps and social media used while missing", blank=True)
+    devices_used = models.TextField("phones and devices used while missing", blank=True)
+    online_contacts = models.TextField("online contacts while missing", blank=True)
+    consent_to_share = models.CharField(
+        max_length=10, choices=ConsentToShare.choices, default=ConsentToShare.NOT_ASKED
+    )
+    safeguarding_override = models.BooleanField(default=False)
+    override_reason = models.TextField(blank=True)
+    referrals = models.JSONField(default=list, blank=True)
+    referrals_other = models.CharField("other referral", max_length=300, blank=True)
+    shared_with = models.ManyToManyField(
+        "access.Organisation", blank=True, related_name="interviews_shared"
+    )
+    shareable_summary = models.TextField(blank=True)
+    completed_at = models.DateTimeField("recorded as completed at", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-offered_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=InterviewStatus.DECLINED)
+                | (Q(declined_at__isnull=False) & ~Q(decline_reason="")),
+                name="interview_declined_has_reason",
+                violation_error_message="A declined interview records when and why.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=InterviewStatus.COMPLETED) | Q(held_at__isnull=False),
+                name="interview_completed_was_held",
+                violation_error_message="A completed interview records when it was held.",
+            ),
+            models.CheckConstraint(
+                condition=Q(safeguarding_override=False) | ~Q(override_reason=""),
+                name="interview_override_has_reason",
+                violation_error_message="A safeguarding override records its reason.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(independent=False) | ~Q(not_independent_reason=""),
+                name="interview_not_independent_has_reason",
+                violation_error_message="Say why the interviewer was not independent.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "offered_at"])]
+
+    def __str__(self) -> str:
+        return f"Return interview ({self.get_status_display().lower()})"
+
+    @property
+    def may_share(self) -> bool:
+        """The child consented to sharing, or a safeguarding override applies."""
+        return self.consent_to_share == ConsentToShare.YES or self.safeguarding_override
+
+    @property
+    def push_factor_labels(self) -> list[str]:
+        return _labels(self.push_factors, PushFactor)
+
+    @property
+    def pull_factor_labels(self) -> list[str]:
+        return _labels(self.pull_factors, PullFactor)
+
+    @property
+    def exploitation_indicator_labels(self) -> list[str]:
+        return _labels(self.exploitation_indicators, ExploitationIndicator)
+
+    @property
+    def referral_labels(self) -> list[str]:
+        labels = _labels(self.referrals, Referral)
+        if self.referrals_other:
+            labels = [label for label in labels if label != Referral.OTHER.label]
+            labels.append(f"Other: {self.referrals_other}")
+        return labels
+
+    @property
+    def exploitation_identified(self) -> bool:
+        return any(i != ExploitationIndicator.NONE_IDENTIFIED for i in self.exploitation_indicators)
+
+    def protocol_moments(self) -> dict:
+        """What the protocol engine reads from this interview (homesafe.duties.facts)."""
+        completed = self.status == InterviewStatus.COMPLETED
+        return {
+            "rhi_offered_at": self.offered_at,
+            "rhi_completed_at": self.held_at if completed else None,
+            "rhi_declined_at": self.declined_at
+            if self.status == InterviewStatus.DECLINED
+            else None,
+            "exploitation_concern_at": self.held_at
+            if completed and self.exploitation_identified
+            else None,
+        }
+
+
+class ContactAttempt(models.Model):
+    """One attempt to reach the child (or their carer) about the return interview."""
+
+    interview = models.ForeignKey(
+        ReturnInterview, on_delete=models.CASCADE, related_name="attempts"
+    )
+    attempted_at = models.DateTimeField()
+    method = models.CharField(max_length=12, choices=ContactMethod.choices)
+    outcome = models.CharField(max_length=20, choices=AttemptOutcome.choices)
+    note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["attempted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()}: {self.get_outcome_display()}"

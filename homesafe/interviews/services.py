@@ -1,0 +1,404 @@
+"""Writes to return home interviews: one function per use case, in a transaction, audited
+(ids and field names only, never what the child said), then the child's duties re-planned
+so that rhi_offer and rhi_complete close."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from homesafe.access.audit import Actor, audit_record
+from homesafe.access.choices import AuditVerb, OrganisationType
+from homesafe.access.errors import ApplicationError
+from homesafe.access.models import Organisation, User
+from homesafe.duties.services import duties_replan_for_child
+from homesafe.episodes.models import MissingEpisode
+from homesafe.interviews.choices import (
+    ALLOWED_TRANSITIONS,
+    AttemptOutcome,
+    ConsentToShare,
+    ContactMethod,
+    ExploitationIndicator,
+    InterviewStatus,
+    PullFactor,
+    PushFactor,
+    Referral,
+)
+from homesafe.interviews.models import ContactAttempt, ReturnInterview
+
+EPISODE_OPEN = "The child has not returned yet: a return interview is offered after the return."
+ALREADY_OFFERED = "A return interview has already been offered for this episode."
+TRANSITION_NOT_ALLOWED = "The interview is {current}: it cannot now be recorded as {target}."
+IN_FUTURE = "The time cannot be in the future"
+BEFORE_RETURN = "The time cannot be before the child returned ({returned})"
+BEFORE_OFFER = "The time cannot be before the interview was offered"
+NO_ATTEMPTS = "Record at least one attempt to contact the child first"
+REASON_MISSING = "Enter why the child declined"
+HELD_WHERE_MISSING = "Enter where the interview was held"
+HELD_BY_MISSING = "Enter who held the interview"
+INDEPENDENT_MISSING = "Select whether the interviewer was independent of the child's care"
+NOT_INDEPENDENT_REASON_MISSING = "Enter why the interviewer was not independent"
+UNKNOWN_CHOICE = "Choose from the list: {values} is not one of the options"
+EXPLOITATION_QUESTIONS = (
+    "The episode was planned or exploitation was a concern: record the exploitation indicators "
+    "seen, or None identified"
+)
+EXPLOITATION_NOTE_MISSING = (
+    "The episode was planned or exploitation was a concern: enter what was explored about "
+    "exploitation"
+)
+NONE_AND_INDICATORS = "Select None identified or the indicators seen, not both"
+OVERRIDE_REASON_MISSING = "Enter the reason for the safeguarding override"
+SHARING_NOT_ALLOWED = (
+    "The child has not consented to sharing: share only with a safeguarding override"
+)
+SUMMARY_MISSING = "Enter the summary to share with the agencies chosen"
+REFERRAL_OTHER_MISSING = "Enter the other referral made"
+ORGANISATION_KIND = "Choose a local authority or return interview service"
+
+
+def interview_check_transition(interview: ReturnInterview, *, to: str) -> None:
+    """The one place that knows which status changes are allowed (choices.ALLOWED_TRANSITIONS)."""
+    if to not in ALLOWED_TRANSITIONS[interview.status]:
+        raise ApplicationError(
+            TRANSITION_NOT_ALLOWED.format(
+                current=interview.get_status_display().lower(),
+                target=InterviewStatus(to).label.lower(),
+            ),
+            code="interview_transition",
+        )
+
+
+def _check_time(
+    field: str,
+    value: datetime,
+    *,
+    episode: MissingEpisode,
+    offered_at: datetime | None = None,
+) -> None:
+    if value > timezone.now():
+        raise ValidationError({field: IN_FUTURE})
+    if episode.returned_at and value < episode.returned_at:
+        returned = timezone.localtime(episode.returned_at).strftime("%-d %b %Y %H:%M")
+        raise ValidationError({field: BEFORE_RETURN.format(returned=returned)})
+    if offered_at and value < offered_at:
+        raise ValidationError({field: BEFORE_OFFER})
+
+
+def _choices(field: str, values: Iterable[str], allowed: type) -> list[str]:
+    values = list(dict.fromkeys(values))  # keep order, drop repeats
+    unknown = [v for v in values if v not in allowed.values]
+    if unknown:
+        raise ValidationError({field: UNKNOWN_CHOICE.format(values=", ".join(unknown))})
+    return values
+
+
+def _actor_user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _finish(interview: ReturnInterview, verb: AuditVerb, actor: Actor, **payload) -> None:
+    audit_record(
+        actor=actor,
+        verb=verb,
+        target=interview,
+        payload={"episode_id": interview.episode_id, **payload},
+    )
+    duties_replan_for_child(child_id=interview.child_id)
+
+
+@transaction.atomic
+def interview_offer(
+    *,
+    episode: MissingEpisode,
+    offered_at: datetime,
+    offered_by_organisation: Organisation,
+    offered_by_name: str,
+    offer_method: str,
+    actor: Actor,
+) -> ReturnInterview:
+    """Record that a return home interview was offered to the child after this episode."""
+    if episode.returned_at is None:
+        raise ApplicationError(EPISODE_OPEN, code="episode_open")
+    if ReturnInterview.objects.filter(episode=episode).exists():
+        raise ApplicationError(ALREADY_OFFERED, code="interview_exists")
+    if offered_by_organisation.type not in (
+        OrganisationType.LOCAL_AUTHORITY,
+        OrganisationType.RHI_SERVICE,
+    ):
+        raise ValidationError({"offered_by_organisation": ORGANISATION_KIND})
+    _check_time("offered_at", offered_at, episode=episode)
+    interview = ReturnInterview(
+        episode=episode,
+        child_id=episode.child_id,
+        offered_at=offered_at,
+        offered_by_organisation=offered_by_organisation,
+        offered_by_name=offered_by_name.strip(),
+        offer_method=ContactMethod(offer_method),
+        recorded_by=_actor_user(actor),
+    )
+    interview.full_clean()
+    interview.save()
+    _finish(interview, AuditVerb.INTERVIEW_OFFERED, actor, method=offer_method)
+    return interview
+
+
+@transaction.atomic
+def interview_record_attempt(
+    *,
+    interview: ReturnInterview,
+    attempted_at: datetime,
+    method: str,
+    outcome: str,
+    actor: Actor,
+    note: str = "",
+) -> ContactAttempt:
+    """Record one attempt to reach the child about the interview (status unchanged)."""
+    if interview.status in (InterviewStatus.DECLINED, InterviewStatus.COMPLETED):
+        raise ApplicationError(
+            TRANSITION_NOT_ALLOWED.format(
+                current=interview.get_status_display().lower(), target="a contact attempt"
+            ),
+            code="interview_closed",
+        )
+    _check_time("attempted_at", attempted_at, episode=interview.episode)
+    attempt = ContactAttempt(
+        interview=interview,
+        attempted_at=attempted_at,
+        method=ContactMethod(method),
+        outcome=AttemptOutcome(outcome),
+        note=note.strip(),
+        recorded_by=_actor_user(actor),
+    )
+    attempt.full_clean()
+    attempt.save()
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.INTERVIEW_ATTEMPTED,
+        target=attempt,
+        child_id=interview.child_id,
+        payload={"interview_id": interview.pk, "method": method, "outcome": outcome},
+    )
+    return attempt
+
+
+@transaction.atomic
+def interview_accept(
+    *, interview: ReturnInterview, accepted_at: datetime, actor: Actor
+) -> ReturnInterview:
+    interview_check_transition(interview, to=InterviewStatus.ACCEPTED)
+    _check_time("accepted_at", accepted_at, episode=interview.episode)
+    interview.status, interview.accepted_at = InterviewStatus.ACCEPTED, accepted_at
+    interview.full_clean()
+    interview.save(update_fields=["status", "accepted_at", "updated_at"])
+    _finish(interview, AuditVerb.INTERVIEW_ACCEPTED, actor)
+    return interview
+
+
+@transaction.atomic
+def interview_decline(
+    *, interview: ReturnInterview, declined_at: datetime, decline_reason: str, actor: Actor
+) -> ReturnInterview:
+    """The child declined the interview: the rhi_complete duty closes (refusal recorded)."""
+    interview_check_transition(interview, to=InterviewStatus.DECLINED)
+    _check_time("declined_at", declined_at, episode=interview.episode)
+    if not decline_reason.strip():
+        raise ValidationError({"decline_reason": REASON_MISSING})
+    interview.status = InterviewStatus.DECLINED
+    interview.declined_at, interview.decline_reason = declined_at, decline_reason.strip()
+    interview.full_clean()
+    interview.save(update_fields=["status", "declined_at", "decline_reason", "updated_at"])
+    _finish(interview, AuditVerb.INTERVIEW_DECLINED, actor)
+    return interview
+
+
+@transaction.atomic
+def interview_mark_unreachable(
+    *, interview: ReturnInterview, unreachable_at: datetime, actor: Actor, note: str = ""
+) -> ReturnInterview:
+    """The child could not be reached after the attempts recorded (the duty stays open)."""
+    interview_check_transition(interview, to=InterviewStatus.UNREACHABLE)
+    _check_time("unreachable_at", unreachable_at, episode=interview.episode)
+    if not interview.attempts.exists():
+        raise ValidationError({"unreachable_at": NO_ATTEMPTS})
+    interview.status = InterviewStatus.UNREACHABLE
+    interview.unreachable_at, interview.unreachable_note = unreachable_at, note.strip()
+    interview.full_clean()
+    interview.save(update_fields=["status", "unreachable_at", "unreachable_note", "updated_at"])
+    _finish(interview, AuditVerb.INTERVIEW_UNREACHABLE, actor)
+    return interview
+
+
+# The fields interview_complete writes (named in its audit entry, never their values).
+CONTENT_FIELDS = (
+    "held_at",
+    "held_where",
+    "held_by_name",
+    "held_by_organisation",
+    "independent",
+    "not_independent_reason",
+    "push_factors",
+    "pull_factors",
+    "where_went",
+    "with_whom",
+    "travel",
+    "harm_disclosed",
+    "exploitation_indicators",
+    "exploitation_note",
+    "childs_words",
+    "carers_view",
+    "apps_used",
+    "devices_used",
+    "online_contacts",
+    "consent_to_share",
+    "safeguarding_override",
+    "override_reason",
+    "referrals",
+    "referrals_other",
+    "shareable_summary",
+)
+
+
+@transaction.atomic
+def interview_complete(
+    *,
+    interview: ReturnInterview,
+    actor: Actor,
+    held_at: datetime,
+    held_where: str,
+    held_by_name: str,
+    independent: bool | None,
+    held_by_organisation: Organisation | None = None,
+    not_independent_reason: str = "",
+    push_factors: Iterable[str] = (),
+    pull_factors: Iterable[str] = (),
+    where_went: str = "",
+    with_whom: str = "",
+    travel: str = "",
+    harm_disclosed: str = "",
+    exploitation_indicators: Iterable[str] = (),
+    exploitation_note: str = "",
+    childs_words: str = "",
+    carers_view: str = "",
+    apps_used: str = "",
+    devices_used: str = "",
+    online_contacts: str = "",
+    consent_to_share: str = ConsentToShare.NOT_ASKED,
+    safeguarding_override: bool = False,
+    override_reason: str = "",
+    referrals: Iterable[str] = (),
+    referrals_other: str = "",
+    shared_with: Iterable[Organisation] = (),
+    shareable_summary: str = "",
+) -> ReturnInterview:
+    """Record the interview as held, with its content. Every problem is collected and raised
+    together, by field, so that the form shows them all at once. The child's words are kept
+    exactly as written (not even trimmed)."""
+    interview_check_transition(interview, to=InterviewStatus.COMPLETED)
+    episode = interview.episode
+    errors: dict[str, str] = {}
+
+    def check(field: str, ok: bool, message: str) -> None:
+        if not ok and field not in errors:
+            errors[field] = message
+
+    try:
+        _check_time("held_at", held_at, episode=episode, offered_at=interview.offered_at)
+    except ValidationError as error:
+        errors.update({k: v[0].message for k, v in error.error_dict.items()})
+    check("held_where", bool(held_where.strip()), HELD_WHERE_MISSING)
+    check("held_by_name", bool(held_by_name.strip()), HELD_BY_MISSING)
+    check("independent", independent is not None, INDEPENDENT_MISSING)
+    check(
+        "not_independent_reason",
+        independent is not False or bool(not_independent_reason.strip()),
+        NOT_INDEPENDENT_REASON_MISSING,
+    )
+    chosen = {}
+    for field, values, allowed in (
+        ("push_factors", push_factors, PushFactor),
+        ("pull_factors", pull_factors, PullFactor),
+        ("exploitation_indicators", exploitation_indicators, ExploitationIndicator),
+        ("referrals", referrals, Referral),
+    ):
+        try:
+            chosen[field] = _choices(field, values, allowed)
+        except ValidationError as error:
+            errors[field] = error.error_dict[field][0].message
+            chosen[field] = []
+    indicators = chosen["exploitation_indicators"]
+    check(
+        "exploitation_indicators",
+        not (ExploitationIndicator.NONE_IDENTIFIED in indicators and len(indicators) > 1),
+        NONE_AND_INDICATORS,
+    )
+    # The North Yorkshire finding: a planned episode, or one with a known exploitation
+    # concern, is not complete until the exploitation questions are answered.
+    if episode.pre_planned or episode.exploitation_concern:
+        check("exploitation_indicators", bool(indicators), EXPLOITATION_QUESTIONS)
+        check("exploitation_note", bool(exploitation_note.strip()), EXPLOITATION_NOTE_MISSING)
+    check(
+        "referrals_other",
+        Referral.OTHER not in chosen["referrals"] or bool(referrals_other.strip()),
+        REFERRAL_OTHER_MISSING,
+    )
+    if consent_to_share not in ConsentToShare.values:
+        errors["consent_to_share"] = UNKNOWN_CHOICE.format(values=consent_to_share)
+    check(
+        "override_reason",
+        not safeguarding_override or bool(override_reason.strip()),
+        OVERRIDE_REASON_MISSING,
+    )
+    shared_with = list(shared_with)
+    may_share = consent_to_share == ConsentToShare.YES or safeguarding_override
+    check("shared_with", not shared_with or may_share, SHARING_NOT_ALLOWED)
+    check("shareable_summary", not shared_with or bool(shareable_summary.strip()), SUMMARY_MISSING)
+    if errors:
+        raise ValidationError(errors)
+
+    interview.status = InterviewStatus.COMPLETED
+    interview.held_at = held_at
+    interview.held_where = held_where.strip()
+    interview.held_by_name = held_by_name.strip()
+    interview.held_by_organisation = held_by_organisation
+    interview.independent = independent
+    interview.not_independent_reason = "" if independent else not_independent_reason.strip()
+    interview.push_factors = chosen["push_factors"]
+    interview.pull_factors = chosen["pull_factors"]
+    interview.exploitation_indicators = indicators
+    interview.referrals = chosen["referrals"]
+    interview.referrals_other = referrals_other.strip()
+    interview.where_went, interview.with_whom, interview.travel = where_went, with_whom, travel
+    interview.harm_disclosed = harm_disclosed
+    interview.exploitation_note = exploitation_note
+    interview.childs_words = childs_words
+    interview.carers_view = carers_view
+    interview.apps_used, interview.devices_used = apps_used, devices_used
+    interview.online_contacts = online_contacts
+    interview.consent_to_share = consent_to_share
+    interview.safeguarding_override = safeguarding_override
+    interview.override_reason = override_reason.strip() if safeguarding_override else ""
+    interview.shareable_summary = shareable_summary.strip()
+    interview.completed_at = timezone.now()
+    interview.recorded_by = _actor_user(actor) or interview.recorded_by
+    interview.full_clean()
+    interview.save()
+    interview.shared_with.set(shared_with)
+    filled = [
+        name
+        for name in CONTENT_FIELDS
+        if getattr(interview, name) not in ("", None, [], False) or name == "independent"
+    ]
+    _finish(
+        interview,
+        AuditVerb.INTERVIEW_COMPLETED,
+        actor,
+        fields=filled,
+        shared_with=sorted(org.pk for org in shared_with),
+        exploitation_identified=interview.exploitation_identified,
+    )
+    return interview

@@ -1,0 +1,199 @@
+"""Pages for an episode's return home interview: the record as the viewer may see it, and one
+form per use case (each calls one service; bad input writes nothing)."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from homesafe.access.errors import ApplicationError
+from homesafe.interviews import forms
+from homesafe.interviews.choices import ALLOWED_TRANSITIONS, InterviewStatus
+from homesafe.interviews.queries import (
+    InterviewView,
+    interview_page_for_user_or_404,
+)
+from homesafe.interviews.services import (
+    interview_accept,
+    interview_complete,
+    interview_decline,
+    interview_mark_unreachable,
+    interview_offer,
+    interview_record_attempt,
+)
+from homesafe.web.errors import form_add_service_error
+from homesafe.web.jinja import london
+
+CLOSED = (InterviewStatus.DECLINED, InterviewStatus.COMPLETED)
+
+
+def interview_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
+    view = interview_page_for_user_or_404(user=request.user, episode_id=episode_id)
+    interview = view.interview
+    return render(
+        request,
+        "interviews/detail.html",
+        {
+            "title": f"Return home interview: {view.episode.child.full_name}",
+            "view": view,
+            "interview": interview,
+            "episode": view.episode,
+            "child": view.episode.child,
+            "allowed": ALLOWED_TRANSITIONS[interview.status] if interview else set(),
+            "attempts_open": interview is not None and interview.status not in CLOSED,
+        },
+    )
+
+
+def _interview_page(
+    request: HttpRequest,
+    episode_id: int,
+    *,
+    form_factory: Callable[[InterviewView, dict | None], forms.InterviewForm],
+    save: Callable,
+    title: str,
+    done: str,
+    submit_text: str = "Save",
+    needs_interview: bool = True,
+) -> HttpResponse:
+    """A page with one form that records part of the interview through one service."""
+    # The form pages show none of the record, so only the episode read is logged.
+    view = interview_page_for_user_or_404(user=request.user, episode_id=episode_id, log_read=False)
+    if not view.can_record or (view.interview is None) == needs_interview:
+        raise PermissionDenied
+    episode = view.episode
+    form = form_factory(view, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                save(view=view, actor=request.user, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("interviews:detail", episode_id=episode.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "title": title,
+            "caption": f"{episode.child.full_name}, returned {london(episode.returned_at)}"
+            if episode.returned_at
+            else episode.child.full_name,
+            "form": form,
+            "submit_text": submit_text,
+            "back_url": reverse("interviews:detail", args=[episode.pk]),
+            "back_text": "Back to the return interview",
+        },
+    )
+
+
+def interview_offer_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    def form_factory(view, data):
+        user = request.user
+        return forms.OfferForm(
+            data,
+            initial={
+                "offered_at": timezone.now().replace(second=0, microsecond=0),
+                "offered_by_organisation": user.organisation_id,
+                "offered_by_name": user.get_full_name(),
+            },
+        )
+
+    def save(*, view, actor, **data):
+        interview_offer(episode=view.episode, actor=actor, **data)
+
+    return _interview_page(
+        request,
+        episode_id,
+        form_factory=form_factory,
+        save=save,
+        title="Record the offer of a return interview",
+        done="Offer recorded",
+        submit_text="Save offer",
+        needs_interview=False,
+    )
+
+
+def interview_attempt_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    def save(*, view, actor, **data):
+        interview_record_attempt(interview=view.interview, actor=actor, **data)
+
+    return _interview_page(
+        request,
+        episode_id,
+        form_factory=lambda view, data: forms.AttemptForm(data),
+        save=save,
+        title="Record an attempt to contact the child",
+        done="Contact attempt recorded",
+        submit_text="Save attempt",
+    )
+
+
+def interview_accept_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    def save(*, view, actor, **data):
+        interview_accept(interview=view.interview, actor=actor, **data)
+
+    return _interview_page(
+        request,
+        episode_id,
+        form_factory=lambda view, data: forms.AcceptForm(data),
+        save=save,
+        title="Record that the child accepted",
+        done="Acceptance recorded",
+    )
+
+
+def interview_decline_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    def save(*, view, actor, **data):
+        interview_decline(interview=view.interview, actor=actor, **data)
+
+    return _interview_page(
+        request,
+        episode_id,
+        form_factory=lambda view, data: forms.DeclineForm(data),
+        save=save,
+        title="Record that the child declined",
+        done="Decline recorded",
+    )
+
+
+def interview_unreachable_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    def save(*, view, actor, **data):
+        interview_mark_unreachable(interview=view.interview, actor=actor, **data)
+
+    return _interview_page(
+        request,
+        episode_id,
+        form_factory=lambda view, data: forms.UnreachableForm(data),
+        save=save,
+        title="Record that the child could not be reached",
+        done="Recorded that the child could not be reached",
+    )
+
+
+def interview_complete_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    def form_factory(view, data):
+        return forms.CompleteForm(
+            data,
+            episode=view.episode,
+            initial={"held_by_organisation": request.user.organisation_id},
+        )
+
+    def save(*, view, actor, **data):
+        interview_complete(interview=view.interview, actor=actor, **data)
+
+    return _interview_page(
+        request,
+        episode_id,
+        form_factory=form_factory,
+        save=save,
+        title="Record the return interview",
+        done="Return interview recorded",
+        submit_text="Save interview",
+    )

@@ -1,0 +1,58 @@
+"""Duties through the API: only the duties of children the user may see; `mine=true` narrows
+to the duties they own; another authority's duty is a 404."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from homesafe.access.models import AuditEntry
+from homesafe.duties.models import Duty
+from homesafe.duties.protocol import protocol_current
+from homesafe.episodes.services import episode_report
+
+
+@pytest.fixture
+def planned(world):
+    protocol_current()
+    child = world.children["a_unallocated"]
+    child.episodes.all().delete()
+    now = timezone.now()
+    return episode_report(
+        child=child,
+        actor=world.users["cmo_a"],
+        episode_type="M",
+        last_seen_at=now - dt.timedelta(hours=3),
+        reported_at=now - dt.timedelta(hours=2),
+        reported_by="parent",
+        risk="medium",
+    )
+
+
+def test_duties_list_is_gated_and_audited(world, client, planned):
+    client.force_login(world.users["cmo_a"])
+    response = client.get(reverse("api:duties"), {"episode": planned.pk})
+    assert response.status_code == 200
+    ids = {d["id"] for d in response.json()["results"]}
+    assert ids == set(Duty.objects.filter(episode=planned).values_list("pk", flat=True)) != set()
+    assert AuditEntry.objects.filter(verb="duties.listed", actor=world.users["cmo_a"]).exists()
+    client.force_login(world.users["cmo_b"])
+    assert client.get(reverse("api:duties")).json()["results"] == []
+
+
+def test_mine_narrows_to_owned_duties(world, client, planned):
+    client.force_login(world.users["sl_a"])
+    everything = client.get(reverse("api:duties")).json()["results"]
+    mine = client.get(reverse("api:duties"), {"mine": "true"}).json()["results"]
+    assert everything and len(mine) < len(everything)
+    assert all(d["owner_role"] in ("senior_leader", "head_of_service") for d in mine)
+
+
+def test_duty_detail_is_404_outside_the_policy(world, client, planned):
+    duty = Duty.objects.filter(episode=planned).first()
+    client.force_login(world.users["cmo_a"])
+    body = client.get(reverse("api:duty", args=[duty.pk])).json()
+    assert body["kind"] == duty.kind and body["overdue"] in (True, False)
+    client.force_login(world.users["school_2"])
+    assert client.get(reverse("api:duty", args=[duty.pk])).status_code == 404

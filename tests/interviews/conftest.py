@@ -1,0 +1,25 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from homesafe.interviews.services import interview_offer
+from tests.interviews.helpers import report_and_return
+
+
+@pytest.fixture
+def returned(world):
+    """Child a_team2 (open referral to the RHI service, sw_2, school 2) back from an episode."""
+    return report_and_return(world)
+
+
+@pytest.fixture
+def offered(world, returned):
+    return interview_offer(
+        episode=returned,
+        offered_at=timezone.now() - dt.timedelta(hours=3),
+        offered_by_organisation=world.orgs["rhi"],
+        offered_by_name="Robin Worker",
+        offer_method="phone",
+        actor=world.users["rhi"],
+    )
