@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "homesafe.episodes",
     "homesafe.duties",
     "homesafe.interviews",
+    "homesafe.meetings",
+    "homesafe.screening",
+    "homesafe.concerns",
+    "homesafe.profiles",
     "homesafe.intake",
     "homesafe.web",
 ]

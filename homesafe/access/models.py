@@ -204,7 +204,9 @@ class AuditEntry(models.Model):
     actor_label = models.CharField(
         max_length=200, blank=True, help_text="For a machine client: its name and key prefix."
     )
-    verb = models.CharField(max_length=50, choices=AuditVerb.choices)
+    # A code from AuditVerb (audit_record takes only those); not a database choice list, so a
+    # new verb needs no migration. `verb_label` gives its words.
+    verb = models.CharField(max_length=50)
     target_type = models.CharField(max_length=50)
     target_id = models.CharField(max_length=50, blank=True)
     child_id = models.BigIntegerField(null=True, db_index=True)
@@ -223,3 +225,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_type}:{self.target_id}"
+
+    @property
+    def verb_label(self) -> str:
+        return AuditVerb(self.verb).label if self.verb in AuditVerb.values else self.verb

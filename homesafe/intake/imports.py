@@ -433,20 +433,15 @@ class PoliceDownloadImport:
         for row, match in zip(again, self.matcher.match_many([r.n for r in again]), strict=True):
             row.match = match
         child_ids = {row.match.child_id for row in fresh if row.match.confident}
-        open_children = {
-            c
-            for (c,) in rows_where_in(
-                MissingEpisode,
-                ["child_id"],
-                "child_id",
-                child_ids,
-                status=EpisodeStatus.MISSING.value,
-            )
-        }
+        # One query by child (the episodes' child index) for both: who is missing now, and
+        # when each child last came back.
+        open_children: set[int] = set()
         last_return: dict[int, dt.datetime] = {}
-        for child_id, returned_at in rows_where_in(
-            MissingEpisode, ["child_id", "returned_at"], "child_id", child_ids
+        for child_id, status, returned_at in rows_where_in(
+            MissingEpisode, ["child_id", "status", "returned_at"], "child_id", child_ids
         ):
+            if status == EpisodeStatus.MISSING:
+                open_children.add(child_id)
             if returned_at is None:
                 continue
             if returned_at.tzinfo is None:  # SQLite's: UTC without an offset

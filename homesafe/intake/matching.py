@@ -89,7 +89,7 @@ class _Block:
     owners: list[tuple[int, str]] = field(default_factory=list)  # (child id, sex) per key
 
 
-IDENTIFIER_BATCH = 5000  # values per identifier query
+IDENTIFIER_BATCH = 20_000  # values per query (SQLite allows 32,766 parameters)
 BIRTH_WINDOW = 200  # days of birth per query when reading the blocks for many notifications
 
 
@@ -106,12 +106,15 @@ def rows_where_in(
     as plain SQL in batches (database column names). Django prepares an `__in` list value by
     value, which costs more than the query itself for the thousands of keys an import looks up
     per chunk; on PostgreSQL the values go as one array (`= ANY(%s)`). `nonempty` adds
-    `column <> ''`, so the partial unique indexes on identifiers can be used."""
+    `NOT (column = '')`, so the partial unique indexes (identifiers, police references) are
+    used."""
     quote = connection.ops.quote_name
     select = ", ".join(quote(c) for c in columns)
     where = [f"{quote(name)} = %s" for name in equal]
     if nonempty:
-        where.append(f"{quote(column)} <> ''")
+        # Written as the partial indexes' own condition: SQLite uses such an index only when
+        # the query has that very term.
+        where.append(f"NOT ({quote(column)} = '')")
     fixed = list(equal.values())
     found: list[tuple] = []
     table = quote(model._meta.db_table)

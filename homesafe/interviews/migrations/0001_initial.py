@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("access", "0004_audit_verbs"),
+        ("access", "0003_audit_append_only"),
         ("episodes", "0003_missingepisode_police_closed"),
         ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
