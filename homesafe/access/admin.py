@@ -49,7 +49,15 @@ class CaseAccessGrantAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "actor_label", "verb_label", "target_type", "target_id", "child_id"]
+    list_display = [
+        "at",
+        "actor",
+        "actor_label",
+        "verb_label",
+        "target_type",
+        "target_id",
+        "child_id",
+    ]
     list_filter = ["verb"]
     date_hierarchy = "at"
 

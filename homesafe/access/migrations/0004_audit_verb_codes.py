@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0003_audit_append_only'),
+        ("access", "0003_audit_append_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='verb',
+            model_name="auditentry",
+            name="verb",
             field=models.CharField(max_length=50),
         ),
     ]
