@@ -212,6 +212,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (pre-incident profile photos). Never served as public media: a view that
+# checks access streams each one (homesafe.profiles.views.profile_photo).
+MEDIA_ROOT = Path(env.str("HOMESAFE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -282,5 +286,9 @@ SPECTACULAR_SETTINGS = {
 
 # The address people reach HomeSafe at, for links in e-mails.
 HOMESAFE_BASE_URL = env.str("HOMESAFE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Maps have no background tiles unless a tile server is configured (no outside calls by default),
+# e.g. "https://tiles.example.org/{z}/{x}/{y}.png" (also add it to SECURE_CSP img-src).
+HOMESAFE_MAP_TILE_URL = env.str("HOMESAFE_MAP_TILE_URL", default="")
 
 HOMESAFE_SERVICE_NAME = env.str("HOMESAFE_SERVICE_NAME", default="HomeSafe")

@@ -23,6 +23,7 @@ DUTY_LABELS: dict[str, str] = {
     DutyKind.CONSIDER_NRM: "Consider a National Referral Mechanism referral",
     DutyKind.CONSIDER_RECOVERY_ORDER: "Consider a recovery order",
     DutyKind.EIGHTEENTH_BIRTHDAY: "18th birthday: review the open episode",
+    DutyKind.SCREENING_REVIEW: "Review the exploitation screening",
 }
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
+from homesafe.concerns.choices import LegalActionKind
+from homesafe.concerns.models import LegalAction
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
 from homesafe.episodes.choices import RiskGrade
 from homesafe.episodes.models import MissingEpisode, RiskGrading
+from homesafe.meetings.facts import episode_meeting_annotations
 from homesafe.people.choices import Cohort
 from homesafe.people.models import CarePeriod, Child, CohortPeriod, NetworkMember, Placement
+from homesafe.profiles.models import ProfileVersion
 from homesafe.protocol.facts import (
     CaseFacts,
     ChildFacts,
@@ -17,7 +21,9 @@ from homesafe.protocol.facts import (
     EpisodeFacts,
     LegalStatus,
     Risk,
+    ScreeningFacts,
 )
+from homesafe.screening.models import ExploitationScreening
 
 _STATUS = {
     Cohort.NOT_KNOWN: ChildStatus.HOME,
@@ -25,6 +31,11 @@ _STATUS = {
     Cohort.CHILD_PROTECTION: ChildStatus.CHILD_PROTECTION,
     Cohort.LOOKED_AFTER: ChildStatus.LOOKED_AFTER,
     Cohort.CARE_LEAVER: ChildStatus.CARE_LEAVER,
+}
+
+_LEGAL_DUTY = {
+    LegalActionKind.RECOVERY_ORDER: "consider_recovery_order",
+    LegalActionKind.NRM_REFERRAL: "consider_nrm",
 }
 
 
@@ -38,6 +49,7 @@ def children_for_facts(child_ids):
         MissingEpisode.objects.annotate(
             current_risk=Subquery(latest.values("grade")[:1]),
             high_risk_at=Subquery(first_high.values("graded_at")[:1]),
+            **episode_meeting_annotations(),
         )
         .select_related("return_interview")
         .order_by("reported_at", "id")
@@ -62,6 +74,24 @@ def children_for_facts(child_ids):
             ),
             Prefetch("episodes", queryset=episodes),
             Prefetch("duties", queryset=Duty.objects.exclude(state=DutyState.OPEN)),
+            Prefetch(
+                "exploitation_screenings",
+                queryset=ExploitationScreening.objects.only(
+                    "id", "child_id", "completed_at", "review_on"
+                ),
+            ),
+            Prefetch(
+                "profile_versions",
+                queryset=ProfileVersion.objects.only("id", "child_id", "saved_at").order_by(
+                    "saved_at", "id"
+                ),
+            ),
+            Prefetch(
+                "legal_actions",
+                queryset=LegalAction.objects.filter(episode__isnull=False)
+                .only("id", "child_id", "episode_id", "kind", "applied_on", "created_at")
+                .order_by("created_at", "id"),
+            ),
         )
     )
 
@@ -74,9 +104,20 @@ def case_facts(child: Child, *, now) -> CaseFacts:
     closed: dict[int, dict[str, Duty]] = {}
     for duty in child.duties.all():
         closed.setdefault(duty.episode_id, {})[duty.kind] = duty
+    # A legal action for an episode (homesafe.concerns) does what its duty asks.
+    legal: dict[int, dict[str, object]] = {}
+    for action in child.legal_actions.all():
+        kind = _LEGAL_DUTY[LegalActionKind(action.kind)]
+        legal.setdefault(action.episode_id, {}).setdefault(kind, action.created_at)
+    saves = [version.saved_at for version in child.profile_versions.all()]
     episodes = []
     for episode in child.episodes.all():
         mine = closed.get(episode.pk, {})
+        # The pre-incident profile (homesafe.profiles): a version saved after the return is
+        # the review.
+        reviewed_at = next(
+            (at for at in saves if episode.returned_at and at >= episode.returned_at), None
+        )
         # The return interview (homesafe.interviews): offered, completed, declined, and any
         # exploitation concern it raised for the first time.
         interview = getattr(episode, "return_interview", None)
@@ -96,7 +137,19 @@ def case_facts(child: Child, *, now) -> CaseFacts:
                 returned_at=episode.returned_at,
                 high_risk_at=episode.high_risk_at,
                 **rhi,
-                completed={k: d.closed_at for k, d in mine.items() if d.state == DutyState.DONE},
+                # Meetings (homesafe.meetings): a held strategy meeting about the episode,
+                # and a multi-agency meeting after it (closing repeat_meeting).
+                strategy_meeting_at=episode.strategy_meeting_at,
+                pre_incident_reviewed_at=reviewed_at,
+                completed={
+                    **legal.get(episode.pk, {}),
+                    **(
+                        {"repeat_meeting": episode.repeat_meeting_at}
+                        if episode.repeat_meeting_at
+                        else {}
+                    ),
+                    **{k: d.closed_at for k, d in mine.items() if d.state == DutyState.DONE},
+                },
                 not_needed={
                     k: d.closing_note for k, d in mine.items() if d.state == DutyState.NOT_NEEDED
                 },
@@ -111,6 +164,10 @@ def case_facts(child: Child, *, now) -> CaseFacts:
             allocated=child.allocated_social_worker_id is not None,
             placed_out_of_area=bool(placement and placement.out_of_area),
             attends_school=child.school_id is not None,
+            screenings=tuple(
+                ScreeningFacts(id=str(s.pk), completed_at=s.completed_at, review_on=s.review_on)
+                for s in child.exploitation_screenings.all()
+            ),
         ),
         episodes=tuple(episodes),
     )

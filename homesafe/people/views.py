@@ -78,6 +78,25 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "people/child_detail.html", context)
 
 
+def child_story_view(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The child's story: the pattern across episodes, interviews, places and duties."""
+    from django.conf import settings
+
+    from homesafe.people.story import child_story
+
+    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
+    return render(
+        request,
+        "people/story.html",
+        {
+            "title": f"{child.full_name}: the child's story",
+            "child": child,
+            "story": child_story(user=request.user, child=child),
+            "map_tiles": settings.HOMESAFE_MAP_TILE_URL,
+        },
+    )
+
+
 def child_new(request: HttpRequest) -> HttpResponse:
     if not can_create_child(request.user):
         raise PermissionDenied

@@ -36,7 +36,9 @@ from homesafe.protocol.facts import (
     OwnerRole,
     PlannedDuty,
     Risk,
+    ScreeningFacts,
 )
+from homesafe.protocol.screening import add_months
 from homesafe.protocol.settings import ProtocolSettings, RhiOfferOn, StrategyMeetingTrigger
 
 RECOVERY_ORDER_STATUSES = frozenset(
@@ -80,7 +82,69 @@ def plan_duties(facts: CaseFacts, settings: ProtocolSettings) -> list[PlannedDut
                     reason=_with_recorded_reason(kind, episode, reason, done),
                 )
             )
+    if DutyKind.SCREENING_REVIEW not in disabled:
+        planned.extend(_screening_reviews(facts, episodes, settings, now))
     planned.sort(key=lambda duty: (duty.due_at, duty.kind, duty.episode))
+    return planned
+
+
+def screening_review_on(completed_on: date, settings: ProtocolSettings) -> date:
+    """When a screening completed on `completed_on` is next reviewed (SERAF: every 3 months)."""
+    return add_months(completed_on, settings.screening_review_months)
+
+
+def _screening_reviews(
+    facts: CaseFacts, episodes: list[EpisodeFacts], settings: ProtocolSettings, now: datetime
+) -> list[PlannedDuty]:
+    """One `screening_review` duty per episode that the child's screenings attach to.
+
+    Duties belong to episodes, so a screening attaches to the child's latest episode reported
+    at or before it was completed (or, if every episode is later, the first one); a child with
+    no episode has no review duty. Each episode's duty reviews the latest screening attached to
+    it, and is done once any later screening exists: a new screening closes the review it makes
+    unnecessary and, on a later episode, plans its own.
+    """
+    if not episodes or not facts.child.screenings:
+        return []
+    screenings = sorted(facts.child.screenings, key=lambda s: (s.completed_at, s.id))
+    latest = screenings[-1]
+    by_episode: dict[str, tuple[EpisodeFacts, ScreeningFacts]] = {}
+    for screening in screenings:
+        attached = episodes[0]
+        for episode in episodes:
+            if episode.reported_at <= screening.completed_at:
+                attached = episode
+        by_episode[attached.id] = (attached, screening)  # later screenings replace earlier
+    planned = []
+    for episode, screening in by_episode.values():
+        completed = london(screening.completed_at)
+        review_on = screening.review_on or screening_review_on(completed.date(), settings)
+        due_at = end_of_day(review_on)
+        done = screening is not latest
+        months = settings.screening_review_months
+        reason = (
+            f"Exploitation screening completed {_when(completed)}; reviewed by "
+            f"{review_on.day} {MONTHS[review_on.month - 1]} {review_on.year} (every {months} "
+            f"month{'s' if months != 1 else ''})."
+        )
+        if done:
+            reason += f" A later screening was completed {_when(latest.completed_at)}."
+        kind = DutyKind.SCREENING_REVIEW
+        planned.append(
+            PlannedDuty(
+                kind=kind,
+                episode=episode.id,
+                due_at=due_at,
+                status=_status(kind, episode, due_at, done, now),
+                owner_role=(
+                    OwnerRole.SOCIAL_WORKER
+                    if facts.child.allocated
+                    else OwnerRole.MISSING_COORDINATOR
+                ),
+                rule="screening_review_months",
+                reason=_with_recorded_reason(kind, episode, reason, done),
+            )
+        )
     return planned
 
 

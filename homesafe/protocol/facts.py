@@ -60,6 +60,7 @@ class DutyKind(StrEnum):
     CONSIDER_NRM = "consider_nrm"
     CONSIDER_RECOVERY_ORDER = "consider_recovery_order"
     EIGHTEENTH_BIRTHDAY = "eighteenth_birthday"
+    SCREENING_REVIEW = "screening_review"
 
 
 class DutyStatus(StrEnum):
@@ -114,6 +115,15 @@ class EpisodeFacts:
 
 
 @dataclass(frozen=True)
+class ScreeningFacts:
+    """A completed exploitation screening (homesafe.screening): when, and its review date."""
+
+    id: str
+    completed_at: datetime
+    review_on: date | None = None  # None: `screening_review_months` after completion
+
+
+@dataclass(frozen=True)
 class ChildFacts:
     date_of_birth: date
     status: ChildStatus
@@ -126,6 +136,9 @@ class ChildFacts:
     # one ("RHI offered on the second and later episodes"). Pass at least `repeat_threshold_days`
     # of history before the oldest episode that still needs planning.
     earlier_episodes: int = 0
+    # Completed exploitation screenings (added for screening reviews): the latest one's review
+    # becomes a `screening_review` duty on the child's latest episode at the time of screening.
+    screenings: tuple[ScreeningFacts, ...] = ()
 
 
 @dataclass(frozen=True)

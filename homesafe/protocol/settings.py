@@ -112,6 +112,7 @@ class ProtocolSettings:
     consider_mace_working_days: int = _working_days(5)
     consider_nrm_working_days: int = _working_days(5)
     consider_recovery_order_hours: int = _hours(24, low=0)
+    screening_review_months: int = _whole(3, 1, 24)
     disabled_duties: tuple[DutyKind, ...] = field(
         default=(), metadata={"kind": "choices", "enum": DutyKind}
     )

@@ -58,3 +58,23 @@ def test_two_factor_set_up_page_has_no_axe_violations(page, live_server, db, axe
         )
     ).to_be_visible()
     axe(page, context="after activation")
+
+
+def test_the_story_of_a_child_with_40_episodes_has_no_axe_violations(page, live_server, world, axe):
+    from tests.people.test_story import add_history
+
+    child = world.children["a_team2"]
+    child.episodes.all().delete()
+    add_history(world, child, 40)
+    user = world.users["cmo_a"]
+    page.goto(f"{live_server.url}/account/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(totp_now(user.totp_secret))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
+    page.goto(live_server.url + reverse("people:story", args=[child.pk]))
+    expect(page.get_by_role("heading", name="The child's story")).to_be_visible()
+    expect(page.locator("#story-map path").first).to_be_attached()  # the map drew its places
+    axe(page, context="child's story")

@@ -17,6 +17,7 @@ from homesafe.protocol.facts import (
     LegalStatus,
     OwnerRole,
     Risk,
+    ScreeningFacts,
 )
 from homesafe.protocol.settings import ProtocolSettings
 
@@ -390,6 +391,7 @@ def test_every_kind_can_be_planned(kind):
         allocated=True,
         attends_school=True,
         placed_out_of_area=True,
+        screenings=(ScreeningFacts("s1", completed_at=london(2026, 9, 3, 10)),),
     )
     cp = plan(episode(), status=ChildStatus.CHILD_PROTECTION)
     assert kind in kinds(everything) | kinds(cp)

@@ -1,0 +1,123 @@
+"""Reads of persons and places of concern and of disruption and legal actions, always through
+the access gate: a person of concern is seen through the children linked to them, and only the
+links to children the user may see are shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+
+from homesafe.access.audit import audit_record
+from homesafe.access.choices import AuditVerb
+from homesafe.access.models import User
+from homesafe.concerns.models import (
+    DisruptionAction,
+    LegalAction,
+    LocationLink,
+    PersonLink,
+    PersonOfConcern,
+)
+from homesafe.concerns.policy import can_record_concerns, can_view_concerns
+from homesafe.people.models import Child
+from homesafe.people.queries import child_get_for_user_or_404, children_visible_to
+
+
+@dataclass(frozen=True)
+class ChildConcerns:
+    """Everything of concern around one child, as its page shows it."""
+
+    child: Child
+    person_links: list[PersonLink]
+    location_links: list[LocationLink]
+    disruptions: list[DisruptionAction]
+    legal_actions: list[LegalAction]
+    can_record: bool
+
+
+def concerns_child_for_user_or_404(*, user: User, child_id: int, log_read: bool = True) -> Child:
+    child = child_get_for_user_or_404(user=user, child_id=child_id, log_read=log_read)
+    if not can_view_concerns(user, child):
+        raise Http404("No child found")
+    return child
+
+
+def child_concerns_for_user_or_404(*, user: User, child_id: int) -> ChildConcerns:
+    child = concerns_child_for_user_or_404(user=user, child_id=child_id)
+    audit_record(actor=user, verb=AuditVerb.CONCERNS_VIEWED, target=child)
+    return ChildConcerns(
+        child=child,
+        person_links=list(
+            PersonLink.objects.filter(child=child).select_related("person", "episode")
+        ),
+        location_links=list(
+            LocationLink.objects.filter(child=child).select_related("location", "episode")
+        ),
+        disruptions=list(
+            DisruptionAction.objects.filter(child=child).select_related(
+                "person", "agency", "episode"
+            )
+        ),
+        legal_actions=list(LegalAction.objects.filter(child=child).select_related("episode")),
+        can_record=can_record_concerns(user, child),
+    )
+
+
+def persons_visible_to(*, user: User) -> QuerySet[PersonOfConcern]:
+    """Persons of concern linked to at least one child the user may see."""
+    visible = children_visible_to(user=user).values("pk")
+    return PersonOfConcern.objects.filter(
+        Exists(PersonLink.objects.filter(person=OuterRef("pk"), child__in=visible))
+    )
+
+
+def person_get_for_user_or_404(*, user: User, person_id: int) -> PersonOfConcern:
+    """The person with only the links and actions about children the user may see."""
+    visible = children_visible_to(user=user).values("pk")
+    person = (
+        persons_visible_to(user=user)
+        .prefetch_related(
+            Prefetch(
+                "links",
+                queryset=PersonLink.objects.filter(child__in=visible).select_related(
+                    "child", "episode"
+                ),
+                to_attr="visible_links",
+            ),
+            Prefetch(
+                "disruption_actions",
+                queryset=DisruptionAction.objects.filter(child__in=visible).select_related(
+                    "child", "agency"
+                ),
+                to_attr="visible_disruptions",
+            ),
+        )
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise Http404("No person found")
+    audit_record(actor=user, verb=AuditVerb.PERSON_OF_CONCERN_VIEWED, target=person)
+    return person
+
+
+def persons_linkable_for_child(*, user: User, child: Child) -> QuerySet[PersonOfConcern]:
+    """Persons the user may see who are not yet linked to this child."""
+    return persons_visible_to(user=user).exclude(links__child=child).order_by("name", "pk")
+
+
+def persons_linked_to_child(*, child: Child) -> QuerySet[PersonOfConcern]:
+    return PersonOfConcern.objects.filter(links__child=child).distinct().order_by("name", "pk")
+
+
+def legal_action_for_user_or_404(*, user: User, action_id: int) -> LegalAction:
+    action = (
+        LegalAction.objects.filter(child__in=children_visible_to(user=user).values("pk"))
+        .select_related("child__responsible_la", "child__allocated_social_worker__team", "episode")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None:
+        raise Http404("No legal action found")
+    return action

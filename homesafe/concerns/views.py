@@ -1,0 +1,196 @@
+"""Pages for persons and places of concern, disruption and legal actions around a child: one
+list page, one person page, and one form per use case (each calls one service; bad input
+writes nothing)."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from homesafe.concerns import forms
+from homesafe.concerns.policy import can_record_concerns
+from homesafe.concerns.queries import (
+    child_concerns_for_user_or_404,
+    concerns_child_for_user_or_404,
+    legal_action_for_user_or_404,
+    person_get_for_user_or_404,
+    persons_linkable_for_child,
+    persons_linked_to_child,
+)
+from homesafe.concerns.services import (
+    disruption_record,
+    legal_action_record,
+    legal_action_record_decisions,
+    location_of_concern_record,
+    person_of_concern_link,
+    person_of_concern_record,
+)
+from homesafe.web.errors import form_add_service_error
+
+
+def child_concerns(request: HttpRequest, child_id: int) -> HttpResponse:
+    page = child_concerns_for_user_or_404(user=request.user, child_id=child_id)
+    return render(
+        request,
+        "concerns/child.html",
+        {"title": f"People and places of concern: {page.child.full_name}", "page": page},
+    )
+
+
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get_for_user_or_404(user=request.user, person_id=person_id)
+    return render(
+        request, "concerns/person.html", {"title": f"Person of concern: {person}", "person": person}
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    child_id: int,
+    *,
+    form_factory: Callable,
+    save: Callable,
+    title: str,
+    done: str,
+) -> HttpResponse:
+    child = concerns_child_for_user_or_404(user=request.user, child_id=child_id, log_read=False)
+    if not can_record_concerns(request.user, child):
+        raise PermissionDenied
+    form = form_factory(child, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                save(child=child, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_error(form, error, {"link_kind": "link_kind", "kind": "kind"})
+        else:
+            messages.success(request, done)
+            return redirect("concerns:child", child_id=child.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "title": title,
+            "caption": child.full_name,
+            "form": form,
+            "back_url": reverse("concerns:child", args=[child.pk]),
+            "back_text": "Back to people and places of concern",
+        },
+    )
+
+
+def person_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    def save(*, child, actor, **data):
+        person_of_concern_record(child=child, actor=actor, **data)
+
+    return _form_page(
+        request,
+        child_id,
+        form_factory=lambda child, data: forms.PersonForm(data, child=child),
+        save=save,
+        title="Record a person of concern",
+        done="Person of concern recorded",
+    )
+
+
+def person_link(request: HttpRequest, child_id: int) -> HttpResponse:
+    def form_factory(child, data):
+        persons = persons_linkable_for_child(user=request.user, child=child)
+        return forms.PersonLinkForm(data, child=child, persons=persons)
+
+    def save(*, child, actor, link_kind, **data):
+        person_of_concern_link(child=child, actor=actor, kind=link_kind, **data)
+
+    return _form_page(
+        request,
+        child_id,
+        form_factory=form_factory,
+        save=save,
+        title="Link a known person of concern",
+        done="Person of concern linked",
+    )
+
+
+def location_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    def save(*, child, actor, link_kind, **data):
+        location_of_concern_record(child=child, actor=actor, kind=link_kind, **data)
+
+    return _form_page(
+        request,
+        child_id,
+        form_factory=lambda child, data: forms.LocationForm(data, child=child),
+        save=save,
+        title="Record a location of concern",
+        done="Location of concern recorded",
+    )
+
+
+def disruption_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    def form_factory(child, data):
+        return forms.DisruptionForm(
+            data,
+            child=child,
+            persons=persons_linked_to_child(child=child),
+            initial={"agency": request.user.organisation_id},
+        )
+
+    return _form_page(
+        request,
+        child_id,
+        form_factory=form_factory,
+        save=disruption_record,
+        title="Record a disruption action",
+        done="Disruption action recorded",
+    )
+
+
+def legal_action_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    return _form_page(
+        request,
+        child_id,
+        form_factory=lambda child, data: forms.LegalActionForm(data, child=child),
+        save=legal_action_record,
+        title="Record a recovery order or an NRM referral",
+        done="Legal action recorded",
+    )
+
+
+def legal_action_decisions(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = legal_action_for_user_or_404(user=request.user, action_id=action_id)
+    child = action.child
+    if not can_record_concerns(request.user, child):
+        raise PermissionDenied
+    initial = {
+        name: getattr(action, name)
+        for name in forms.LegalDecisionForm.base_fields
+        if getattr(action, name) not in (None, "")
+    }
+    form = forms.LegalDecisionForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                legal_action_record_decisions(
+                    action=action, actor=request.user, **form.cleaned_data
+                )
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, "Decisions recorded")
+            return redirect("concerns:child", child_id=child.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "title": f"Record decisions: {action.get_kind_display()}",
+            "caption": child.full_name,
+            "form": form,
+            "back_url": reverse("concerns:child", args=[child.pk]),
+            "back_text": "Back to people and places of concern",
+        },
+    )

@@ -1,0 +1,226 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from homesafe.access.models import Organisation
+from homesafe.meetings.choices import (
+    Attendance,
+    DifferenceStage,
+    DifferenceSubject,
+    MeetingKind,
+    NoteKind,
+)
+from homesafe.meetings.queries import child_find_by_reference
+from homesafe.web.fields import GovukDateField, GovukDateTimeField
+from homesafe.web.forms import GovukForm
+
+HELD_OR_PLANNED = [("held", "It has been held"), ("planned", "It is planned")]
+CHILD_UNKNOWN = "{reference} is not a child you can see: check the HomeSafe or LA child ID"
+CHILD_TWICE = "{reference} is entered twice"
+WHOLE_MEETING = "meeting"
+USER_UNKNOWN = "No active user has the email address {email}"
+
+
+def _agencies():
+    return Organisation.objects.filter(is_active=True).order_by("type", "name")
+
+
+def _text(label: str, required: bool = False, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, max_length=10000, widget=forms.Textarea, **kwargs
+    )
+
+
+class MeetingForm(GovukForm):
+    required_messages = {
+        "kind": "Select the kind of meeting",
+        "status": "Select whether the meeting has been held",
+        "when": "Enter the date and time of the meeting",
+        "chair_name": "Enter who chaired the meeting",
+        "children": "Enter the HomeSafe or LA child ID of each child discussed",
+    }
+    kind = forms.ChoiceField(
+        label="Kind of meeting", choices=MeetingKind.choices, widget=forms.RadioSelect
+    )
+    status = forms.ChoiceField(
+        label="Has the meeting been held?", choices=HELD_OR_PLANNED, widget=forms.RadioSelect
+    )
+    when = GovukDateTimeField(label="Date and time of the meeting")
+    chair_name = forms.CharField(label="Chair", max_length=200)
+    chair_organisation = forms.ModelChoiceField(
+        label="Chair's agency (optional)", required=False, queryset=Organisation.objects.none()
+    )
+    children = forms.CharField(
+        label="Children discussed",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="HomeSafe IDs (like HS-123) or your local authority's child IDs, one per "
+        "line or separated by commas. Only a locality MACE discusses several children",
+    )
+    persons_discussed = _text(
+        "Persons of concern discussed (optional)",
+        help_text="Adults or peers the meeting discussed",
+    )
+    locations = _text(
+        "Places discussed (optional)", help_text="One place per line, like 'Victoria bus station'"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["chair_organisation"].queryset = _agencies()
+
+    def clean_children(self):
+        references = [r for r in re.split(r"[\s,;]+", self.cleaned_data["children"]) if r]
+        children = []
+        for reference in references:
+            child = child_find_by_reference(user=self.user, reference=reference)
+            if child is None:
+                raise ValidationError(CHILD_UNKNOWN.format(reference=reference))
+            if child in children:
+                raise ValidationError(CHILD_TWICE.format(reference=reference))
+            children.append(child)
+        return children
+
+    def clean_locations(self):
+        return [line for line in self.cleaned_data["locations"].splitlines() if line.strip()]
+
+
+class HeldForm(GovukForm):
+    required_messages = {"held_at": "Enter the date and time the meeting was held"}
+    held_at = GovukDateTimeField(label="When was the meeting held?")
+
+
+class InvitationForm(GovukForm):
+    required_messages = {
+        "organisation": "Select the agency",
+        "attendance": "Select whether the agency attended",
+    }
+    organisation = forms.ModelChoiceField(label="Agency", queryset=Organisation.objects.none())
+    attendance = forms.ChoiceField(
+        label="Attendance", choices=Attendance.choices, widget=forms.RadioSelect
+    )
+    attendee_name = forms.CharField(label="Who attended (optional)", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _agencies()
+
+
+def _child_choices(links) -> list[tuple[str, str]]:
+    return [(WHOLE_MEETING, "The whole meeting")] + [
+        (str(link.child_id), link.child.full_name) for link in links
+    ]
+
+
+class _AboutChildForm(GovukForm):
+    """A form with a choice of the meeting's children the user may see (or the whole meeting)."""
+
+    def __init__(self, *args, links, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.links = {link.child_id: link.child for link in links}
+        self.fields["child"].choices = _child_choices(links)
+
+    def clean_child(self):
+        value = self.cleaned_data["child"]
+        return self.links[int(value)] if value not in ("", WHOLE_MEETING) else None
+
+
+class NoteForm(_AboutChildForm):
+    required_messages = {
+        "kind": "Select whether this is a decision or a risk",
+        "child": "Select who the decision or risk is about",
+        "text": "Enter the decision or risk",
+    }
+    kind = forms.ChoiceField(
+        label="Decision or risk?", choices=NoteKind.choices, widget=forms.RadioSelect
+    )
+    child = forms.ChoiceField(
+        label="About",
+        help_text="Write about one child under that child: the whole meeting's notes are read "
+        "by every agency that sees any of its children",
+    )
+    text = _text("Decision or risk", required=True)
+
+
+class ActionForm(_AboutChildForm):
+    required_messages = {
+        "description": "Enter the action",
+        "child": "Select who the action is about",
+        "owner_organisation": "Select the agency that owns the action",
+        "due_on": "Enter the date the action is due",
+    }
+    description = _text("Action", required=True)
+    child = forms.ChoiceField(label="About")
+    owner_organisation = forms.ModelChoiceField(
+        label="Agency that owns it", queryset=Organisation.objects.none()
+    )
+    owner_email = forms.EmailField(
+        label="Email of the person who owns it (optional)", required=False
+    )
+    due_on = GovukDateField(label="Due date")
+
+    def __init__(self, *args, find_user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.find_user = find_user
+        self.fields["owner_organisation"].queryset = _agencies()
+
+    def clean_owner_email(self):
+        email = self.cleaned_data["owner_email"]
+        if not email:
+            return None
+        user = self.find_user(email)
+        if user is None:
+            raise ValidationError(USER_UNKNOWN.format(email=email))
+        return user
+
+
+class CompleteActionForm(GovukForm):
+    required_messages = {"completed_at": "Enter the date and time the action was completed"}
+    completed_at = GovukDateTimeField(label="When was the action completed?")
+    note = _text("What was done (optional)")
+
+
+class DifferenceForm(GovukForm):
+    required_messages = {
+        "raised_at": "Enter the date and time the difference was raised",
+        "raised_by_name": "Enter who raised the difference",
+        "raised_with_organisation": "Select the agency the difference is with",
+        "subject": "Select what the difference is about",
+        "detail": "Enter what the difference is about",
+    }
+    raised_at = GovukDateTimeField(label="When was it raised?")
+    raised_by_name = forms.CharField(label="Who raised it", max_length=200)
+    raised_with_organisation = forms.ModelChoiceField(
+        label="Which agency is it with?", queryset=Organisation.objects.none()
+    )
+    subject = forms.ChoiceField(
+        label="What is it about?", choices=DifferenceSubject.choices, widget=forms.RadioSelect
+    )
+    detail = _text("The difference, in a few words", required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["raised_with_organisation"].queryset = _agencies()
+
+
+class EscalateForm(GovukForm):
+    required_messages = {
+        "stage": "Select the stage reached",
+        "reached_at": "Enter the date and time the stage was reached",
+    }
+    stage = forms.ChoiceField(
+        label="Stage reached", choices=DifferenceStage.choices, widget=forms.RadioSelect
+    )
+    reached_at = GovukDateTimeField(label="When was it reached?")
+    note = _text("Note (optional)")
+
+
+class ResolveForm(GovukForm):
+    required_messages = {
+        "resolved_at": "Enter the date and time the difference was resolved",
+        "outcome": "Enter the outcome",
+    }
+    resolved_at = GovukDateTimeField(label="When was it resolved?")
+    outcome = _text("Outcome", required=True)

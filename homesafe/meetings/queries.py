@@ -1,0 +1,240 @@
+"""Reads of meetings and professional differences, always through the access gate. A meeting
+is seen through its children: of a locality MACE a user sees only the parts about children
+they may see (homesafe.meetings.policy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from homesafe.access.audit import audit_record
+from homesafe.access.choices import AuditVerb
+from homesafe.access.models import User
+from homesafe.access.policy import child_scope
+from homesafe.meetings.models import (
+    Meeting,
+    MeetingAction,
+    MeetingChild,
+    MeetingInvitation,
+    MeetingNote,
+    ProfessionalDifference,
+)
+from homesafe.meetings.policy import can_record_meeting, can_update_difference
+from homesafe.people.models import Child, Placement
+
+
+def _visible_children(user: User) -> QuerySet[Child]:
+    return Child.objects.filter(child_scope(user))
+
+
+def meetings_visible_to(*, user: User) -> QuerySet[Meeting]:
+    """Meetings about at least one child the user may see."""
+    return Meeting.objects.filter(
+        Exists(
+            MeetingChild.objects.filter(
+                meeting=OuterRef("pk"), child__in=_visible_children(user).values("pk")
+            )
+        )
+    )
+
+
+def meetings_for_child(*, child: Child) -> QuerySet[Meeting]:
+    """The child's meetings, newest first; the caller has passed the gate for the child."""
+    return (
+        Meeting.objects.filter(child_links__child=child)
+        .select_related("chair_organisation")
+        .order_by("-held_at", "-planned_for", "-id")
+    )
+
+
+def actions_for_child(*, child: Child) -> QuerySet[MeetingAction]:
+    """Actions from the child's meetings about this child or the whole meeting (never about
+    another child); the caller has passed the gate for the child."""
+    return (
+        MeetingAction.objects.filter(meeting__child_links__child=child)
+        .filter(Q(child=child) | Q(child__isnull=True))
+        .select_related("meeting", "owner_organisation", "owner_person", "completed_by")
+        .order_by("completed_at", "due_on", "id")
+        .distinct()
+    )
+
+
+def actions_overdue(actions) -> list[MeetingAction]:
+    today = timezone.localdate()
+    return [a for a in actions if a.completed_at is None and a.due_on < today]
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """A meeting as one user may see it: only the parts about children they may see."""
+
+    meeting: Meeting
+    children: list  # MeetingChild links the user may see, with their episodes
+    notes: list
+    actions: list
+    invitations: list
+    locations: list
+    can_record: bool
+    others_hidden: bool  # some children of the meeting are not shown to this user
+    overdue: list = field(default_factory=list)
+
+
+def meeting_view_for_user(*, user: User, meeting_id: int, log_read: bool = True) -> MeetingView:
+    """The meeting as the user may see it; 404 (as if it did not exist) if they may see none
+    of its children."""
+    meeting = (
+        Meeting.objects.select_related("local_authority", "chair_organisation")
+        .prefetch_related(
+            Prefetch(
+                "child_links",
+                queryset=MeetingChild.objects.select_related(
+                    "child__responsible_la", "child__allocated_social_worker__team"
+                ).prefetch_related(
+                    "episodes",
+                    Prefetch(
+                        "child__placements",
+                        queryset=Placement.objects.select_related("host_la"),
+                    ),
+                ),
+            )
+        )
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No meeting found")
+    links = list(meeting.child_links.all())
+    visible_ids = set(
+        _visible_children(user)
+        .filter(pk__in=[link.child_id for link in links])
+        .values_list("pk", flat=True)
+    )
+    if not visible_ids:
+        raise Http404("No meeting found")
+    shown = [link for link in links if link.child_id in visible_ids]
+
+    def about_visible(row) -> bool:
+        return row.child_id is None or row.child_id in visible_ids
+
+    notes = [
+        n
+        for n in MeetingNote.objects.filter(meeting=meeting).select_related("child")
+        if about_visible(n)
+    ]
+    actions = [
+        a
+        for a in MeetingAction.objects.filter(meeting=meeting).select_related(
+            "child", "owner_organisation", "owner_person", "completed_by"
+        )
+        if about_visible(a)
+    ]
+    for action in actions:
+        action.meeting = meeting
+    invitations = list(
+        MeetingInvitation.objects.filter(meeting=meeting).select_related("organisation")
+    )
+    if log_read:
+        audit_record(
+            actor=user,
+            verb=AuditVerb.MEETING_VIEWED,
+            target=meeting,
+            child_id=shown[0].child_id if len(shown) == 1 else None,
+            payload={"child_ids": sorted(visible_ids)},
+        )
+    return MeetingView(
+        meeting=meeting,
+        children=shown,
+        notes=notes,
+        actions=actions,
+        invitations=invitations,
+        locations=list(meeting.locations.all()),
+        can_record=can_record_meeting(user, meeting),
+        others_hidden=len(shown) < len(links),
+        overdue=actions_overdue(actions),
+    )
+
+
+def action_get_for_user_or_404(*, user: User, action_id: int) -> MeetingAction:
+    """An action of a meeting the user may see, about a child they may see (or the meeting)."""
+    visible = _visible_children(user).values("pk")
+    action = (
+        MeetingAction.objects.filter(
+            Q(child__isnull=True) | Q(child__in=visible),
+            meeting__in=meetings_visible_to(user=user),
+        )
+        .select_related("meeting", "child", "owner_organisation")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None:
+        raise Http404("No action found")
+    return action
+
+
+# --- Professional differences ------------------------------------------------------------
+
+
+def differences_visible_to(*, user: User) -> QuerySet[ProfessionalDifference]:
+    return ProfessionalDifference.objects.filter(child__in=_visible_children(user).values("pk"))
+
+
+def differences_for_child(*, child: Child) -> QuerySet[ProfessionalDifference]:
+    return ProfessionalDifference.objects.filter(child=child).select_related(
+        "raised_by_organisation", "raised_with_organisation"
+    )
+
+
+@dataclass(frozen=True)
+class DifferenceView:
+    difference: ProfessionalDifference
+    steps: list
+    can_update: bool
+
+
+def difference_view_for_user(
+    *, user: User, difference_id: int, log_read: bool = True
+) -> DifferenceView:
+    difference = (
+        differences_visible_to(user=user)
+        .select_related(
+            "child__responsible_la",
+            "child__allocated_social_worker__team",
+            "raised_by_organisation",
+            "raised_with_organisation",
+        )
+        .filter(pk=difference_id)
+        .first()
+    )
+    if difference is None:
+        raise Http404("No professional difference found")
+    if log_read:
+        audit_record(actor=user, verb=AuditVerb.DIFFERENCE_VIEWED, target=difference)
+    return DifferenceView(
+        difference=difference,
+        steps=list(difference.steps.all()),
+        can_update=can_update_difference(user, difference),
+    )
+
+
+def child_reference(child: Child) -> str:
+    """The HomeSafe id people can type to name a child (shown on the child's meetings page)."""
+    return f"HS-{child.pk}"
+
+
+def child_find_by_reference(*, user: User, reference: str) -> Child | None:
+    """A child the user may see, named by a HomeSafe id (HS-123) or an LA child ID of the
+    user's local authority; None if there is no such child the user may see."""
+    reference = reference.strip()
+    visible = _visible_children(user)
+    if reference.upper().startswith("HS-") and reference[3:].isdigit():
+        return visible.filter(pk=int(reference[3:])).first()
+    return visible.filter(
+        la_child_id__iexact=reference, responsible_la_id=user.organisation_id
+    ).first()
+
+
+def user_find_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()

@@ -1,0 +1,488 @@
+"""Writes to meetings and professional differences: one function per use case, in a
+transaction, audited (ids and field names only, never what was said), then the duties of the
+children discussed re-planned, so that a held strategy meeting closes strategy_meeting and a
+multi-agency meeting after a repeat-threshold episode closes repeat_meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from homesafe.access.audit import Actor, audit_record
+from homesafe.access.choices import AuditVerb
+from homesafe.access.errors import ApplicationError
+from homesafe.access.models import Organisation, User
+from homesafe.access.policy import can_view_child
+from homesafe.duties.services import duties_replan_for_child
+from homesafe.episodes.choices import LocationKind
+from homesafe.episodes.models import MissingEpisode
+from homesafe.episodes.services import location_create
+from homesafe.meetings.choices import (
+    ALLOWED_TRANSITIONS,
+    SEVERAL_CHILDREN,
+    STAGE_ORDER,
+    Attendance,
+    DifferenceStage,
+    DifferenceStatus,
+    DifferenceSubject,
+    MeetingKind,
+    MeetingStatus,
+    NoteKind,
+)
+from homesafe.meetings.models import (
+    DifferenceStep,
+    Meeting,
+    MeetingAction,
+    MeetingChild,
+    MeetingInvitation,
+    MeetingNote,
+    ProfessionalDifference,
+)
+from homesafe.meetings.policy import can_complete_action, can_record_meeting, can_update_difference
+from homesafe.people.models import Child
+
+TRANSITION_NOT_ALLOWED = "The meeting is {current}: it cannot now be recorded as {target}."
+NO_CHILDREN = "Enter at least one child"
+ONE_CHILD_ONLY = "A {kind} is about one child: only a locality MACE discusses several"
+CHILD_NOT_VISIBLE = "You cannot record a meeting about a child you cannot see"
+NOT_YOURS = "You may record a meeting only about a child whose record you may change"
+WHEN_MISSING = "Enter when the meeting is planned for or was held"
+IN_FUTURE = "The time cannot be in the future"
+CHAIR_MISSING = "Enter who chaired the meeting"
+NOT_LOCAL_AUTHORITY = "A meeting is convened by a local authority"
+ATTENDED_BEFORE_HELD = "Record who attended once the meeting has been held"
+CHILD_NOT_IN_MEETING = "Choose a child discussed at this meeting"
+TEXT_MISSING = "Enter the decision or risk"
+DESCRIPTION_MISSING = "Enter the action"
+OWNER_NOT_IN_ORGANISATION = "The person who owns the action must work for the owning agency"
+DUE_BEFORE_MEETING = "The due date cannot be before the meeting"
+ALREADY_COMPLETED = "This action has already been completed."
+NOT_ALLOWED = "You may not do this."
+SAME_AGENCY = "Choose the other agency: a difference is between two agencies"
+DETAIL_MISSING = "Enter what the difference is about"
+RAISED_BY_MISSING = "Enter who raised the difference"
+STAGE_NOT_LATER = "Choose a stage after {current}"
+DIFFERENCE_CLOSED = "The difference has been resolved."
+OUTCOME_MISSING = "Enter the outcome"
+BEFORE_RAISED = "The time cannot be before the difference was raised"
+
+
+def meeting_check_transition(meeting: Meeting, *, to: str) -> None:
+    """The one place that knows which status changes are allowed (choices.ALLOWED_TRANSITIONS)."""
+    if to not in ALLOWED_TRANSITIONS[meeting.status]:
+        raise ApplicationError(
+            TRANSITION_NOT_ALLOWED.format(
+                current=meeting.get_status_display().lower(),
+                target=MeetingStatus(to).label.lower(),
+            ),
+            code="meeting_transition",
+        )
+
+
+def _not_future(field: str, value: datetime) -> None:
+    if value > timezone.now():
+        raise ValidationError({field: IN_FUTURE})
+
+
+def _actor_user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _child_ids(meeting: Meeting) -> list[int]:
+    return list(meeting.child_links.values_list("child_id", flat=True).order_by("child_id"))
+
+
+def _audit_meeting(meeting: Meeting, verb: AuditVerb, actor: Actor, **payload) -> None:
+    child_ids = _child_ids(meeting)
+    audit_record(
+        actor=actor,
+        verb=verb,
+        target=meeting,
+        child_id=child_ids[0] if len(child_ids) == 1 else None,
+        payload={"child_ids": child_ids, **payload},
+    )
+
+
+def _replan(meeting: Meeting) -> None:
+    for child_id in _child_ids(meeting):
+        duties_replan_for_child(child_id=child_id)
+
+
+def _episode_concerned(child: Child, when: datetime) -> MissingEpisode | None:
+    """By default a meeting concerns the child's latest episode reported before it."""
+    return child.episodes.filter(reported_at__lte=when).order_by("-reported_at", "-id").first()
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    kind: str,
+    local_authority: Organisation,
+    chair_name: str,
+    children: Iterable[Child],
+    actor: Actor,
+    planned_for: datetime | None = None,
+    held_at: datetime | None = None,
+    chair_organisation: Organisation | None = None,
+    persons_discussed: str = "",
+    locations: Iterable[str] = (),
+    episodes: Mapping[int, Iterable[MissingEpisode]] | None = None,
+) -> Meeting:
+    """Record a meeting, planned or held, about its children (and, for a locality MACE, the
+    places and persons discussed). Episodes default to each child's latest before the meeting."""
+    kind = MeetingKind(kind)
+    children = list(dict.fromkeys(children))
+    errors: dict[str, str] = {}
+    if not children:
+        errors["children"] = NO_CHILDREN
+    elif len(children) > 1 and kind not in SEVERAL_CHILDREN:
+        errors["children"] = ONE_CHILD_ONLY.format(kind=kind.label.lower())
+    user = _actor_user(actor)
+    if (
+        user is not None
+        and "children" not in errors
+        and not all(can_view_child(user, child) for child in children)
+    ):
+        errors["children"] = CHILD_NOT_VISIBLE
+    if not local_authority.is_local_authority:
+        errors["local_authority"] = NOT_LOCAL_AUTHORITY
+    if planned_for is None and held_at is None:
+        errors["held_at"] = WHEN_MISSING
+    if held_at is not None and held_at > timezone.now():
+        errors["held_at"] = IN_FUTURE
+    if not chair_name.strip():
+        errors["chair_name"] = CHAIR_MISSING
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting(
+        kind=kind,
+        status=MeetingStatus.HELD if held_at else MeetingStatus.PLANNED,
+        local_authority=local_authority,
+        planned_for=planned_for,
+        held_at=held_at,
+        chair_name=chair_name.strip(),
+        chair_organisation=chair_organisation,
+        persons_discussed=persons_discussed.strip(),
+        recorded_by=user,
+    )
+    meeting.full_clean()
+    meeting.save()
+    when = meeting.when
+    for child in children:
+        link = MeetingChild.objects.create(meeting=meeting, child=child)
+        chosen = list((episodes or {}).get(child.pk, ()))
+        if not chosen:
+            latest = _episode_concerned(child, when)
+            chosen = [latest] if latest else []
+        link.episodes.set([e for e in chosen if e.child_id == child.pk])
+    if user is not None and not can_record_meeting(user, meeting):
+        raise ApplicationError(NOT_YOURS, code="meeting_not_yours")
+    places = [line.strip() for line in locations if line.strip()]
+    for place in places:
+        meeting.locations.add(
+            location_create(actor=actor, kind=LocationKind.OTHER, description=place[:300])
+        )
+    _audit_meeting(
+        meeting,
+        AuditVerb.MEETING_CREATED,
+        actor,
+        kind=kind.value,
+        status=meeting.status,
+        locations=len(places),
+        persons_discussed=bool(meeting.persons_discussed),
+    )
+    _replan(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_record_held(*, meeting: Meeting, held_at: datetime, actor: Actor) -> Meeting:
+    meeting_check_transition(meeting, to=MeetingStatus.HELD)
+    _not_future("held_at", held_at)
+    meeting.status, meeting.held_at = MeetingStatus.HELD, held_at
+    meeting.full_clean()
+    meeting.save(update_fields=["status", "held_at", "updated_at"])
+    _audit_meeting(meeting, AuditVerb.MEETING_HELD, actor)
+    _replan(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor: Actor) -> Meeting:
+    meeting_check_transition(meeting, to=MeetingStatus.CANCELLED)
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.save(update_fields=["status", "updated_at"])
+    _audit_meeting(meeting, AuditVerb.MEETING_CANCELLED, actor)
+    _replan(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_record_invitation(
+    *,
+    meeting: Meeting,
+    organisation: Organisation,
+    attendance: str,
+    actor: Actor,
+    attendee_name: str = "",
+) -> MeetingInvitation:
+    """Invite an agency, or record whether it attended (one row per agency, updated)."""
+    attendance = Attendance(attendance)
+    if attendance == Attendance.ATTENDED and meeting.status != MeetingStatus.HELD:
+        raise ValidationError({"attendance": ATTENDED_BEFORE_HELD})
+    invitation, created = MeetingInvitation.objects.get_or_create(
+        meeting=meeting, organisation=organisation
+    )
+    invitation.attendance = attendance
+    invitation.attendee_name = attendee_name.strip() if attendance == Attendance.ATTENDED else ""
+    invitation.full_clean()
+    invitation.save()
+    _audit_meeting(
+        meeting,
+        AuditVerb.MEETING_INVITATION_RECORDED,
+        actor,
+        organisation_id=organisation.pk,
+        attendance=attendance.value,
+        invited=created,
+    )
+    return invitation
+
+
+def _check_child_in_meeting(meeting: Meeting, child: Child | None) -> None:
+    if child is not None and not meeting.child_links.filter(child=child).exists():
+        raise ValidationError({"child": CHILD_NOT_IN_MEETING})
+
+
+@transaction.atomic
+def meeting_record_note(
+    *, meeting: Meeting, kind: str, text: str, actor: Actor, child: Child | None = None
+) -> MeetingNote:
+    """A decision or a risk identified, about one child or the whole meeting."""
+    kind = NoteKind(kind)
+    _check_child_in_meeting(meeting, child)
+    if not text.strip():
+        raise ValidationError({"text": TEXT_MISSING})
+    note = MeetingNote(
+        meeting=meeting, child=child, kind=kind, text=text.strip(), recorded_by=_actor_user(actor)
+    )
+    note.full_clean()
+    note.save()
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.MEETING_NOTE_RECORDED,
+        target=note,
+        child_id=child.pk if child else None,
+        payload={"meeting_id": meeting.pk, "kind": kind.value},
+    )
+    return note
+
+
+@transaction.atomic
+def meeting_add_action(
+    *,
+    meeting: Meeting,
+    description: str,
+    owner_organisation: Organisation,
+    due_on: date,
+    actor: Actor,
+    child: Child | None = None,
+    owner_person: User | None = None,
+) -> MeetingAction:
+    errors: dict[str, str] = {}
+    if not description.strip():
+        errors["description"] = DESCRIPTION_MISSING
+    if owner_person is not None and owner_person.organisation_id != owner_organisation.pk:
+        errors["owner_person"] = OWNER_NOT_IN_ORGANISATION
+    if due_on < timezone.localdate(meeting.when):
+        errors["due_on"] = DUE_BEFORE_MEETING
+    if child is not None and not meeting.child_links.filter(child=child).exists():
+        errors["child"] = CHILD_NOT_IN_MEETING
+    if errors:
+        raise ValidationError(errors)
+    action = MeetingAction(
+        meeting=meeting,
+        child=child,
+        description=description.strip(),
+        owner_organisation=owner_organisation,
+        owner_person=owner_person,
+        due_on=due_on,
+    )
+    action.full_clean()
+    action.save()
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.MEETING_ACTION_ADDED,
+        target=action,
+        child_id=child.pk if child else None,
+        payload={
+            "meeting_id": meeting.pk,
+            "owner_organisation_id": owner_organisation.pk,
+            "owner_person_id": owner_person.pk if owner_person else None,
+            "due_on": due_on.isoformat(),
+        },
+    )
+    return action
+
+
+@transaction.atomic
+def meeting_complete_action(
+    *, action: MeetingAction, completed_at: datetime, actor: Actor, note: str = ""
+) -> MeetingAction:
+    action = MeetingAction.objects.select_for_update().get(pk=action.pk)
+    if action.completed_at is not None:
+        raise ApplicationError(ALREADY_COMPLETED, code="action_completed")
+    user = _actor_user(actor)
+    if user is None:
+        raise ApplicationError(NOT_ALLOWED, code="not_allowed")
+    if not can_complete_action(user, action):
+        raise ApplicationError(NOT_ALLOWED, code="not_allowed")
+    _not_future("completed_at", completed_at)
+    action.completed_at, action.completed_by = completed_at, user
+    action.completion_note = note.strip()
+    action.full_clean()
+    action.save(update_fields=["completed_at", "completed_by", "completion_note"])
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.MEETING_ACTION_COMPLETED,
+        target=action,
+        child_id=action.child_id,
+        payload={"meeting_id": action.meeting_id, "note": bool(action.completion_note)},
+    )
+    return action
+
+
+# --- Professional differences ------------------------------------------------------------
+
+
+@transaction.atomic
+def difference_raise(
+    *,
+    child: Child,
+    raised_at: datetime,
+    raised_by_name: str,
+    raised_by_organisation: Organisation,
+    raised_with_organisation: Organisation,
+    subject: str,
+    detail: str,
+    actor: Actor,
+) -> ProfessionalDifference:
+    """Record a professional difference at its first stage (a practitioner discussion)."""
+    errors: dict[str, str] = {}
+    if raised_at > timezone.now():
+        errors["raised_at"] = IN_FUTURE
+    if not raised_by_name.strip():
+        errors["raised_by_name"] = RAISED_BY_MISSING
+    if raised_by_organisation.pk == raised_with_organisation.pk:
+        errors["raised_with_organisation"] = SAME_AGENCY
+    if not detail.strip():
+        errors["detail"] = DETAIL_MISSING
+    if errors:
+        raise ValidationError(errors)
+    difference = ProfessionalDifference(
+        child=child,
+        raised_at=raised_at,
+        raised_by_name=raised_by_name.strip(),
+        raised_by_organisation=raised_by_organisation,
+        raised_with_organisation=raised_with_organisation,
+        subject=DifferenceSubject(subject),
+        detail=detail.strip(),
+        recorded_by=_actor_user(actor),
+    )
+    difference.full_clean()
+    difference.save()
+    DifferenceStep.objects.create(
+        difference=difference,
+        stage=DifferenceStage.PRACTITIONER,
+        reached_at=raised_at,
+        recorded_by=_actor_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.DIFFERENCE_RAISED,
+        target=difference,
+        payload={
+            "subject": difference.subject,
+            "raised_by_organisation_id": raised_by_organisation.pk,
+            "raised_with_organisation_id": raised_with_organisation.pk,
+        },
+    )
+    return difference
+
+
+def _check_open(difference: ProfessionalDifference, actor: Actor) -> None:
+    if difference.status != DifferenceStatus.OPEN:
+        raise ApplicationError(DIFFERENCE_CLOSED, code="difference_closed")
+    user = _actor_user(actor)
+    if user is not None and not can_update_difference(user, difference):
+        raise ApplicationError(NOT_ALLOWED, code="not_allowed")
+
+
+@transaction.atomic
+def difference_escalate(
+    *,
+    difference: ProfessionalDifference,
+    stage: str,
+    reached_at: datetime,
+    actor: Actor,
+    note: str = "",
+) -> ProfessionalDifference:
+    """Move the escalation on to a later stage (stages may be skipped, never gone back to)."""
+    _check_open(difference, actor)
+    stage = DifferenceStage(stage)
+    current = DifferenceStage(difference.stage)
+    if STAGE_ORDER.index(stage) <= STAGE_ORDER.index(current):
+        raise ValidationError({"stage": STAGE_NOT_LATER.format(current=current.label.lower())})
+    _not_future("reached_at", reached_at)
+    if reached_at < difference.raised_at:
+        raise ValidationError({"reached_at": BEFORE_RAISED})
+    DifferenceStep.objects.create(
+        difference=difference,
+        stage=stage,
+        reached_at=reached_at,
+        note=note.strip(),
+        recorded_by=_actor_user(actor),
+    )
+    difference.stage = stage
+    difference.save(update_fields=["stage", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.DIFFERENCE_ESCALATED,
+        target=difference,
+        payload={"from": current.value, "to": stage.value},
+    )
+    return difference
+
+
+@transaction.atomic
+def difference_resolve(
+    *,
+    difference: ProfessionalDifference,
+    resolved_at: datetime,
+    outcome: str,
+    actor: Actor,
+) -> ProfessionalDifference:
+    _check_open(difference, actor)
+    errors: dict[str, str] = {}
+    if resolved_at > timezone.now():
+        errors["resolved_at"] = IN_FUTURE
+    elif resolved_at < difference.raised_at:
+        errors["resolved_at"] = BEFORE_RAISED
+    if not outcome.strip():
+        errors["outcome"] = OUTCOME_MISSING
+    if errors:
+        raise ValidationError(errors)
+    difference.status = DifferenceStatus.RESOLVED
+    difference.resolved_at, difference.outcome = resolved_at, outcome.strip()
+    difference.full_clean()
+    difference.save(update_fields=["status", "resolved_at", "outcome", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.DIFFERENCE_RESOLVED,
+        target=difference,
+        payload={"stage": difference.stage},
+    )
+    return difference

@@ -1,0 +1,188 @@
+"""The child's story: one view of the pattern across a child's episodes (issue 6).
+
+Reads only: the caller has passed the access gate for the child. Everything is fetched in a
+fixed number of queries, then worked out in Python (a child has tens of episodes, not
+thousands)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from homesafe.duties.choices import DutyState
+from homesafe.duties.models import Duty
+from homesafe.duties.protocol import protocol_current
+from homesafe.episodes.choices import EpisodeStatus
+from homesafe.episodes.queries import episodes_for_child
+from homesafe.interviews.models import ReturnInterview
+from homesafe.interviews.policy import rhi_content_visibility
+from homesafe.people.models import Child
+
+TIME_BANDS = (
+    ("night (22:00 to 06:00)", range(22, 30)),
+    ("morning (06:00 to 12:00)", range(6, 12)),
+    ("afternoon (12:00 to 18:00)", range(12, 18)),
+    ("evening (18:00 to 22:00)", range(18, 22)),
+)
+PATTERN_SHARE = 0.5  # a time band or weekday with half the episodes or more is a pattern
+MIN_EPISODES_FOR_PATTERN = 4
+
+
+@dataclass
+class Place:
+    label: str
+    latitude: float | None
+    longitude: float | None
+    last_seen: int = 0
+    found: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.last_seen + self.found
+
+
+@dataclass
+class StoryEpisode:
+    episode: object
+    interview: ReturnInterview | None
+    content_visible: bool
+
+
+@dataclass
+class Story:
+    episodes: list[StoryEpisode]
+    flags: list[str]
+    places: list[Place]
+    push: list[tuple[str, int]]
+    pull: list[tuple[str, int]]
+    indicators: list[tuple[str, int]]
+    open_duties: list[Duty]
+    map_points: list[dict] = field(default_factory=list)
+
+
+def _time_band(hour: int) -> str:
+    for label, hours in TIME_BANDS:
+        if hour in hours or hour + 24 in hours:
+            return label
+    return TIME_BANDS[0][0]
+
+
+def _place_key(location) -> str:
+    return (location.postcode or location.description or location.address).strip().lower()
+
+
+def child_story(*, user, child: Child) -> Story:
+    episodes = list(
+        episodes_for_child(child=child).prefetch_related(
+            Prefetch(
+                "return_interview",
+                queryset=ReturnInterview.objects.prefetch_related("shared_with"),
+            )
+        )
+    )
+    interviews = [e.return_interview for e in episodes if hasattr(e, "return_interview")]
+    visible = rhi_content_visibility(user, child, interviews)
+    story_episodes = [
+        StoryEpisode(
+            e,
+            getattr(e, "return_interview", None),
+            visible.get(getattr(getattr(e, "return_interview", None), "pk", None), False),
+        )
+        for e in episodes
+    ]
+    # Places where the child was last seen or found, most frequent first.
+    places: dict[str, Place] = {}
+    for e in episodes:
+        for location, attr in ((e.last_seen_location, "last_seen"), (e.found_location, "found")):
+            if location is None:
+                continue
+            place = places.setdefault(
+                _place_key(location),
+                Place(str(location), location.latitude, location.longitude),
+            )
+            setattr(place, attr, getattr(place, attr) + 1)
+    ranked_places = sorted(places.values(), key=lambda p: (-p.total, p.label))
+    # What the child said in the interviews the user may read.
+    push, pull, indicators = Counter(), Counter(), Counter()
+    for item in story_episodes:
+        if item.interview is not None and item.content_visible:
+            push.update(item.interview.push_factor_labels)
+            pull.update(item.interview.pull_factor_labels)
+            indicators.update(item.interview.exploitation_indicator_labels)
+    flags = _flags(episodes, ranked_places, indicators)
+    open_duties = list(
+        Duty.objects.filter(child=child, state=DutyState.OPEN).order_by("due_at", "kind")
+    )
+    return Story(
+        episodes=story_episodes,
+        flags=flags,
+        places=ranked_places,
+        push=push.most_common(),
+        pull=pull.most_common(),
+        indicators=indicators.most_common(),
+        open_duties=open_duties,
+        map_points=[
+            {"lat": p.latitude, "lng": p.longitude, "label": p.label, "count": p.total}
+            for p in ranked_places
+            if p.latitude is not None
+        ],
+    )
+
+
+def _flags(episodes, places: list[Place], indicators: Counter) -> list[str]:
+    """Things worth a professional's attention, in plain words."""
+    flags: list[str] = []
+    if not episodes:
+        return flags
+    _, protocol = protocol_current()
+    now = timezone.now()
+    window = timedelta(days=protocol.repeat_threshold_days)
+    recent = [e for e in episodes if e.reported_at >= now - window]
+    if len(recent) >= protocol.repeat_threshold_episodes:
+        flags.append(
+            f"Repeat pattern: {len(recent)} episodes in the last {protocol.repeat_threshold_days} "
+            f"days (the local threshold is {protocol.repeat_threshold_episodes})."
+        )
+    open_now = [e for e in episodes if e.status == EpisodeStatus.MISSING]
+    if open_now:
+        flags.append("Missing now.")
+    for place in places:
+        if place.total >= 2:
+            flags.append(f"The same place in {place.total} episodes: {place.label}.")
+    people = Counter(e.stayed_with.strip().lower() for e in episodes if e.stayed_with.strip())
+    for person, count in people.most_common():
+        if count >= 2:
+            flags.append(f"With the same person or people in {count} episodes: {person}.")
+    planned = sum(1 for e in episodes if e.pre_planned)
+    if planned:
+        flags.append(
+            f"Pre-planned (signs the child planned to go) in {planned} of {len(episodes)} episodes."
+        )
+    concerns = sum(1 for e in episodes if e.exploitation_concern)
+    if concerns or indicators:
+        flags.append(
+            "Exploitation: "
+            + ", ".join(
+                ([f"concern raised in {concerns} episodes"] if concerns else [])
+                + [f"{label} ({n})" for label, n in indicators.most_common(3)]
+            )
+            + "."
+        )
+    if sum(1 for e in episodes if e.trafficking_concern):
+        flags.append(
+            "A trafficking concern has been raised: consider the National Referral Mechanism."
+        )
+    if len(episodes) >= MIN_EPISODES_FOR_PATTERN:
+        bands = Counter(_time_band(timezone.localtime(e.last_seen_at).hour) for e in episodes)
+        band, n = bands.most_common(1)[0]
+        if n / len(episodes) >= PATTERN_SHARE:
+            flags.append(f"Usually last seen in the {band}: {n} of {len(episodes)} episodes.")
+        days = Counter(timezone.localtime(e.last_seen_at).strftime("%A") for e in episodes)
+        day, n = days.most_common(1)[0]
+        if n / len(episodes) >= PATTERN_SHARE:
+            flags.append(f"Usually goes missing on a {day}: {n} of {len(episodes)} episodes.")
+    return flags

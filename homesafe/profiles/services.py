@@ -1,0 +1,135 @@
+"""Writes to the pre-incident (Philomena) profile: every save is a new version, audited with
+the names of the fields that changed (never their values), then the child's duties re-planned
+(a version saved after a return closes that episode's pre_incident_review duty)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from homesafe.access.audit import Actor, audit_record
+from homesafe.access.choices import AuditVerb
+from homesafe.access.models import User
+from homesafe.duties.services import duties_replan_for_child
+from homesafe.episodes.models import Location
+from homesafe.people.models import Child
+from homesafe.profiles.models import PROFILE_TEXT_FIELDS, ProfileVersion
+
+PHOTO_MAX_BYTES_DEFAULT = 5 * 1024 * 1024
+PHOTO_NOT_IMAGE = "The photo must be a JPEG or PNG image"
+PHOTO_TOO_LARGE = "The photo must be smaller than {size}"
+PHOTO_EMPTY = "The photo file is empty"
+PROVIDED_BY_MISSING = "Enter who gave the information (the carer)"
+LOCATION_NOT_AVAILABLE = "Choose a place already recorded for this child"
+
+# Magic numbers: the type is read from the content, never from the name.
+_SIGNATURES = {
+    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+}
+
+
+def photo_max_bytes() -> int:
+    return getattr(settings, "PROFILE_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES_DEFAULT)
+
+
+def photo_check(photo: UploadedFile) -> tuple[str, str]:
+    """The photo's content type and suffix, or a ValidationError on the `photo` field."""
+    limit = photo_max_bytes()
+    if photo.size is not None and photo.size > limit:
+        raise ValidationError({"photo": PHOTO_TOO_LARGE.format(size=f"{limit // 1024 // 1024} MB")})
+    if not photo.size:
+        raise ValidationError({"photo": PHOTO_EMPTY})
+    photo.seek(0)
+    head = photo.read(16)
+    photo.seek(0)
+    for signature, kind in _SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    raise ValidationError({"photo": PHOTO_NOT_IMAGE})
+
+
+def profile_current(*, child: Child) -> ProfileVersion | None:
+    return ProfileVersion.objects.filter(child=child).order_by("-number").first()
+
+
+@transaction.atomic
+def profile_save(
+    *,
+    child: Child,
+    actor: Actor,
+    provided_by: str,
+    photo: UploadedFile | None = None,
+    remove_photo: bool = False,
+    locations: Iterable[Location] = (),
+    allowed_locations: Iterable[Location] | None = None,
+    **text: str,
+) -> ProfileVersion:
+    """Save a new version of the child's profile. Text not given is saved empty; the photo is
+    carried over from the last version unless a new one is given or it is removed. Saving with
+    no change is still a version: it records that the profile was reviewed."""
+    unknown = set(text) - set(PROFILE_TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {', '.join(sorted(unknown))}")
+    errors: dict[str, str] = {}
+    if not provided_by.strip():
+        errors["provided_by"] = PROVIDED_BY_MISSING
+    photo_kind = None
+    if photo is not None:
+        try:
+            photo_kind = photo_check(photo)
+        except ValidationError as error:
+            errors["photo"] = error.error_dict["photo"][0].message
+    locations = list(dict.fromkeys(locations))
+    if allowed_locations is not None:
+        allowed = {loc.pk for loc in allowed_locations}
+        if any(loc.pk not in allowed for loc in locations):
+            errors["locations"] = LOCATION_NOT_AVAILABLE
+    if errors:
+        raise ValidationError(errors)
+
+    # Lock the child's row so that two saves at once cannot take the same number.
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    previous = profile_current(child=child)
+    version = ProfileVersion(
+        child=child,
+        number=(previous.number + 1) if previous else 1,
+        provided_by=provided_by.strip(),
+        saved_by=actor if isinstance(actor, User) else None,
+        saved_at=timezone.now(),
+        **{name: text.get(name, "").strip() for name in PROFILE_TEXT_FIELDS},
+    )
+    if photo is not None:
+        content_type, suffix = photo_kind
+        version.photo.save(f"photo{suffix}", photo, save=False)
+        version.photo_type = content_type
+    elif previous and previous.photo and not remove_photo:
+        version.photo, version.photo_type = previous.photo.name, previous.photo_type
+
+    changed = [
+        name
+        for name in PROFILE_TEXT_FIELDS
+        if getattr(version, name) != (getattr(previous, name) if previous else "")
+    ]
+    if photo is not None or (previous and previous.photo and remove_photo):
+        changed.append("photo")
+    before = {loc.pk for loc in previous.locations.all()} if previous else set()
+    if before != {loc.pk for loc in locations}:
+        changed.append("locations")
+    version.changed_fields = changed
+    version.full_clean(exclude=["photo"])
+    version.save()
+    version.locations.set(locations)
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.PROFILE_SAVED,
+        target=version,
+        payload={"version": version.number, "changed": changed},
+    )
+    duties_replan_for_child(child_id=child.pk)
+    return version

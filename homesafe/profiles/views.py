@@ -1,0 +1,149 @@
+"""Pages for the pre-incident (Philomena) profile: the current version, the form that saves a
+new version, the history with what changed, the one-page print for the police, and the photo
+(streamed only after the access check; never public media)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from homesafe.access.audit import audit_record
+from homesafe.access.choices import AuditVerb
+from homesafe.profiles.forms import ProfileForm
+from homesafe.profiles.models import PROFILE_TEXT_FIELDS
+from homesafe.profiles.policy import can_record_profile
+from homesafe.profiles.queries import (
+    profile_child_for_user_or_404,
+    profile_location_choices,
+    profile_open_episode,
+    profile_page_for_user_or_404,
+    profile_version_for_user_or_404,
+    profile_versions_for_user_or_404,
+)
+from homesafe.profiles.services import profile_save
+from homesafe.web.errors import form_add_service_error
+
+
+def profile_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+    page = profile_page_for_user_or_404(user=request.user, child_id=child_id)
+    return render(
+        request,
+        "profiles/detail.html",
+        {
+            "title": f"Pre-incident profile: {page.child.full_name}",
+            "page": page,
+            "child": page.child,
+            "version": page.current,
+            "open_episode": profile_open_episode(child=page.child),
+        },
+    )
+
+
+def profile_print(request: HttpRequest, child_id: int) -> HttpResponse:
+    page = profile_page_for_user_or_404(
+        user=request.user, child_id=child_id, verb=AuditVerb.PROFILE_PRINTED
+    )
+    return render(
+        request,
+        "profiles/print.html",
+        {
+            "title": f"Missing child profile: {page.child.full_name}",
+            "child": page.child,
+            "version": page.current,
+            "open_episode": profile_open_episode(child=page.child),
+        },
+    )
+
+
+def profile_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = profile_child_for_user_or_404(user=request.user, child_id=child_id, log_read=False)
+    if not can_record_profile(request.user, child):
+        raise PermissionDenied
+    current = child.profile_versions.prefetch_related("locations").order_by("-number").first()
+    locations = profile_location_choices(child=child)
+    initial = {}
+    if current is not None:
+        initial = {name: getattr(current, name) for name in PROFILE_TEXT_FIELDS}
+        initial["provided_by"] = current.provided_by
+        initial["locations"] = [loc.pk for loc in current.locations.all()]
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+        locations=locations,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            with transaction.atomic():
+                profile_save(
+                    child=child,
+                    actor=request.user,
+                    allowed_locations=locations,
+                    locations=data.pop("locations", []),
+                    **data,
+                )
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, "Profile saved as a new version")
+            return redirect("profiles:detail", child_id=child.pk)
+    return render(
+        request,
+        "profiles/form.html",
+        {
+            "title": "Update the pre-incident profile",
+            "caption": child.full_name,
+            "intro": "Each save keeps the earlier versions. Saving with no change records "
+            "that the profile was reviewed.",
+            "form": form,
+            "has_photo": bool(current and current.photo),
+            "back_url": reverse("profiles:detail", args=[child.pk]),
+        },
+    )
+
+
+def profile_history(request: HttpRequest, child_id: int) -> HttpResponse:
+    child, versions = profile_versions_for_user_or_404(user=request.user, child_id=child_id)
+    return render(
+        request,
+        "profiles/history.html",
+        {"title": f"Profile history: {child.full_name}", "child": child, "versions": versions},
+    )
+
+
+def profile_version(request: HttpRequest, child_id: int, number: int) -> HttpResponse:
+    version = profile_version_for_user_or_404(user=request.user, child_id=child_id, number=number)
+    audit_record(
+        actor=request.user,
+        verb=AuditVerb.PROFILE_VIEWED,
+        target=version,
+        payload={"version": version.number},
+    )
+    return render(
+        request,
+        "profiles/version.html",
+        {
+            "title": f"Profile version {version.number}: {version.child.full_name}",
+            "child": version.child,
+            "version": version,
+        },
+    )
+
+
+def profile_photo(request: HttpRequest, child_id: int, number: int) -> HttpResponse:
+    version = profile_version_for_user_or_404(user=request.user, child_id=child_id, number=number)
+    if not version.photo:
+        raise Http404("No photo")
+    audit_record(
+        actor=request.user,
+        verb=AuditVerb.PROFILE_PHOTO_VIEWED,
+        target=version,
+        payload={"version": version.number},
+    )
+    response = FileResponse(version.photo.open("rb"), content_type=version.photo_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,119 @@
+"""The child's story: the pattern across episodes (flags), what the interviews said (only to
+those who may read them), places, duties; a fixed number of queries however many episodes."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from homesafe.episodes.choices import EpisodeStatus
+from homesafe.episodes.models import Location
+from homesafe.interviews.choices import ContactMethod, InterviewStatus
+from homesafe.interviews.models import ReturnInterview
+from tests.factories import EpisodeFactory
+
+
+def add_history(world, child, n, *, start_days=300):
+    """n returned episodes, most from the same bus station, each with a completed interview."""
+    station = Location.objects.create(
+        description="Bus station", postcode="NG1 2DT", latitude=52.95, longitude=-1.15
+    )
+    now = timezone.now()
+    for i in range(n):
+        seen = (now - dt.timedelta(days=start_days - i * (start_days // max(n, 1)))).replace(
+            hour=23, minute=15
+        )
+        episode = EpisodeFactory(
+            child=child,
+            status=EpisodeStatus.RETURNED,
+            last_seen_at=seen,
+            reported_at=seen + dt.timedelta(hours=1),
+            returned_at=seen + dt.timedelta(hours=9),
+            last_seen_location=station if i % 4 else None,
+            stayed_with="Older friend Jay",
+            pre_planned=bool(i % 2),
+        )
+        ReturnInterview.objects.create(
+            episode=episode,
+            child=child,
+            status=InterviewStatus.COMPLETED,
+            offered_at=episode.returned_at + dt.timedelta(hours=2),
+            offered_by_organisation=world.orgs["rhi"],
+            offered_by_name="RHI worker",
+            offer_method=ContactMethod.PHONE,
+            held_at=episode.returned_at + dt.timedelta(hours=20),
+            push_factors=["conflict"],
+            pull_factors=["older_boyfriend_girlfriend"] if i % 3 == 0 else ["friends"],
+        )
+
+
+@pytest.fixture
+def storied(world):
+    child = world.children["a_team2"]  # allocated to sw_2, open RHI referral with the charity
+    child.episodes.all().delete()
+    add_history(world, child, 8, start_days=80)
+    return child
+
+
+def _story(client, child):
+    return client.get(reverse("people:story", args=[child.pk]))
+
+
+def test_flags_name_the_pattern(world, client, storied):
+    client.force_login(world.users["cmo_a"])
+    body = _story(client, storied).content.decode()
+    assert "Repeat pattern: 8 episodes in the last 90 days" in body
+    assert "The same place in 6 episodes: Bus station, NG1 2DT." in body
+    assert "With the same person or people in 8 episodes: older friend jay." in body
+    assert "Pre-planned (signs the child planned to go) in 4 of 8 episodes." in body
+    assert "Usually last seen in the night (22:00 to 06:00): 8 of 8 episodes." in body
+
+
+@pytest.mark.parametrize(
+    ("user_key", "status", "sees_factors"),
+    [
+        ("cmo_a", 200, True),
+        ("sw_2", 200, True),
+        ("rhi", 200, True),
+        ("police_a", 200, False),
+        ("school_2", 200, False),
+        ("cmo_b", 404, False),
+        ("analyst", 404, False),
+    ],
+)
+def test_interview_content_only_for_those_who_may_read_it(
+    world, client, storied, user_key, status, sees_factors
+):
+    client.force_login(world.users[user_key])
+    response = _story(client, storied)
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert ("Conflict at home or in placement" in body) is sees_factors
+        assert "Bus station" in body  # places and episodes: everyone who sees the child
+
+
+def test_map_data_is_a_json_island_with_coordinates(world, client, storied):
+    client.force_login(world.users["cmo_a"])
+    body = _story(client, storied).content.decode()
+    assert '<script type="application/json" id="story-map-data">' in body
+    assert '"lat": 52.95' in body and "story-map.js" in body
+
+
+def test_story_queries_do_not_grow_with_episodes(world, client):
+    from homesafe.duties.protocol import protocol_current
+
+    protocol_current()  # the defaults come into force first (one-off writes)
+    client.force_login(world.users["cmo_a"])
+    child = world.children["a_unallocated"]
+    child.episodes.all().delete()
+    add_history(world, child, 4)
+    with CaptureQueriesContext(connection) as few:
+        assert _story(client, child).status_code == 200
+    add_history(world, child, 36)  # 40 episodes in all
+    with CaptureQueriesContext(connection) as many:
+        assert _story(client, child).status_code == 200
+    assert len(many) == len(few)

@@ -1,0 +1,69 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from homesafe.duties.models import ProtocolVersion
+from homesafe.duties.protocol import protocol_current
+from homesafe.people.services import cohort_record
+
+# The smallest real images: a 1x1 PNG and the header and end of a JPEG.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    + b"\x00" * 64
+    + (b"\xff\xd9")
+)
+
+
+def jpeg(name="photo.jpg"):
+    return SimpleUploadedFile(name, JPEG, content_type="image/jpeg")
+
+
+def png(name="photo.png"):
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def looked_after(world):
+    """Child a_team1 (sw_1, school 1, health in the network) is looked after; duties planned."""
+    protocol_current()
+    ProtocolVersion.objects.update(duties_from=timezone.now() - dt.timedelta(days=30))
+    child = world.children["a_team1"]
+    child.episodes.all().delete()
+    cohort_record(
+        child=child,
+        cohort="looked_after",
+        started_on=timezone.localdate() - dt.timedelta(days=100),
+        actor=world.users["cmo_a"],
+    )
+    return child
+
+
+FULL = {
+    "provided_by": "Sam Carer (foster carer)",
+    "height": "163 cm",
+    "build": "Slim",
+    "hair": "Brown, shoulder length",
+    "eyes": "Green",
+    "distinguishing_marks": "Scar on left hand",
+    "associates": "Older friends at the skate park",
+    "places_frequented": "Skate park; the bus station",
+    "vulnerabilities": "Trusting of older people",
+    "medication": "Inhaler",
+    "phones": "07700 900123",
+    "social_media": "Snapchat: skater_kid",
+    "transport": "Buses, trains to the city",
+    "missing_history": "Three episodes this year",
+}
