@@ -62,6 +62,10 @@ class Story:
     indicators: list[tuple[str, int]]
     open_duties: list[Duty]
     map_points: list[dict] = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
+    screenings: list | None = None  # None: the user may not see screenings
+    associates: list | None = None  # None: the user may not see persons of concern
 
 
 def _time_band(hour: int) -> str:
@@ -117,7 +121,21 @@ def child_story(*, user, child: Child) -> Story:
     open_duties = list(
         Duty.objects.filter(child=child, state=DutyState.OPEN).order_by("due_at", "kind")
     )
+    from homesafe.concerns.policy import can_view_concerns
+    from homesafe.concerns.queries import persons_linked_to_child
+    from homesafe.meetings.queries import actions_for_child, meetings_for_child
+    from homesafe.screening.policy import can_view_screenings
+    from homesafe.screening.queries import screenings_for_child
+
     return Story(
+        meetings=list(meetings_for_child(child=child)[:50]),
+        actions=list(actions_for_child(child=child)[:100]),
+        screenings=list(screenings_for_child(child=child).order_by("completed_at"))
+        if can_view_screenings(user, child)
+        else None,
+        associates=list(persons_linked_to_child(child=child)[:50])
+        if can_view_concerns(user, child)
+        else None,
         episodes=story_episodes,
         flags=flags,
         places=ranked_places,

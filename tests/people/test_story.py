@@ -117,3 +117,56 @@ def test_story_queries_do_not_grow_with_episodes(world, client):
     with CaptureQueriesContext(connection) as many:
         assert _story(client, child).status_code == 200
     assert len(many) == len(few)
+
+
+@pytest.fixture
+def casework(world, storied):
+    """A held strategy meeting with an action, a SERAF screening and an associate."""
+    from homesafe.concerns.services import person_of_concern_record
+    from homesafe.meetings.services import meeting_add_action, meeting_create
+    from homesafe.screening.services import screening_complete
+    from tests.screening.helpers import seraf_answers
+
+    cmo = world.users["cmo_a"]
+    meeting = meeting_create(
+        kind="strategy",
+        local_authority=world.orgs["la_a"],
+        chair_name="Chair Person",
+        children=[storied],
+        actor=cmo,
+        held_at=timezone.now() - dt.timedelta(days=1),
+    )
+    meeting_add_action(
+        meeting=meeting,
+        description="Visit the bus station with police",
+        owner_organisation=world.orgs["force_a"],
+        due_on=timezone.localdate() + dt.timedelta(days=3),
+        actor=cmo,
+        child=storied,
+    )
+    screening_complete(
+        child=storied,
+        tool="seraf",
+        answers=seraf_answers(),
+        completed_at=timezone.now() - dt.timedelta(hours=2),
+        actor=cmo,
+    )
+    person_of_concern_record(child=storied, actor=cmo, name="Jay Older")
+    return storied
+
+
+@pytest.mark.parametrize(
+    ("user_key", "sees_screenings", "sees_associates"),
+    [("cmo_a", True, True), ("police_a", False, True), ("school_2", False, False)],
+)
+def test_story_brings_meetings_screenings_and_associates(
+    world, client, casework, user_key, sees_screenings, sees_associates
+):
+    from homesafe.concerns.policy import can_view_concerns
+
+    client.force_login(world.users[user_key])
+    body = _story(client, casework).content.decode()
+    assert "Visit the bus station with police" in body  # meeting outcomes reach each agency
+    assert ("Screenings are not shown to your role" not in body) is sees_screenings
+    # associates follow the concerns policy (a person is seen through a child one may see)
+    assert ("Jay Older" in body) is can_view_concerns(world.users[user_key], casework)
