@@ -2,12 +2,16 @@
 
 How it stays fast and safe (docs/intake.md):
 - every row is parsed and validated first; a bad row is reported by line and field, never written;
-- rows are applied in order of when the child was last seen, in chunks; a chunk's candidates are
-  read with one query per kind of key (references, identifiers, dates of birth);
+- the first row of every reference not yet known is matched up front, for the whole file at once
+  (IdentityMatcher.match_many: identifiers in batches, names block by date of birth); a row that
+  a child created or changed by this import may concern is matched again in its chunk;
+- rows are applied in order of when the child was last seen, in chunks; a chunk's lookups are
+  one plain-SQL query per kind of key (rows_where_in), never one per row;
 - a row that creates a new episode for a confidently matched child is fully checked in Python
-  and then written with the rest of its chunk in ONE transaction (bulk inserts), so a row is
-  either wholly written or not at all; anything else (updates, new children, adopting an episode
-  recorded by hand) goes through the services one row per transaction;
+  and then written with the rest of its chunk in ONE transaction, by bulk statements
+  (_BulkInsert: executemany on SQLite, COPY on PostgreSQL), so a row is either wholly written
+  or not at all, audit entries included; anything else (updates, new children, adopting an
+  episode recorded by hand) goes through the services one row per transaction;
 - each applied row stores the hash of its state (PoliceReport), so importing the same file again,
   or running an interrupted import again, changes nothing that was already done.
 """
@@ -170,6 +174,28 @@ def _state_hash(n: PoliceNotification) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class _JSONText(str):
+    """A JSON field's value already written as JSON text (audit payloads, made once each)."""
+
+
+def _sqlite_datetime() -> Callable:
+    """A datetime as Django stores it in SQLite: UTC, no offset, "YYYY-MM-DD HH:MM:SS[.f]".
+    The last value is remembered: most are the import's own `now`, over and over."""
+    last: list = [None, None]
+
+    def adapt(value):
+        if value is None:
+            return None
+        if value is last[0]:
+            return last[1]
+        if value.tzinfo is not dt.UTC:
+            value = value.astimezone(dt.UTC)
+        last[0], last[1] = value, str(value.replace(tzinfo=None))
+        return last[1]
+
+    return adapt
+
+
 def _batches(values: list, size: int):
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -203,14 +229,15 @@ class _BulkInsert:
         internal = field.get_internal_type()
         if internal == "JSONField":
             encoder = field.encoder
-            return lambda value: None if value is None else json.dumps(value, cls=encoder)
+            return lambda value: (
+                value
+                if isinstance(value, _JSONText) or value is None
+                else json.dumps(value, cls=encoder)
+            )
         if self.vendor != "sqlite":
             return None
         if internal == "DateTimeField":
-            # As Django stores them in SQLite: UTC, without an offset, "YYYY-MM-DD HH:MM:SS[.f]".
-            return lambda value: (
-                None if value is None else str(value.astimezone(dt.UTC).replace(tzinfo=None))
-            )
+            return _sqlite_datetime()
         if internal == "DateField":
             return lambda value: None if value is None else value.isoformat()
         return None
@@ -322,6 +349,7 @@ class PoliceDownloadImport:
         self.written = 0
         self.bulk = _BulkInsert()
         self.dirty = _Changed()
+        self.payloads: dict[tuple, str] = {}  # audit payloads as JSON, by their items
 
     def report(self, row: _Row | None, outcome: str, *, line=0, ref="", field="", reason=""):
         if row is not None:
@@ -514,6 +542,14 @@ class PoliceDownloadImport:
     # --- the bulk write of a chunk's new episodes ------------------------------------------
 
     def _audit(self, verb: str, target_type: str, target_id, child_id, payload=None) -> dict:
+        payload = payload or {}
+        if all(isinstance(value, str) for value in payload.values()):
+            key = tuple(sorted(payload.items()))
+            text = self.payloads.get(key)
+            if text is None:
+                text = self.payloads[key] = _JSONText(json.dumps(payload))
+        else:
+            text = _JSONText(json.dumps(payload))
         return {
             "at": self.now,
             "actor_id": self.user.pk if self.user else None,
@@ -522,7 +558,7 @@ class PoliceDownloadImport:
             "target_type": target_type,
             "target_id": str(target_id),
             "child_id": child_id,
-            "payload": payload or {},
+            "payload": text,
         }
 
     def write_new(self, rows: list[_Row], reviews: list[_Row]) -> None:
@@ -729,6 +765,18 @@ class PoliceDownloadImport:
         for row, match in zip(wanted, self.matcher.match_many([r.n for r in wanted]), strict=True):
             row.match = match
 
+    def refresh_statistics(self) -> None:
+        """PostgreSQL: the planner's statistics of the tables a big import fills, brought up to
+        date each time the rows written double (autovacuum lags behind a bulk load, and a
+        chunk's lookups would otherwise be planned for the tables as they were before)."""
+        if connection.vendor != "postgresql" or self.dry_run:
+            return
+        tables = [
+            m._meta.db_table for m in (MissingEpisode, RiskGrading, PoliceReport, IdentityReview)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
     def run(self, content: bytes) -> ImportResult:
         rows = self.parse(content)
         total = len(rows) + len(self.result.lines)
@@ -736,8 +784,12 @@ class PoliceDownloadImport:
         if self.progress:
             self.progress(done, total)
         self.prematch(rows)
+        analysed = 0
         for chunk in self.chunks(rows):
             self.run_chunk(chunk)
+            if self.written >= max(2 * analysed, 5000):
+                analysed = self.written
+                self.refresh_statistics()
             done += len(chunk)
             if self.progress:
                 self.progress(done, total)
