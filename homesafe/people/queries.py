@@ -64,7 +64,12 @@ def children_search(
             | Q(upn__iexact=compact)
             | Q(police_person_id__iexact=ident)
         )
-    children = children.distinct().select_related("responsible_la", "school")
+    # A record merged into another (the same child) is kept for the log but no longer found.
+    children = (
+        children.filter(merged_into__isnull=True)
+        .distinct()
+        .select_related("responsible_la", "school")
+    )
     audit_record(
         actor=user,
         verb=AuditVerb.CHILDREN_SEARCHED,

@@ -64,6 +64,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         "casework": casework,
         "can_record_episode": can_record_episode(request.user, child),
         "can_change": can_change_child(request.user, child),
+        "merged_into": getattr(getattr(child, "merged_into", None), "kept_child_id", None),
     }
     if casework:
         context.update(

@@ -155,3 +155,16 @@ def test_child_page_lists_episodes_newest_first(world, cmo_client):
     newer_at = body.index(reverse("episodes:detail", args=[episode.pk]))
     older_at = body.index(reverse("episodes:detail", args=[older.pk]))
     assert newer_at < older_at
+
+
+def test_a_merged_record_is_not_found_and_points_to_the_current_one(world, cmo_client):
+    from homesafe.intake.services import child_merge
+
+    kept, merged = world.children["a_team1"], world.children["a_unallocated"]
+    child_merge(kept=kept, merged=merged, reason="Same child", actor=world.users["cmo_a"])
+    response = cmo_client.get(reverse("people:search"), {"name": "Kid"})
+    assert f'href="{reverse("people:child", args=[merged.pk])}"'.encode() not in response.content
+    assert f'href="{reverse("people:child", args=[kept.pk])}"'.encode() in response.content
+    page = cmo_client.get(reverse("people:child", args=[merged.pk])).content.decode()
+    assert "This record was merged into another record" in page
+    assert f'href="{reverse("people:child", args=[kept.pk])}"' in page
