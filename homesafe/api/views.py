@@ -318,6 +318,23 @@ class _SignedInRead:
         return api_exception_handler
 
 
+class _AuditedList(_SignedInRead):
+    """A list read: one audit entry naming the filters used (not their values), after the list."""
+
+    audit_verb: AuditVerb
+    audit_target_type: str
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit_record(
+            actor=request.user,
+            verb=self.audit_verb,
+            target_type=self.audit_target_type,
+            payload={"api": True, "filters": sorted(request.query_params)},
+        )
+        return response
+
+
 _READ_ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="Not signed in."),
 }
@@ -328,11 +345,13 @@ _LIST_ERRORS = {
 
 
 @extend_schema(tags=["reads"], responses={200: ChildOutputSerializer(many=True), **_LIST_ERRORS})
-class ChildListView(_SignedInRead, generics.ListAPIView):
+class ChildListView(_AuditedList, generics.ListAPIView):
     """Children the signed-in user may see."""
 
     serializer_class = ChildOutputSerializer
     filterset_class = ChildFilter
+    audit_verb = AuditVerb.CHILDREN_SEARCHED
+    audit_target_type = "people.child"
 
     def get_queryset(self):
         return (
@@ -340,16 +359,6 @@ class ChildListView(_SignedInRead, generics.ListAPIView):
             .select_related("responsible_la")
             .order_by("pk")
         )
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit_record(
-            actor=request.user,
-            verb=AuditVerb.CHILDREN_SEARCHED,
-            target_type="people.child",
-            payload={"api": True, "filters": sorted(request.query_params)},
-        )
-        return response
 
 
 @extend_schema(
@@ -390,11 +399,13 @@ class EpisodeOutputSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["reads"], responses={200: EpisodeOutputSerializer(many=True), **_LIST_ERRORS})
-class EpisodeListView(_SignedInRead, generics.ListAPIView):
+class EpisodeListView(_AuditedList, generics.ListAPIView):
     """Missing episodes of the children the signed-in user may see."""
 
     serializer_class = EpisodeOutputSerializer
     filterset_class = EpisodeFilter
+    audit_verb = AuditVerb.EPISODES_LISTED
+    audit_target_type = "episodes.missingepisode"
 
     def get_queryset(self):
         return (
@@ -402,16 +413,6 @@ class EpisodeListView(_SignedInRead, generics.ListAPIView):
             .select_related("police_force")
             .order_by("-last_seen_at", "-pk")
         )
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit_record(
-            actor=request.user,
-            verb=AuditVerb.EPISODES_LISTED,
-            target_type="episodes.missingepisode",
-            payload={"api": True, "filters": sorted(request.query_params)},
-        )
-        return response
 
 
 @extend_schema(
@@ -463,11 +464,13 @@ class DutyOutputSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["reads"], responses={200: DutyOutputSerializer(many=True), **_LIST_ERRORS})
-class DutyListView(_SignedInRead, generics.ListAPIView):
+class DutyListView(_AuditedList, generics.ListAPIView):
     """Duties of the children the signed-in user may see (`mine=true`: only those they own)."""
 
     serializer_class = DutyOutputSerializer
     filterset_class = DutyFilter
+    audit_verb = AuditVerb.DUTIES_LISTED
+    audit_target_type = "duties.duty"
 
     def get_queryset(self):
         return (
@@ -475,16 +478,6 @@ class DutyListView(_SignedInRead, generics.ListAPIView):
             .select_related("owner_organisation")
             .order_by("due_at", "pk")
         )
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit_record(
-            actor=request.user,
-            verb=AuditVerb.DUTIES_LISTED,
-            target_type="duties.duty",
-            payload={"api": True, "filters": sorted(request.query_params)},
-        )
-        return response
 
 
 @extend_schema(

@@ -38,6 +38,12 @@ def duties_inbox(*, user: User, now: datetime | None = None, days_ahead: int = 7
         .select_related("child", "episode", "owner_user", "owner_organisation", "owner_team")
         .order_by("due_at", "kind")
     )
+    return duties_by_when(duties, now=now)
+
+
+def duties_by_when(duties: list[Duty], *, now: datetime) -> dict[str, list[Duty]]:
+    """Split open duties into overdue, due today (Europe/London) and coming up."""
+    end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=0)
     return {
         "overdue": [d for d in duties if d.due_at < now],
         "today": [d for d in duties if now <= d.due_at <= end_of_today],

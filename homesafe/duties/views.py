@@ -3,7 +3,7 @@ and the managers' view of overdue duties."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +24,7 @@ from homesafe.duties.protocol import protocol_current
 from homesafe.duties.queries import duties_overdue_by_team, duty_get_for_user_or_404
 from homesafe.duties.services import duty_complete, duty_mark_not_needed, duty_reassign
 from homesafe.episodes.queries import episodes_visible_to
-from homesafe.protocol.calendar import WorkingCalendar, at_local_time
+from homesafe.protocol.calendar import at_local_time
 from homesafe.web.errors import form_add_service_error
 
 SCREENING_LIMIT = 500
@@ -134,21 +134,11 @@ def duty_reassign_view(request: HttpRequest, duty_id: int) -> HttpResponse:
     )
 
 
-def previous_working_day(calendar: WorkingCalendar, today: date) -> date:
-    """The last working day before `today` (Friday, on a Monday; before a bank holiday too)."""
-    day = today - timedelta(days=1)
-    for _ in range(366):
-        if calendar.is_working_day(day):
-            return day
-        day -= timedelta(days=1)
-    return day
-
-
 def screening_since(now: datetime) -> datetime:
     """The start (00:00 Europe/London) of the working day before today, in the protocol's region
     and with its local non-working days."""
     _, protocol = protocol_current()
-    return at_local_time(previous_working_day(protocol.calendar, timezone.localdate(now)), time(0))
+    return at_local_time(protocol.calendar.previous_working_day(timezone.localdate(now)), time(0))
 
 
 def screening(request: HttpRequest) -> HttpResponse:

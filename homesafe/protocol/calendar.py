@@ -119,6 +119,15 @@ class WorkingCalendar:
             day = self._first_day_from(day + ONE_DAY, self.is_working_day, "working day")
         return day
 
+    def previous_working_day(self, day: date) -> date:
+        """The last working day before `day` (Friday, on a Monday; before a bank holiday too)."""
+        day -= ONE_DAY
+        for _ in range(366):
+            if self.is_working_day(day):
+                return day
+            day -= ONE_DAY
+        raise ValueError("no working day in the year before")
+
     def add_working_days(self, moment: datetime, n: int) -> datetime:
         """The end (23:59:59 London) of the Nth working day after `moment`'s day; see the module
         docstring for n=0 ("the same working day")."""

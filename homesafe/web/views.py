@@ -9,7 +9,12 @@ from homesafe.access.choices import Role
 from homesafe.access.models import User
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
-from homesafe.duties.queries import duties_inbox, duties_visible_to, reminders_unread
+from homesafe.duties.queries import (
+    duties_by_when,
+    duties_inbox,
+    duties_visible_to,
+    reminders_unread,
+)
 from homesafe.episodes.queries import episodes_open_visible_to
 from homesafe.people.queries import children_visible_to
 
@@ -45,15 +50,6 @@ def team_duties(*, user: User, now: datetime) -> list[Duty]:
     )
 
 
-def _by_when(duties: list[Duty], now: datetime) -> dict[str, list[Duty]]:
-    end_of_today = _end_of_today(now)
-    return {
-        "overdue": [d for d in duties if d.due_at < now],
-        "today": [d for d in duties if now <= d.due_at <= end_of_today],
-        "coming_up": [d for d in duties if d.due_at > end_of_today],
-    }
-
-
 def home(request: HttpRequest) -> HttpResponse:
     """My work: my duties (or my team's, for a manager), then the open episodes of the children
     I may see, longest missing first."""
@@ -61,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
     is_manager = request.user.has_role(*TEAM_VIEW_ROLES)
     team_view = is_manager and request.GET.get("view") == "team"
     if team_view:
-        duties = _by_when(team_duties(user=request.user, now=now), now)
+        duties = duties_by_when(team_duties(user=request.user, now=now), now=now)
     else:
         duties = duties_inbox(user=request.user, now=now, days_ahead=DAYS_AHEAD)
     open_episodes = list(episodes_open_visible_to(user=request.user)[:50])

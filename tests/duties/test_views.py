@@ -19,7 +19,6 @@ from homesafe.duties.forms import REASSIGN_MISSING
 from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
 from homesafe.duties.protocol import protocol_current
 from homesafe.duties.services import NOT_NEEDED_REASON_MISSING, REASSIGN_OUTSIDE
-from homesafe.duties.views import previous_working_day
 from homesafe.episodes.services import episode_record_return, episode_report
 from homesafe.protocol.settings import ProtocolSettings
 from tests.factories import ChildFactory
@@ -346,7 +345,7 @@ def test_screening_on_a_monday_goes_back_to_friday(world, client):
     ],
 )
 def test_previous_working_day(today, expected):
-    assert previous_working_day(ProtocolSettings.defaults().calendar, today) == expected
+    assert ProtocolSettings.defaults().calendar.previous_working_day(today) == expected
 
 
 def test_screening_queries_do_not_grow_with_episodes(world, protocol, client):
