@@ -115,3 +115,6 @@ class AuditVerb(models.TextChoices):
     SCREENING_VIEWED = "screening.viewed", "Viewed an exploitation screening"
     SCREENING_COMPLETED = "screening.completed", "Recorded an exploitation screening"
     SCREENING_OVERRIDDEN = "screening.overridden", "Changed the band of an exploitation screening"
+    INTERVIEWS_LISTED = "interviews.listed", "Listed return home interviews"
+    MEETING_ACTIONS_LISTED = "meeting_actions.listed", "Listed meeting actions"
+    DIFFERENCES_LISTED = "differences.listed", "Listed professional differences"
