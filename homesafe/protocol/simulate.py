@@ -5,6 +5,9 @@
 The format is issue 4's, documented in docs/protocol.md. Every problem with the input is a
 `SimulatorInputError` whose message starts with the field's path, e.g.
 `episodes[0].reported_at: ...`.
+
+Exploitation screenings (issue 6) are an optional top-level list, so files written before they
+existed are still valid and give the same duties.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from homesafe.protocol.calendar import LONDON
-from homesafe.protocol.duties import plan_duties
+from homesafe.protocol.calendar import LONDON, london
+from homesafe.protocol.duties import plan_duties, screening_review_on
 from homesafe.protocol.facts import (
     CaseFacts,
     ChildFacts,
@@ -28,7 +32,9 @@ from homesafe.protocol.facts import (
     LegalStatus,
     PlannedDuty,
     Risk,
+    ScreeningFacts,
 )
+from homesafe.protocol.screening import current_tools
 from homesafe.protocol.settings import ProtocolSettings, ProtocolSettingsError
 
 UNKNOWN_KEY = "{path}: unknown key; the keys allowed here are {allowed}."
@@ -44,12 +50,18 @@ BAD_DATETIME = (
 )
 BAD_DATE = "{path}: {value!r} is not a date written YYYY-MM-DD."
 DUPLICATE_EPISODE = "{path}: episode id {value!r} is used twice."
+DUPLICATE_SCREENING = "{path}: screening id {value!r} is used twice."
+REVIEW_BEFORE_SCREENING = "{path}: {value} must be after the screening's day ({completed})."
+REVIEW_TOO_LATE = (
+    "{path}: {value} is later than {latest}, the protocol's timescale "
+    "(screening_review_months after the screening); leave it out to use the protocol's date."
+)
 BAD_SETTINGS = "settings.{key}: {message}"
 UNREADABLE_FILE = "{path}: cannot read the file ({error})."
 BAD_JSON = "{path}: not valid JSON ({error})."
 USAGE = "usage: simulate FILE.json (or - for standard input)"
 
-TOP_KEYS = ("now", "settings", "child", "episodes")
+TOP_KEYS = ("now", "settings", "child", "episodes", "screenings")
 CHILD_KEYS = (
     "date_of_birth",
     "status",
@@ -80,6 +92,7 @@ EPISODE_KEYS = (
     "completed",
     "not_needed",
 )
+SCREENING_KEYS = ("id", "tool", "completed_at", "band", "review_on")
 
 
 class SimulatorInputError(ValueError):
@@ -129,9 +142,11 @@ def parse_input(input_json: Any) -> tuple[CaseFacts, ProtocolSettings]:
             raise SimulatorInputError(DUPLICATE_EPISODE.format(path=f"{path}.id", value=episode.id))
         seen.add(episode.id)
         episodes.append(episode)
+    child = _child(top["child"], "child")
+    screenings = _screenings(top.get("screenings", []), settings)
     facts = CaseFacts(
         now=_datetime(top["now"], "now"),
-        child=_child(top["child"], "child"),
+        child=replace(child, screenings=screenings),
         episodes=tuple(episodes),
     )
     return facts, settings
@@ -178,6 +193,63 @@ def _episode(value: Any, path: str) -> EpisodeFacts:
         **{key: _boolean(episode, key, path) for key in EPISODE_FLAGS},
         **times,
     )
+
+
+def _screenings(value: Any, settings: ProtocolSettings) -> tuple[ScreeningFacts, ...]:
+    if not isinstance(value, list):
+        raise SimulatorInputError(NOT_A_LIST.format(path="screenings"))
+    screenings, seen = [], set()
+    for index, screening_json in enumerate(value):
+        path = f"screenings[{index}]"
+        screening = _screening(screening_json, path, settings, default_id=f"s{index + 1}")
+        if screening.id in seen:
+            raise SimulatorInputError(
+                DUPLICATE_SCREENING.format(path=f"{path}.id", value=screening.id)
+            )
+        seen.add(screening.id)
+        screenings.append(screening)
+    return tuple(screenings)
+
+
+def _screening(
+    value: Any, path: str, settings: ProtocolSettings, *, default_id: str
+) -> ScreeningFacts:
+    """One completed exploitation screening: the tool and band are checked against the tool's
+    current version (the engine plans from the dates alone); an explicit review date follows
+    the screening service's rule (after the screening, and no later than the protocol's)."""
+    screening = _object(value, path, SCREENING_KEYS, required=("tool", "completed_at"))
+    screening_id = screening.get("id", default_id)
+    if not isinstance(screening_id, str) or not screening_id:
+        raise SimulatorInputError(NOT_A_STRING.format(path=f"{path}.id"))
+    tools = current_tools()
+    code = screening["tool"]
+    if code not in tools:
+        raise SimulatorInputError(
+            BAD_CHOICE.format(path=f"{path}.tool", choices=", ".join(tools), value=code)
+        )
+    band = screening.get("band")
+    if band is not None and band not in tools[code].band_codes:
+        choices = ", ".join(tools[code].band_codes)
+        raise SimulatorInputError(
+            BAD_CHOICE.format(path=f"{path}.band", choices=choices, value=band)
+        )
+    completed_at = _datetime(screening["completed_at"], f"{path}.completed_at")
+    review_on = screening.get("review_on")
+    if review_on is not None:
+        review_on = _date(review_on, f"{path}.review_on")
+        completed_on = london(completed_at).date()
+        latest = screening_review_on(completed_on, settings)
+        if review_on <= completed_on:
+            raise SimulatorInputError(
+                REVIEW_BEFORE_SCREENING.format(
+                    path=f"{path}.review_on", value=review_on, completed=completed_on
+                )
+            )
+        if review_on > latest:
+            raise SimulatorInputError(
+                REVIEW_TOO_LATE.format(path=f"{path}.review_on", value=review_on, latest=latest)
+            )
+    return ScreeningFacts(id=screening_id, completed_at=completed_at, review_on=review_on)
 
 
 def _object(

@@ -218,3 +218,111 @@ def test_the_homesafe_command_exits_2_without_a_traceback():
     assert "episodes[0].colour: unknown key" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+# -- exploitation screenings (issue 6) ---------------------------------------------------------
+
+SERAF_SCREENING = {
+    "id": "seraf-1",
+    "tool": "seraf",
+    "completed_at": "2026-11-24T15:30:00+00:00",
+    "band": "moderate",
+}
+
+
+def _reviews(lines):
+    return [line for line in lines if line["kind"] == "screening_review"]
+
+
+def test_a_screening_plans_its_review_three_months_later_on_the_episode():
+    lines = simulate(example(screenings=[SERAF_SCREENING]))
+    (review,) = _reviews(lines)
+    assert review == {
+        "kind": "screening_review",
+        "episode": "e1",
+        "due_at": "2027-02-24T23:59:59+00:00",
+        "status": "open",
+        "owner_role": "social_worker",
+        "rule": "screening_review_months",
+        "reason": "Exploitation screening completed Tue 24 Nov 2026 15:30; reviewed by "
+        "24 Feb 2027 (every 3 months).",
+    }
+    # The review takes its place in the time order; the other duties are unchanged.
+    assert [line["due_at"] for line in lines] == sorted(line["due_at"] for line in lines)
+    assert [line for line in lines if line["kind"] != "screening_review"] == simulate(EXAMPLE)
+
+
+def test_screening_review_follows_the_settings_an_earlier_date_and_a_later_screening():
+    six = simulate(example(settings={"screening_review_months": 6}, screenings=[SERAF_SCREENING]))
+    assert _reviews(six)[0]["due_at"] == "2027-05-24T23:59:59+01:00"
+    earlier = simulate(example(screenings=[{**SERAF_SCREENING, "review_on": "2027-01-08"}]))
+    assert _reviews(earlier)[0]["due_at"] == "2027-01-08T23:59:59+00:00"
+    # A second screening on the same episode replaces the first's review.
+    second = {"tool": "combined", "completed_at": "2026-11-25T09:00:00Z", "band": "emerging"}
+    both = _reviews(simulate(example(screenings=[SERAF_SCREENING, second])))
+    assert [(r["episode"], r["due_at"], r["status"]) for r in both] == [
+        ("e1", "2027-02-25T23:59:59+00:00", "open")
+    ]
+
+
+def test_a_screening_review_can_be_overdue_done_or_not_needed():
+    old = {**SERAF_SCREENING, "completed_at": "2026-05-01T10:00:00+01:00"}
+    facts = example(screenings=[old])
+    facts["episodes"][0]["reported_at"] = "2026-04-20T22:00:00+01:00"
+    assert _reviews(simulate(facts))[0]["status"] == "overdue"
+    facts["episodes"][0]["completed"] = {"screening_review": "2026-08-01T10:00:00+01:00"}
+    assert _reviews(simulate(facts))[0]["status"] == "done"
+
+
+def test_screenings_without_an_episode_plan_nothing():
+    assert _reviews(simulate(example(episodes=[], screenings=[SERAF_SCREENING]))) == []
+
+
+def test_old_inputs_are_unchanged_by_an_empty_screening_list():
+    assert simulate(example(screenings=[])) == simulate(EXAMPLE)
+    assert _reviews(simulate(EXAMPLE)) == []
+
+
+@pytest.mark.parametrize(
+    ("screening", "field"),
+    [
+        ({"tool": "seraf"}, "screenings[0].completed_at: required"),
+        ({"completed_at": "2026-11-24T15:30:00Z"}, "screenings[0].tool: required"),
+        (
+            {**SERAF_SCREENING, "tool": "asset"},
+            "screenings[0].tool: must be one of seraf, combined",
+        ),
+        ({**SERAF_SCREENING, "band": "high"}, "screenings[0].band: must be one of not_at_risk"),
+        ({**SERAF_SCREENING, "completed_at": "2026-11-24"}, "screenings[0].completed_at: '2026"),
+        ({**SERAF_SCREENING, "review_on": "24/02/2027"}, "screenings[0].review_on: '24/02/2027'"),
+        (
+            {**SERAF_SCREENING, "review_on": "2026-11-24"},
+            "screenings[0].review_on: 2026-11-24 must",
+        ),
+        ({**SERAF_SCREENING, "review_on": "2027-03-01"}, "screenings[0].review_on: 2027-03-01 is"),
+        ({**SERAF_SCREENING, "score": 12}, "screenings[0].score: unknown key"),
+        ({**SERAF_SCREENING, "id": 7}, "screenings[0].id: must be a string"),
+        ("seraf", "screenings[0]: must be a JSON object"),
+    ],
+)
+def test_a_bad_screening_names_the_field(screening, field):
+    with pytest.raises(SimulatorInputError) as raised:
+        simulate(example(screenings=[screening]))
+    assert field in str(raised.value)
+
+
+def test_bad_screening_lists_name_the_field():
+    with pytest.raises(SimulatorInputError, match=r"^screenings: must be a JSON list"):
+        simulate(example(screenings={"s1": SERAF_SCREENING}))
+    with pytest.raises(SimulatorInputError, match=r"^screenings\[1\]\.id: screening id 'seraf-1'"):
+        simulate(example(screenings=[SERAF_SCREENING, SERAF_SCREENING]))
+
+
+def test_the_homesafe_command_prints_the_screening_review():
+    result = run_cli(json.dumps(example(screenings=[SERAF_SCREENING])))
+    assert result.returncode == 0, result.stderr
+    printed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert _reviews(printed) == _reviews(simulate(example(screenings=[SERAF_SCREENING])))
+    bad = run_cli(json.dumps(example(screenings=[{**SERAF_SCREENING, "band": "high"}])))
+    assert bad.returncode == 2 and "screenings[0].band: must be one of" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -25,7 +25,10 @@ class Command(BaseCommand):
             "simulate",
             help="Print the duties planned for one child's facts, one JSON object a line.",
         )
-        simulate.add_argument("file", help="The facts as JSON (issue 4's format); - for stdin.")
+        simulate.add_argument(
+            "file",
+            help="The facts as JSON (docs/protocol.md: episodes and screenings); - for stdin.",
+        )
 
     def handle(self, *args, **options):
         try:
