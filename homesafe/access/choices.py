@@ -90,6 +90,10 @@ class AuditVerb(models.TextChoices):
     PROFILE_PRINTED = "profile.printed", "Printed a pre-incident profile for the police"
     PROFILE_SAVED = "profile.saved", "Saved a version of a pre-incident profile"
     PROFILE_PHOTO_VIEWED = "profile.photo_viewed", "Viewed a pre-incident profile photo"
+    PROFILE_PDF_DOWNLOADED = (
+        "profile.pdf_downloaded",
+        "Downloaded a pre-incident profile as a PDF for the police",
+    )
     CONCERNS_VIEWED = "concerns.viewed", "Viewed persons and places of concern"
     PERSON_OF_CONCERN_VIEWED = "concern.person_viewed", "Viewed a person of concern"
     PERSON_OF_CONCERN_RECORDED = "concern.person_recorded", "Recorded a person of concern"
