@@ -86,6 +86,22 @@ class AuditVerb(models.TextChoices):
     INTERVIEW_DECLINED = "interview.declined", "Recorded that a return interview was declined"
     INTERVIEW_UNREACHABLE = "interview.unreachable", "Recorded that the child could not be reached"
     INTERVIEW_COMPLETED = "interview.completed", "Recorded a completed return home interview"
+    INTERVIEW_FACTORS_CHANGED = (
+        "interview.factors_changed",
+        "Changed the factors or exploitation indicators of a return interview",
+    )
+    INTERVIEW_PERSONS_LINKED = (
+        "interview.persons_linked",
+        "Linked persons of concern named in a return interview",
+    )
+    INTERVIEW_TERM_ADDED = "interview_term.added", "Added an interview factor or indicator"
+    INTERVIEW_TERM_CHANGED = "interview_term.changed", "Changed an interview factor or indicator"
+    INTERVIEW_TERM_MOVED = "interview_term.moved", "Reordered the interview factors or indicators"
+    INTERVIEW_TERM_RETIRED = "interview_term.retired", "Retired an interview factor or indicator"
+    INTERVIEW_TERM_REINSTATED = (
+        "interview_term.reinstated",
+        "Reinstated an interview factor or indicator",
+    )
     PROFILE_VIEWED = "profile.viewed", "Viewed a pre-incident (Philomena) profile"
     PROFILE_PRINTED = "profile.printed", "Printed a pre-incident profile for the police"
     PROFILE_SAVED = "profile.saved", "Saved a version of a pre-incident profile"
@@ -111,6 +127,7 @@ class AuditVerb(models.TextChoices):
     MEETING_NOTE_RECORDED = "meeting.note", "Recorded a meeting decision or risk"
     MEETING_ACTION_ADDED = "meeting.action_added", "Recorded a meeting action"
     MEETING_ACTION_COMPLETED = "meeting.action_completed", "Completed a meeting action"
+    MEETING_PERSONS_RECORDED = "meeting.persons", "Recorded persons of concern discussed"
     DIFFERENCE_VIEWED = "difference.viewed", "Viewed a professional difference"
     DIFFERENCE_RAISED = "difference.raised", "Recorded a professional difference"
     DIFFERENCE_ESCALATED = "difference.escalated", "Escalated a professional difference"
