@@ -85,6 +85,10 @@ def field_params(bound, **extra) -> dict:
             for value, text in field.choices
             if value != ""
         ]
+        # A hint under an option, where the field gives one (field.item_hints: value -> text).
+        for item in params["items"]:
+            if hint := getattr(field, "item_hints", {}).get(item["value"]):
+                item["hint"] = {"text": hint}
         # CheckboxSelectMultiple is a subclass of RadioSelect in Django: test for it first.
         multiple = isinstance(widget, forms.CheckboxSelectMultiple)
         params["_kind"] = "checkboxes" if multiple else "radios"
