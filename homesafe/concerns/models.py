@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from homesafe.concerns.choices import (
@@ -60,6 +61,22 @@ class PersonLink(models.Model):
         related_name="concern_person_links",
     )
     kind = models.CharField(max_length=30, choices=LinkKind.choices)
+    # The record the link came from, by key: the return interview that named the person, or
+    # the meeting that discussed them (about this child). Otherwise a free reference.
+    interview = models.ForeignKey(
+        "interviews.ReturnInterview",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="person_links",
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="person_links",
+    )
     reference = models.CharField(
         max_length=200, blank=True, help_text="Which interview or meeting, in your own words."
     )
@@ -72,9 +89,59 @@ class PersonLink(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["child", "person"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interview__isnull=True) | Q(meeting__isnull=True),
+                name="personlink_one_source",
+                violation_error_message="A link comes from an interview or a meeting, not both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(interview__isnull=True) | Q(kind=LinkKind.NAMED_IN_INTERVIEW),
+                name="personlink_interview_kind",
+                violation_error_message="A link from an interview is 'named in an interview'.",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=True) | Q(kind=LinkKind.DISCUSSED_AT_MEETING),
+                name="personlink_meeting_kind",
+                violation_error_message="A link from a meeting is 'discussed at a meeting'.",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "child", "interview"],
+                condition=Q(interview__isnull=False),
+                name="personlink_once_per_interview",
+                violation_error_message="The person is already linked by this interview.",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "child", "meeting"],
+                condition=Q(meeting__isnull=False),
+                name="personlink_once_per_meeting",
+                violation_error_message="The person is already linked by this meeting.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def source_label(self) -> str:
+        """The interview or meeting the link came from (by key), or the free reference."""
+        if self.interview_id:
+            held = self.interview.held_at
+            return "Return interview" + (
+                f" of {timezone.localtime(held):%-d %b %Y}" if held else ""
+            )
+        if self.meeting_id:
+            when = timezone.localtime(self.meeting.when)
+            return f"{self.meeting.get_kind_display()} of {when:%-d %b %Y}"
+        return self.reference
+
+    @property
+    def source_url(self) -> str:
+        if self.interview_id:
+            return reverse("interviews:detail", args=[self.interview.episode_id])
+        if self.meeting_id:
+            return reverse("meetings:detail", args=[self.meeting_id])
+        return ""
 
 
 class LocationLink(models.Model):

@@ -6,6 +6,7 @@ closes its consider_recovery_order / consider_nrm duty)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,11 +35,18 @@ from homesafe.episodes.models import Location, MissingEpisode
 from homesafe.episodes.services import location_create
 from homesafe.people.models import Child
 
+if TYPE_CHECKING:
+    from homesafe.interviews.models import ReturnInterview
+    from homesafe.meetings.models import Meeting
+
 NAME_MISSING = "Enter the person's name"
 DOB_AND_AGE = "Give a date of birth or an approximate age, not both"
 DOB_IN_FUTURE = "The date of birth must be in the past"
 AGE_RANGE = "The approximate age must be between 5 and 100"
 EPISODE_NOT_CHILDS = "Choose one of this child's episodes"
+INTERVIEW_NOT_CHILDS = "Choose one of this child's return interviews"
+MEETING_NOT_CHILDS = "Choose a meeting that discussed this child"
+ONE_SOURCE = "A link comes from an interview or a meeting, not both"
 DATE_IN_FUTURE = "The date cannot be in the future"
 PERSON_NEEDED = "A warning notice or an arrest is against a person of concern: choose one"
 PERSON_NOT_LINKED = "Choose a person of concern linked to this child"
@@ -68,6 +76,15 @@ def _check_episode(errors: dict, child: Child, episode: MissingEpisode | None) -
         errors["episode"] = EPISODE_NOT_CHILDS
 
 
+def _check_source(errors: dict, child: Child, interview, meeting) -> None:
+    if interview is not None and meeting is not None:
+        errors["reference"] = ONE_SOURCE
+    elif interview is not None and interview.child_id != child.pk:
+        errors["interview"] = INTERVIEW_NOT_CHILDS
+    elif meeting is not None and not meeting.child_links.filter(child=child).exists():
+        errors["meeting"] = MEETING_NOT_CHILDS
+
+
 def _check_past(errors: dict, field: str, value: dt.date | None) -> None:
     if value is not None and value > timezone.localdate():
         errors.setdefault(field, DATE_IN_FUTURE)
@@ -94,6 +111,8 @@ def person_of_concern_record(
     episode: MissingEpisode | None = None,
     reference: str = "",
     link_note: str = "",
+    interview: ReturnInterview | None = None,
+    meeting: Meeting | None = None,
 ) -> PersonOfConcern:
     """Record a person of concern and link them to the child (the link is how they are seen)."""
     errors: dict[str, str] = {}
@@ -106,6 +125,7 @@ def person_of_concern_record(
     if approximate_age is not None and not 5 <= approximate_age <= 100:
         errors["approximate_age"] = AGE_RANGE
     _check_episode(errors, child, episode)
+    _check_source(errors, child, interview, meeting)
     _raise(errors)
     person = PersonOfConcern(
         name=name.strip(),
@@ -130,6 +150,8 @@ def person_of_concern_record(
         episode=episode,
         reference=reference,
         note=link_note,
+        interview=interview,
+        meeting=meeting,
     )
     return person
 
@@ -144,15 +166,25 @@ def person_of_concern_link(
     episode: MissingEpisode | None = None,
     reference: str = "",
     note: str = "",
+    interview: ReturnInterview | None = None,
+    meeting: Meeting | None = None,
 ) -> PersonLink:
-    """Link a person of concern to a child (and perhaps an episode)."""
+    """Link a person of concern to a child (and perhaps an episode), from a return interview
+    or a meeting about the child when given (the link's kind then follows its source)."""
     errors: dict[str, str] = {}
     _check_episode(errors, child, episode)
+    _check_source(errors, child, interview, meeting)
     _raise(errors)
+    if interview is not None:
+        kind, episode = LinkKind.NAMED_IN_INTERVIEW, episode or interview.episode
+    elif meeting is not None:
+        kind = LinkKind.DISCUSSED_AT_MEETING
     link = PersonLink(
         person=person,
         child=child,
         episode=episode,
+        interview=interview,
+        meeting=meeting,
         kind=LinkKind(kind),
         reference=reference.strip(),
         note=note.strip(),
@@ -164,7 +196,13 @@ def person_of_concern_link(
         actor=actor,
         verb=AuditVerb.PERSON_OF_CONCERN_LINKED,
         target=link,
-        payload={"person_id": person.pk, "episode_id": link.episode_id, "kind": link.kind},
+        payload={
+            "person_id": person.pk,
+            "episode_id": link.episode_id,
+            "kind": link.kind,
+            "interview_id": link.interview_id,
+            "meeting_id": link.meeting_id,
+        },
     )
     return link
 

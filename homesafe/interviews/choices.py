@@ -48,46 +48,68 @@ class AttemptOutcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class PushFactor(models.TextChoices):
-    """Reasons away from home or placement (DOMAIN.md's taxonomy)."""
+class TermKind(models.TextChoices):
+    """The three lists of the interview taxonomy (InterviewTerm), one per installation."""
 
-    CONFLICT = "conflict", "Conflict at home or in placement"
-    ABUSE = "abuse", "Abuse or neglect"
-    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
-    PLACEMENT_UNHAPPINESS = "placement_unhappiness", "Unhappy in placement"
-    BULLYING = "bullying", "Bullying"
-    SCHOOL_PROBLEMS = "school_problems", "Problems at school"
-    BEREAVEMENT = "bereavement", "Bereavement or loss"
-    MENTAL_HEALTH = "mental_health", "Mental health"
-    IDENTITY = "identity", "Identity (sexuality, gender, culture)"
-    FEELING_UNHEARD = "feeling_unheard", "Feeling unheard"
+    PUSH_FACTOR = "push_factor", "Push factor"
+    PULL_FACTOR = "pull_factor", "Pull factor"
+    EXPLOITATION_INDICATOR = "exploitation_indicator", "Exploitation indicator"
 
 
-class PullFactor(models.TextChoices):
-    """Reasons towards people or places (DOMAIN.md's taxonomy)."""
+# The interview fields that hold codes of each kind (JSON lists of InterviewTerm codes).
+TERM_FIELDS: dict[str, str] = {
+    "push_factors": TermKind.PUSH_FACTOR,
+    "pull_factors": TermKind.PULL_FACTOR,
+    "exploitation_indicators": TermKind.EXPLOITATION_INDICATOR,
+}
 
-    FAMILY = "family", "Family"
-    FRIENDS = "friends", "Friends"
-    HOME_AREA = "home_area", "Home area"
-    OLDER_PARTNER = "older_partner", "Older boyfriend or girlfriend"
-    PARTIES = "parties", "Parties"
-    DRUGS_ALCOHOL = "drugs_alcohol", "Drugs or alcohol"
-    MONEY_GIFTS = "money_gifts", "Money or gifts"
-    GANGS_COUNTY_LINES = "gangs_county_lines", "Gangs or county lines"
-    GROOMING = "grooming", "Grooming or coercion"
+# "None identified" answers the exploitation questions (the North Yorkshire finding), so the
+# services and the protocol read it: it can be relabelled but never retired.
+NONE_IDENTIFIED = "none_identified"
+PROTECTED_TERMS = {(TermKind.EXPLOITATION_INDICATOR, NONE_IDENTIFIED)}
 
-
-class ExploitationIndicator(models.TextChoices):
-    NONE_IDENTIFIED = "none_identified", "None identified"
-    MONEY_GIFTS = "money_gifts", "Unexplained money, gifts or clothes"
-    OLDER_ASSOCIATES = "older_associates", "Older associates"
-    DRUGS = "drugs", "Drugs or alcohol supplied or carried"
-    SEXUAL_EXPLOITATION = "sexual_exploitation", "Signs of sexual exploitation"
-    COUNTY_LINES = "county_lines", "County lines"
-    FOUND_FAR_AWAY = "found_far_away", "Went missing to or found at a distance"
-    NEW_PHONE = "new_phone", "New or extra phone"
-    INJURIES = "injuries", "Unexplained injuries"
-    TRAFFICKING = "trafficking", "Signs of trafficking"
+# The taxonomy HomeSafe ships (DOMAIN.md's push and pull factors), in order. Data migration
+# interviews/0003 holds a frozen copy of it; queries.interview_taxonomy() saves it on first use
+# when the table is empty (as duties.protocol does with the protocol defaults). Codes are a
+# stable contract for reports and the API: administrators add, relabel, reorder and retire
+# terms, never recode them.
+DEFAULT_TERMS: dict[str, tuple[tuple[str, str], ...]] = {
+    TermKind.PUSH_FACTOR: (
+        ("conflict", "Conflict at home or in placement"),
+        ("abuse", "Abuse or neglect"),
+        ("domestic_abuse", "Domestic abuse"),
+        ("placement_unhappiness", "Unhappy in placement"),
+        ("bullying", "Bullying"),
+        ("school_problems", "Problems at school"),
+        ("bereavement", "Bereavement or loss"),
+        ("mental_health", "Mental health"),
+        ("identity", "Identity (sexuality, gender, culture)"),
+        ("feeling_unheard", "Feeling unheard"),
+    ),
+    TermKind.PULL_FACTOR: (
+        ("family", "Family"),
+        ("friends", "Friends"),
+        ("home_area", "Home area"),
+        ("older_partner", "Older boyfriend or girlfriend"),
+        ("parties", "Parties"),
+        ("drugs_alcohol", "Drugs or alcohol"),
+        ("money_gifts", "Money or gifts"),
+        ("gangs_county_lines", "Gangs or county lines"),
+        ("grooming", "Grooming or coercion"),
+    ),
+    TermKind.EXPLOITATION_INDICATOR: (
+        (NONE_IDENTIFIED, "None identified"),
+        ("money_gifts", "Unexplained money, gifts or clothes"),
+        ("older_associates", "Older associates"),
+        ("drugs", "Drugs or alcohol supplied or carried"),
+        ("sexual_exploitation", "Signs of sexual exploitation"),
+        ("county_lines", "County lines"),
+        ("found_far_away", "Went missing to or found at a distance"),
+        ("new_phone", "New or extra phone"),
+        ("injuries", "Unexplained injuries"),
+        ("trafficking", "Signs of trafficking"),
+    ),
+}
 
 
 class ConsentToShare(models.TextChoices):

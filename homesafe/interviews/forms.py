@@ -3,15 +3,17 @@ from django.db.models import Q
 
 from homesafe.access.choices import OrganisationType
 from homesafe.access.models import Organisation
+from homesafe.concerns.choices import PersonKind
+from homesafe.concerns.models import PersonOfConcern
 from homesafe.interviews.choices import (
+    TERM_FIELDS,
     AttemptOutcome,
     ConsentToShare,
     ContactMethod,
-    ExploitationIndicator,
-    PullFactor,
-    PushFactor,
     Referral,
+    TermKind,
 )
+from homesafe.interviews.models import InterviewTerm
 from homesafe.web.fields import GovukDateTimeField
 from homesafe.web.forms import GovukForm
 
@@ -111,6 +113,22 @@ def _multiple(label: str, choices, **kwargs) -> forms.MultipleChoiceField:
     )
 
 
+def offer_terms(form: forms.Form, *, taxonomy, held: dict[str, list[str]] | None = None) -> None:
+    """Give the factor and indicator fields their choices from the taxonomy: the active terms,
+    and any retired term the record already holds (shown as retired, kept unless unticked)."""
+    held = held or {}
+    for name, kind in TERM_FIELDS.items():
+        if name not in form.fields:
+            continue
+        kept = set(held.get(name) or ())
+        terms = [t for t in taxonomy.of_kind(kind) if not t.is_retired or t.code in kept]
+        field = form.fields[name]
+        field.choices = [
+            (t.code, f"{t.label} (retired)" if t.is_retired else t.label) for t in terms
+        ]
+        field.item_hints = {t.code: t.hint for t in terms if t.hint}
+
+
 def sharing_candidates(episode):
     """The agencies around this child that a summary may go to: the child's school, the police
     forces involved, the organisations in the professional network, the local authorities."""
@@ -150,15 +168,15 @@ class CompleteForm(InterviewForm):
         "If not, why not? (optional)",
         help_text="For example, the child asked for their social worker",
     )
-    push_factors = _multiple("Push factors: what took the child away", PushFactor.choices)
-    pull_factors = _multiple("Pull factors: what drew the child somewhere", PullFactor.choices)
+    push_factors = _multiple("Push factors: what took the child away", ())
+    pull_factors = _multiple("Pull factors: what drew the child somewhere", ())
     where_went = _text("Where did the child go? (optional)")
     with_whom = _text("Who were they with? (optional)")
     travel = _text("How did they travel? (optional)")
     harm_disclosed = _text("Harm disclosed (optional)")
     exploitation_indicators = _multiple(
         "Exploitation indicators",
-        ExploitationIndicator.choices,
+        (),
         help_text="Select None identified if you asked and found none",
     )
     exploitation_note = _text("What was explored about exploitation")
@@ -198,10 +216,99 @@ class CompleteForm(InterviewForm):
         help_text="What the agencies chosen may read. The rest of the record stays confidential",
     )
 
-    def __init__(self, *args, episode, **kwargs):
+    def __init__(self, *args, episode, taxonomy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["held_by_organisation"].queryset = _interviewing_organisations()
         self.fields["shared_with"].queryset = sharing_candidates(episode)
+        offer_terms(self, taxonomy=taxonomy)
 
     def clean_independent(self):
         return self.cleaned_data["independent"] == "yes"
+
+
+class FactorsForm(InterviewForm):
+    """Correct the factors and indicators of a completed interview (retired terms it holds
+    are shown, labelled as retired, and kept unless unticked)."""
+
+    push_factors = CompleteForm.base_fields["push_factors"]
+    pull_factors = CompleteForm.base_fields["pull_factors"]
+    exploitation_indicators = CompleteForm.base_fields["exploitation_indicators"]
+    exploitation_note = CompleteForm.base_fields["exploitation_note"]
+
+    def __init__(self, *args, interview, taxonomy, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(interview, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
+        offer_terms(
+            self,
+            taxonomy=taxonomy,
+            held={name: getattr(interview, name) for name in TERM_FIELDS},
+        )
+
+
+class PersonsForm(InterviewForm):
+    """Persons of concern named in the interview: known ones, or a new one."""
+
+    persons = forms.ModelMultipleChoiceField(
+        label="Persons of concern already known",
+        required=False,
+        queryset=PersonOfConcern.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only the persons you can see are listed",
+    )
+    new_person_name = forms.CharField(
+        label="Or a new person: name (optional)", required=False, max_length=200
+    )
+    new_person_aliases = forms.CharField(
+        label="Other names or nicknames (optional)", required=False, max_length=500
+    )
+    new_person_kind = forms.ChoiceField(
+        label="Adult or peer? (optional)",
+        required=False,
+        choices=PersonKind.choices,
+        widget=forms.RadioSelect,
+    )
+    new_person_description = _text("Description (optional)")
+    note = _text(
+        "Note (optional)",
+        help_text="Seen by everyone who sees the child's persons of concern: write nothing "
+        "from the confidential record",
+    )
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persons"].queryset = persons
+
+
+TERM_KIND_CHOICES = [(k.value, k.label) for k in TermKind]
+CODE_HELP = (
+    "Stored on interviews and used by reports: it can never be changed. Lower-case letters, "
+    "digits and underscores. Leave blank to make one from the label"
+)
+
+
+class TermAddForm(GovukForm):
+    required_messages = {
+        "kind": "Select whether this is a push factor, a pull factor or an exploitation indicator",
+        "label": "Enter the label shown on the interview form",
+    }
+    kind = forms.ChoiceField(label="List", choices=TERM_KIND_CHOICES, widget=forms.RadioSelect)
+    label = forms.CharField(label="Label", max_length=200)
+    hint = forms.CharField(
+        label="Hint (optional)",
+        required=False,
+        max_length=300,
+        help_text="Shown under the label on the interview form",
+    )
+    code = forms.CharField(
+        label="Code (optional)", required=False, max_length=40, help_text=CODE_HELP
+    )
+
+
+class TermChangeForm(GovukForm):
+    required_messages = {"label": "Enter the label shown on the interview form"}
+    label = TermAddForm.base_fields["label"]
+    hint = TermAddForm.base_fields["hint"]
+
+    def __init__(self, *args, term: InterviewTerm, **kwargs):
+        kwargs.setdefault("initial", {"label": term.label, "hint": term.hint})
+        super().__init__(*args, **kwargs)

@@ -1,22 +1,74 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from homesafe.interviews.choices import (
+    NONE_IDENTIFIED,
     AttemptOutcome,
     ConsentToShare,
     ContactMethod,
-    ExploitationIndicator,
     InterviewStatus,
-    PullFactor,
-    PushFactor,
     Referral,
+    TermKind,
 )
+
+if TYPE_CHECKING:
+    from homesafe.interviews.queries import Taxonomy
 
 
 def _labels(values: list[str], choices: type[models.TextChoices]) -> list[str]:
     return [str(choices(v).label) for v in values if v in choices.values]
+
+
+CODE_FORMAT = "Use lower-case letters, digits and underscores, starting with a letter"
+
+
+class InterviewTerm(models.Model):
+    """A push factor, pull factor or exploitation indicator offered on the interview form: the
+    installation's taxonomy, managed by administrators. The code is stored on interviews and
+    never changes; a retired term is no longer offered but stays on the records that hold it."""
+
+    kind = models.CharField(max_length=30, choices=TermKind.choices)
+    code = models.CharField(
+        max_length=40,
+        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", CODE_FORMAT)],
+        help_text="Stored on interviews and read by reports: it never changes.",
+    )
+    label = models.CharField(max_length=200)
+    hint = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"],
+                name="interviewterm_code_unique",
+                violation_error_message="A term of this kind already has this code.",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "label"],
+                name="interviewterm_label_unique",
+                violation_error_message="A term of this kind already has this label.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class ReturnInterview(models.Model):
@@ -122,17 +174,25 @@ class ReturnInterview(models.Model):
         """The child consented to sharing, or a safeguarding override applies."""
         return self.consent_to_share == ConsentToShare.YES or self.safeguarding_override
 
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        """The labels of the codes held (one query; pages showing many interviews set it once
+        for all of them, see queries.interview_taxonomy)."""
+        from homesafe.interviews.queries import interview_taxonomy
+
+        return interview_taxonomy()
+
     @property
     def push_factor_labels(self) -> list[str]:
-        return _labels(self.push_factors, PushFactor)
+        return self.taxonomy.labels(TermKind.PUSH_FACTOR, self.push_factors)
 
     @property
     def pull_factor_labels(self) -> list[str]:
-        return _labels(self.pull_factors, PullFactor)
+        return self.taxonomy.labels(TermKind.PULL_FACTOR, self.pull_factors)
 
     @property
     def exploitation_indicator_labels(self) -> list[str]:
-        return _labels(self.exploitation_indicators, ExploitationIndicator)
+        return self.taxonomy.labels(TermKind.EXPLOITATION_INDICATOR, self.exploitation_indicators)
 
     @property
     def referral_labels(self) -> list[str]:
@@ -144,7 +204,7 @@ class ReturnInterview(models.Model):
 
     @property
     def exploitation_identified(self) -> bool:
-        return any(i != ExploitationIndicator.NONE_IDENTIFIED for i in self.exploitation_indicators)
+        return any(i != NONE_IDENTIFIED for i in self.exploitation_indicators)
 
     def protocol_moments(self) -> dict:
         """What the protocol engine reads from this interview (homesafe.duties.facts)."""

@@ -86,10 +86,17 @@ def can_record_interview(user, child) -> bool:
     return holds_open_referral(user, child) or can_change_child(user, child)
 
 
+@rules.predicate
+def can_manage_interview_terms(user) -> bool:
+    """Manage the push and pull factors and exploitation indicators: administrators only."""
+    return bool(_active(user) and user.has_role(Role.ADMINISTRATOR))
+
+
 rules.add_perm("interviews.view_interview", can_view_interview)
 rules.add_perm("interviews.view_rhi_content", can_view_rhi_content)
 rules.add_perm("interviews.view_rhi_summary", can_view_rhi_summary)
 rules.add_perm("interviews.record_interview", can_record_interview)
+rules.add_perm("interviews.manage_terms", can_manage_interview_terms)
 
 
 def rhi_content_visibility(user, child, interviews) -> dict[int, bool]:

@@ -3,21 +3,80 @@ its episode (homesafe.episodes.queries), and its content only as interviews.poli
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import Organisation, User
 from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.queries import episode_get_for_user_or_404
-from homesafe.interviews.models import ContactAttempt, ReturnInterview
+from homesafe.interviews.choices import DEFAULT_TERMS
+from homesafe.interviews.models import ContactAttempt, InterviewTerm, ReturnInterview
 from homesafe.interviews.policy import (
     can_record_interview,
     can_view_rhi_content,
     can_view_rhi_summary,
 )
+
+
+class Taxonomy:
+    """The installation's push and pull factors and exploitation indicators, read once."""
+
+    def __init__(self, terms: Iterable[InterviewTerm]) -> None:
+        self.terms = tuple(terms)
+        self._by_code = {(t.kind, t.code): t for t in self.terms}
+
+    def of_kind(self, kind: str) -> list[InterviewTerm]:
+        """Every term of a kind, active and retired, in the administrators' order."""
+        return [t for t in self.terms if t.kind == kind]
+
+    def active(self, kind: str) -> list[InterviewTerm]:
+        return [t for t in self.of_kind(kind) if not t.is_retired]
+
+    def get(self, kind: str, code: str) -> InterviewTerm | None:
+        return self._by_code.get((kind, code))
+
+    def labels(self, kind: str, codes: Iterable[str]) -> list[str]:
+        """The labels of the codes held, in the order recorded (codes unknown here are left out)."""
+        return [term.label for code in codes if (term := self.get(kind, code)) is not None]
+
+
+@transaction.atomic
+def _taxonomy_save_defaults() -> None:
+    """The shipped taxonomy, saved when the table is empty (a new database the migration's
+    seed has not reached, such as a test database flushed between browser tests)."""
+    for kind, terms in DEFAULT_TERMS.items():
+        for position, (code, label) in enumerate(terms, start=1):
+            InterviewTerm.objects.get_or_create(
+                kind=kind, code=code, defaults={"label": label, "position": position}
+            )
+
+
+def interview_taxonomy() -> Taxonomy:
+    """All the terms of the installation in one query (no access rule: they name no one)."""
+    terms = tuple(InterviewTerm.objects.order_by("kind", "position", "id"))
+    if not terms:
+        _taxonomy_save_defaults()
+        terms = tuple(InterviewTerm.objects.order_by("kind", "position", "id"))
+    return Taxonomy(terms)
+
+
+def interviews_attach_taxonomy(interviews: Iterable[ReturnInterview]) -> Taxonomy:
+    """Give many interviews one taxonomy, so their labels cost one query in all."""
+    taxonomy = interview_taxonomy()
+    for interview in interviews:
+        interview.taxonomy = taxonomy
+    return taxonomy
+
+
+def interview_term_get_or_404(*, term_id: int) -> InterviewTerm:
+    """A term for the administrators' page (the caller has checked the role)."""
+    return get_object_or_404(InterviewTerm, pk=term_id)
 
 
 @dataclass(frozen=True)

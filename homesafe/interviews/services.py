@@ -15,20 +15,24 @@ from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
+from homesafe.concerns.choices import LinkKind, PersonKind
+from homesafe.concerns.models import PersonLink, PersonOfConcern
+from homesafe.concerns.queries import persons_visible_to
+from homesafe.concerns.services import person_of_concern_link, person_of_concern_record
 from homesafe.duties.services import duties_replan_for_child
 from homesafe.episodes.models import MissingEpisode
 from homesafe.interviews.choices import (
     ALLOWED_TRANSITIONS,
+    NONE_IDENTIFIED,
+    TERM_FIELDS,
     AttemptOutcome,
     ConsentToShare,
     ContactMethod,
-    ExploitationIndicator,
     InterviewStatus,
-    PullFactor,
-    PushFactor,
     Referral,
 )
 from homesafe.interviews.models import ContactAttempt, ReturnInterview
+from homesafe.interviews.queries import Taxonomy, interview_taxonomy
 
 EPISODE_OPEN = "The child has not returned yet: a return interview is offered after the return."
 ALREADY_OFFERED = "A return interview has already been offered for this episode."
@@ -43,6 +47,7 @@ HELD_BY_MISSING = "Enter who held the interview"
 INDEPENDENT_MISSING = "Select whether the interviewer was independent of the child's care"
 NOT_INDEPENDENT_REASON_MISSING = "Enter why the interviewer was not independent"
 UNKNOWN_CHOICE = "Choose from the list: {values} is not one of the options"
+RETIRED_TERM = "{labels} is no longer offered: choose from the list"
 EXPLOITATION_QUESTIONS = (
     "The episode was planned or exploitation was a concern: record the exploitation indicators "
     "seen, or None identified"
@@ -59,6 +64,11 @@ SHARING_NOT_ALLOWED = (
 SUMMARY_MISSING = "Enter the summary to share with the agencies chosen"
 REFERRAL_OTHER_MISSING = "Enter the other referral made"
 ORGANISATION_KIND = "Choose a local authority or return interview service"
+NOT_COMPLETED = "The interview has not been recorded as held yet."
+PERSONS_MISSING = "Choose a person of concern, or enter the name of a new one"
+PERSON_NOT_VISIBLE = "Choose from the persons of concern you can see"
+
+FACTOR_FIELDS = ("push_factors", "pull_factors", "exploitation_indicators", "exploitation_note")
 
 
 def interview_check_transition(interview: ReturnInterview, *, to: str) -> None:
@@ -94,6 +104,23 @@ def _choices(field: str, values: Iterable[str], allowed: type) -> list[str]:
     unknown = [v for v in values if v not in allowed.values]
     if unknown:
         raise ValidationError({field: UNKNOWN_CHOICE.format(values=", ".join(unknown))})
+    return values
+
+
+def _terms(
+    field: str, values: Iterable[str], *, taxonomy: Taxonomy, held: Iterable[str] = ()
+) -> list[str]:
+    """Codes of the field's kind that the form offers: active terms, and retired terms the
+    record already holds (kept on save). An unknown or newly chosen retired code names the field."""
+    kind, held = TERM_FIELDS[field], set(held)
+    values = list(dict.fromkeys(values))  # keep order, drop repeats
+    terms = {v: taxonomy.get(kind, v) for v in values}
+    unknown = [v for v, term in terms.items() if term is None]
+    if unknown:
+        raise ValidationError({field: UNKNOWN_CHOICE.format(values=", ".join(unknown))})
+    retired = [t.label for v, t in terms.items() if t.is_retired and v not in held]
+    if retired:
+        raise ValidationError({field: RETIRED_TERM.format(labels=", ".join(retired))})
     return values
 
 
@@ -233,6 +260,45 @@ def interview_mark_unreachable(
     return interview
 
 
+def _check_factors(
+    errors: dict[str, str],
+    interview: ReturnInterview,
+    *,
+    push_factors: Iterable[str],
+    pull_factors: Iterable[str],
+    exploitation_indicators: Iterable[str],
+    exploitation_note: str,
+) -> dict[str, list[str]]:
+    """The factors and indicators checked against the taxonomy (a retired term the record
+    holds is kept), and the exploitation questions rule. Problems go into `errors`, by field."""
+    taxonomy = interview_taxonomy()
+    chosen: dict[str, list[str]] = {}
+    for field, values in (
+        ("push_factors", push_factors),
+        ("pull_factors", pull_factors),
+        ("exploitation_indicators", exploitation_indicators),
+    ):
+        try:
+            chosen[field] = _terms(
+                field, values, taxonomy=taxonomy, held=getattr(interview, field) or ()
+            )
+        except ValidationError as error:
+            errors[field] = error.error_dict[field][0].message
+            chosen[field] = []
+    indicators = chosen["exploitation_indicators"]
+    if NONE_IDENTIFIED in indicators and len(indicators) > 1:
+        errors.setdefault("exploitation_indicators", NONE_AND_INDICATORS)
+    # The North Yorkshire finding: a planned episode, or one with a known exploitation
+    # concern, is not complete until the exploitation questions are answered.
+    episode = interview.episode
+    if episode.pre_planned or episode.exploitation_concern:
+        if not indicators:
+            errors.setdefault("exploitation_indicators", EXPLOITATION_QUESTIONS)
+        if not exploitation_note.strip():
+            errors.setdefault("exploitation_note", EXPLOITATION_NOTE_MISSING)
+    return chosen
+
+
 # The fields interview_complete writes (named in its audit entry, never their values).
 CONTENT_FIELDS = (
     "held_at",
@@ -318,29 +384,20 @@ def interview_complete(
         independent is not False or bool(not_independent_reason.strip()),
         NOT_INDEPENDENT_REASON_MISSING,
     )
-    chosen = {}
-    for field, values, allowed in (
-        ("push_factors", push_factors, PushFactor),
-        ("pull_factors", pull_factors, PullFactor),
-        ("exploitation_indicators", exploitation_indicators, ExploitationIndicator),
-        ("referrals", referrals, Referral),
-    ):
-        try:
-            chosen[field] = _choices(field, values, allowed)
-        except ValidationError as error:
-            errors[field] = error.error_dict[field][0].message
-            chosen[field] = []
-    indicators = chosen["exploitation_indicators"]
-    check(
-        "exploitation_indicators",
-        not (ExploitationIndicator.NONE_IDENTIFIED in indicators and len(indicators) > 1),
-        NONE_AND_INDICATORS,
+    chosen = _check_factors(
+        errors,
+        interview,
+        push_factors=push_factors,
+        pull_factors=pull_factors,
+        exploitation_indicators=exploitation_indicators,
+        exploitation_note=exploitation_note,
     )
-    # The North Yorkshire finding: a planned episode, or one with a known exploitation
-    # concern, is not complete until the exploitation questions are answered.
-    if episode.pre_planned or episode.exploitation_concern:
-        check("exploitation_indicators", bool(indicators), EXPLOITATION_QUESTIONS)
-        check("exploitation_note", bool(exploitation_note.strip()), EXPLOITATION_NOTE_MISSING)
+    try:
+        chosen["referrals"] = _choices("referrals", referrals, Referral)
+    except ValidationError as error:
+        errors["referrals"] = error.error_dict["referrals"][0].message
+        chosen["referrals"] = []
+    indicators = chosen["exploitation_indicators"]
     check(
         "referrals_other",
         Referral.OTHER not in chosen["referrals"] or bool(referrals_other.strip()),
@@ -402,3 +459,115 @@ def interview_complete(
         exploitation_identified=interview.exploitation_identified,
     )
     return interview
+
+
+@transaction.atomic
+def interview_change_factors(
+    *,
+    interview: ReturnInterview,
+    actor: Actor,
+    push_factors: Iterable[str] = (),
+    pull_factors: Iterable[str] = (),
+    exploitation_indicators: Iterable[str] = (),
+    exploitation_note: str = "",
+) -> ReturnInterview:
+    """Correct the push and pull factors and exploitation indicators of a completed interview.
+    A retired term the record holds may be kept; the exploitation questions rule still applies.
+    Duties are re-planned: indicators found (or withdrawn) raise (or drop) the concern."""
+    if interview.status != InterviewStatus.COMPLETED:
+        raise ApplicationError(NOT_COMPLETED, code="interview_not_completed")
+    errors: dict[str, str] = {}
+    chosen = _check_factors(
+        errors,
+        interview,
+        push_factors=push_factors,
+        pull_factors=pull_factors,
+        exploitation_indicators=exploitation_indicators,
+        exploitation_note=exploitation_note,
+    )
+    if errors:
+        raise ValidationError(errors)
+    before = {name: getattr(interview, name) for name in FACTOR_FIELDS}
+    interview.push_factors = chosen["push_factors"]
+    interview.pull_factors = chosen["pull_factors"]
+    interview.exploitation_indicators = chosen["exploitation_indicators"]
+    interview.exploitation_note = exploitation_note
+    interview.full_clean()
+    interview.save(update_fields=[*FACTOR_FIELDS, "updated_at"])
+    _finish(
+        interview,
+        AuditVerb.INTERVIEW_FACTORS_CHANGED,
+        actor,
+        changed=[name for name in FACTOR_FIELDS if getattr(interview, name) != before[name]],
+        exploitation_identified=interview.exploitation_identified,
+    )
+    return interview
+
+
+@transaction.atomic
+def interview_link_persons(
+    *,
+    interview: ReturnInterview,
+    actor: Actor,
+    persons: Iterable[PersonOfConcern] = (),
+    new_person_name: str = "",
+    new_person_kind: str = PersonKind.NOT_KNOWN,
+    new_person_aliases: str = "",
+    new_person_description: str = "",
+    note: str = "",
+) -> list[PersonLink]:
+    """Link persons of concern named in a held interview to the child: known ones the recorder
+    may see, and perhaps a new one. Each link's source is the interview (and its episode).
+    Linking a person already linked by this interview again changes nothing."""
+    if interview.status != InterviewStatus.COMPLETED:
+        raise ApplicationError(NOT_COMPLETED, code="interview_not_completed")
+    persons = list(dict.fromkeys(persons))
+    user = _actor_user(actor)
+    if not persons and not new_person_name.strip():
+        raise ValidationError({"persons": PERSONS_MISSING})
+    if user is not None and persons:
+        visible = set(
+            persons_visible_to(user=user)
+            .filter(pk__in=[p.pk for p in persons])
+            .values_list("pk", flat=True)
+        )
+        if any(p.pk not in visible for p in persons):
+            raise ValidationError({"persons": PERSON_NOT_VISIBLE})
+    already = set(interview.person_links.values_list("person_id", flat=True))
+    child, episode = interview.child, interview.episode
+    link_args = {"child": child, "actor": actor, "interview": interview, "note": note}
+    links = [
+        person_of_concern_link(
+            person=person, kind=LinkKind.NAMED_IN_INTERVIEW, episode=episode, **link_args
+        )
+        for person in persons
+        if person.pk not in already
+    ]
+    if new_person_name.strip():
+        try:
+            person = person_of_concern_record(
+                name=new_person_name,
+                kind=new_person_kind or PersonKind.NOT_KNOWN,
+                aliases=new_person_aliases,
+                description=new_person_description,
+                link_kind=LinkKind.NAMED_IN_INTERVIEW,
+                episode=episode,
+                link_note=note,
+                **{k: v for k, v in link_args.items() if k != "note"},
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                {f"new_person_{k}": v for k, v in error.message_dict.items()}
+            ) from error
+        links.append(person.links.get(interview=interview))
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.INTERVIEW_PERSONS_LINKED,
+        target=interview,
+        payload={
+            "episode_id": interview.episode_id,
+            "person_ids": sorted(link.person_id for link in links),
+            "new_person": bool(new_person_name.strip()),
+        },
+    )
+    return links

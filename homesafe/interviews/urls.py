@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homesafe.interviews import views
+from homesafe.interviews import views, views_terms
 
 app_name = "interviews"
 urlpatterns = [
@@ -22,5 +22,25 @@ urlpatterns = [
         "episodes/<int:episode_id>/interview/complete",
         views.interview_complete_view,
         name="complete",
+    ),
+    path(
+        "episodes/<int:episode_id>/interview/factors",
+        views.interview_factors_view,
+        name="factors",
+    ),
+    path(
+        "episodes/<int:episode_id>/interview/persons",
+        views.interview_persons_view,
+        name="persons",
+    ),
+    path("interviews/terms/", views_terms.term_list, name="terms"),
+    path("interviews/terms/new", views_terms.term_add, name="term_add"),
+    path("interviews/terms/<int:term_id>/change", views_terms.term_change, name="term_change"),
+    path("interviews/terms/<int:term_id>/move", views_terms.term_move, name="term_move"),
+    path("interviews/terms/<int:term_id>/retire", views_terms.term_retire, name="term_retire"),
+    path(
+        "interviews/terms/<int:term_id>/reinstate",
+        views_terms.term_reinstate,
+        name="term_reinstate",
     ),
 ]

@@ -12,16 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homesafe.access.errors import ApplicationError
+from homesafe.concerns.queries import persons_visible_to
 from homesafe.interviews import forms
 from homesafe.interviews.choices import ALLOWED_TRANSITIONS, InterviewStatus
 from homesafe.interviews.queries import (
     InterviewView,
     interview_page_for_user_or_404,
+    interview_taxonomy,
 )
 from homesafe.interviews.services import (
     interview_accept,
+    interview_change_factors,
     interview_complete,
     interview_decline,
+    interview_link_persons,
     interview_mark_unreachable,
     interview_offer,
     interview_record_attempt,
@@ -46,6 +50,11 @@ def interview_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "child": view.episode.child,
             "allowed": ALLOWED_TRANSITIONS[interview.status] if interview else set(),
             "attempts_open": interview is not None and interview.status not in CLOSED,
+            "person_links": list(
+                interview.person_links.select_related("person").order_by("person__name")
+            )
+            if interview is not None and view.content
+            else [],
         },
     )
 
@@ -182,6 +191,7 @@ def interview_complete_view(request: HttpRequest, episode_id: int) -> HttpRespon
         return forms.CompleteForm(
             data,
             episode=view.episode,
+            taxonomy=interview_taxonomy(),
             initial={"held_by_organisation": request.user.organisation_id},
         )
 
@@ -196,4 +206,41 @@ def interview_complete_view(request: HttpRequest, episode_id: int) -> HttpRespon
         title="Record the return interview",
         done="Return interview recorded",
         submit_text="Save interview",
+    )
+
+
+def interview_factors_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    def save(*, view, actor, **data):
+        interview_change_factors(interview=view.interview, actor=actor, **data)
+
+    return _interview_page(
+        request,
+        episode_id,
+        form_factory=lambda view, data: forms.FactorsForm(
+            data, interview=view.interview, taxonomy=interview_taxonomy()
+        ),
+        save=save,
+        title="Change the factors and exploitation indicators",
+        done="Factors and indicators saved",
+    )
+
+
+def interview_persons_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    def form_factory(view, data):
+        linked = view.interview.person_links.values("person_id")
+        persons = (
+            persons_visible_to(user=request.user).exclude(pk__in=linked).order_by("name", "pk")
+        )
+        return forms.PersonsForm(data, persons=persons)
+
+    def save(*, view, actor, **data):
+        interview_link_persons(interview=view.interview, actor=actor, **data)
+
+    return _interview_page(
+        request,
+        episode_id,
+        form_factory=form_factory,
+        save=save,
+        title="Link persons of concern named in the interview",
+        done="Persons of concern linked to the child",
     )

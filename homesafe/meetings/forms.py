@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from homesafe.access.models import Organisation
+from homesafe.concerns.models import PersonOfConcern
 from homesafe.meetings.choices import (
     Attendance,
     DifferenceStage,
@@ -59,8 +60,9 @@ class MeetingForm(GovukForm):
         "line or separated by commas. Only a locality MACE discusses several children",
     )
     persons_discussed = _text(
-        "Persons of concern discussed (optional)",
-        help_text="Adults or peers the meeting discussed",
+        "Notes on persons of concern discussed (optional)",
+        help_text="Once the meeting is saved, record the persons of concern themselves from the "
+        "meeting page, about each child. Note here anyone not yet known to HomeSafe",
     )
     locations = _text(
         "Places discussed (optional)", help_text="One place per line, like 'Victoria bus station'"
@@ -174,6 +176,32 @@ class ActionForm(_AboutChildForm):
         if user is None:
             raise ValidationError(USER_UNKNOWN.format(email=email))
         return user
+
+
+class PersonsDiscussedForm(_AboutChildForm):
+    """Persons of concern discussed about one child of the meeting, chosen by key."""
+
+    required_messages = {
+        "child": "Select the child the persons were discussed about",
+        "persons": "Choose at least one person of concern",
+    }
+    child = forms.ChoiceField(label="Discussed about", widget=forms.RadioSelect)
+    persons = forms.ModelMultipleChoiceField(
+        label="Persons of concern discussed",
+        queryset=PersonOfConcern.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only the persons of concern you can see are listed. To add someone new, "
+        "record them on the child's people and places of concern page",
+    )
+    note = _text("Note (optional)")
+
+    def __init__(self, *args, links, persons, **kwargs):
+        links = list(links)
+        if len(links) == 1:
+            kwargs.setdefault("initial", {"child": str(links[0].child_id)})
+        super().__init__(*args, links=links, **kwargs)
+        self.fields["child"].choices = _child_choices(links)[1:]  # not the whole meeting
+        self.fields["persons"].queryset = persons
 
 
 class CompleteActionForm(GovukForm):

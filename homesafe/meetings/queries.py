@@ -14,6 +14,7 @@ from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
 from homesafe.access.policy import child_scope
+from homesafe.concerns.models import PersonLink
 from homesafe.meetings.models import (
     Meeting,
     MeetingAction,
@@ -80,6 +81,9 @@ class MeetingView:
     can_record: bool
     others_hidden: bool  # some children of the meeting are not shown to this user
     overdue: list = field(default_factory=list)
+    # Persons of concern discussed, by key (concerns.PersonLink rows from this meeting), about
+    # children the user may see only: a person linked only to others is never shown.
+    person_links: list = field(default_factory=list)
 
 
 def meeting_view_for_user(*, user: User, meeting_id: int, log_read: bool = True) -> MeetingView:
@@ -136,6 +140,11 @@ def meeting_view_for_user(*, user: User, meeting_id: int, log_read: bool = True)
     invitations = list(
         MeetingInvitation.objects.filter(meeting=meeting).select_related("organisation")
     )
+    person_links = list(
+        PersonLink.objects.filter(meeting=meeting, child_id__in=visible_ids)
+        .select_related("person", "child")
+        .order_by("person__name", "person_id", "child_id")
+    )
     if log_read:
         audit_record(
             actor=user,
@@ -154,6 +163,7 @@ def meeting_view_for_user(*, user: User, meeting_id: int, log_read: bool = True)
         can_record=can_record_meeting(user, meeting),
         others_hidden=len(shown) < len(links),
         overdue=actions_overdue(actions),
+        person_links=person_links,
     )
 
 

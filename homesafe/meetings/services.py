@@ -17,6 +17,10 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
 from homesafe.access.policy import can_view_child
+from homesafe.concerns.choices import LinkKind
+from homesafe.concerns.models import PersonLink, PersonOfConcern
+from homesafe.concerns.queries import persons_visible_to
+from homesafe.concerns.services import person_of_concern_link
 from homesafe.duties.services import duties_replan_for_child
 from homesafe.episodes.choices import LocationKind
 from homesafe.episodes.models import MissingEpisode
@@ -69,6 +73,9 @@ STAGE_NOT_LATER = "Choose a stage after {current}"
 DIFFERENCE_CLOSED = "The difference has been resolved."
 OUTCOME_MISSING = "Enter the outcome"
 BEFORE_RAISED = "The time cannot be before the difference was raised"
+PERSONS_MISSING = "Choose at least one person of concern"
+PERSON_NOT_VISIBLE = "Choose from the persons of concern you can see"
+CHILD_MISSING = "Choose the child the persons were discussed about"
 
 
 def meeting_check_transition(meeting: Meeting, *, to: str) -> None:
@@ -353,6 +360,63 @@ def meeting_complete_action(
         payload={"meeting_id": action.meeting_id, "note": bool(action.completion_note)},
     )
     return action
+
+
+@transaction.atomic
+def meeting_record_persons(
+    *,
+    meeting: Meeting,
+    child: Child | None,
+    persons: Iterable[PersonOfConcern],
+    actor: Actor,
+    note: str = "",
+) -> list[PersonLink]:
+    """Record persons of concern discussed at the meeting about one of its children, by key:
+    each becomes a link of the person to that child whose source is the meeting (so the person
+    is seen, as ever, only by those who may see a child linked to them). Persons are chosen
+    from those the recorder may see; one already recorded for this child is left as it is."""
+    errors: dict[str, str] = {}
+    if child is None:
+        errors["child"] = CHILD_MISSING
+    elif not meeting.child_links.filter(child=child).exists():
+        errors["child"] = CHILD_NOT_IN_MEETING
+    persons = list(dict.fromkeys(persons))
+    if not persons:
+        errors["persons"] = PERSONS_MISSING
+    user = _actor_user(actor)
+    if user is not None and persons:
+        visible = set(
+            persons_visible_to(user=user)
+            .filter(pk__in=[p.pk for p in persons])
+            .values_list("pk", flat=True)
+        )
+        if any(p.pk not in visible for p in persons):
+            errors["persons"] = PERSON_NOT_VISIBLE
+        if child is not None and "child" not in errors and not can_view_child(user, child):
+            errors["child"] = CHILD_NOT_IN_MEETING
+    if errors:
+        raise ValidationError(errors)
+    already = set(meeting.person_links.filter(child=child).values_list("person_id", flat=True))
+    links = [
+        person_of_concern_link(
+            person=person,
+            child=child,
+            actor=actor,
+            kind=LinkKind.DISCUSSED_AT_MEETING,
+            meeting=meeting,
+            note=note,
+        )
+        for person in persons
+        if person.pk not in already
+    ]
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.MEETING_PERSONS_RECORDED,
+        target=meeting,
+        child_id=child.pk,
+        payload={"child_id": child.pk, "person_ids": sorted(link.person_id for link in links)},
+    )
+    return links
 
 
 # --- Professional differences ------------------------------------------------------------

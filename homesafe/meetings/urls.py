@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/invitations", views.meeting_invitation_view, name="invitation"),
     path("meetings/<int:meeting_id>/notes", views.meeting_note_view, name="note"),
     path("meetings/<int:meeting_id>/actions", views.meeting_action_view, name="action"),
+    path("meetings/<int:meeting_id>/persons", views.meeting_persons_view, name="persons"),
     path(
         "meetings/actions/<int:action_id>/complete",
         views.action_complete_view,

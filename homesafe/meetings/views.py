@@ -15,6 +15,7 @@ from django.utils import timezone
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
+from homesafe.concerns.queries import persons_visible_to
 from homesafe.meetings import forms
 from homesafe.meetings.choices import ALLOWED_TRANSITIONS, DifferenceStatus
 from homesafe.meetings.policy import (
@@ -45,6 +46,7 @@ from homesafe.meetings.services import (
     meeting_record_held,
     meeting_record_invitation,
     meeting_record_note,
+    meeting_record_persons,
 )
 from homesafe.people.queries import child_get_for_user_or_404
 from homesafe.web.errors import form_add_service_error
@@ -258,6 +260,23 @@ def meeting_action_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
         title="Add an action",
         done="Action added",
         submit_text="Add action",
+    )
+
+
+def meeting_persons_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    def build(view, data):
+        persons = persons_visible_to(user=request.user).order_by("name", "pk")
+        return forms.PersonsDiscussedForm(data, links=view.children, persons=persons)
+
+    return _meeting_form(
+        request,
+        meeting_id,
+        build=build,
+        save=lambda *, view, **data: meeting_record_persons(
+            meeting=view.meeting, actor=request.user, **data
+        ),
+        title="Record persons of concern discussed",
+        done="Persons of concern recorded",
     )
 
 

@@ -20,6 +20,7 @@ from homesafe.episodes.choices import EpisodeStatus
 from homesafe.episodes.queries import episodes_for_child
 from homesafe.interviews.models import ReturnInterview
 from homesafe.interviews.policy import rhi_content_visibility
+from homesafe.interviews.queries import interviews_attach_taxonomy
 from homesafe.people.models import Child
 
 TIME_BANDS = (
@@ -65,7 +66,9 @@ class Story:
     meetings: list = field(default_factory=list)
     actions: list = field(default_factory=list)
     screenings: list | None = None  # None: the user may not see screenings
-    associates: list | None = None  # None: the user may not see persons of concern
+    # Persons of concern linked to the child, each with `child_links` (how: by hand, named in
+    # a return interview, discussed at a meeting); None: the user may not see them.
+    associates: list | None = None
 
 
 def _time_band(hour: int) -> str:
@@ -89,6 +92,7 @@ def child_story(*, user, child: Child) -> Story:
         )
     )
     interviews = [e.return_interview for e in episodes if hasattr(e, "return_interview")]
+    interviews_attach_taxonomy(interviews)  # the labels of every interview in one query
     visible = rhi_content_visibility(user, child, interviews)
     story_episodes = [
         StoryEpisode(
@@ -122,7 +126,7 @@ def child_story(*, user, child: Child) -> Story:
         Duty.objects.filter(child=child, state=DutyState.OPEN).order_by("due_at", "kind")
     )
     from homesafe.concerns.policy import can_view_concerns
-    from homesafe.concerns.queries import persons_linked_to_child
+    from homesafe.concerns.queries import associates_for_child
     from homesafe.meetings.queries import actions_for_child, meetings_for_child
     from homesafe.screening.policy import can_view_screenings
     from homesafe.screening.queries import screenings_for_child
@@ -133,7 +137,7 @@ def child_story(*, user, child: Child) -> Story:
         screenings=list(screenings_for_child(child=child).order_by("completed_at"))
         if can_view_screenings(user, child)
         else None,
-        associates=list(persons_linked_to_child(child=child)[:50])
+        associates=list(associates_for_child(child=child)[:50])
         if can_view_concerns(user, child)
         else None,
         episodes=story_episodes,
