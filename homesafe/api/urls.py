@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from homesafe.api import docs, views
+from homesafe.api import casework, docs, meetings, views
 
 app_name = "api"
 
@@ -34,4 +34,53 @@ urlpatterns = [
     path("v1/duties/", _open(views.DutyListView.as_view()), name="duties"),
     path("v1/duties/<int:duty_id>/", _open(views.DutyDetailView.as_view()), name="duty"),
     path("v1/episodes/<int:episode_id>/", _open(views.EpisodeDetailView.as_view()), name="episode"),
+    # Casework after a return (homesafe.api.casework and homesafe.api.meetings).
+    path("v1/interviews/", _open(casework.InterviewListView.as_view()), name="interviews"),
+    path(
+        "v1/interviews/<int:interview_id>/",
+        _open(casework.InterviewDetailView.as_view()),
+        name="interview",
+    ),
+    path("v1/meetings/", _open(meetings.MeetingListView.as_view()), name="meetings"),
+    path(
+        "v1/meetings/<int:meeting_id>/",
+        _open(meetings.MeetingDetailView.as_view()),
+        name="meeting",
+    ),
+    path("v1/meeting-actions/", _open(meetings.ActionListView.as_view()), name="meeting_actions"),
+    path(
+        "v1/meeting-actions/<int:action_id>/complete",
+        _open(meetings.ActionCompleteView.as_view()),
+        name="meeting_action_complete",
+    ),
+    path(
+        "v1/children/<int:child_id>/screenings/",
+        _open(casework.ChildScreeningListView.as_view()),
+        name="child_screenings",
+    ),
+    path(
+        "v1/children/<int:child_id>/profile/",
+        _open(casework.ChildProfileView.as_view()),
+        name="child_profile",
+    ),
+    path(
+        "v1/children/<int:child_id>/concerns/",
+        _open(casework.ChildConcernsView.as_view()),
+        name="child_concerns",
+    ),
+    path(
+        "v1/persons-of-concern/<int:person_id>/",
+        _open(casework.PersonDetailView.as_view()),
+        name="person_of_concern",
+    ),
+    path(
+        "v1/professional-differences/",
+        _open(casework.DifferenceListView.as_view()),
+        name="differences",
+    ),
+    path(
+        "v1/professional-differences/<int:difference_id>/",
+        _open(casework.DifferenceDetailView.as_view()),
+        name="difference",
+    ),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -59,6 +60,10 @@ def api_exception_handler(exc, context):
             "detail": "The request is not valid.",
             "errors": response.data,
         }
+    elif isinstance(exc, Http404):
+        response.data = {"code": "not_found", "detail": str(response.data.get("detail", ""))}
+    elif isinstance(exc, DjangoPermissionDenied):
+        response.data = {"code": "permission_denied", "detail": str(response.data["detail"])}
     else:
         codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
         response.data = {

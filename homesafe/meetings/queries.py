@@ -42,6 +42,31 @@ def meetings_visible_to(*, user: User) -> QuerySet[Meeting]:
     )
 
 
+def meeting_children_visible_to(*, user: User, meeting_ids) -> dict[int, list[int]]:
+    """For a page of meetings: the ids of the children of each that the user may see (never
+    the others), in one query."""
+    visible: dict[int, list[int]] = {meeting_id: [] for meeting_id in meeting_ids}
+    links = (
+        MeetingChild.objects.filter(
+            meeting_id__in=visible, child__in=_visible_children(user).values("pk")
+        )
+        .order_by("meeting_id", "child_id")
+        .values_list("meeting_id", "child_id")
+    )
+    for meeting_id, child_id in links:
+        visible[meeting_id].append(child_id)
+    return visible
+
+
+def actions_visible_to(*, user: User) -> QuerySet[MeetingAction]:
+    """Actions of meetings the user may see, about a child they may see or the whole meeting
+    (as action_get_for_user_or_404)."""
+    return MeetingAction.objects.filter(
+        Q(child__isnull=True) | Q(child__in=_visible_children(user).values("pk")),
+        meeting__in=meetings_visible_to(user=user),
+    )
+
+
 def meetings_for_child(*, child: Child) -> QuerySet[Meeting]:
     """The child's meetings, newest first; the caller has passed the gate for the child."""
     return (

@@ -6,7 +6,10 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     not_a_server_error,
@@ -69,7 +72,27 @@ def test_schema_lists_the_event_and_read_operations(api_schema):
         "/api/v1/children/{child_id}/",
         "/api/v1/episodes/",
         "/api/v1/episodes/{episode_id}/",
+        "/api/v1/interviews/",
+        "/api/v1/interviews/{interview_id}/",
+        "/api/v1/meetings/",
+        "/api/v1/meetings/{meeting_id}/",
+        "/api/v1/meeting-actions/",
+        "/api/v1/meeting-actions/{action_id}/complete",
+        "/api/v1/children/{child_id}/screenings/",
+        "/api/v1/children/{child_id}/profile/",
+        "/api/v1/children/{child_id}/concerns/",
+        "/api/v1/persons-of-concern/{person_id}/",
+        "/api/v1/professional-differences/",
+        "/api/v1/professional-differences/{difference_id}/",
     } <= paths
+
+
+def test_schema_is_generated_without_warnings_or_errors(db):
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert "/api/v1/meeting-actions/{action_id}/complete" in schema["paths"]
+    assert dict(GENERATOR_STATS._warn_cache) == {}
+    assert dict(GENERATOR_STATS._error_cache) == {}
 
 
 def test_police_events_fuzzed_with_a_key(world, api_schema):
@@ -79,9 +102,30 @@ def test_police_events_fuzzed_with_a_key(world, api_schema):
             _fuzz(operation, headers={"Authorization": f"Api-Key {key}"})
 
 
-def test_reads_fuzzed_signed_in_and_anonymous(world, api_schema):
+def test_reads_fuzzed_signed_in_and_anonymous(world, casework, api_schema):
     cookie = _session_cookie(world.users["cmo_a"])
+    csrf = _get_new_csrf_string()  # the action completion is a session write: it needs the token
     for operation in _operations(api_schema):
         if "/events/" not in operation.path:
-            _fuzz(operation, cookies={"sessionid": cookie}, examples=15)
+            _fuzz(
+                operation,
+                cookies={"sessionid": cookie, "csrftoken": csrf},
+                headers={"X-CSRFToken": csrf},
+                examples=15,
+            )
             _fuzz(operation, examples=5)
+
+
+def test_action_completion_fuzzed_with_real_action_ids(world, casework, api_schema):
+    """Every action id the CMO may complete, so valid and invalid bodies reach the service."""
+    cookie = _session_cookie(world.users["cmo_a"])
+    csrf = _get_new_csrf_string()
+    (operation,) = [op for op in _operations(api_schema) if op.path.endswith("/complete")]
+    ids = [casework.actions[key].pk for key in ("police", "team2", "whole")]
+    operation.path_parameters.get("action_id").definition["schema"] = {"enum": ids}
+    _fuzz(
+        operation,
+        cookies={"sessionid": cookie, "csrftoken": csrf},
+        headers={"X-CSRFToken": csrf},
+        examples=30,
+    )
