@@ -71,6 +71,33 @@ def profile_version_for_user_or_404(*, user: User, child_id: int, number: int) -
     return version
 
 
+def profile_version_for_download_or_404(
+    *, user: User, child_id: int, number: int | None = None
+) -> ProfileVersion:
+    """The version to give the police as a PDF (None: the current one), after the same checks
+    as the print page; the download is audited with the version's number."""
+    child = profile_child_for_user_or_404(user=user, child_id=child_id)
+    versions = (
+        _versions(child)
+        .select_related("child__responsible_la")
+        .prefetch_related("locations", "child__aliases")
+    )
+    version = (
+        versions.order_by("-number").first()
+        if number is None
+        else versions.filter(number=number).first()
+    )
+    if version is None:
+        raise Http404("No such version")
+    audit_record(
+        actor=user,
+        verb=AuditVerb.PROFILE_PDF_DOWNLOADED,
+        target=version,
+        payload={"version": version.number},
+    )
+    return version
+
+
 def profile_location_choices(*, child: Child) -> QuerySet[Location]:
     """Places already recorded for this child: where they were last seen or found, and the
     locations of concern linked to them."""

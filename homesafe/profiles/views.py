@@ -1,6 +1,6 @@
 """Pages for the pre-incident (Philomena) profile: the current version, the form that saves a
-new version, the history with what changed, the one-page print for the police, and the photo
-(streamed only after the access check; never public media)."""
+new version, the history with what changed, the one-page print and PDF for the police, and the
+photo (streamed only after the access check; never public media)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,7 @@ from homesafe.profiles.queries import (
     profile_location_choices,
     profile_open_episode,
     profile_page_for_user_or_404,
+    profile_version_for_download_or_404,
     profile_version_for_user_or_404,
     profile_versions_for_user_or_404,
 )
@@ -55,6 +56,28 @@ def profile_print(request: HttpRequest, child_id: int) -> HttpResponse:
             "open_episode": profile_open_episode(child=page.child),
         },
     )
+
+
+def profile_pdf_download(
+    request: HttpRequest, child_id: int, number: int | None = None
+) -> HttpResponse:
+    """The current version (or version `number`) as a one-page A4 PDF, as an attachment whose
+    name carries ids only."""
+    # WeasyPrint takes over a second to import and loads Pango as it does: imported here, only
+    # the PDF needs it, and the rest of HomeSafe starts without it.
+    from homesafe.profiles.pdf import profile_pdf, profile_pdf_filename
+
+    version = profile_version_for_download_or_404(
+        user=request.user, child_id=child_id, number=number
+    )
+    pdf = profile_pdf(
+        version=version, open_episode=profile_open_episode(child=version.child), request=request
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{profile_pdf_filename(version)}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def profile_edit(request: HttpRequest, child_id: int) -> HttpResponse:
