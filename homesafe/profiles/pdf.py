@@ -16,6 +16,7 @@ import logging
 import mimetypes
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
@@ -98,10 +99,7 @@ def _static_file(name: str) -> bytes | None:
     except (OSError, ValueError):
         pass
     found = finders.find(name)
-    if isinstance(found, str):
-        with open(found, "rb") as static:  # noqa: PTH123 - a path string from the finders
-            return static.read()
-    return None
+    return Path(found).read_bytes() if isinstance(found, str) else None
 
 
 @dataclass(frozen=True)
@@ -240,6 +238,7 @@ def profile_pdf_document(
     places = [str(location) for location in version.locations.all()]
     aliases = [alias.name for alias in version.child.aliases.all()]
     document = None
+    cache: dict = {}  # images by URL: the photo is fetched and decoded once for every attempt
     for scale in SCALES:
         context = profile_pdf_context(
             version=version,
@@ -250,7 +249,9 @@ def profile_pdf_document(
             scale=scale,
         )
         html = render_to_string("profiles/pdf.html", context, request=request)
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(**PDF_OPTIONS)
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+            cache=cache, **PDF_OPTIONS
+        )
         if len(document.pages) == 1:
             return document
     logger.warning(
