@@ -393,6 +393,12 @@ class PersonLinkOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     child_id = serializers.IntegerField()
     episode_id = serializers.IntegerField(allow_null=True)
+    interview_id = serializers.IntegerField(
+        allow_null=True, help_text="The return interview that named the person."
+    )
+    meeting_id = serializers.IntegerField(
+        allow_null=True, help_text="The meeting that discussed the person."
+    )
     kind = serializers.CharField()
     reference = serializers.CharField()
     note = serializers.CharField()
@@ -403,7 +409,14 @@ class ChildPersonLinkOutputSerializer(PersonLinkOutputSerializer):
     person = PersonOutputSerializer()
 
 
-class PlaceLinkOutputSerializer(PersonLinkOutputSerializer):
+class PlaceLinkOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    child_id = serializers.IntegerField()
+    episode_id = serializers.IntegerField(allow_null=True)
+    kind = serializers.CharField()
+    reference = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
     place = PlaceOutputSerializer(source="location")
 
 

@@ -176,8 +176,18 @@ class MeetingPlaceOutputSerializer(serializers.Serializer):
     description = serializers.CharField(source="__str__")
 
 
+class DiscussedPersonOutputSerializer(serializers.Serializer):
+    person_id = serializers.IntegerField()
+    name = serializers.CharField(source="person.name")
+    child_id = serializers.IntegerField(help_text="The child (one you may see) it was about.")
+    link_id = serializers.IntegerField(source="pk")
+
+
 class MeetingDetailOutputSerializer(MeetingOutputSerializer):
-    persons_discussed = serializers.CharField()
+    persons_discussed = serializers.CharField(help_text="As the meeting described them.")
+    persons_of_concern = serializers.SerializerMethodField(
+        help_text="Persons of concern linked from this meeting, about children you may see."
+    )
     places = serializers.SerializerMethodField()
     children = serializers.SerializerMethodField()
     invitations = serializers.SerializerMethodField()
@@ -190,6 +200,10 @@ class MeetingDetailOutputSerializer(MeetingOutputSerializer):
 
     def get_others_hidden(self, meeting) -> bool:
         return self.context["view"].others_hidden
+
+    @extend_schema_field(DiscussedPersonOutputSerializer(many=True))
+    def get_persons_of_concern(self, meeting):
+        return DiscussedPersonOutputSerializer(self.context["view"].person_links, many=True).data
 
     @extend_schema_field(MeetingPlaceOutputSerializer(many=True))
     def get_places(self, meeting):

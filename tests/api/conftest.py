@@ -188,6 +188,14 @@ def casework(world, media_root) -> Casework:
         reference="RHI 3 March",
     )
     person_of_concern_link(person=cw.person, child=c["b_only"], actor=u["cmo_b"], kind="associate")
+    # Both discussed at the MACE: Dee about a_team1, Kay about a_team2.
+    person_of_concern_link(
+        person=cw.person, child=c["a_team1"], actor=u["cmo_a"], kind="x", meeting=mace
+    )
+    kay = person_of_concern_record(
+        child=c["a_team2"], actor=u["cmo_a"], name="Kay Online", link_kind="associate"
+    )
+    person_of_concern_link(person=kay, child=c["a_team2"], actor=u["cmo_a"], kind="x", meeting=mace)
     cw.disruption = disruption_record(
         child=c["a_team1"],
         actor=u["police_a"],

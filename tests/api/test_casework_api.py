@@ -278,8 +278,10 @@ def test_no_profile_yet_is_a_404(world, casework, client):
 def test_concerns_of_a_child(world, casework, client):
     client.force_login(world.users["school_1"])
     body = _get(client, "child_concerns", world.children["a_team1"].pk).json()
-    assert [(p["person"]["name"], p["kind"]) for p in body["persons"]] == [
-        ("Dee Harbourer", "found_with")
+    mace = casework.meetings["mace"].pk
+    assert sorted((p["person"]["name"], p["kind"], p["meeting_id"]) for p in body["persons"]) == [
+        ("Dee Harbourer", "discussed_at_meeting", mace),
+        ("Dee Harbourer", "found_with", None),
     ]
     assert [(d["kind"], d["agency"], d["person_id"]) for d in body["disruption_actions"]] == [
         ("cawn", "FA", casework.person.pk)

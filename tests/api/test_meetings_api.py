@@ -84,7 +84,10 @@ def test_a_locality_mace_never_names_a_child_the_caller_cannot_see(world, casewo
         + [a["child_id"] for a in body["actions"]]
     )
     assert hidden not in mentioned
-    assert "team 2" not in str(body)
+    assert "team 2" not in str(body) and "Kay" not in str(body)
+    assert [(p["name"], p["child_id"]) for p in body["persons_of_concern"]] == [
+        ("Dee Harbourer", world.children["a_team1"].pk)
+    ]
     # Naming the hidden child in a filter finds nothing rather than its meetings.
     assert _results(client.get(reverse("api:meetings"), {"child": hidden})) == []
     assert _results(client.get(reverse("api:meeting_actions"), {"child": hidden})) == []
