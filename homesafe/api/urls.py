@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from homesafe.api import casework, docs, meetings, views
+from homesafe.api import casework, docs, interviews, meetings, views
 
 app_name = "api"
 
@@ -35,10 +35,10 @@ urlpatterns = [
     path("v1/duties/<int:duty_id>/", _open(views.DutyDetailView.as_view()), name="duty"),
     path("v1/episodes/<int:episode_id>/", _open(views.EpisodeDetailView.as_view()), name="episode"),
     # Casework after a return (homesafe.api.casework and homesafe.api.meetings).
-    path("v1/interviews/", _open(casework.InterviewListView.as_view()), name="interviews"),
+    path("v1/interviews/", _open(interviews.InterviewListView.as_view()), name="interviews"),
     path(
         "v1/interviews/<int:interview_id>/",
-        _open(casework.InterviewDetailView.as_view()),
+        _open(interviews.InterviewDetailView.as_view()),
         name="interview",
     ),
     path("v1/meetings/", _open(meetings.MeetingListView.as_view()), name="meetings"),

@@ -322,7 +322,7 @@ def test_difference_detail_and_filters(world, casework, client):
     assert _get(client, "difference", casework.difference.pk).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["casework.py", "meetings.py"])
+@pytest.mark.parametrize("name", ["casework.py", "interviews.py", "meetings.py"])
 def test_api_modules_read_through_the_gate_and_write_through_services(name):
     from tests.web.test_architecture import HOMESAFE, _direct_manager_uses
 
