@@ -67,6 +67,7 @@ ORGANISATION_KIND = "Choose a local authority or return interview service"
 NOT_COMPLETED = "The interview has not been recorded as held yet."
 PERSONS_MISSING = "Choose a person of concern, or enter the name of a new one"
 PERSON_NOT_VISIBLE = "Choose from the persons of concern you can see"
+PERSON_KIND_UNKNOWN = "Select adult, peer or not known"
 
 FACTOR_FIELDS = ("push_factors", "pull_factors", "exploitation_indicators", "exploitation_note")
 
@@ -525,6 +526,8 @@ def interview_link_persons(
     user = _actor_user(actor)
     if not persons and not new_person_name.strip():
         raise ValidationError({"persons": PERSONS_MISSING})
+    if new_person_name.strip() and new_person_kind and new_person_kind not in PersonKind.values:
+        raise ValidationError({"new_person_kind": PERSON_KIND_UNKNOWN})
     if user is not None and persons:
         visible = set(
             persons_visible_to(user=user)

@@ -69,6 +69,7 @@ def test_the_page_lists_each_kind_in_order_with_retired_terms_marked(world, admi
     assert page.index("Conflict at home or in placement") < page.index("Abuse or neglect")
     assert "<code>bullying</code>" in page and "Retired" in page and "Reinstate" in page
     assert 'href="/interviews/terms/new?kind=pull_factor"' in page
+    assert 'Move up<span class="govuk-visually-hidden"> Abuse or neglect</span>' in page
     # "None identified" answers the exploitation questions: no retire button for it
     none_row = page[page.index("<code>none_identified</code>") :]
     assert "Retire" not in none_row[: none_row.index("</tr>")]

@@ -46,7 +46,7 @@ def add_history(world, child, n, *, start_days=300):
             offer_method=ContactMethod.PHONE,
             held_at=episode.returned_at + dt.timedelta(hours=20),
             push_factors=["conflict"],
-            pull_factors=["older_boyfriend_girlfriend"] if i % 3 == 0 else ["friends"],
+            pull_factors=["older_partner"] if i % 3 == 0 else ["friends"],
         )
 
 
@@ -111,12 +111,86 @@ def test_story_queries_do_not_grow_with_episodes(world, client):
     child = world.children["a_unallocated"]
     child.episodes.all().delete()
     add_history(world, child, 4)
+    link_associates(world, child, 1)
     with CaptureQueriesContext(connection) as few:
         assert _story(client, child).status_code == 200
     add_history(world, child, 36)  # 40 episodes in all
+    link_associates(world, child, 8)  # persons named in interviews and discussed at meetings
     with CaptureQueriesContext(connection) as many:
         assert _story(client, child).status_code == 200
     assert len(many) == len(few)
+
+
+def link_associates(world, child, n):
+    """n persons named in the child's latest interviews, each also discussed at a meeting."""
+    from homesafe.concerns.services import person_of_concern_link, person_of_concern_record
+    from homesafe.meetings.services import meeting_create
+
+    cmo = world.users["cmo_a"]
+    interviews = list(ReturnInterview.objects.filter(child=child).order_by("-id")[:n])
+    for interview in interviews:
+        meeting = meeting_create(
+            kind="strategy",
+            local_authority=world.orgs["la_a"],
+            chair_name="Chair",
+            children=[child],
+            actor=cmo,
+            held_at=timezone.now() - dt.timedelta(days=1),
+        )
+        person = person_of_concern_record(
+            child=child, actor=cmo, name=f"Associate {interview.pk}", interview=interview
+        )
+        person_of_concern_link(person=person, child=child, actor=cmo, kind="other", meeting=meeting)
+
+
+def test_associates_show_the_interviews_and_meetings_they_came_from(world, client, storied):
+    from homesafe.concerns.services import person_of_concern_link, person_of_concern_record
+    from homesafe.meetings.services import meeting_create, meeting_record_persons
+
+    cmo = world.users["cmo_a"]
+    interview = ReturnInterview.objects.filter(child=storied).order_by("-held_at").first()
+    named = person_of_concern_record(
+        child=storied, actor=cmo, name="Nat Named", interview=interview
+    )
+    meeting = meeting_create(
+        kind="mace_locality",
+        local_authority=world.orgs["la_a"],
+        chair_name="Chair",
+        children=[storied, world.children["a_team1"]],
+        actor=cmo,
+        held_at=timezone.now() - dt.timedelta(days=1),
+    )
+    meeting_record_persons(meeting=meeting, child=storied, persons=[named], actor=cmo)
+    # discussed at the same MACE, but about the other child only: not this child's associate
+    other = person_of_concern_record(child=world.children["a_team1"], actor=cmo, name="Oz Other")
+    meeting_record_persons(
+        meeting=meeting, child=world.children["a_team1"], persons=[other], actor=cmo
+    )
+    person_of_concern_link(person=named, child=storied, actor=cmo, kind="associate")
+    client.force_login(cmo)
+    body = _story(client, storied).content.decode()
+    section = body[body.index(">Associates</h2>") : body.index(">Meetings and actions</h2>")]
+    assert "Nat Named" in section and "Oz Other" not in section
+    held = timezone.localtime(interview.held_at).strftime("%-d %b %Y")
+    assert "Named in a return home interview: " in section
+    assert (
+        f'href="/episodes/{interview.episode_id}/interview/">Return interview of {held}</a>'
+        in section
+    )
+    assert f'href="/meetings/{meeting.pk}/">MACE' in section
+    assert "Known associate or place" in section
+
+
+def test_labels_come_from_the_taxonomy(world, client, storied):
+    from homesafe.interviews.models import InterviewTerm
+    from homesafe.interviews.services_terms import interview_term_change
+
+    term = InterviewTerm.objects.get(kind="push_factor", code="conflict")
+    interview_term_change(term=term, label="Rows at home", actor=world.users["admin"])
+    client.force_login(world.users["cmo_a"])
+    body = _story(client, storied).content.decode()
+    assert "Rows at home" in body and "Conflict at home or in placement" not in body
+    assert "Older boyfriend or girlfriend" in body  # the pull factor code older_partner
 
 
 @pytest.fixture
