@@ -25,6 +25,7 @@ from rest_framework.views import APIView, exception_handler
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.api.authentication import IsPoliceClient, PoliceApiKeyAuthentication, client_actor
+from homesafe.api.pagination import BoundedPagination
 from homesafe.duties.choices import DUTY_KIND_CHOICES, DutyState
 from homesafe.duties.owners import duties_owned_q
 from homesafe.duties.queries import duties_visible_to, duty_get_for_user_or_404
@@ -60,10 +61,9 @@ def api_exception_handler(exc, context):
             "detail": "The request is not valid.",
             "errors": response.data,
         }
-    elif isinstance(exc, Http404):
-        response.data = {"code": "not_found", "detail": str(response.data.get("detail", ""))}
-    elif isinstance(exc, DjangoPermissionDenied):
-        response.data = {"code": "permission_denied", "detail": str(response.data["detail"])}
+    elif isinstance(exc, (Http404, DjangoPermissionDenied)):  # Django's, turned into DRF's
+        code = "not_found" if isinstance(exc, Http404) else "permission_denied"
+        response.data = {"code": code, "detail": str(response.data["detail"])}
     else:
         codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
         response.data = {
@@ -319,6 +319,8 @@ class ChildOutputSerializer(serializers.Serializer):
 
 
 class _SignedInRead:
+    pagination_class = BoundedPagination
+
     def get_exception_handler(self):
         return api_exception_handler
 

@@ -330,3 +330,14 @@ def test_api_modules_read_through_the_gate_and_write_through_services(name):
     source = path.read_text()
     assert _direct_manager_uses(path) == []
     assert ".save(" not in source and ".objects.create(" not in source
+
+
+def test_huge_limits_and_offsets_are_bounded_not_server_errors(world, casework, client):
+    client.force_login(world.users["cmo_a"])
+    huge = "32589158477190044730"
+    for name in ("interviews", "differences", "meetings", "meeting_actions", "children"):
+        response = client.get(reverse(f"api:{name}"), {"limit": huge})
+        assert response.status_code == 200, name
+        assert response.json()["next"] is None or "limit=1000" in response.json()["next"]
+        response = client.get(reverse(f"api:{name}"), {"offset": huge})
+        assert response.status_code == 200 and response.json()["results"] == [], name
