@@ -189,10 +189,10 @@ def make_children(args, rng, las, today):
     from django.db import transaction
     from django.utils import timezone
 
-    from homesafe.intake.imports import _BulkInsert
+    from homesafe.bulk import BulkInsert
     from homesafe.people.models import Child, ChildAlias
 
-    bulk = _BulkInsert()
+    bulk = BulkInsert()
     now = timezone.now()
     people = []  # (pk, first, last, date_of_birth, sex, la_child_id, police_person_id, nhs)
     used: set[str] = set()  # NHS numbers are unique: 250,000 random ones would collide
@@ -327,10 +327,10 @@ def plain_raw(content: bytes, truth: dict, force_id: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from homesafe.bulk import BulkInsert
     from homesafe.episodes.models import MissingEpisode, RiskGrading
-    from homesafe.intake.imports import _BulkInsert
 
-    bulk, now = _BulkInsert(), timezone.now()
+    bulk, now = BulkInsert(), timezone.now()
     pending = plain_rows(content, truth, force_id)
     for start in range(0, len(pending), 5000):
         part = pending[start : start + 5000]

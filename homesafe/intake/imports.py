@@ -9,9 +9,11 @@ How it stays fast and safe (docs/intake.md):
   one plain-SQL query per kind of key (rows_where_in), never one per row;
 - a row that creates a new episode for a confidently matched child is fully checked in Python
   and then written with the rest of its chunk in ONE transaction, by bulk statements
-  (_BulkInsert: executemany on SQLite, COPY on PostgreSQL), so a row is either wholly written
-  or not at all, audit entries included; anything else (updates, new children, adopting an
-  episode recorded by hand) goes through the services one row per transaction;
+  (homesafe.bulk.BulkInsert: executemany on SQLite, COPY on PostgreSQL), so a row is either
+  wholly written or not at all, audit entries included; anything else (updates, new children,
+  adopting an episode recorded by hand) goes through the services one row per savepoint;
+- the duties of a chunk's children are re-planned by the worker: one task per chunk, queued in
+  the chunk's transaction (duties_replans_deferred, duties_replan_enqueue);
 - each applied row stores the hash of its state (PoliceReport), so importing the same file again,
   or running an interrupted import again, changes nothing that was already done.
 """
@@ -24,29 +26,37 @@ import datetime as dt
 import hashlib
 import io
 import json
-import operator
+import multiprocessing
 import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import AuditEntry, Organisation, User
+from homesafe.bulk import BulkInsert, JSONText
+from homesafe.duties.services import (
+    duties_replan_children,
+    duties_replan_enqueue,
+    duties_replans_deferred,
+)
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType, LocationKind, ReportedBy
 from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
 from homesafe.episodes.services import OVERLAPS_EARLIER
 from homesafe.intake.choices import EventOutcome, NotificationSource, ReviewStatus, RowOutcome
 from homesafe.intake.files import read_police_file
 from homesafe.intake.matching import (
+    BIRTH_WINDOW,
     REVIEW_NOT_FOUND,
     IdentityMatcher,
     MatchResult,
@@ -67,7 +77,6 @@ from homesafe.intake.notifications import (
     notification_parse,
 )
 from homesafe.intake.services import (
-    duties_replan_children,
     error_field_and_reason,
     force_default_local_authority,
     merged_child_ids,
@@ -82,6 +91,7 @@ _NOTIFICATION_FIELDS = tuple(
     f.name for f in dataclasses.fields(PoliceNotification) if f.name != "extra"
 )
 DEFAULT_CHUNK_SIZE = 1000
+SQLITE_CACHE_KIB = int(os.environ.get("HOMESAFE_SQLITE_CACHE_KIB", "262144"))
 
 
 def csv_safe(value) -> str:
@@ -102,6 +112,8 @@ class ReportLine:
 @dataclass
 class ImportResult:
     lines: list[ReportLine] = field(default_factory=list)
+    workers: int = 1  # processes that parsed and matched the file
+    replans_queued: int = 0  # tasks queued for the worker to re-plan the children's duties
 
     @property
     def counts(self) -> dict[str, int]:
@@ -174,124 +186,9 @@ def _state_hash(n: PoliceNotification) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class _JSONText(str):
-    """A JSON field's value already written as JSON text (audit payloads, made once each)."""
-
-
-def _sqlite_datetime() -> Callable:
-    """A datetime as Django stores it in SQLite: UTC, no offset, "YYYY-MM-DD HH:MM:SS[.f]".
-    The last value is remembered: most are the import's own `now`, over and over."""
-    last: list = [None, None]
-
-    def adapt(value):
-        if value is None:
-            return None
-        if value is last[0]:
-            return last[1]
-        if value.tzinfo is not dt.UTC:
-            value = value.astimezone(dt.UTC)
-        last[0], last[1] = value, str(value.replace(tzinfo=None))
-        return last[1]
-
-    return adapt
-
-
 def _batches(values: list, size: int):
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-class _BulkInsert:
-    """Rows of one model written by one prepared statement run many times (SQLite) or by COPY
-    (PostgreSQL), instead of Django's bulk_create, which spends most of an import building SQL.
-
-    Values are given by attribute name (`child_id`); a field not given takes its default, as
-    bulk_create would. Used only inside the caller's transaction. `insert` returns the new
-    rows' ids in order: on PostgreSQL they are drawn from the table's sequence first; on SQLite
-    the rows are inserted in one statement run while this connection holds the write lock, so
-    their rowids are consecutive and end at last_insert_rowid().
-    """
-
-    def __init__(self):
-        self.vendor = connection.vendor
-        self._plans: dict[type, tuple] = {}
-
-    def _plan(self, model) -> tuple:
-        plan = self._plans.get(model)
-        if plan is None:
-            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-            adapters = [self._adapter(f) for f in fields]
-            plan = (model._meta.db_table, model._meta.pk.column, fields, adapters)
-            self._plans[model] = plan
-        return plan
-
-    def _adapter(self, field) -> Callable | None:
-        internal = field.get_internal_type()
-        if internal == "JSONField":
-            encoder = field.encoder
-            return lambda value: (
-                value
-                if isinstance(value, _JSONText) or value is None
-                else json.dumps(value, cls=encoder)
-            )
-        if self.vendor != "sqlite":
-            return None
-        if internal == "DateTimeField":
-            return _sqlite_datetime()
-        if internal == "DateField":
-            return lambda value: None if value is None else value.isoformat()
-        return None
-
-    def insert(self, model, rows: list[dict], *, now: dt.datetime, ids: bool = True) -> list[int]:
-        if not rows:
-            return []
-        table, pk, fields, adapters = self._plan(model)
-        defaults = []
-        for f in fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                defaults.append(now)
-            else:
-                defaults.append(f.get_default())
-        base = {f.attname: default for f, default in zip(fields, defaults, strict=True)}
-        pick = operator.itemgetter(*(f.attname for f in fields))
-        adapt = [(i, a) for i, a in enumerate(adapters) if a is not None]
-        values = []
-        for row in rows:
-            record = list(pick({**base, **row}))
-            for i, adapter in adapt:
-                record[i] = adapter(record[i])
-            values.append(record)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                new_ids: list[int] = []
-                if ids:
-                    cursor.execute(
-                        "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                        "FROM generate_series(1, %s)",
-                        [table, pk, len(values)],
-                    )
-                    new_ids = [row[0] for row in cursor.fetchall()]
-                    for record, new_id in zip(values, new_ids, strict=True):
-                        record.append(new_id)
-                    columns += ", " + connection.ops.quote_name(pk)
-                raw = cursor.cursor
-                with raw.copy(
-                    f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
-                ) as copy:
-                    for record in values:
-                        copy.write_row(record)
-                return new_ids
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(
-                f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES ({marks})",
-                values,
-            )
-            if not ids:
-                return []
-            cursor.execute("SELECT last_insert_rowid()")
-            last = cursor.fetchone()[0]
-            return list(range(last - len(values) + 1, last + 1))
 
 
 @dataclass
@@ -326,6 +223,80 @@ class _Changed:
         return born is not None and (born in self.days or _swapped(born) in self.days)
 
 
+# --- parsing and matching in worker processes (PoliceDownloadImport.workers_for) ----------
+
+# A file of at least this many rows is parsed and matched by one worker process a core (at
+# most MAX_WORKERS): below it, starting them costs more than they save.
+PARALLEL_MIN_ROWS = int(os.environ.get("HOMESAFE_INTAKE_PARALLEL_MIN_ROWS", "20000"))
+MAX_WORKERS = 4
+# What the forked workers work on, set by the import just before the fork (inherited, not sent).
+_PARSING: _ParseJob | None = None
+_MATCHING: IdentityMatcher | None = None
+
+
+@dataclass
+class _ParseJob:
+    """The file's rows and what checking them needs: pure, no database."""
+
+    sources: list
+    missing: list[str]
+    codes: dict
+    now: dt.datetime
+
+    def run(self, start: int, stop: int) -> list:
+        """Each row of sources[start:stop] as a _Row, or (line, reference, field, reason)."""
+        parsed: list = []
+        for source in self.sources[start:stop]:
+            if source.unreadable:
+                parsed.append((source.line, "", "", source.unreadable))
+                continue
+            ref = str(source.values.get("police_reference") or "").strip()[:50]
+            if self.missing:
+                column = self.missing[0]
+                parsed.append((source.line, ref, column, COLUMN_MISSING.format(column=column)))
+                continue
+            try:
+                n = notification_parse(source.values, codes=self.codes, now=self.now)
+            except NotificationError as error:
+                parsed.append((source.line, ref, error.field, error.reason))
+                continue
+            parsed.append(_Row(source.line, n, _state_hash(n)))
+        return parsed
+
+
+def _parts(total: int, workers: int) -> list[tuple[int, int]]:
+    size = max(1, -(-total // workers))
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+@contextmanager
+def _sqlite_cache():
+    """SQLite: a bigger page cache for this connection while the import writes into large
+    tables and their indexes (SQLite's default is 2 MiB), given back afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _parse_part(bounds: tuple[int, int]) -> list:
+    assert _PARSING is not None
+    return _PARSING.run(*bounds)
+
+
+def _match_part(notifications: list[PoliceNotification]) -> list[MatchResult]:
+    assert _MATCHING is not None
+    return _MATCHING.match_many(notifications)
+
+
 class PoliceDownloadImport:
     """One run of one file for one force (see police_download_import)."""
 
@@ -347,9 +318,10 @@ class PoliceDownloadImport:
         self.default_la = force_default_local_authority(force)
         self.seen: dict[str, str] = {}  # dry run: reference -> state hash of rows already counted
         self.written = 0
-        self.bulk = _BulkInsert()
+        self.bulk = BulkInsert()
         self.dirty = _Changed()
         self.payloads: dict[tuple, str] = {}  # audit payloads as JSON, by their items
+        self.workers, self.pool = 1, None  # worker processes while parsing and matching
 
     def report(self, row: _Row | None, outcome: str, *, line=0, ref="", field="", reason=""):
         if row is not None:
@@ -360,40 +332,32 @@ class PoliceDownloadImport:
 
     # --- reading ----------------------------------------------------------------------------
 
-    def parse(self, content: bytes) -> list[_Row]:
+    def read(self, content: bytes) -> _ParseJob:
         mapping = ForceMapping.objects.filter(organisation=self.force).first()
         columns, codes = (mapping.columns, mapping.codes) if mapping else ({}, {})
         missing, source_rows = read_police_file(content, columns=columns)
+        return _ParseJob(list(source_rows), missing, codes, self.now)
+
+    def parse(self, job: _ParseJob) -> list[_Row]:
+        if self.pool is not None:
+            parts = self.pool.map(_parse_part, _parts(len(job.sources), self.workers))
+        else:
+            parts = [job.run(0, len(job.sources))]
         rows = []
-        for source in source_rows:
-            if source.unreadable:
-                self.report(None, RowOutcome.REJECTED, line=source.line, reason=source.unreadable)
-                continue
-            ref = str(source.values.get("police_reference") or "").strip()[:50]
-            if missing:
-                reason = COLUMN_MISSING.format(column=missing[0])
-                self.report(
-                    None,
-                    RowOutcome.REJECTED,
-                    line=source.line,
-                    ref=ref,
-                    field=missing[0],
-                    reason=reason,
-                )
-                continue
-            try:
-                n = notification_parse(source.values, codes=codes, now=self.now)
-            except NotificationError as error:
-                self.report(
-                    None,
-                    RowOutcome.REJECTED,
-                    line=source.line,
-                    ref=ref,
-                    field=error.field,
-                    reason=error.reason,
-                )
-                continue
-            rows.append(_Row(source.line, n, _state_hash(n)))
+        for part in parts:
+            for parsed in part:
+                if isinstance(parsed, _Row):
+                    rows.append(parsed)
+                else:
+                    line, ref, field_name, reason = parsed
+                    self.report(
+                        None,
+                        RowOutcome.REJECTED,
+                        line=line,
+                        ref=ref,
+                        field=field_name,
+                        reason=reason,
+                    )
         # In the order things happened, so a child's earlier episode is recorded before a later one.
         rows.sort(key=lambda row: (row.n.last_seen_at, row.line))
         return rows
@@ -509,11 +473,18 @@ class PoliceDownloadImport:
                 self.report(
                     row, RowOutcome.NEEDS_REVIEW, reason=row.match.reason or REVIEW_NOT_FOUND
                 )
-        else:
-            with transaction.atomic():
-                self.write_new(new_episodes, new_reviews)
-        for row in slow:
-            self.run_row(row)
+            with duties_replans_deferred():  # nothing is kept: nothing to re-plan
+                for row in slow:
+                    self.run_row(row)
+            return
+        # The chunk is one transaction (each row through the services in its own savepoint),
+        # and the re-plan of its children is queued for the worker inside it: the duties
+        # follow the facts once the chunk commits, or neither happens.
+        with duties_replans_deferred() as replan, transaction.atomic():
+            self.write_new(new_episodes, new_reviews)
+            for row in slow:
+                self.run_row(row)
+            self.result.replans_queued += duties_replan_enqueue(child_ids=replan)
 
     def run_row(self, row: _Row) -> None:
         """A row that needs the services (an update, a new child, an episode recorded by hand)."""
@@ -547,9 +518,9 @@ class PoliceDownloadImport:
             key = tuple(sorted(payload.items()))
             text = self.payloads.get(key)
             if text is None:
-                text = self.payloads[key] = _JSONText(json.dumps(payload))
+                text = self.payloads[key] = JSONText(json.dumps(payload))
         else:
-            text = _JSONText(json.dumps(payload))
+            text = JSONText(json.dumps(payload))
         return {
             "at": self.now,
             "actor_id": self.user.pk if self.user else None,
@@ -563,7 +534,7 @@ class PoliceDownloadImport:
 
     def write_new(self, rows: list[_Row], reviews: list[_Row]) -> None:
         """Write a chunk's new episodes (and their places, gradings, states and audit entries)
-        and its new reviews, by bulk statements (_BulkInsert); the caller holds the transaction."""
+        and its new reviews, by bulk statements (BulkInsert); the caller holds the transaction."""
         force, now = self.force, self.now
         user_id = self.user.pk if self.user else None
         bulk = self.bulk
@@ -670,7 +641,7 @@ class PoliceDownloadImport:
         self._learn_person_ids(rows, audit)
         self._open_reviews(reviews)
         bulk.insert(AuditEntry, audit, now=now, ids=False)
-        duties_replan_children(row.match.child_id for row in rows)
+        duties_replan_children(child_ids=[row.match.child_id for row in rows])
         for row in rows:
             self.report(row, RowOutcome.CREATED)
         for row in reviews:
@@ -762,8 +733,54 @@ class PoliceDownloadImport:
         ):
             known.update(r for (r,) in rows_where_in(model, [ref], ref, refs, **equal))
         wanted = [row for ref, row in first.items() if ref not in known]
-        for row, match in zip(wanted, self.matcher.match_many([r.n for r in wanted]), strict=True):
+        if self.pool is not None:
+            # Each worker matches the rows of its own days of birth (so reads its own blocks).
+            groups: list[list[_Row]] = [[] for _ in range(self.workers)]
+            for row in wanted:
+                born = row.n.date_of_birth
+                day = born.toordinal() // BIRTH_WINDOW if born else 0
+                groups[day % self.workers].append(row)
+            matched = self.pool.map(_match_part, [[r.n for r in group] for group in groups])
+            pairs = [
+                pair
+                for group, ms in zip(groups, matched, strict=True)
+                for pair in zip(group, ms, strict=True)
+            ]
+        else:
+            pairs = zip(wanted, self.matcher.match_many([r.n for r in wanted]), strict=True)
+        for row, match in pairs:
             row.match = match
+
+    @contextmanager
+    def workers_for(self, job: _ParseJob):
+        """Worker processes to parse and match a big file on every core, while nothing is
+        written yet (matching reads the database as the file found it).
+
+        Only outside a transaction (their connections could not see its rows) and never for an
+        in-memory SQLite database. The workers are forked with what they need already in
+        memory (the file's rows, the matcher), and the connections are closed before the fork:
+        each worker opens its own, and the import its own again afterwards.
+        """
+        global _PARSING, _MATCHING
+        cores = min(os.cpu_count() or 1, MAX_WORKERS)
+        if (
+            cores < 2
+            or len(job.sources) < PARALLEL_MIN_ROWS
+            or connection.in_atomic_block
+            or (connection.vendor == "sqlite" and connection.is_in_memory_db())
+        ):
+            yield
+            return
+        connections.close_all()
+        _PARSING, _MATCHING = job, self.matcher
+        try:
+            with multiprocessing.get_context("fork").Pool(cores) as pool:
+                self.workers, self.pool = cores, pool
+                self.result.workers = cores
+                yield
+        finally:
+            self.workers, self.pool = 1, None
+            _PARSING = _MATCHING = None
 
     def refresh_statistics(self) -> None:
         """PostgreSQL: the planner's statistics of the tables a big import fills, brought up to
@@ -778,21 +795,24 @@ class PoliceDownloadImport:
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
     def run(self, content: bytes) -> ImportResult:
-        rows = self.parse(content)
-        total = len(rows) + len(self.result.lines)
-        done = len(self.result.lines)
-        if self.progress:
-            self.progress(done, total)
-        self.prematch(rows)
-        analysed = 0
-        for chunk in self.chunks(rows):
-            self.run_chunk(chunk)
-            if self.written >= max(2 * analysed, 5000):
-                analysed = self.written
-                self.refresh_statistics()
-            done += len(chunk)
+        job = self.read(content)
+        with self.workers_for(job):
+            rows = self.parse(job)
+            total = len(rows) + len(self.result.lines)
+            done = len(self.result.lines)
             if self.progress:
                 self.progress(done, total)
+            self.prematch(rows)
+        with _sqlite_cache():
+            analysed = 0
+            for chunk in self.chunks(rows):
+                self.run_chunk(chunk)
+                if self.written >= max(2 * analysed, 5000):
+                    analysed = self.written
+                    self.refresh_statistics()
+                done += len(chunk)
+                if self.progress:
+                    self.progress(done, total)
         if not self.dry_run:
             audit_record(
                 actor=self.actor,

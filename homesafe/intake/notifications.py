@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from homesafe.episodes.choices import FoundBy, RiskGrade
 from homesafe.episodes.services import FUTURE_TOLERANCE
@@ -294,7 +293,7 @@ def notification_parse(
     if any(len(a) > 200 for a in aliases):
         raise NotificationError("aliases", TOO_LONG.format(limit=200))
     date_of_birth = parse_date(values.get("date_of_birth"), "date_of_birth")
-    today = timezone.localdate(now) if now else None
+    today = now.astimezone(LONDON).date() if now else None
     if date_of_birth and today and date_of_birth > today:
         raise NotificationError("date_of_birth", BIRTH_IN_FUTURE)
     if not (person_id or la_child_id or nhs_number or (surname and date_of_birth)):

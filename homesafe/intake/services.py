@@ -8,7 +8,6 @@ episode and child services' (episode_report, episode_regrade, episode_record_ret
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from homesafe.access.audit import Actor, ClientActor, audit_record
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
-from homesafe.duties.services import duties_replan
+from homesafe.duties.services import duties_replan_children
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType, ReportedBy
 from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import (
@@ -68,20 +67,6 @@ FIELD_NAMES = {
     "police_closed_at": "closed_reason",
     "child": "police_reference",
 }
-
-
-def duties_replan_children(child_ids) -> None:
-    """Re-plan the duties of children whose facts changed, in one batch.
-
-    Called at the end of every intake write (and once a chunk by the import's bulk path).
-    HOMESAFE_INTAKE_SKIP_REPLAN=1 skips it: the benchmark uses it to measure intake alone;
-    never set it in production.
-    """
-    if os.environ.get("HOMESAFE_INTAKE_SKIP_REPLAN") == "1":
-        return
-    ids = sorted(set(child_ids))
-    if ids:
-        duties_replan(child_ids=ids)
 
 
 def force_by_code(code: str) -> Organisation:
@@ -325,7 +310,7 @@ def police_notification_apply(
     if source == NotificationSource.DOWNLOAD:
         _record_state(force=force, n=n, episode=episode)
     if outcome != RowOutcome.UNCHANGED:
-        duties_replan_children([episode.child_id])
+        duties_replan_children(child_ids=[episode.child_id])
     police_events_replay(force=force, police_reference=n.police_reference, episode=episode)
     return Applied(outcome, episode=episode)
 
@@ -441,7 +426,7 @@ def _event_apply(event: PoliceEvent, *, actor: Actor, child: Child | None = None
     event.outcome, event.outcome_message = EventOutcome.APPLIED, message
     event.applied_at = timezone.now()
     if event.event_type != PoliceEventType.SIGHTING:
-        duties_replan_children([episode.child_id])
+        duties_replan_children(child_ids=[episode.child_id])
 
 
 def _event_apply_safely(event: PoliceEvent, *, actor: Actor, child: Child | None = None) -> None:
@@ -623,5 +608,5 @@ def child_merge(*, kept: Child, merged: Child, reason: str, actor: User) -> Chil
                 "identifiers": sorted(identifiers),
             },
         )
-    duties_replan_children([kept.pk, merged.pk])
+    duties_replan_children(child_ids=[kept.pk, merged.pk])
     return record

@@ -141,3 +141,67 @@ def test_a_person_id_learned_by_an_earlier_chunk_links_a_later_row(world):
     kid.refresh_from_db()
     assert kid.police_person_id == "P-LEARN"
     assert set(kid.episodes.values_list("police_reference", flat=True)) == {"L-1", "L-2"}
+
+
+def _queued_replans() -> list[list[int]]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [
+        task.args_kwargs["kwargs"]["child_ids"]
+        for task in DBTaskResult.objects.filter(
+            task_path="homesafe.duties.tasks.replan_children"
+        ).order_by("enqueued_at")
+    ]
+
+
+def test_an_import_queues_one_replan_per_chunk_and_the_worker_plans_the_duties(world):
+    """Each chunk's children are re-planned by the worker: one task per chunk, queued in the
+    chunk's own transaction, covering every child whose facts the chunk changed."""
+    from homesafe.duties.models import Duty
+    from homesafe.duties.tasks import replan_children
+
+    la = world.orgs["la_a"]
+    kids = [
+        ChildFactory(
+            responsible_la=la,
+            first_name=f"Plan{i}",
+            last_name=f"Replanname{i}",
+            date_of_birth=dt.date(2011, 2, 1) + dt.timedelta(days=50 * i),
+        )
+        for i in range(5)
+    ]
+    # The last row updates the first episode (found): a row through the services, whose
+    # re-plan is gathered with its chunk's too.
+    rows = [row_for(kid, f"Q-{i}") for i, kid in enumerate(kids)]
+    rows.append(row_for(kids[0], "Q-0", found_at="02/03/2026 08:15", found_by="police"))
+    assert _queued_replans() == []
+    result = run(world, rows, chunk_size=2)
+    assert result.counts == {
+        "created": 5, "updated": 1, "unchanged": 0, "needs_review": 0, "rejected": 0
+    }  # fmt: skip
+    queued = _queued_replans()
+    # Chunks [Q-0 Q-1] [Q-2 Q-3] [Q-4, Q-0 found]: the update's child with the new episode's.
+    assert queued == [
+        [kids[0].pk, kids[1].pk],
+        [kids[2].pk, kids[3].pk],
+        sorted([kids[4].pk, kids[0].pk]),
+    ]
+    assert not Duty.objects.filter(child__in=kids).exists(), "planned by the worker, not inline"
+
+    for ids in queued:  # what the worker runs
+        replan_children.call(child_ids=ids)
+    planned = {k.pk: set(Duty.objects.filter(child=k).values_list("kind", flat=True)) for k in kids}
+    assert all(planned.values()), planned
+    assert "rhi_offer" in planned[kids[0].pk]  # returned: the interview is due
+    assert "rhi_offer" not in planned[kids[1].pk]  # still missing
+    before = Duty.objects.count()
+    for ids in queued:
+        replan_children.call(child_ids=ids)
+    assert Duty.objects.count() == before
+
+
+def test_a_dry_run_queues_no_replan(world):
+    kid = ChildFactory(responsible_la=world.orgs["la_a"], first_name="Dry", last_name="Runner")
+    result = run(world, [row_for(kid, "DRY-1")], dry_run=True)
+    assert result.counts["created"] == 1
+    assert _queued_replans() == []

@@ -41,8 +41,17 @@ STATE = """
 import json
 from homesafe.episodes.models import MissingEpisode, RiskGrading
 from homesafe.intake.models import PoliceReport
+from homesafe.duties.models import Duty
+from django_tasks_db.models import DBTaskResult
 episodes = list(MissingEpisode.objects.values_list("police_reference", flat=True))
+queued = DBTaskResult.objects.filter(task_path="homesafe.duties.tasks.replan_children")
 print(json.dumps({
+    "replan_children": sorted(
+        pk for task in queued.ready() for pk in task.args_kwargs["kwargs"]["child_ids"]
+    ),
+    "children_with_episodes": sorted(set(MissingEpisode.objects.values_list("child_id", flat=True))),
+    "children_with_duties": sorted(set(Duty.objects.values_list("child_id", flat=True))),
+    "duplicate_duties": Duty.objects.count() - len(set(Duty.objects.values_list("episode_id", "kind"))),
     "episodes": episodes,
     "without_grading": MissingEpisode.objects.filter(gradings__isnull=True).count(),
     "gradings": RiskGrading.objects.count(),
@@ -141,6 +150,9 @@ def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicate
     assert len(state["episodes"]) == 10, "two chunks committed, the killed one not at all"
     assert state["without_grading"] == 0
     assert state["gradings"] == state["states"] == 10
+    # The re-plan of the committed chunks' children was queued with them; the killed chunk's not.
+    assert state["replan_children"] == state["children_with_episodes"]
+    assert len(state["replan_children"]) == 10
 
     report = tmp_path / "report.csv"
     printed = _homesafe(
@@ -152,3 +164,62 @@ def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicate
     assert state["without_grading"] == 0 and state["gradings"] == state["states"] == ROWS
     printed = _homesafe(database_url, "import_police", str(download), "--force", "KF")
     assert f"unchanged {ROWS}" in printed
+
+    # The worker re-plans every child once the queue is worked: each has its duties, once.
+    _homesafe(database_url, "db_worker", "--batch")
+    state = json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
+    assert state["replan_children"] == []
+    assert state["children_with_duties"] == state["children_with_episodes"]
+    assert len(state["children_with_duties"]) == ROWS
+    assert state["duplicate_duties"] == 0
+
+
+def test_a_big_file_parsed_and_matched_by_worker_processes_gives_the_same_report(
+    tmp_path, database_url
+):
+    """HOMESAFE_INTAKE_PARALLEL_MIN_ROWS=1 makes even a small file take the path of a big one:
+    worker processes parse and match it (each with its own connection). The report, and what
+    is written, are those of the one-process import of the same file into the same records."""
+    _homesafe(database_url, "migrate", "-v0")
+    _homesafe(database_url, "shell", "-c", SETUP)
+    rows = []
+    for i in range(ROWS):
+        row = {
+            "police_reference": f"W-{i}",
+            "reported_at": "01/03/2026 10:30",
+            "last_seen_at": f"01/03/2026 09:{i:02d}",
+            "risk": "medium",
+            "date_of_birth": f"{1 + i % 28:02d}/{1 + i // 28:02d}/2010",
+        }
+        if i % 3 == 0:
+            row["person_id"] = f"P{i}"
+        else:  # name and date of birth only; some with a typo, one a stranger
+            row["forename"], row["surname"] = f"Kid{i}", f"Surname{i}" if i % 5 else f"Surnam{i}"
+        rows.append(row)
+    rows[7]["date_of_birth"] = "31/02/2010"  # a bad row
+    rows[8].update(forename="Nobody", surname="Known")
+    download = tmp_path / "download.csv"
+    download.write_bytes(csv_bytes(rows))
+    reports = {}
+    for label, workers in (("parallel", "1"), ("one process", "1000000")):
+        report = tmp_path / f"{label}.csv"
+        printed = _homesafe(
+            database_url,
+            "import_police", str(download), "--force", "KF", "--dry-run", "--report", str(report),
+            "-v", "2", HOMESAFE_INTAKE_PARALLEL_MIN_ROWS=workers,
+        )  # fmt: skip
+        reports[label] = report.read_text()
+        assert "rejected 1" in printed, printed
+        processes = "2" if label == "parallel" else "1"
+        assert f"Parsed and matched by {processes} process(es)" in printed, printed
+    assert reports["parallel"] == reports["one process"]
+    report = tmp_path / "written.csv"
+    printed = _homesafe(
+        database_url, "import_police", str(download), "--force", "KF", "--report", str(report),
+        "-v", "2", HOMESAFE_INTAKE_PARALLEL_MIN_ROWS="1",
+    )  # fmt: skip
+    assert "by 2 process(es); 6 duty re-planning task(s) queued" in printed, printed  # 6 chunks
+    assert report.read_text() == reports["parallel"]
+    state = json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
+    created = [line for line in report.read_text().splitlines() if ",created," in line]
+    assert len(state["episodes"]) == len(created) >= 20

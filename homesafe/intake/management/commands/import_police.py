@@ -45,3 +45,8 @@ class Command(BaseCommand):
         prefix = "Dry run (nothing written): " if dry_run else ""
         counts = ", ".join(f"{outcome} {count}" for outcome, count in result.counts.items())
         self.stdout.write(f"{prefix}{sum(result.counts.values())} rows: {counts}")
+        if options["verbosity"] >= 2:
+            self.stdout.write(
+                f"Parsed and matched by {result.workers} process(es); "
+                f"{result.replans_queued} duty re-planning task(s) queued for the worker."
+            )
