@@ -54,6 +54,8 @@ def children_for_facts(child_ids):
         .select_related("return_interview")
         .order_by("reported_at", "id")
     )
+    # Each relation into its own attribute (to_attr): a list per child, without the queryset
+    # Django otherwise builds for every child and relation (most of the cost of a big batch).
     return (
         Child.objects.filter(pk__in=child_ids)
         .select_related("responsible_la", "school", "allocated_social_worker__team")
@@ -63,34 +65,51 @@ def children_for_facts(child_ids):
                 queryset=NetworkMember.objects.filter(ended_on__isnull=True).select_related(
                     "organisation"
                 ),
+                to_attr="facts_network",
             ),
-            Prefetch("cohort_periods", queryset=CohortPeriod.objects.filter(ended_on__isnull=True)),
-            Prefetch("care_periods", queryset=CarePeriod.objects.filter(ended_on__isnull=True)),
+            Prefetch(
+                "cohort_periods",
+                queryset=CohortPeriod.objects.filter(ended_on__isnull=True),
+                to_attr="facts_cohorts",
+            ),
+            Prefetch(
+                "care_periods",
+                queryset=CarePeriod.objects.filter(ended_on__isnull=True),
+                to_attr="facts_care",
+            ),
             Prefetch(
                 "placements",
                 queryset=Placement.objects.filter(ended_on__isnull=True).select_related(
                     "host_la", "placing_la"
                 ),
+                to_attr="facts_placements",
             ),
-            Prefetch("episodes", queryset=episodes),
-            Prefetch("duties", queryset=Duty.objects.exclude(state=DutyState.OPEN)),
+            Prefetch("episodes", queryset=episodes, to_attr="facts_episodes"),
+            Prefetch(
+                "duties",
+                queryset=Duty.objects.exclude(state=DutyState.OPEN),
+                to_attr="facts_closed_duties",
+            ),
             Prefetch(
                 "exploitation_screenings",
                 queryset=ExploitationScreening.objects.only(
                     "id", "child_id", "completed_at", "review_on"
                 ),
+                to_attr="facts_screenings",
             ),
             Prefetch(
                 "profile_versions",
                 queryset=ProfileVersion.objects.only("id", "child_id", "saved_at").order_by(
                     "saved_at", "id"
                 ),
+                to_attr="facts_profiles",
             ),
             Prefetch(
                 "legal_actions",
                 queryset=LegalAction.objects.filter(episode__isnull=False)
                 .only("id", "child_id", "episode_id", "kind", "applied_on", "created_at")
                 .order_by("created_at", "id"),
+                to_attr="facts_legal",
             ),
         )
     )
@@ -98,20 +117,20 @@ def children_for_facts(child_ids):
 
 def case_facts(child: Child, *, now) -> CaseFacts:
     """Build the protocol's facts for a child fetched by children_for_facts()."""
-    cohort = next(iter(child.cohort_periods.all()), None)
-    care = next(iter(child.care_periods.all()), None)
-    placement = next(iter(child.placements.all()), None)
+    cohort = next(iter(child.facts_cohorts), None)
+    care = next(iter(child.facts_care), None)
+    placement = next(iter(child.facts_placements), None)
     closed: dict[int, dict[str, Duty]] = {}
-    for duty in child.duties.all():
+    for duty in child.facts_closed_duties:
         closed.setdefault(duty.episode_id, {})[duty.kind] = duty
     # A legal action for an episode (homesafe.concerns) does what its duty asks.
     legal: dict[int, dict[str, object]] = {}
-    for action in child.legal_actions.all():
+    for action in child.facts_legal:
         kind = _LEGAL_DUTY[LegalActionKind(action.kind)]
         legal.setdefault(action.episode_id, {}).setdefault(kind, action.created_at)
-    saves = [version.saved_at for version in child.profile_versions.all()]
+    saves = [version.saved_at for version in child.facts_profiles]
     episodes = []
-    for episode in child.episodes.all():
+    for episode in child.facts_episodes:
         mine = closed.get(episode.pk, {})
         # The pre-incident profile (homesafe.profiles): a version saved after the return is
         # the review.
@@ -166,7 +185,7 @@ def case_facts(child: Child, *, now) -> CaseFacts:
             attends_school=child.school_id is not None,
             screenings=tuple(
                 ScreeningFacts(id=str(s.pk), completed_at=s.completed_at, review_on=s.review_on)
-                for s in child.exploitation_screenings.all()
+                for s in child.facts_screenings
             ),
         ),
         episodes=tuple(episodes),

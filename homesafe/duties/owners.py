@@ -20,12 +20,22 @@ class Owner:
     user: User | None = None
 
 
+# A child from duties.facts.children_for_facts carries its current network and placement
+# (facts_network, facts_placements); any other child is looked up.
+
+
 def _network(child: Child, role: str):
-    return next((m for m in child.network.all() if m.role == role), None)
+    members = getattr(child, "facts_network", None)
+    if members is None:
+        members = child.network.filter(ended_on__isnull=True).select_related("organisation")
+    return next((m for m in members if m.role == role), None)
 
 
 def _current_placement(child: Child):
-    return next(iter(child.placements.all()), None)
+    placements = getattr(child, "facts_placements", None)
+    if placements is None:
+        placements = child.placements.filter(ended_on__isnull=True)
+    return next(iter(placements), None)
 
 
 def resolve_owner(child: Child, role: OwnerRole) -> Owner:

@@ -129,7 +129,7 @@ def protocol_preview(*, settings_toml: str, sample: int = 200) -> ProtocolPrevie
             elif key not in before and key not in stored:
                 gained[key[1]] += 1
         for key in stored:
-            if key[0] in {e.pk for e in child.episodes.all()} and key not in after:
+            if key[0] in {e.pk for e in child.facts_episodes} and key not in after:
                 lost[key[1]] += 1
     return ProtocolPreview(
         version=proposed.version,

@@ -14,19 +14,21 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import User
+from homesafe.bulk import BulkInsert
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.facts import case_facts, children_for_facts
 from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
 from homesafe.duties.owners import resolve_owner
 from homesafe.duties.protocol import protocol_current
 from homesafe.episodes.models import MissingEpisode
+from homesafe.people.models import Child
 from homesafe.protocol.duties import plan_duties
 from homesafe.protocol.facts import DutyStatus, OwnerRole
 
@@ -113,14 +115,24 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
     child_ids = [pk for pk in child_ids if pk in active]
     if not child_ids:
         return counts
+    if connection.vendor == "postgresql":
+        # One re-plan of a child at a time (the worker's and a person's change may meet): the
+        # second waits for the first to commit, then sees its duties. In order of id, so two
+        # batches never wait for each other. (SQLite runs one writing transaction at a time.)
+        list(
+            Child.objects.filter(pk__in=child_ids)
+            .order_by("pk")
+            .select_for_update(no_key=True)
+            .values_list("pk", flat=True)
+        )
     stored_by_child: dict[int, dict[tuple[int, str], Duty]] = {}
     for duty in Duty.objects.filter(child_id__in=child_ids):
         stored_by_child.setdefault(duty.child_id, {})[(duty.episode_id, duty.kind)] = duty
-    creates: list[Duty] = []
+    creates: list[dict] = []  # new duties' values, for BulkInsert
     updates: list[Duty] = []
     events: list[DutyEvent] = []
     for child in children_for_facts(child_ids):
-        eligible = {e.pk for e in child.episodes.all() if e.reported_at >= version.duties_from}
+        eligible = {e.pk for e in child.facts_episodes if e.reported_at >= version.duties_from}
         stored = stored_by_child.get(child.pk, {})
         seen: set[tuple[int, str]] = set()
         for planned in plan_duties(case_facts(child, now=now), settings):
@@ -135,24 +147,25 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
                 if planned.status == DutyStatus.NOT_NEEDED:
                     continue
                 done = planned.status == DutyStatus.DONE
-                duty = Duty(
-                    child=child,
-                    episode_id=episode_id,
-                    kind=planned.kind,
-                    state=DutyState.DONE if done else DutyState.OPEN,
-                    due_at=planned.due_at,
-                    owner_role=planned.owner_role,
-                    owner_organisation=owner.organisation,
-                    owner_team=owner.team,
-                    owner_user=owner.user,
-                    rule=planned.rule,
-                    reason=planned.reason[:500],
-                    protocol_version=version.version,
-                    planned_at=now,
-                    closed_at=now if done else None,
-                    closing_note="The record shows this done." if done else "",
+                creates.append(
+                    {
+                        "child_id": child.pk,
+                        "episode_id": episode_id,
+                        "kind": str(planned.kind),
+                        "state": DutyState.DONE if done else DutyState.OPEN,
+                        "due_at": planned.due_at,
+                        "owner_role": str(planned.owner_role),
+                        "owner_organisation_id": owner.organisation.pk,
+                        "owner_team_id": owner.team.pk if owner.team else None,
+                        "owner_user_id": owner.user.pk if owner.user else None,
+                        "rule": planned.rule,
+                        "reason": planned.reason[:500],
+                        "protocol_version": version.version,
+                        "planned_at": now,
+                        "closed_at": now if done else None,
+                        "closing_note": "The record shows this done." if done else "",
+                    }
                 )
-                creates.append(duty)
                 counts["created"] += 1
                 continue
             if duty.state != DutyState.OPEN:
@@ -218,8 +231,20 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
                     _event(duty, DutyEventKind.CLOSED_BY_PROTOCOL, detail=NO_LONGER_NEEDED)
                 )
                 counts["closed"] += 1
-    Duty.objects.bulk_create(creates, batch_size=1000)
-    events += [_event(d, DutyEventKind.PLANNED, detail=d.reason) for d in creates]
+    # New duties and every event by bulk statements (homesafe.bulk): a big re-plan (a police
+    # import's chunk, a settings change) writes thousands, and bulk_create spends most of its
+    # time building the SQL.
+    bulk = BulkInsert()
+    created_ids = bulk.insert(Duty, creates, now=now)
+    event_rows = [
+        {"duty_id": duty_id, "kind": DutyEventKind.PLANNED, "detail": values["reason"], "at": now}
+        for duty_id, values in zip(created_ids, creates, strict=True)
+    ]
+    event_rows += [
+        {"duty_id": e.duty.pk, "kind": e.kind, "detail": e.detail, "actor_id": None, "at": now}
+        for e in events
+    ]
+    bulk.insert(DutyEvent, event_rows, now=now, ids=False)
     Duty.objects.bulk_update(
         updates,
         [
@@ -236,7 +261,6 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
         ],
         batch_size=1000,
     )
-    DutyEvent.objects.bulk_create(events, batch_size=1000)
     return counts
 
 

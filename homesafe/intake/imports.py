@@ -229,9 +229,22 @@ class _Changed:
 # most MAX_WORKERS): below it, starting them costs more than they save.
 PARALLEL_MIN_ROWS = int(os.environ.get("HOMESAFE_INTAKE_PARALLEL_MIN_ROWS", "20000"))
 MAX_WORKERS = 4
-# What the forked workers work on, set by the import just before the fork (inherited, not sent).
-_PARSING: _ParseJob | None = None
-_MATCHING: IdentityMatcher | None = None
+# What forked workers work on: set just before the fork, so inherited, never sent to them.
+_SHARED: object = None
+
+
+def _fork_map(function: Callable, parts: list, shared: object) -> list:
+    """[function(part) for part in parts], each part in its own forked worker process, which
+    finds `shared` in _SHARED. The connections are closed before the fork: each worker opens
+    its own, and the caller its own again afterwards."""
+    global _SHARED
+    connections.close_all()
+    _SHARED = shared
+    try:
+        with multiprocessing.get_context("fork").Pool(len(parts)) as pool:
+            return pool.map(function, parts)
+    finally:
+        _SHARED = None
 
 
 @dataclass
@@ -288,13 +301,13 @@ def _sqlite_cache():
 
 
 def _parse_part(bounds: tuple[int, int]) -> list:
-    assert _PARSING is not None
-    return _PARSING.run(*bounds)
+    job: _ParseJob = _SHARED  # type: ignore[assignment]
+    return job.run(*bounds)
 
 
-def _match_part(notifications: list[PoliceNotification]) -> list[MatchResult]:
-    assert _MATCHING is not None
-    return _MATCHING.match_many(notifications)
+def _match_part(positions: list[int]) -> list[MatchResult]:
+    matcher, notifications = _SHARED  # type: ignore[misc]
+    return matcher.match_many([notifications[i] for i in positions])
 
 
 class PoliceDownloadImport:
@@ -321,7 +334,7 @@ class PoliceDownloadImport:
         self.bulk = BulkInsert()
         self.dirty = _Changed()
         self.payloads: dict[tuple, str] = {}  # audit payloads as JSON, by their items
-        self.workers, self.pool = 1, None  # worker processes while parsing and matching
+        self.workers = 1  # processes that parse and match (workers_for)
 
     def report(self, row: _Row | None, outcome: str, *, line=0, ref="", field="", reason=""):
         if row is not None:
@@ -339,8 +352,8 @@ class PoliceDownloadImport:
         return _ParseJob(list(source_rows), missing, codes, self.now)
 
     def parse(self, job: _ParseJob) -> list[_Row]:
-        if self.pool is not None:
-            parts = self.pool.map(_parse_part, _parts(len(job.sources), self.workers))
+        if self.workers > 1:
+            parts = _fork_map(_parse_part, _parts(len(job.sources), self.workers), job)
         else:
             parts = [job.run(0, len(job.sources))]
         rows = []
@@ -733,35 +746,34 @@ class PoliceDownloadImport:
         ):
             known.update(r for (r,) in rows_where_in(model, [ref], ref, refs, **equal))
         wanted = [row for ref, row in first.items() if ref not in known]
-        if self.pool is not None:
+        if self.workers > 1:
             # Each worker matches the rows of its own days of birth (so reads its own blocks).
-            groups: list[list[_Row]] = [[] for _ in range(self.workers)]
-            for row in wanted:
+            groups: list[list[int]] = [[] for _ in range(self.workers)]
+            for position, row in enumerate(wanted):
                 born = row.n.date_of_birth
                 day = born.toordinal() // BIRTH_WINDOW if born else 0
-                groups[day % self.workers].append(row)
-            matched = self.pool.map(_match_part, [[r.n for r in group] for group in groups])
+                groups[day % self.workers].append(position)
+            shared = (self.matcher, [row.n for row in wanted])
             pairs = [
-                pair
-                for group, ms in zip(groups, matched, strict=True)
-                for pair in zip(group, ms, strict=True)
+                (wanted[position], match)
+                for positions, matches in zip(
+                    groups, _fork_map(_match_part, groups, shared), strict=True
+                )
+                for position, match in zip(positions, matches, strict=True)
             ]
         else:
             pairs = zip(wanted, self.matcher.match_many([r.n for r in wanted]), strict=True)
         for row, match in pairs:
             row.match = match
 
-    @contextmanager
-    def workers_for(self, job: _ParseJob):
-        """Worker processes to parse and match a big file on every core, while nothing is
-        written yet (matching reads the database as the file found it).
+    def workers_for(self, job: _ParseJob) -> int:
+        """How many processes parse and match this file: one a core (at most MAX_WORKERS)
+        for a big file, else this one.
 
-        Only outside a transaction (their connections could not see its rows) and never for an
-        in-memory SQLite database. The workers are forked with what they need already in
-        memory (the file's rows, the matcher), and the connections are closed before the fork:
-        each worker opens its own, and the import its own again afterwards.
+        Worker processes only outside a transaction (their connections could not see its
+        rows) and never for an in-memory SQLite database. They run while nothing is written
+        yet, so matching reads the database as the file found it.
         """
-        global _PARSING, _MATCHING
         cores = min(os.cpu_count() or 1, MAX_WORKERS)
         if (
             cores < 2
@@ -769,18 +781,8 @@ class PoliceDownloadImport:
             or connection.in_atomic_block
             or (connection.vendor == "sqlite" and connection.is_in_memory_db())
         ):
-            yield
-            return
-        connections.close_all()
-        _PARSING, _MATCHING = job, self.matcher
-        try:
-            with multiprocessing.get_context("fork").Pool(cores) as pool:
-                self.workers, self.pool = cores, pool
-                self.result.workers = cores
-                yield
-        finally:
-            self.workers, self.pool = 1, None
-            _PARSING = _MATCHING = None
+            return 1
+        return cores
 
     def refresh_statistics(self) -> None:
         """PostgreSQL: the planner's statistics of the tables a big import fills, brought up to
@@ -796,13 +798,13 @@ class PoliceDownloadImport:
 
     def run(self, content: bytes) -> ImportResult:
         job = self.read(content)
-        with self.workers_for(job):
-            rows = self.parse(job)
-            total = len(rows) + len(self.result.lines)
-            done = len(self.result.lines)
-            if self.progress:
-                self.progress(done, total)
-            self.prematch(rows)
+        self.workers = self.result.workers = self.workers_for(job)
+        rows = self.parse(job)
+        total = len(rows) + len(self.result.lines)
+        done = len(self.result.lines)
+        if self.progress:
+            self.progress(done, total)
+        self.prematch(rows)
         with _sqlite_cache():
             analysed = 0
             for chunk in self.chunks(rows):
