@@ -22,7 +22,6 @@ import argparse
 import csv
 import datetime as dt
 import io
-import os
 import random
 import sys
 import time
@@ -354,12 +353,10 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
-        "--workers", type=int, help="processes that parse and match (default: one a core, up to 4)"
+        "--import-only", action="store_true", help="stop after the import (for profiling)"
     )
     parser.add_argument("--profile", metavar="OUT", help="cProfile the import into OUT")
     args = parser.parse_args()
-    if args.workers == 1:
-        os.environ["HOMESAFE_INTAKE_PARALLEL_MIN_ROWS"] = str(10**12)
     from _setup import django_on_scratch_database
 
     drop = django_on_scratch_database()
@@ -416,6 +413,11 @@ def run(args) -> None:
         profiler.disable()
         profiler.dump_stats(args.profile)
     audited = AuditEntry.objects.count() - audit_before
+    if args.import_only:
+        print(
+            f"{result.counts}; import with matching: {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s"
+        )
+        return
     duties_before = Duty.objects.count()
     started = time.perf_counter()
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
@@ -454,7 +456,6 @@ def run(args) -> None:
     print(f"rows {rows:,} into {args.children:,} children on {connection.vendor}")
     print(f"outcomes: {result.counts}; linked to the wrong child: {wrong}")
     print(f"audit entries written: {audited:,}")
-    print(f"parsed and matched by {result.workers} process(es)")
     print(f"import with matching: {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s")
     print(
         f"duty re-planning by the worker (db_worker --batch): {result.replans_queued} tasks, "

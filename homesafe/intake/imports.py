@@ -26,7 +26,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import sys
 import time
@@ -37,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -56,7 +55,6 @@ from homesafe.episodes.services import OVERLAPS_EARLIER
 from homesafe.intake.choices import EventOutcome, NotificationSource, ReviewStatus, RowOutcome
 from homesafe.intake.files import read_police_file
 from homesafe.intake.matching import (
-    BIRTH_WINDOW,
     REVIEW_NOT_FOUND,
     IdentityMatcher,
     MatchResult,
@@ -90,8 +88,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NOTIFICATION_FIELDS = tuple(
     f.name for f in dataclasses.fields(PoliceNotification) if f.name != "extra"
 )
-DEFAULT_CHUNK_SIZE = 1000
+# Rows a chunk (one transaction) takes: fewer, bigger transactions write faster (a page of an
+# index that many rows change is written once), at the cost of holding SQLite's write lock for
+# about half a second at a time (bench/bench_intake.py).
+DEFAULT_CHUNK_SIZE = 5000
 SQLITE_CACHE_KIB = int(os.environ.get("HOMESAFE_SQLITE_CACHE_KIB", "262144"))
+SQLITE_CHECKPOINT_PAGES = int(os.environ.get("HOMESAFE_SQLITE_CHECKPOINT_PAGES", "50000"))
 
 
 def csv_safe(value) -> str:
@@ -223,91 +225,30 @@ class _Changed:
         return born is not None and (born in self.days or _swapped(born) in self.days)
 
 
-# --- parsing and matching in worker processes (PoliceDownloadImport.workers_for) ----------
-
-# A file of at least this many rows is parsed and matched by one worker process a core (at
-# most MAX_WORKERS): below it, starting them costs more than they save.
-PARALLEL_MIN_ROWS = int(os.environ.get("HOMESAFE_INTAKE_PARALLEL_MIN_ROWS", "20000"))
-MAX_WORKERS = 4
-# What forked workers work on: set just before the fork, so inherited, never sent to them.
-_SHARED: object = None
-
-
-def _fork_map(function: Callable, parts: list, shared: object) -> list:
-    """[function(part) for part in parts], each part in its own forked worker process, which
-    finds `shared` in _SHARED. The connections are closed before the fork: each worker opens
-    its own, and the caller its own again afterwards."""
-    global _SHARED
-    connections.close_all()
-    _SHARED = shared
-    try:
-        with multiprocessing.get_context("fork").Pool(len(parts)) as pool:
-            return pool.map(function, parts)
-    finally:
-        _SHARED = None
-
-
-@dataclass
-class _ParseJob:
-    """The file's rows and what checking them needs: pure, no database."""
-
-    sources: list
-    missing: list[str]
-    codes: dict
-    now: dt.datetime
-
-    def run(self, start: int, stop: int) -> list:
-        """Each row of sources[start:stop] as a _Row, or (line, reference, field, reason)."""
-        parsed: list = []
-        for source in self.sources[start:stop]:
-            if source.unreadable:
-                parsed.append((source.line, "", "", source.unreadable))
-                continue
-            ref = str(source.values.get("police_reference") or "").strip()[:50]
-            if self.missing:
-                column = self.missing[0]
-                parsed.append((source.line, ref, column, COLUMN_MISSING.format(column=column)))
-                continue
-            try:
-                n = notification_parse(source.values, codes=self.codes, now=self.now)
-            except NotificationError as error:
-                parsed.append((source.line, ref, error.field, error.reason))
-                continue
-            parsed.append(_Row(source.line, n, _state_hash(n)))
-        return parsed
-
-
-def _parts(total: int, workers: int) -> list[tuple[int, int]]:
-    size = max(1, -(-total // workers))
-    return [(start, min(start + size, total)) for start in range(0, total, size)]
-
-
 @contextmanager
-def _sqlite_cache():
-    """SQLite: a bigger page cache for this connection while the import writes into large
-    tables and their indexes (SQLite's default is 2 MiB), given back afterwards."""
-    if connection.vendor != "sqlite":
+def _sqlite_tuned():
+    """SQLite, while the import writes into large tables and their indexes: a bigger page
+    cache for this connection (SQLite's default is 2 MiB), and the write-ahead log copied back
+    into the database every SQLITE_CHECKPOINT_PAGES pages rather than every 1,000 (a page that
+    many chunks change is copied once, not once per chunk). Both are given back afterwards."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
+        (cache,) = cursor.fetchone()
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (checkpoint,) = cursor.fetchone()
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-def _parse_part(bounds: tuple[int, int]) -> list:
-    job: _ParseJob = _SHARED  # type: ignore[assignment]
-    return job.run(*bounds)
-
-
-def _match_part(positions: list[int]) -> list[MatchResult]:
-    matcher, notifications = _SHARED  # type: ignore[misc]
-    return matcher.match_many([notifications[i] for i in positions])
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+            if not connection.in_atomic_block:
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 class PoliceDownloadImport:
@@ -334,7 +275,11 @@ class PoliceDownloadImport:
         self.bulk = BulkInsert()
         self.dirty = _Changed()
         self.payloads: dict[tuple, str] = {}  # audit payloads as JSON, by their items
-        self.workers = 1  # processes that parse and match (workers_for)
+        self.audit_base = {  # what every audit entry of this import has
+            "at": now,
+            "actor_id": self.user.pk if self.user else None,
+            "actor_label": "" if self.user else actor.label,
+        }
 
     def report(self, row: _Row | None, outcome: str, *, line=0, ref="", field="", reason=""):
         if row is not None:
@@ -345,32 +290,40 @@ class PoliceDownloadImport:
 
     # --- reading ----------------------------------------------------------------------------
 
-    def read(self, content: bytes) -> _ParseJob:
+    def parse(self, content: bytes) -> list[_Row]:
         mapping = ForceMapping.objects.filter(organisation=self.force).first()
         columns, codes = (mapping.columns, mapping.codes) if mapping else ({}, {})
         missing, source_rows = read_police_file(content, columns=columns)
-        return _ParseJob(list(source_rows), missing, codes, self.now)
-
-    def parse(self, job: _ParseJob) -> list[_Row]:
-        if self.workers > 1:
-            parts = _fork_map(_parse_part, _parts(len(job.sources), self.workers), job)
-        else:
-            parts = [job.run(0, len(job.sources))]
         rows = []
-        for part in parts:
-            for parsed in part:
-                if isinstance(parsed, _Row):
-                    rows.append(parsed)
-                else:
-                    line, ref, field_name, reason = parsed
-                    self.report(
-                        None,
-                        RowOutcome.REJECTED,
-                        line=line,
-                        ref=ref,
-                        field=field_name,
-                        reason=reason,
-                    )
+        for source in source_rows:
+            if source.unreadable:
+                self.report(None, RowOutcome.REJECTED, line=source.line, reason=source.unreadable)
+                continue
+            ref = str(source.values.get("police_reference") or "").strip()[:50]
+            if missing:
+                reason = COLUMN_MISSING.format(column=missing[0])
+                self.report(
+                    None,
+                    RowOutcome.REJECTED,
+                    line=source.line,
+                    ref=ref,
+                    field=missing[0],
+                    reason=reason,
+                )
+                continue
+            try:
+                n = notification_parse(source.values, codes=codes, now=self.now)
+            except NotificationError as error:
+                self.report(
+                    None,
+                    RowOutcome.REJECTED,
+                    line=source.line,
+                    ref=ref,
+                    field=error.field,
+                    reason=error.reason,
+                )
+                continue
+            rows.append(_Row(source.line, n, _state_hash(n)))
         # In the order things happened, so a child's earlier episode is recorded before a later one.
         rows.sort(key=lambda row: (row.n.last_seen_at, row.line))
         return rows
@@ -535,9 +488,7 @@ class PoliceDownloadImport:
         else:
             text = JSONText(json.dumps(payload))
         return {
-            "at": self.now,
-            "actor_id": self.user.pk if self.user else None,
-            "actor_label": "" if self.user else self.actor.label,
+            **self.audit_base,
             "verb": verb,
             "target_type": target_type,
             "target_id": str(target_id),
@@ -746,43 +697,9 @@ class PoliceDownloadImport:
         ):
             known.update(r for (r,) in rows_where_in(model, [ref], ref, refs, **equal))
         wanted = [row for ref, row in first.items() if ref not in known]
-        if self.workers > 1:
-            # Each worker matches the rows of its own days of birth (so reads its own blocks).
-            groups: list[list[int]] = [[] for _ in range(self.workers)]
-            for position, row in enumerate(wanted):
-                born = row.n.date_of_birth
-                day = born.toordinal() // BIRTH_WINDOW if born else 0
-                groups[day % self.workers].append(position)
-            shared = (self.matcher, [row.n for row in wanted])
-            pairs = [
-                (wanted[position], match)
-                for positions, matches in zip(
-                    groups, _fork_map(_match_part, groups, shared), strict=True
-                )
-                for position, match in zip(positions, matches, strict=True)
-            ]
-        else:
-            pairs = zip(wanted, self.matcher.match_many([r.n for r in wanted]), strict=True)
+        pairs = zip(wanted, self.matcher.match_many([r.n for r in wanted]), strict=True)
         for row, match in pairs:
             row.match = match
-
-    def workers_for(self, job: _ParseJob) -> int:
-        """How many processes parse and match this file: one a core (at most MAX_WORKERS)
-        for a big file, else this one.
-
-        Worker processes only outside a transaction (their connections could not see its
-        rows) and never for an in-memory SQLite database. They run while nothing is written
-        yet, so matching reads the database as the file found it.
-        """
-        cores = min(os.cpu_count() or 1, MAX_WORKERS)
-        if (
-            cores < 2
-            or len(job.sources) < PARALLEL_MIN_ROWS
-            or connection.in_atomic_block
-            or (connection.vendor == "sqlite" and connection.is_in_memory_db())
-        ):
-            return 1
-        return cores
 
     def refresh_statistics(self) -> None:
         """PostgreSQL: the planner's statistics of the tables a big import fills, brought up to
@@ -797,15 +714,13 @@ class PoliceDownloadImport:
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
     def run(self, content: bytes) -> ImportResult:
-        job = self.read(content)
-        self.workers = self.result.workers = self.workers_for(job)
-        rows = self.parse(job)
+        rows = self.parse(content)
         total = len(rows) + len(self.result.lines)
         done = len(self.result.lines)
         if self.progress:
             self.progress(done, total)
         self.prematch(rows)
-        with _sqlite_cache():
+        with _sqlite_tuned():
             analysed = 0
             for chunk in self.chunks(rows):
                 self.run_chunk(chunk)

@@ -184,7 +184,7 @@ class PoliceNotification:
 
 def _text(values: dict, name: str) -> str:
     value = values.get(name)
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a spreadsheet's number cell: 12345.0 is the reference 12345
@@ -284,14 +284,16 @@ def notification_parse(
     forename = _text(values, "forename")
     surname = _text(values, "surname")
     raw_aliases = values.get("aliases") or ""
-    if isinstance(raw_aliases, list | tuple):
-        raw_aliases = ";".join(str(a) for a in raw_aliases)
-    aliases = tuple(
-        dict.fromkeys(a.strip() for a in _text({"aliases": raw_aliases}, "aliases").split(";"))
-    )
-    aliases = tuple(a for a in aliases if a)
-    if any(len(a) > 200 for a in aliases):
-        raise NotificationError("aliases", TOO_LONG.format(limit=200))
+    aliases: tuple[str, ...] = ()
+    if raw_aliases:  # most rows have none
+        if isinstance(raw_aliases, list | tuple):
+            raw_aliases = ";".join(str(a) for a in raw_aliases)
+        aliases = tuple(
+            dict.fromkeys(a.strip() for a in _text({"aliases": raw_aliases}, "aliases").split(";"))
+        )
+        aliases = tuple(a for a in aliases if a)
+        if any(len(a) > 200 for a in aliases):
+            raise NotificationError("aliases", TOO_LONG.format(limit=200))
     date_of_birth = parse_date(values.get("date_of_birth"), "date_of_birth")
     today = now.astimezone(LONDON).date() if now else None
     if date_of_birth and today and date_of_birth > today:

@@ -47,6 +47,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{prefix}{sum(result.counts.values())} rows: {counts}")
         if options["verbosity"] >= 2:
             self.stdout.write(
-                f"Parsed and matched by {result.workers} process(es); "
                 f"{result.replans_queued} duty re-planning task(s) queued for the worker."
             )
