@@ -281,6 +281,19 @@ def test_cli_prints_counts_and_writes_the_report(world, kids, tmp_path, capsys):
         call_command("import_police", str(path), "--force", "NOPE")
 
 
+def test_cli_says_with_v2_how_many_replans_it_queued(world, kids, tmp_path, capsys):
+    path = tmp_path / "download.csv"
+    path.write_bytes(csv_bytes([row_for(kids[0], "V1"), row_for(kids[1], "V2")]))
+    call_command("import_police", str(path), "--force", "FA")
+    printed = capsys.readouterr().out
+    assert "created 2" in printed and "re-planning" not in printed  # the counts line only
+    path.write_bytes(csv_bytes([row_for(kids[0], "V1", found_at="01/03/2026 18:00")]))
+    call_command("import_police", str(path), "--force", "FA", verbosity=2)
+    printed = capsys.readouterr().out
+    assert "updated 1" in printed
+    assert "1 duty re-planning task(s) queued for the worker." in printed
+
+
 def test_organisations_command(world, capsys):
     call_command("organisations")
     lines = capsys.readouterr().out.splitlines()
