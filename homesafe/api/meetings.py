@@ -262,9 +262,6 @@ ACTION_STATES = [
 ]
 
 
-BEFORE_THE_ACTION = "The action cannot have been completed before it was agreed."
-
-
 class ActionFilter(django_filters.FilterSet):
     owner_organisation = django_filters.CharFilter(
         field_name="owner_organisation__code", label="The owning agency's code"
@@ -319,12 +316,6 @@ class ActionCompleteInputSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=5000, help_text="What was done."
     )
-
-    def validate_completed_at(self, value):
-        action = self.context["action"]
-        if value < min(action.meeting.when, action.created_at):
-            raise serializers.ValidationError(BEFORE_THE_ACTION)
-        return value
 
 
 def _refused(code: str, detail: str, status_code: int) -> Response:

@@ -56,6 +56,7 @@ CHILD_NOT_VISIBLE = "You cannot record a meeting about a child you cannot see"
 NOT_YOURS = "You may record a meeting only about a child whose record you may change"
 WHEN_MISSING = "Enter when the meeting is planned for or was held"
 IN_FUTURE = "The time cannot be in the future"
+BEFORE_THE_ACTION = "The action cannot have been completed before it was agreed."
 CHAIR_MISSING = "Enter who chaired the meeting"
 NOT_LOCAL_AUTHORITY = "A meeting is convened by a local authority"
 ATTENDED_BEFORE_HELD = "Record who attended once the meeting has been held"
@@ -348,6 +349,8 @@ def meeting_complete_action(
     if not can_complete_action(user, action):
         raise ApplicationError(NOT_ALLOWED, code="not_allowed")
     _not_future("completed_at", completed_at)
+    if completed_at < min(action.meeting.when, action.created_at):
+        raise ValidationError({"completed_at": BEFORE_THE_ACTION})
     action.completed_at, action.completed_by = completed_at, user
     action.completion_note = note.strip()
     action.full_clean()

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homesafe.access.models import AuditEntry
-from homesafe.api.meetings import BEFORE_THE_ACTION
 from homesafe.meetings.models import MeetingAction
 from homesafe.meetings.services import (
     ALREADY_COMPLETED,
+    BEFORE_THE_ACTION,
     IN_FUTURE,
     difference_raise,
     meeting_create,

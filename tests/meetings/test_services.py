@@ -13,6 +13,7 @@ from homesafe.meetings import services
 from homesafe.meetings.choices import Attendance, DifferenceStage, MeetingStatus
 from homesafe.meetings.models import Meeting, MeetingAction, ProfessionalDifference
 from homesafe.meetings.services import (
+    BEFORE_THE_ACTION,
     difference_escalate,
     difference_raise,
     difference_resolve,
@@ -177,6 +178,10 @@ def test_actions_validate_owner_and_due_date_and_complete_once(world, locality):
         meeting_complete_action(
             action=action, completed_at=timezone.now(), actor=world.users["school_1"]
         )
+    before = min(locality.when, action.created_at) - dt.timedelta(minutes=1)
+    with pytest.raises(ValidationError) as error:  # done before it was agreed: refused
+        meeting_complete_action(action=action, completed_at=before, actor=world.users["police_a"])
+    assert error.value.message_dict == {"completed_at": [BEFORE_THE_ACTION]}
     done = meeting_complete_action(
         action=action, completed_at=timezone.now(), actor=world.users["police_a"], note="Done"
     )
