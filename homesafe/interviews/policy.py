@@ -99,29 +99,49 @@ rules.add_perm("interviews.record_interview", can_record_interview)
 rules.add_perm("interviews.manage_terms", can_manage_interview_terms)
 
 
-def rhi_content_visibility(user, child, interviews) -> dict[int, bool]:
-    """can_view_rhi_content for many interviews of one child the user may see, in a fixed number
-    of queries (the story page): the child-level grounds once, the sharing per interview from
-    prefetched `shared_with`. Mirrors can_view_rhi_content (a test holds them together)."""
+def rhi_content_visibility(user, interviews) -> dict[int, bool]:
+    """can_view_rhi_content for many interviews (of one child or many the user may see), in a
+    fixed number of queries (the story page, the API's lists): the child-level grounds once per
+    kind for all the children, the sharing per interview from prefetched `shared_with`.
+    Mirrors can_view_rhi_content (a test holds them together)."""
+    from homesafe.access.models import CaseAccessGrant
+    from homesafe.people.models import Child, NetworkMember
+
+    interviews = list(interviews)
+    child_ids = {interview.child_id for interview in interviews}
     now = timezone.now()
-    child_level = (
-        (user.has_role(*LA_CASE_ROLES) and child.responsible_la_id == user.organisation_id)
-        or holds_open_referral(user, child)
-        or (
-            user.has_role(Role.AUDITOR)
-            and child.access_grants.filter(
-                user_id=user.pk, starts_at__lte=now, ends_at__gt=now
-            ).exists()
+    granted: set[int] = set()
+    if user.has_role(*LA_CASE_ROLES):
+        responsible = {
+            i.child_id: i.child.responsible_la_id
+            for i in interviews
+            if ReturnInterview.child.is_cached(i)
+        }
+        if unknown := child_ids - responsible.keys():
+            responsible.update(
+                Child.objects.filter(pk__in=unknown).values_list("pk", "responsible_la_id")
+            )
+        granted |= {pk for pk, la in responsible.items() if la == user.organisation_id}
+    if _active(user) and user.has_role(Role.RHI_WORKER):
+        granted |= set(
+            NetworkMember.objects.filter(
+                child_id__in=child_ids,
+                organisation_id=user.organisation_id,
+                role=NetworkRole.RHI_REFERRAL,
+                ended_on__isnull=True,
+            ).values_list("child_id", flat=True)
         )
-    )
+    if user.has_role(Role.AUDITOR):
+        granted |= set(
+            CaseAccessGrant.objects.filter(
+                child_id__in=child_ids, user_id=user.pk, starts_at__lte=now, ends_at__gt=now
+            ).values_list("child_id", flat=True)
+        )
+    health = user.has_role(Role.HEALTH_PRACTITIONER)
     return {
         interview.pk: bool(
-            child_level
-            or (
-                user.has_role(Role.HEALTH_PRACTITIONER)
-                and interview.may_share
-                and _shared_with_users_organisation(user, interview)
-            )
+            interview.child_id in granted
+            or (health and interview.may_share and _shared_with_users_organisation(user, interview))
         )
         for interview in interviews
     }

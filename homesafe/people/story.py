@@ -93,7 +93,7 @@ def child_story(*, user, child: Child) -> Story:
     )
     interviews = [e.return_interview for e in episodes if hasattr(e, "return_interview")]
     interviews_attach_taxonomy(interviews)  # the labels of every interview in one query
-    visible = rhi_content_visibility(user, child, interviews)
+    visible = rhi_content_visibility(user, interviews)
     story_episodes = [
         StoryEpisode(
             e,

@@ -4,8 +4,11 @@ interviews policy allows, audit entries for reads, and lists in a bounded number
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from homesafe.access.models import AuditEntry
 from homesafe.interviews.policy import can_view_rhi_content, can_view_rhi_summary
@@ -226,6 +229,39 @@ def test_interview_list_queries_do_not_grow_with_interviews(
     interview_for(world, "a_unallocated", actor="cmo_a")
     with django_assert_max_num_queries(len(two.captured_queries)):
         assert len(_results(_get(client, "interviews"))) == 4
+
+
+def test_interview_list_for_an_auditor_does_not_grow_with_the_children_sampled(
+    world, casework, client, django_assert_max_num_queries
+):
+    """The content rule's grounds (here an auditor's grants) are read once for the page, not
+    once per child."""
+    from homesafe.access.models import CaseAccessGrant
+
+    auditor = world.users["auditor"]
+
+    def sample(key):
+        CaseAccessGrant.objects.create(
+            user=auditor,
+            child=world.children[key],
+            reason="Learning audit",
+            starts_at=timezone.now() - dt.timedelta(days=1),
+            ends_at=timezone.now() + dt.timedelta(days=1),
+        )
+
+    sample("a_team1")
+    sample("a_team2")
+    client.force_login(auditor)
+    _get(client, "interviews")  # warm the session
+    with django_assert_max_num_queries(14) as two:
+        body = _results(_get(client, "interviews"))
+    assert len(body) == 2
+    sample("a_team3")
+    interview_for(world, "a_team3", actor="sw_3")
+    interview_for(world, "a_unallocated", actor="cmo_a")
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        body = _results(_get(client, "interviews"))
+    assert len(body) == 4
 
 
 # --- Screenings, profile, concerns -------------------------------------------------------------
