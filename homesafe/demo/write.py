@@ -54,6 +54,7 @@ from homesafe.people.services import (
     network_member_add,
     placement_record,
 )
+from homesafe.profiles.services import profile_save
 from homesafe.protocol.settings import ProtocolSettings
 
 # --- Writing --------------------------------------------------------------------------------
@@ -117,6 +118,7 @@ def write_demo(plan: DemoPlan) -> DemoSummary:
     )
     writer = _Writer(admin=admin, organisations=organisations, users=users)
     children = {child.key: writer.child(child) for child in plan.children}
+    _write_profiles(plan, children, writer)
     _work_old_duties(plan, admin)
     # Auditors see only the cases they are given, for a time: a sample, from a week before the
     # anchor for five weeks.
@@ -141,6 +143,50 @@ def _work_old_duties(plan: DemoPlan, admin: User) -> None:
         if rng.random() < DUTIES_DONE_ON_TIME:
             owners = owners_of(duty)
             duty_complete(duty=duty, actor=owners[0] if owners else admin)
+
+
+# One in PROFILE_EVERY children in care who have gone missing has a pre-incident (Philomena)
+# profile, written from what their episodes show, so the profile page and its PDF have
+# something to show.
+PROFILE_EVERY = 3
+PROFILE_HEIGHTS = ("1.45 m", "1.52 m", "1.58 m", "1.63 m", "1.70 m", "1.76 m")
+PROFILE_HAIR = ("Short dark brown", "Long black, often tied back", "Blonde, shoulder length")
+PROFILE_EYES = ("Brown", "Blue", "Green", "Hazel")
+
+
+def _write_profiles(plan: DemoPlan, children: dict[str, Child], writer: _Writer) -> None:
+    rng = random.Random(plan.seed + 1)
+    in_care = sorted(
+        (c for c in plan.children if c.care is not None and c.episodes), key=lambda c: c.key
+    )
+    for child_plan in in_care[::PROFILE_EVERY]:
+        child = children[child_plan.key]
+        episodes = child_plan.episodes
+        places = list(dict.fromkeys(e.last_seen_place for e in episodes))[:4]
+        with_whom = list(dict.fromkeys(e.stayed_with for e in episodes if e.stayed_with))[:3]
+        first = episodes[0].last_seen_at
+        profile_save(
+            child=child,
+            actor=writer.admin,
+            provided_by="Foster carer",
+            height=rng.choice(PROFILE_HEIGHTS),
+            build="Slim",
+            hair=rng.choice(PROFILE_HAIR),
+            eyes=rng.choice(PROFILE_EYES),
+            distinguishing_marks=rng.choice(("None known", "Small scar above the left eyebrow")),
+            associates="; ".join(with_whom) or "None known",
+            places_frequented="; ".join(p.description for p in places),
+            locations=[writer.location(p, child) for p in places],
+            vulnerabilities="Goes missing after contact with family; trusts older peers easily.",
+            medication="None",
+            phones="Own mobile phone; number on the child's record",
+            social_media="Snapchat and TikTok (usernames on the child's record)",
+            transport="Buses and trains; has been found at the railway station",
+            missing_history=(
+                f"{len(episodes)} episode(s) since {first:%d/%m/%Y}; "
+                "usually returns by morning on their own."
+            ),
+        )
 
 
 class _Writer:

@@ -202,6 +202,16 @@ def test_seed_demo_writes_the_plan_through_the_services(clock):
     auditor = User.objects.get(email=f"auditor@{DEMO_EMAIL_DOMAIN}")
     assert children_visible_to(user=auditor).count() == len(plan.audit_sample) > 0
     assert "Children: 60 " in out.getvalue()
+    # One in three children in care who went missing has a pre-incident profile, as a carer
+    # would give it, with the places their episodes show.
+    from homesafe.demo.write import PROFILE_EVERY
+    from homesafe.profiles.models import ProfileVersion
+
+    missing_in_care = sorted(c.key for c in plan.children if c.care and c.episodes)
+    profiles = ProfileVersion.objects.all()
+    assert profiles.count() == len(missing_in_care[::PROFILE_EVERY]) > 0
+    assert all(p.provided_by == "Foster carer" and p.places_frequented for p in profiles)
+    assert all(p.locations.exists() for p in profiles)
 
 
 @pytest.mark.django_db
