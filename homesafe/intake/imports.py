@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -92,6 +93,8 @@ _NOTIFICATION_FIELDS = tuple(
 # index that many rows change is written once), at the cost of holding SQLite's write lock for
 # about half a second at a time (bench/bench_intake.py).
 DEFAULT_CHUNK_SIZE = 5000
+# A file with at least this many rows to match is matched by a second process (matching_ahead).
+MATCH_AHEAD_MIN_ROWS = int(os.environ.get("HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS", "20000"))
 SQLITE_CACHE_KIB = int(os.environ.get("HOMESAFE_SQLITE_CACHE_KIB", "262144"))
 SQLITE_CHECKPOINT_PAGES = int(os.environ.get("HOMESAFE_SQLITE_CHECKPOINT_PAGES", "50000"))
 
@@ -116,6 +119,7 @@ class ImportResult:
     lines: list[ReportLine] = field(default_factory=list)
     workers: int = 1  # processes that parsed and matched the file
     replans_queued: int = 0  # tasks queued for the worker to re-plan the children's duties
+    matched_ahead: bool = False  # a second process matched the rows (matching_ahead)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -249,6 +253,17 @@ def _sqlite_tuned():
             cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
             if not connection.in_atomic_block:
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def _match_ahead(excluded: set[int], work: list[list[PoliceNotification]], pipe) -> None:
+    """The second process of PoliceDownloadImport.matching_ahead: each chunk's matches in turn."""
+    matcher = IdentityMatcher(excluded=excluded, cache_blocks=True)
+    try:
+        for k, notifications in enumerate(work):
+            pipe.send((k, matcher.match_many(notifications)))
+    finally:
+        pipe.close()
+        connections.close_all()
 
 
 class PoliceDownloadImport:
@@ -677,12 +692,9 @@ class PoliceDownloadImport:
 
     # --- the whole file ---------------------------------------------------------------------
 
-    def prematch(self, rows: list[_Row]) -> None:
-        """Match, in one pass over the file, every row that will probably open a new episode
-        (the first row of a reference not yet known in any form): a few queries per kind of key
-        for the whole file rather than per chunk, and the children of each date of birth read
-        once. run_chunk matches again any row that a child created or changed since may concern.
-        """
+    def wanted(self, rows: list[_Row]) -> list[_Row]:
+        """The rows to match up front: the first row of every reference not yet known in any
+        form (those that will probably open a new episode); a few queries for the whole file."""
         first: dict[str, _Row] = {}
         for row in rows:
             first.setdefault(row.n.police_reference, row)
@@ -696,10 +708,65 @@ class PoliceDownloadImport:
             (PoliceEvent, {"force_id": force, "outcome": EventOutcome.PENDING.value}),
         ):
             known.update(r for (r,) in rows_where_in(model, [ref], ref, refs, **equal))
-        wanted = [row for ref, row in first.items() if ref not in known]
+        return [row for ref, row in first.items() if ref not in known]
+
+    def prematch(self, wanted: list[_Row]) -> None:
+        """Match the wanted rows in one pass over the file: identifiers in batches, and the
+        children of each date of birth read once. run_chunk matches again any row that a child
+        created or changed since may concern."""
         pairs = zip(wanted, self.matcher.match_many([r.n for r in wanted]), strict=True)
         for row, match in pairs:
             row.match = match
+
+    @contextmanager
+    def matching_ahead(self, chunks: list[list[_Row]], wanted: list[_Row]):
+        """A big file: a second process matches the wanted rows chunk by chunk, a chunk ahead
+        of this one, which writes meanwhile (two cores: one writes, one matches). It reads each
+        date of birth's children once (IdentityMatcher(cache_blocks=True)) and sends each
+        chunk's matches as that chunk comes up; `receive(k)` puts them on chunk k's rows.
+
+        Otherwise (a small file, a transaction around the import, an in-memory SQLite
+        database, one core) the rows are matched here and now, for the whole file. Should the
+        second process fail, its rows keep no match and run_chunk matches them itself."""
+        if (
+            len(wanted) < MATCH_AHEAD_MIN_ROWS
+            or (os.cpu_count() or 1) < 2
+            or connection.in_atomic_block
+            or (connection.vendor == "sqlite" and connection.is_in_memory_db())
+        ):
+            self.prematch(wanted)
+            yield lambda k: None
+            return
+        chosen = {id(row) for row in wanted}
+        positions = [[i for i, row in enumerate(chunk) if id(row) in chosen] for chunk in chunks]
+        work = [[chunk[i].n for i in idx] for chunk, idx in zip(chunks, positions, strict=True)]
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        connections.close_all()  # the second process opens its own, and this one its own again
+        process = context.Process(
+            target=_match_ahead, args=(self.matcher.excluded, work, writer), daemon=True
+        )
+        process.start()
+        writer.close()
+        self.result.matched_ahead = True
+
+        def receive(k: int) -> None:
+            try:
+                got, matches = reader.recv()
+            except (EOFError, OSError):
+                return  # the second process stopped: run_chunk matches these rows
+            if got == k:
+                for i, match in zip(positions[k], matches, strict=True):
+                    chunks[k][i].match = match
+
+        try:
+            yield receive
+        finally:
+            reader.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
     def refresh_statistics(self) -> None:
         """PostgreSQL: the planner's statistics of the tables a big import fills, brought up to
@@ -719,10 +786,11 @@ class PoliceDownloadImport:
         done = len(self.result.lines)
         if self.progress:
             self.progress(done, total)
-        self.prematch(rows)
-        with _sqlite_tuned():
+        chunks = list(self.chunks(rows))
+        with self.matching_ahead(chunks, self.wanted(rows)) as receive, _sqlite_tuned():
             analysed = 0
-            for chunk in self.chunks(rows):
+            for k, chunk in enumerate(chunks):
+                receive(k)
                 self.run_chunk(chunk)
                 if self.written >= max(2 * analysed, 5000):
                     analysed = self.written

@@ -135,8 +135,11 @@ def rows_where_in(
 class IdentityMatcher:
     """Matches notifications to children; merged records (`excluded`) are never candidates."""
 
-    def __init__(self, *, excluded: set[int] | None = None):
+    def __init__(self, *, excluded: set[int] | None = None, cache_blocks: bool = False):
         self.excluded = excluded or set()
+        # Keep each day's block once read (a matcher that matches a whole file chunk by chunk,
+        # in a process of its own: imports.matching_ahead). Only for the length of one import.
+        self.blocks: dict[dt.date, _Block] | None = {} if cache_blocks else None
 
     def _identified(self, column: str, values: set[str]) -> list[tuple]:
         """(pk, value, date of birth) of the children with one of these identifiers."""
@@ -145,6 +148,16 @@ class IdentityMatcher:
 
     def _by_birth(self, days: list[dt.date]) -> dict[dt.date, _Block]:
         """The blocks of these days (one query for the children, one for their aliases)."""
+        if self.blocks is not None:
+            unread = [day for day in days if day not in self.blocks]
+            if unread:
+                read = self._read_blocks(unread)
+                for day in unread:
+                    self.blocks[day] = read.get(day) or _Block()
+            return {day: self.blocks[day] for day in days}
+        return self._read_blocks(days)
+
+    def _read_blocks(self, days: list[dt.date]) -> dict[dt.date, _Block]:
         if not days:
             return {}
         # Plain SQL (rows_where_in): a window reads tens of thousands of children, and Django's

@@ -7,6 +7,7 @@ HOMESAFE_INTAKE_PAUSE_AFTER_ROWS makes it stop inside the transaction that write
 passing that many rows, after inserting the episodes and before their gradings and states.
 """
 
+import datetime as dt
 import json
 import os
 import signal
@@ -172,3 +173,51 @@ def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicate
     assert state["children_with_duties"] == state["children_with_episodes"]
     assert len(state["children_with_duties"]) == ROWS
     assert state["duplicate_duties"] == 0
+
+
+def test_a_big_file_matched_by_a_second_process_gives_the_same_report(tmp_path, database_url):
+    """HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS=1 makes even a small file take a big one's path:
+    a second process (with its own connection) matches the rows a chunk ahead while the import
+    writes. The report, and what is written, are those of the one-process import."""
+    _homesafe(database_url, "migrate", "-v0")
+    _homesafe(database_url, "shell", "-c", SETUP)
+    rows = []
+    for i in range(ROWS):
+        row = {
+            "police_reference": f"W-{i}",
+            "reported_at": "01/03/2026 10:30",
+            "last_seen_at": f"01/03/2026 09:{i:02d}",
+            "risk": "medium",
+            "date_of_birth": (dt.date(2010, 1, 1) + dt.timedelta(days=i)).strftime("%d/%m/%Y"),
+        }
+        if i % 3 == 0:
+            row["person_id"] = f"P{i}"
+        else:  # name and date of birth only; some with a typo
+            row["forename"], row["surname"] = f"Kid{i}", f"Surname{i}" if i % 5 else f"Surnam{i}"
+        rows.append(row)
+    rows[7]["date_of_birth"] = "31/02/2010"  # a bad row
+    rows[8].update(forename="Nobody", surname="Known")  # a new child
+    download = tmp_path / "download.csv"
+    download.write_bytes(csv_bytes(rows))
+    reports = {}
+    for label, least in (("ahead", "1"), ("one process", "1000000")):
+        report = tmp_path / f"{label}.csv"
+        printed = _homesafe(
+            database_url,
+            "import_police", str(download), "--force", "KF", "--dry-run", "--report", str(report),
+            "-v", "2", HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS=least,
+        )  # fmt: skip
+        reports[label] = report.read_text()
+        assert "rejected 1" in printed, printed
+        assert ("second process" in printed) == (label == "ahead"), printed
+    assert reports["ahead"] == reports["one process"]
+    assert reports["ahead"].count(",created,") == ROWS - 1
+    report = tmp_path / "written.csv"
+    printed = _homesafe(
+        database_url, "import_police", str(download), "--force", "KF", "--report", str(report),
+        "-v", "2", HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS="1",
+    )  # fmt: skip
+    assert "Rows matched by a second process" in printed, printed
+    assert report.read_text() == reports["ahead"]
+    state = json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
+    assert len(state["episodes"]) == ROWS - 1

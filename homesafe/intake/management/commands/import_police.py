@@ -46,6 +46,8 @@ class Command(BaseCommand):
         counts = ", ".join(f"{outcome} {count}" for outcome, count in result.counts.items())
         self.stdout.write(f"{prefix}{sum(result.counts.values())} rows: {counts}")
         if options["verbosity"] >= 2:
+            if result.matched_ahead:
+                self.stdout.write("Rows matched by a second process, a chunk ahead.")
             self.stdout.write(
                 f"{result.replans_queued} duty re-planning task(s) queued for the worker."
             )
