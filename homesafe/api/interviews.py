@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
@@ -27,7 +26,7 @@ from homesafe.api.views import (
 from homesafe.interviews.choices import InterviewStatus
 from homesafe.interviews.models import ContactAttempt, ReturnInterview
 from homesafe.interviews.policy import rhi_content_visibility
-from homesafe.interviews.queries import interview_page_for_user_or_404
+from homesafe.interviews.queries import interview_by_id_for_user_or_404
 from homesafe.people.queries import children_visible_to
 
 INTERVIEW_STATUSES = InterviewStatus.values  # codes only: labels may be configured locally
@@ -210,15 +209,8 @@ class InterviewDetailView(_SignedInRead, generics.GenericAPIView):
     serializer_class = InterviewOutputSerializer
 
     def get(self, request, interview_id: int):
-        episode_id = (
-            ReturnInterview.objects.filter(pk=_id_or_404(interview_id))
-            .values_list("episode_id", flat=True)
-            .first()
-        )
-        if episode_id is None:
-            raise Http404("No interview found")
-        view = interview_page_for_user_or_404(
-            user=request.user, episode_id=episode_id, log_read=False
+        view = interview_by_id_for_user_or_404(
+            user=request.user, interview_id=_id_or_404(interview_id), log_read=False
         )
         interview = view.interview
         audit_record(

@@ -12,8 +12,8 @@ How it stays fast and safe (docs/intake.md):
   (homesafe.bulk.BulkInsert: executemany on SQLite, COPY on PostgreSQL), so a row is either
   wholly written or not at all, audit entries included; anything else (updates, new children,
   adopting an episode recorded by hand) goes through the services one row per savepoint;
-- the duties of a chunk's children are re-planned by the worker: one task per chunk, queued in
-  the chunk's transaction (duties_replans_deferred, duties_replan_enqueue);
+- the duties of a chunk's children are re-planned by the worker: tasks of up to 1,000 children,
+  queued in the chunk's transaction (duties_replans_deferred, duties_replan_enqueue);
 - each applied row stores the hash of its state (PoliceReport), so importing the same file again,
   or running an interrupted import again, changes nothing that was already done.
 """
@@ -117,7 +117,6 @@ class ReportLine:
 @dataclass
 class ImportResult:
     lines: list[ReportLine] = field(default_factory=list)
-    workers: int = 1  # processes that parsed and matched the file
     replans_queued: int = 0  # tasks queued for the worker to re-plan the children's duties
     matched_ahead: bool = False  # a second process matched the rows (matching_ahead)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from homesafe.access.audit import audit_record
@@ -133,3 +134,16 @@ def interview_page_for_user_or_404(
     """The episode's interview as the user may see it; 404 if the episode is not theirs to see."""
     episode = episode_get_for_user_or_404(user=user, episode_id=episode_id)
     return interview_view_for_user(user=user, episode=episode, log_read=log_read)
+
+
+def interview_by_id_for_user_or_404(
+    *, user: User, interview_id: int, log_read: bool = True
+) -> InterviewView:
+    """An interview by its own id (the API), through its episode's gate: 404 alike for an
+    interview that does not exist and one whose episode the user may not see."""
+    episode_id = (
+        ReturnInterview.objects.filter(pk=interview_id).values_list("episode_id", flat=True).first()
+    )
+    if episode_id is None:
+        raise Http404("No interview found")
+    return interview_page_for_user_or_404(user=user, episode_id=episode_id, log_read=log_read)
