@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
@@ -229,6 +230,21 @@ class _Changed:
 
 
 @contextmanager
+def _collector_paused():
+    """Python's cycle collector paused while the import runs: it holds every parsed row (over
+    a million objects for 200,000 rows), and the collector's full passes over them cost about
+    a third of the import's own time (bench/bench_intake.py). The young generations, where a
+    chunk's own garbage is, are collected after each chunk (gc.collect(1)) instead."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
 def _sqlite_tuned():
     """SQLite, while the import writes into large tables and their indexes: a bigger page
     cache for this connection (SQLite's default is 2 MiB), and the write-ahead log copied back
@@ -254,12 +270,16 @@ def _sqlite_tuned():
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
-def _match_ahead(excluded: set[int], work: list[list[PoliceNotification]], pipe) -> None:
-    """The second process of PoliceDownloadImport.matching_ahead: each chunk's matches in turn."""
-    matcher = IdentityMatcher(excluded=excluded, cache_blocks=True)
+def _match_ahead(importer: PoliceDownloadImport, chunks: list[list[_Row]], pipe) -> None:
+    """The second process of PoliceDownloadImport.matching_ahead: chunk by chunk, the rows to
+    match (importer.to_match) matched and sent as (chunk, [(line, match), ...])."""
+    matcher = IdentityMatcher(excluded=importer.matcher.excluded, cache_blocks=True)
+    firsts = importer.first_rows(chunks)
     try:
-        for k, notifications in enumerate(work):
-            pipe.send((k, matcher.match_many(notifications)))
+        for k, chunk in enumerate(chunks):
+            rows = importer.to_match([row for row in chunk if id(row) in firsts])
+            matches = matcher.match_many([row.n for row in rows])
+            pipe.send((k, [(row.line, match) for row, match in zip(rows, matches, strict=True)]))
     finally:
         pipe.close()
         connections.close_all()
@@ -691,13 +711,22 @@ class PoliceDownloadImport:
 
     # --- the whole file ---------------------------------------------------------------------
 
-    def wanted(self, rows: list[_Row]) -> list[_Row]:
-        """The rows to match up front: the first row of every reference not yet known in any
-        form (those that will probably open a new episode); a few queries for the whole file."""
-        first: dict[str, _Row] = {}
-        for row in rows:
-            first.setdefault(row.n.police_reference, row)
-        refs = list(first)
+    @staticmethod
+    def first_rows(chunks: list[list[_Row]]) -> set[int]:
+        """The first row (by id()) of every reference, in the order the rows are applied."""
+        seen: set[str] = set()
+        firsts: set[int] = set()
+        for chunk in chunks:
+            for row in chunk:
+                if row.n.police_reference not in seen:
+                    seen.add(row.n.police_reference)
+                    firsts.add(id(row))
+        return firsts
+
+    def to_match(self, firsts: list[_Row]) -> list[_Row]:
+        """Of these first rows of their references, those whose reference is not yet known in
+        any form (they will probably open a new episode): a few queries, whatever their number."""
+        refs = [row.n.police_reference for row in firsts]
         force, ref = self.force.pk, "police_reference"
         known: set[str] = set()
         for model, equal in (
@@ -707,7 +736,7 @@ class PoliceDownloadImport:
             (PoliceEvent, {"force_id": force, "outcome": EventOutcome.PENDING.value}),
         ):
             known.update(r for (r,) in rows_where_in(model, [ref], ref, refs, **equal))
-        return [row for ref, row in first.items() if ref not in known]
+        return [row for row in firsts if row.n.police_reference not in known]
 
     def prematch(self, wanted: list[_Row]) -> None:
         """Match the wanted rows in one pass over the file: identifiers in batches, and the
@@ -718,33 +747,33 @@ class PoliceDownloadImport:
             row.match = match
 
     @contextmanager
-    def matching_ahead(self, chunks: list[list[_Row]], wanted: list[_Row]):
-        """A big file: a second process matches the wanted rows chunk by chunk, a chunk ahead
-        of this one, which writes meanwhile (two cores: one writes, one matches). It reads each
-        date of birth's children once (IdentityMatcher(cache_blocks=True)) and sends each
-        chunk's matches as that chunk comes up; `receive(k)` puts them on chunk k's rows.
+    def matching_ahead(self, chunks: list[list[_Row]]):
+        """A big file: a second process, forked as soon as the file is parsed, matches the rows
+        chunk by chunk, a chunk ahead of this one, which writes meanwhile (two cores: one
+        writes, one matches). For each chunk it works out which rows to match (to_match), reads
+        each date of birth's children once (IdentityMatcher(cache_blocks=True)) and sends the
+        matches by line; `receive(k)` puts them on chunk k's rows.
 
         Otherwise (a small file, a transaction around the import, an in-memory SQLite
-        database, one core) the rows are matched here and now, for the whole file. Should the
-        second process fail, its rows keep no match and run_chunk matches them itself."""
+        database, one core) the rows are matched here and now, for the whole file. A row left
+        without a match (the second process stopped, or saw the database before a change)
+        is matched by run_chunk itself."""
+        firsts = self.first_rows(chunks)
         if (
-            len(wanted) < MATCH_AHEAD_MIN_ROWS
+            len(firsts) < MATCH_AHEAD_MIN_ROWS
             or (os.cpu_count() or 1) < 2
             or connection.in_atomic_block
             or (connection.vendor == "sqlite" and connection.is_in_memory_db())
         ):
-            self.prematch(wanted)
+            self.prematch(
+                self.to_match([row for chunk in chunks for row in chunk if id(row) in firsts])
+            )
             yield lambda k: None
             return
-        chosen = {id(row) for row in wanted}
-        positions = [[i for i, row in enumerate(chunk) if id(row) in chosen] for chunk in chunks]
-        work = [[chunk[i].n for i in idx] for chunk, idx in zip(chunks, positions, strict=True)]
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
         connections.close_all()  # the second process opens its own, and this one its own again
-        process = context.Process(
-            target=_match_ahead, args=(self.matcher.excluded, work, writer), daemon=True
-        )
+        process = context.Process(target=_match_ahead, args=(self, chunks, writer), daemon=True)
         process.start()
         writer.close()
         self.result.matched_ahead = True
@@ -755,8 +784,10 @@ class PoliceDownloadImport:
             except (EOFError, OSError):
                 return  # the second process stopped: run_chunk matches these rows
             if got == k:
-                for i, match in zip(positions[k], matches, strict=True):
-                    chunks[k][i].match = match
+                by_line = dict(matches)
+                for row in chunks[k]:
+                    if row.line in by_line:
+                        row.match = by_line[row.line]
 
         try:
             yield receive
@@ -780,13 +811,17 @@ class PoliceDownloadImport:
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
     def run(self, content: bytes) -> ImportResult:
+        with _collector_paused():
+            return self._run(content)
+
+    def _run(self, content: bytes) -> ImportResult:
         rows = self.parse(content)
         total = len(rows) + len(self.result.lines)
         done = len(self.result.lines)
         if self.progress:
             self.progress(done, total)
         chunks = list(self.chunks(rows))
-        with self.matching_ahead(chunks, self.wanted(rows)) as receive, _sqlite_tuned():
+        with self.matching_ahead(chunks) as receive, _sqlite_tuned():
             analysed = 0
             for k, chunk in enumerate(chunks):
                 receive(k)
@@ -795,6 +830,7 @@ class PoliceDownloadImport:
                     analysed = self.written
                     self.refresh_statistics()
                 done += len(chunk)
+                gc.collect(1)  # this chunk's garbage (_collector_paused)
                 if self.progress:
                     self.progress(done, total)
         if not self.dry_run:

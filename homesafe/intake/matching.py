@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db import connection
 from rapidfuzz import fuzz, process, utils
@@ -132,6 +133,27 @@ def rows_where_in(
     return found
 
 
+def _aliases_born_on(births: list) -> list[tuple[int, str]]:
+    """(child id, alias) of the children born on these days: one join per batch of days, not
+    a list of every child's id (a window of days holds tens of thousands of children)."""
+    quote = connection.ops.quote_name
+    alias_table, child_table = quote(ChildAlias._meta.db_table), quote(Child._meta.db_table)
+    found: list[tuple[int, str]] = []
+    with connection.cursor() as cursor:
+        for batch in _batches(births, IDENTIFIER_BATCH):
+            if connection.vendor == "postgresql":
+                test, params = "c.date_of_birth = ANY(%s)", [list(batch)]
+            else:
+                test, params = f"c.date_of_birth IN ({', '.join(['%s'] * len(batch))})", batch
+            cursor.execute(
+                f"SELECT a.child_id, a.name FROM {alias_table} a "
+                f"JOIN {child_table} c ON c.id = a.child_id WHERE {test}",
+                params,
+            )
+            found.extend(cursor.fetchall())
+    return found
+
+
 class IdentityMatcher:
     """Matches notifications to children; merged records (`excluded`) are never candidates."""
 
@@ -163,30 +185,31 @@ class IdentityMatcher:
         # Plain SQL (rows_where_in): a window reads tens of thousands of children, and Django's
         # row conversion was most of reading them.
         births = [day.isoformat() for day in days] if connection.vendor == "sqlite" else days
-        rows = [
-            row
-            for row in rows_where_in(
-                Child,
-                ["id", "date_of_birth", "sex", "first_name", "last_name"],
-                "date_of_birth",
-                births,
-            )
-            if row[0] not in self.excluded
-        ]
-        aliases = defaultdict(list)
-        for child_id, name in sorted(
-            rows_where_in(ChildAlias, ["child_id", "name"], "child_id", [row[0] for row in rows]),
-            key=lambda alias: alias[1],
+        by_day: dict[dt.date, list[tuple]] = defaultdict(list)
+        for row in rows_where_in(
+            Child,
+            ["id", "date_of_birth", "sex", "first_name", "last_name"],
+            "date_of_birth",
+            births,
         ):
+            if row[0] not in self.excluded:
+                by_day[row[1]].append(row)
+        aliases = defaultdict(list)
+        for child_id, name in sorted(_aliases_born_on(births), key=itemgetter(1)):
             aliases[child_id].append(name)
-        # The order the children were always compared in: by surname, forename (then record).
-        rows.sort(key=lambda row: (row[4], row[3], row[0]))
-        blocks: dict[dt.date, _Block] = defaultdict(_Block)
-        for pk, born, sex, first, last in rows:
-            block = blocks[born]
-            for name in (f"{first} {last}", *aliases.get(pk, ())):
-                block.keys.append(name_key(name))
-                block.owners.append((pk, sex))
+        blocks: dict[dt.date, _Block] = {}
+        for born, members in by_day.items():
+            # The order the children were always compared in: by surname, forename (then
+            # record), each followed by their aliases in order of name.
+            members.sort(key=itemgetter(4, 3, 0))
+            block = blocks[born] = _Block()
+            keys, owners = block.keys, block.owners
+            for pk, _born, sex, first, last in members:
+                keys.append(name_key(f"{first} {last}"))
+                owners.append((pk, sex))
+                for alias in aliases.get(pk, ()):
+                    keys.append(name_key(alias))
+                    owners.append((pk, sex))
         return blocks
 
     def match_many(self, notifications: list[PoliceNotification]) -> list[MatchResult]:

@@ -116,6 +116,7 @@ class PoliceReport(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to=POLICE_ONLY,
+        db_index=False,  # the unique (force, police_reference) index serves it
     )
     police_reference = models.CharField(max_length=50)
     state_hash = models.CharField(max_length=64)

@@ -62,8 +62,10 @@ class Child(models.Model):
         ordering = ["last_name", "first_name", "date_of_birth"]
         verbose_name_plural = "children"
         constraints = [
+            # The LA child ID first: the index also serves looking a child up by that ID
+            # alone (identity matching, where the police do not say which LA issued it).
             models.UniqueConstraint(
-                fields=["responsible_la", "la_child_id"],
+                fields=["la_child_id", "responsible_la"],
                 condition=~Q(la_child_id=""),
                 name="child_unique_la_child_id",
                 violation_error_message="Another child of this local authority has this LA child ID.",
