@@ -55,7 +55,7 @@ from homesafe.episodes.choices import EpisodeStatus, EpisodeType, LocationKind, 
 from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
 from homesafe.episodes.services import OVERLAPS_EARLIER
 from homesafe.intake.choices import EventOutcome, NotificationSource, ReviewStatus, RowOutcome
-from homesafe.intake.files import read_police_file
+from homesafe.intake.files import PoliceFileError, is_xlsx, read_police_file
 from homesafe.intake.matching import (
     REVIEW_NOT_FOUND,
     IdentityMatcher,
@@ -75,6 +75,7 @@ from homesafe.intake.notifications import (
     NotificationError,
     PoliceNotification,
     notification_parse,
+    parse_date,
 )
 from homesafe.intake.services import (
     error_field_and_reason,
@@ -119,7 +120,7 @@ class ReportLine:
 class ImportResult:
     lines: list[ReportLine] = field(default_factory=list)
     replans_queued: int = 0  # tasks queued for the worker to re-plan the children's duties
-    matched_ahead: bool = False  # a second process matched the rows (matching_ahead)
+    matched_ahead: int = 0  # rows given their match by a second process (_MatchingAhead)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -270,19 +271,150 @@ def _sqlite_tuned():
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
-def _match_ahead(importer: PoliceDownloadImport, chunks: list[list[_Row]], pipe) -> None:
-    """The second process of PoliceDownloadImport.matching_ahead: chunk by chunk, the rows to
-    match (importer.to_match) matched and sent as (chunk, [(line, match), ...])."""
-    matcher = IdentityMatcher(excluded=importer.matcher.excluded, cache_blocks=True)
-    firsts = importer.first_rows(chunks)
+_IDENTITY_FIELDS = (
+    "police_reference", "person_id", "la_child_id", "nhs_number", "forename", "surname",
+    "aliases", "date_of_birth", "sex",
+)  # fmt: skip
+
+
+def _identity(n: PoliceNotification) -> tuple:
+    """What matching needs of a notification: sent to the second process (matching_ahead)."""
+    return tuple(getattr(n, name) for name in _IDENTITY_FIELDS)
+
+
+def _birth_days(content: bytes, columns: dict) -> set[dt.date]:
+    """The dates of birth in a CSV file, by a quick pass over that one column (bad values and
+    an unreadable file are left for the import itself to report)."""
+    days: set[dt.date] = set()
     try:
-        for k, chunk in enumerate(chunks):
-            rows = importer.to_match([row for row in chunk if id(row) in firsts])
-            matches = matcher.match_many([row.n for row in rows])
-            pipe.send((k, [(row.line, match) for row, match in zip(rows, matches, strict=True)]))
+        _missing, source_rows = read_police_file(content, columns=columns)
+        for source in source_rows:
+            if source.unreadable:
+                break
+            try:
+                day = parse_date(source.values.get("date_of_birth"), "date_of_birth")
+            except NotificationError:
+                continue
+            if day:
+                days.add(day)
+    except PoliceFileError:
+        pass
+    return days
+
+
+def _match_ahead(excluded: set[int], importer, content: bytes | None, columns, inbox, outbox):
+    """The second process of _MatchingAhead. Given the file (CSV), it first reads the children
+    born on the file's dates of birth, while the first process parses the file; then it takes
+    each chunk's first rows of their references, as identity tuples, keeps those whose
+    reference is not yet known (PoliceDownloadImport.to_match), matches them and sends back
+    (chunk, [(line, match), ...]), chunk by chunk."""
+    matcher = IdentityMatcher(excluded=excluded, cache_blocks=True)
+    try:
+        if content is not None:
+            matcher.preload(_birth_days(content, columns))
+        work = []
+        while (item := inbox.recv()) is not None:
+            work.append(item)
+        for k, identities in work:
+            lines = {identity[0]: identity[1:] for identity in identities}
+            unknown = importer.unknown_refs([values[0] for values in lines.values()])
+            chosen = [line for line, values in lines.items() if values[0] in unknown]
+            notifications = [
+                PoliceNotification(**dict(zip(_IDENTITY_FIELDS, lines[line], strict=True)))
+                for line in chosen
+            ]
+            matches = matcher.match_many(notifications)
+            outbox.send((k, list(zip(chosen, matches, strict=True))))
+    except (EOFError, OSError, BrokenPipeError):
+        pass  # the first process stopped waiting: nothing more to do
     finally:
-        pipe.close()
+        outbox.close()
         connections.close_all()
+
+
+class _MatchingAhead:
+    """A big file's rows matched by a second process, a chunk ahead of the process that
+    writes (two cores: one writes, one matches; docs/intake.md).
+
+    A CSV file with at least MATCH_AHEAD_MIN_ROWS lines: the second process is forked before
+    the file is parsed and reads the children of the file's dates of birth meanwhile. Any other
+    file with that many references: forked once the file is parsed. Otherwise (a smaller
+    file, a transaction around the import, an in-memory SQLite database, one core), `send`
+    matches the rows here and now, for the whole file. A row left without a match (the
+    second process stopped, or saw the database before a change) is matched by run_chunk."""
+
+    def __init__(self, importer: PoliceDownloadImport):
+        self.importer = importer
+        self.process = None
+        self.chunks: list[list[_Row]] = []
+        self.possible = (
+            (os.cpu_count() or 1) >= 2
+            and not connection.in_atomic_block
+            and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+        )
+
+    def start_early(self, content: bytes, columns: dict) -> None:
+        lines = 0 if is_xlsx(content) else content.count(b"\n")
+        if self.possible and lines >= MATCH_AHEAD_MIN_ROWS:
+            self._fork(content, columns)
+
+    def _fork(self, content: bytes | None, columns: dict) -> None:
+        context = multiprocessing.get_context("fork")
+        inbox, self.to_child = context.Pipe(duplex=False)
+        self.from_child, outbox = context.Pipe(duplex=False)
+        connections.close_all()  # the second process opens its own, and this one its own again
+        self.process = context.Process(
+            target=_match_ahead,
+            args=(self.importer.matcher.excluded, self.importer, content, columns, inbox, outbox),
+            daemon=True,
+        )
+        self.process.start()
+        inbox.close()
+        outbox.close()
+
+    def send(self, chunks: list[list[_Row]]) -> None:
+        """Hand over the chunks: to the second process (started now if the file is big enough
+        and it was not started before), or matched here."""
+        self.chunks = chunks
+        firsts = self.importer.first_rows(chunks)
+        if self.process is None and self.possible and len(firsts) >= MATCH_AHEAD_MIN_ROWS:
+            self._fork(None, {})
+        if self.process is None:
+            every = [row for chunk in chunks for row in chunk if id(row) in firsts]
+            self.importer.prematch(self.importer.to_match(every))
+            return
+        try:
+            for k, chunk in enumerate(chunks):
+                identities = [(row.line, *_identity(row.n)) for row in chunk if id(row) in firsts]
+                self.to_child.send((k, identities))
+            self.to_child.send(None)
+        except OSError:
+            pass  # the second process stopped: run_chunk matches these rows
+
+    def receive(self, k: int) -> None:
+        """Put chunk k's matches on its rows."""
+        if self.process is None:
+            return
+        try:
+            got, matches = self.from_child.recv()
+        except (EOFError, OSError):
+            return  # the second process stopped: run_chunk matches these rows
+        if got == k:
+            by_line = dict(matches)
+            for row in self.chunks[k]:
+                if row.line in by_line:
+                    row.match = by_line[row.line]
+                    self.importer.result.matched_ahead += 1
+
+    def close(self) -> None:
+        if self.process is None:
+            return
+        self.to_child.close()
+        self.from_child.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
 
 
 class PoliceDownloadImport:
@@ -324,8 +456,7 @@ class PoliceDownloadImport:
 
     # --- reading ----------------------------------------------------------------------------
 
-    def parse(self, content: bytes) -> list[_Row]:
-        mapping = ForceMapping.objects.filter(organisation=self.force).first()
+    def parse(self, content: bytes, mapping: ForceMapping | None) -> list[_Row]:
         columns, codes = (mapping.columns, mapping.codes) if mapping else ({}, {})
         missing, source_rows = read_police_file(content, columns=columns)
         rows = []
@@ -725,8 +856,13 @@ class PoliceDownloadImport:
 
     def to_match(self, firsts: list[_Row]) -> list[_Row]:
         """Of these first rows of their references, those whose reference is not yet known in
-        any form (they will probably open a new episode): a few queries, whatever their number."""
-        refs = [row.n.police_reference for row in firsts]
+        any form (they will probably open a new episode)."""
+        unknown = self.unknown_refs([row.n.police_reference for row in firsts])
+        return [row for row in firsts if row.n.police_reference in unknown]
+
+    def unknown_refs(self, refs: list[str]) -> set[str]:
+        """Which of these references this force's records do not know in any form: a few
+        queries, whatever their number."""
         force, ref = self.force.pk, "police_reference"
         known: set[str] = set()
         for model, equal in (
@@ -736,7 +872,7 @@ class PoliceDownloadImport:
             (PoliceEvent, {"force_id": force, "outcome": EventOutcome.PENDING.value}),
         ):
             known.update(r for (r,) in rows_where_in(model, [ref], ref, refs, **equal))
-        return [row for row in firsts if row.n.police_reference not in known]
+        return set(refs) - known
 
     def prematch(self, wanted: list[_Row]) -> None:
         """Match the wanted rows in one pass over the file: identifiers in batches, and the
@@ -745,58 +881,6 @@ class PoliceDownloadImport:
         pairs = zip(wanted, self.matcher.match_many([r.n for r in wanted]), strict=True)
         for row, match in pairs:
             row.match = match
-
-    @contextmanager
-    def matching_ahead(self, chunks: list[list[_Row]]):
-        """A big file: a second process, forked as soon as the file is parsed, matches the rows
-        chunk by chunk, a chunk ahead of this one, which writes meanwhile (two cores: one
-        writes, one matches). For each chunk it works out which rows to match (to_match), reads
-        each date of birth's children once (IdentityMatcher(cache_blocks=True)) and sends the
-        matches by line; `receive(k)` puts them on chunk k's rows.
-
-        Otherwise (a small file, a transaction around the import, an in-memory SQLite
-        database, one core) the rows are matched here and now, for the whole file. A row left
-        without a match (the second process stopped, or saw the database before a change)
-        is matched by run_chunk itself."""
-        firsts = self.first_rows(chunks)
-        if (
-            len(firsts) < MATCH_AHEAD_MIN_ROWS
-            or (os.cpu_count() or 1) < 2
-            or connection.in_atomic_block
-            or (connection.vendor == "sqlite" and connection.is_in_memory_db())
-        ):
-            self.prematch(
-                self.to_match([row for chunk in chunks for row in chunk if id(row) in firsts])
-            )
-            yield lambda k: None
-            return
-        context = multiprocessing.get_context("fork")
-        reader, writer = context.Pipe(duplex=False)
-        connections.close_all()  # the second process opens its own, and this one its own again
-        process = context.Process(target=_match_ahead, args=(self, chunks, writer), daemon=True)
-        process.start()
-        writer.close()
-        self.result.matched_ahead = True
-
-        def receive(k: int) -> None:
-            try:
-                got, matches = reader.recv()
-            except (EOFError, OSError):
-                return  # the second process stopped: run_chunk matches these rows
-            if got == k:
-                by_line = dict(matches)
-                for row in chunks[k]:
-                    if row.line in by_line:
-                        row.match = by_line[row.line]
-
-        try:
-            yield receive
-        finally:
-            reader.close()
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
 
     def refresh_statistics(self) -> None:
         """PostgreSQL: the planner's statistics of the tables a big import fills, brought up to
@@ -815,24 +899,31 @@ class PoliceDownloadImport:
             return self._run(content)
 
     def _run(self, content: bytes) -> ImportResult:
-        rows = self.parse(content)
-        total = len(rows) + len(self.result.lines)
-        done = len(self.result.lines)
-        if self.progress:
-            self.progress(done, total)
-        chunks = list(self.chunks(rows))
-        with self.matching_ahead(chunks) as receive, _sqlite_tuned():
-            analysed = 0
-            for k, chunk in enumerate(chunks):
-                receive(k)
-                self.run_chunk(chunk)
-                if self.written >= max(2 * analysed, 5000):
-                    analysed = self.written
-                    self.refresh_statistics()
-                done += len(chunk)
-                gc.collect(1)  # this chunk's garbage (_collector_paused)
-                if self.progress:
-                    self.progress(done, total)
+        mapping = ForceMapping.objects.filter(organisation=self.force).first()
+        ahead = _MatchingAhead(self)
+        try:
+            ahead.start_early(content, mapping.columns if mapping else {})
+            rows = self.parse(content, mapping)
+            total = len(rows) + len(self.result.lines)
+            done = len(self.result.lines)
+            if self.progress:
+                self.progress(done, total)
+            chunks = list(self.chunks(rows))
+            ahead.send(chunks)
+            with _sqlite_tuned():
+                analysed = 0
+                for k, chunk in enumerate(chunks):
+                    ahead.receive(k)
+                    self.run_chunk(chunk)
+                    if self.written >= max(2 * analysed, 5000):
+                        analysed = self.written
+                        self.refresh_statistics()
+                    done += len(chunk)
+                    gc.collect(1)  # this chunk's garbage (_collector_paused)
+                    if self.progress:
+                        self.progress(done, total)
+        finally:
+            ahead.close()
         if not self.dry_run:
             audit_record(
                 actor=self.actor,

@@ -179,6 +179,15 @@ class IdentityMatcher:
             return {day: self.blocks[day] for day in days}
         return self._read_blocks(days)
 
+    def preload(self, days: set[dt.date]) -> None:
+        """Read the blocks of these days (and of their day-and-month swaps) now, a window of
+        days at a time, for a matcher that caches them (cache_blocks)."""
+        wanted = set(days)
+        wanted.update(swapped for day in days if (swapped := _swapped(day)))
+        ordered = sorted(wanted)
+        for start in range(0, len(ordered), BIRTH_WINDOW):
+            self._by_birth(ordered[start : start + BIRTH_WINDOW])
+
     def _read_blocks(self, days: list[dt.date]) -> dict[dt.date, _Block]:
         if not days:
             return {}

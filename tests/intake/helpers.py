@@ -33,3 +33,17 @@ def row_for(child, ref: str, **extra) -> dict:
 
 def parse_report(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def xlsx_bytes(rows: list[dict], *, columns=STANDARD_COLUMNS) -> bytes:
+    """The rows as a spreadsheet (text cells, as a force's export has them)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([row.get(column, "") for column in columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

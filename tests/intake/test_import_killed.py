@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.intake.helpers import csv_bytes
+from tests.intake.helpers import csv_bytes, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 30
@@ -175,10 +175,14 @@ def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicate
     assert state["duplicate_duties"] == 0
 
 
-def test_a_big_file_matched_by_a_second_process_gives_the_same_report(tmp_path, database_url):
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_big_file_matched_by_a_second_process_gives_the_same_report(tmp_path, database_url, kind):
     """HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS=1 makes even a small file take a big one's path:
     a second process (with its own connection) matches the rows a chunk ahead while the import
-    writes. The report, and what is written, are those of the one-process import."""
+    writes; for a CSV file it is started before the file is parsed and reads the children of
+    the file's dates of birth meanwhile, for a spreadsheet once the file is parsed. The
+    report, and what is written, are those of the one-process import, and the rows were
+    matched by the second process (the import counts them)."""
     _homesafe(database_url, "migrate", "-v0")
     _homesafe(database_url, "shell", "-c", SETUP)
     rows = []
@@ -197,8 +201,8 @@ def test_a_big_file_matched_by_a_second_process_gives_the_same_report(tmp_path, 
         rows.append(row)
     rows[7]["date_of_birth"] = "31/02/2010"  # a bad row
     rows[8].update(forename="Nobody", surname="Known")  # a new child
-    download = tmp_path / "download.csv"
-    download.write_bytes(csv_bytes(rows))
+    download = tmp_path / f"download.{kind}"
+    download.write_bytes(csv_bytes(rows) if kind == "csv" else xlsx_bytes(rows))
     reports = {}
     for label, least in (("ahead", "1"), ("one process", "1000000")):
         report = tmp_path / f"{label}.csv"
@@ -209,6 +213,8 @@ def test_a_big_file_matched_by_a_second_process_gives_the_same_report(tmp_path, 
         )  # fmt: skip
         reports[label] = report.read_text()
         assert "rejected 1" in printed, printed
+        ahead = f"{ROWS - 1} rows matched by a second process"  # all but the bad row
+        assert (ahead in printed) == (label == "ahead"), printed
         assert ("second process" in printed) == (label == "ahead"), printed
     assert reports["ahead"] == reports["one process"]
     assert reports["ahead"].count(",created,") == ROWS - 1
@@ -217,7 +223,7 @@ def test_a_big_file_matched_by_a_second_process_gives_the_same_report(tmp_path, 
         database_url, "import_police", str(download), "--force", "KF", "--report", str(report),
         "-v", "2", HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS="1",
     )  # fmt: skip
-    assert "Rows matched by a second process" in printed, printed
+    assert f"{ROWS - 1} rows matched by a second process" in printed, printed
     assert report.read_text() == reports["ahead"]
     state = json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
     assert len(state["episodes"]) == ROWS - 1

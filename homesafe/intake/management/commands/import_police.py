@@ -47,7 +47,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{prefix}{sum(result.counts.values())} rows: {counts}")
         if options["verbosity"] >= 2:
             if result.matched_ahead:
-                self.stdout.write("Rows matched by a second process, a chunk ahead.")
+                self.stdout.write(
+                    f"{result.matched_ahead} rows matched by a second process, a chunk ahead."
+                )
             self.stdout.write(
                 f"{result.replans_queued} duty re-planning task(s) queued for the worker."
             )
