@@ -2,9 +2,11 @@
 
 How it stays fast and safe (docs/intake.md):
 - every row is parsed and validated first; a bad row is reported by line and field, never written;
-- the first row of every reference not yet known is matched up front, for the whole file at once
-  (IdentityMatcher.match_many: identifiers in batches, names block by date of birth); a row that
-  a child created or changed by this import may concern is matched again in its chunk;
+- the first row of every reference not yet known is matched before its chunk is written
+  (IdentityMatcher.match_many: identifiers in batches, names block by date of birth): for a big
+  file by a second process a chunk ahead (_MatchingAhead), otherwise for the whole file at once;
+  a row that a child created or changed by this import may concern is matched again in its chunk;
+- Python's cycle collector is paused while the import holds the parsed rows (_collector_paused);
 - rows are applied in order of when the child was last seen, in chunks; a chunk's lookups are
   one plain-SQL query per kind of key (rows_where_in), never one per row;
 - a row that creates a new episode for a confidently matched child is fully checked in Python
@@ -278,7 +280,7 @@ _IDENTITY_FIELDS = (
 
 
 def _identity(n: PoliceNotification) -> tuple:
-    """What matching needs of a notification: sent to the second process (matching_ahead)."""
+    """What matching needs of a notification: sent to the second process (_MatchingAhead)."""
     return tuple(getattr(n, name) for name in _IDENTITY_FIELDS)
 
 
@@ -302,13 +304,13 @@ def _birth_days(content: bytes, columns: dict) -> set[dt.date]:
     return days
 
 
-def _match_ahead(excluded: set[int], importer, content: bytes | None, columns, inbox, outbox):
+def _match_ahead(importer, content: bytes | None, columns: dict, inbox, outbox) -> None:
     """The second process of _MatchingAhead. Given the file (CSV), it first reads the children
     born on the file's dates of birth, while the first process parses the file; then it takes
     each chunk's first rows of their references, as identity tuples, keeps those whose
-    reference is not yet known (PoliceDownloadImport.to_match), matches them and sends back
-    (chunk, [(line, match), ...]), chunk by chunk."""
-    matcher = IdentityMatcher(excluded=excluded, cache_blocks=True)
+    reference is not yet known (PoliceDownloadImport.unknown_refs), matches them and sends
+    back (chunk, [(line, match), ...]), chunk by chunk."""
+    matcher = IdentityMatcher(excluded=importer.matcher.excluded, cache_blocks=True)
     try:
         if content is not None:
             matcher.preload(_birth_days(content, columns))
@@ -325,8 +327,8 @@ def _match_ahead(excluded: set[int], importer, content: bytes | None, columns, i
             ]
             matches = matcher.match_many(notifications)
             outbox.send((k, list(zip(chosen, matches, strict=True))))
-    except (EOFError, OSError, BrokenPipeError):
-        pass  # the first process stopped waiting: nothing more to do
+    except (EOFError, OSError):
+        pass  # the first process stopped waiting (a closed pipe): nothing more to do
     finally:
         outbox.close()
         connections.close_all()
@@ -365,7 +367,7 @@ class _MatchingAhead:
         connections.close_all()  # the second process opens its own, and this one its own again
         self.process = context.Process(
             target=_match_ahead,
-            args=(self.importer.matcher.excluded, self.importer, content, columns, inbox, outbox),
+            args=(self.importer, content, columns, inbox, outbox),
             daemon=True,
         )
         self.process.start()
