@@ -4,7 +4,7 @@ How it stays fast and safe (docs/intake.md):
 - every row is parsed and validated first; a bad row is reported by line and field, never written;
 - the first row of every reference not yet known is matched before its chunk is written
   (IdentityMatcher.match_many: identifiers in batches, names block by date of birth): for a big
-  file by a second process a chunk ahead (_MatchingAhead), otherwise for the whole file at once;
+  file by a second process a chunk ahead (MatchingAhead), otherwise for the whole file at once;
   a row that a child created or changed by this import may concern is matched again in its chunk;
 - Python's cycle collector is paused while the import holds the parsed rows (_collector_paused);
 - rows are applied in order of when the child was last seen, in chunks; a chunk's lookups are
@@ -29,7 +29,6 @@ import gc
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import sys
 import time
@@ -40,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -57,7 +56,7 @@ from homesafe.episodes.choices import EpisodeStatus, EpisodeType, LocationKind, 
 from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
 from homesafe.episodes.services import OVERLAPS_EARLIER
 from homesafe.intake.choices import EventOutcome, NotificationSource, ReviewStatus, RowOutcome
-from homesafe.intake.files import PoliceFileError, is_xlsx, read_police_file
+from homesafe.intake.files import read_police_file
 from homesafe.intake.matching import (
     REVIEW_NOT_FOUND,
     IdentityMatcher,
@@ -65,6 +64,7 @@ from homesafe.intake.matching import (
     _swapped,
     rows_where_in,
 )
+from homesafe.intake.matching_ahead import MatchingAhead
 from homesafe.intake.models import (
     ForceMapping,
     IdentityCandidate,
@@ -77,7 +77,6 @@ from homesafe.intake.notifications import (
     NotificationError,
     PoliceNotification,
     notification_parse,
-    parse_date,
 )
 from homesafe.intake.services import (
     error_field_and_reason,
@@ -97,8 +96,6 @@ _NOTIFICATION_FIELDS = tuple(
 # index that many rows change is written once), at the cost of holding SQLite's write lock for
 # about half a second at a time (bench/bench_intake.py).
 DEFAULT_CHUNK_SIZE = 5000
-# A file with at least this many rows to match is matched by a second process (matching_ahead).
-MATCH_AHEAD_MIN_ROWS = int(os.environ.get("HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS", "20000"))
 SQLITE_CACHE_KIB = int(os.environ.get("HOMESAFE_SQLITE_CACHE_KIB", "262144"))
 SQLITE_CHECKPOINT_PAGES = int(os.environ.get("HOMESAFE_SQLITE_CHECKPOINT_PAGES", "50000"))
 
@@ -122,7 +119,7 @@ class ReportLine:
 class ImportResult:
     lines: list[ReportLine] = field(default_factory=list)
     replans_queued: int = 0  # tasks queued for the worker to re-plan the children's duties
-    matched_ahead: int = 0  # rows given their match by a second process (_MatchingAhead)
+    matched_ahead: int = 0  # rows given their match by a second process (MatchingAhead)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -271,152 +268,6 @@ def _sqlite_tuned():
             cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
             if not connection.in_atomic_block:
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-
-_IDENTITY_FIELDS = (
-    "police_reference", "person_id", "la_child_id", "nhs_number", "forename", "surname",
-    "aliases", "date_of_birth", "sex",
-)  # fmt: skip
-
-
-def _identity(n: PoliceNotification) -> tuple:
-    """What matching needs of a notification: sent to the second process (_MatchingAhead)."""
-    return tuple(getattr(n, name) for name in _IDENTITY_FIELDS)
-
-
-def _birth_days(content: bytes, columns: dict) -> set[dt.date]:
-    """The dates of birth in a CSV file, by a quick pass over that one column (bad values and
-    an unreadable file are left for the import itself to report)."""
-    days: set[dt.date] = set()
-    try:
-        _missing, source_rows = read_police_file(content, columns=columns)
-        for source in source_rows:
-            if source.unreadable:
-                break
-            try:
-                day = parse_date(source.values.get("date_of_birth"), "date_of_birth")
-            except NotificationError:
-                continue
-            if day:
-                days.add(day)
-    except PoliceFileError:
-        pass
-    return days
-
-
-def _match_ahead(importer, content: bytes | None, columns: dict, inbox, outbox) -> None:
-    """The second process of _MatchingAhead. Given the file (CSV), it first reads the children
-    born on the file's dates of birth, while the first process parses the file; then it takes
-    each chunk's first rows of their references, as identity tuples, keeps those whose
-    reference is not yet known (PoliceDownloadImport.unknown_refs), matches them and sends
-    back (chunk, [(line, match), ...]), chunk by chunk."""
-    matcher = IdentityMatcher(excluded=importer.matcher.excluded, cache_blocks=True)
-    try:
-        if content is not None:
-            matcher.preload(_birth_days(content, columns))
-        work = []
-        while (item := inbox.recv()) is not None:
-            work.append(item)
-        for k, identities in work:
-            lines = {identity[0]: identity[1:] for identity in identities}
-            unknown = importer.unknown_refs([values[0] for values in lines.values()])
-            chosen = [line for line, values in lines.items() if values[0] in unknown]
-            notifications = [
-                PoliceNotification(**dict(zip(_IDENTITY_FIELDS, lines[line], strict=True)))
-                for line in chosen
-            ]
-            matches = matcher.match_many(notifications)
-            outbox.send((k, list(zip(chosen, matches, strict=True))))
-    except (EOFError, OSError):
-        pass  # the first process stopped waiting (a closed pipe): nothing more to do
-    finally:
-        outbox.close()
-        connections.close_all()
-
-
-class _MatchingAhead:
-    """A big file's rows matched by a second process, a chunk ahead of the process that
-    writes (two cores: one writes, one matches; docs/intake.md).
-
-    A CSV file with at least MATCH_AHEAD_MIN_ROWS lines: the second process is forked before
-    the file is parsed and reads the children of the file's dates of birth meanwhile. Any other
-    file with that many references: forked once the file is parsed. Otherwise (a smaller
-    file, a transaction around the import, an in-memory SQLite database, one core), `send`
-    matches the rows here and now, for the whole file. A row left without a match (the
-    second process stopped, or saw the database before a change) is matched by run_chunk."""
-
-    def __init__(self, importer: PoliceDownloadImport):
-        self.importer = importer
-        self.process = None
-        self.chunks: list[list[_Row]] = []
-        self.possible = (
-            (os.cpu_count() or 1) >= 2
-            and not connection.in_atomic_block
-            and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
-        )
-
-    def start_early(self, content: bytes, columns: dict) -> None:
-        lines = 0 if is_xlsx(content) else content.count(b"\n")
-        if self.possible and lines >= MATCH_AHEAD_MIN_ROWS:
-            self._fork(content, columns)
-
-    def _fork(self, content: bytes | None, columns: dict) -> None:
-        context = multiprocessing.get_context("fork")
-        inbox, self.to_child = context.Pipe(duplex=False)
-        self.from_child, outbox = context.Pipe(duplex=False)
-        connections.close_all()  # the second process opens its own, and this one its own again
-        self.process = context.Process(
-            target=_match_ahead,
-            args=(self.importer, content, columns, inbox, outbox),
-            daemon=True,
-        )
-        self.process.start()
-        inbox.close()
-        outbox.close()
-
-    def send(self, chunks: list[list[_Row]]) -> None:
-        """Hand over the chunks: to the second process (started now if the file is big enough
-        and it was not started before), or matched here."""
-        self.chunks = chunks
-        firsts = self.importer.first_rows(chunks)
-        if self.process is None and self.possible and len(firsts) >= MATCH_AHEAD_MIN_ROWS:
-            self._fork(None, {})
-        if self.process is None:
-            every = [row for chunk in chunks for row in chunk if id(row) in firsts]
-            self.importer.prematch(self.importer.to_match(every))
-            return
-        try:
-            for k, chunk in enumerate(chunks):
-                identities = [(row.line, *_identity(row.n)) for row in chunk if id(row) in firsts]
-                self.to_child.send((k, identities))
-            self.to_child.send(None)
-        except OSError:
-            pass  # the second process stopped: run_chunk matches these rows
-
-    def receive(self, k: int) -> None:
-        """Put chunk k's matches on its rows."""
-        if self.process is None:
-            return
-        try:
-            got, matches = self.from_child.recv()
-        except (EOFError, OSError):
-            return  # the second process stopped: run_chunk matches these rows
-        if got == k:
-            by_line = dict(matches)
-            for row in self.chunks[k]:
-                if row.line in by_line:
-                    row.match = by_line[row.line]
-                    self.importer.result.matched_ahead += 1
-
-    def close(self) -> None:
-        if self.process is None:
-            return
-        self.to_child.close()
-        self.from_child.close()
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
 
 
 class PoliceDownloadImport:
@@ -902,7 +753,7 @@ class PoliceDownloadImport:
 
     def _run(self, content: bytes) -> ImportResult:
         mapping = ForceMapping.objects.filter(organisation=self.force).first()
-        ahead = _MatchingAhead(self)
+        ahead = MatchingAhead(self)
         try:
             ahead.start_early(content, mapping.columns if mapping else {})
             rows = self.parse(content, mapping)

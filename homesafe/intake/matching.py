@@ -160,7 +160,7 @@ class IdentityMatcher:
     def __init__(self, *, excluded: set[int] | None = None, cache_blocks: bool = False):
         self.excluded = excluded or set()
         # Keep each day's block once read (a matcher that matches a whole file chunk by chunk,
-        # in a process of its own: imports.matching_ahead). Only for the length of one import.
+        # in a process of its own: intake.matching_ahead). Only for the length of one import.
         self.blocks: dict[dt.date, _Block] | None = {} if cache_blocks else None
 
     def _identified(self, column: str, values: set[str]) -> list[tuple]:

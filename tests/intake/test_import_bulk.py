@@ -205,3 +205,71 @@ def test_a_dry_run_queues_no_replan(world):
     result = run(world, [row_for(kid, "DRY-1")], dry_run=True)
     assert result.counts["created"] == 1
     assert _queued_replans() == []
+
+
+def test_the_cycle_collector_is_given_back_as_it_was(world):
+    """The import pauses Python's cycle collector (_collector_paused) and gives it back as it
+    found it: on if it was on, off if it was off."""
+    import gc
+
+    first, second = (ChildFactory(responsible_la=world.orgs["la_a"]) for _ in range(2))
+    assert gc.isenabled()
+    assert run(world, [row_for(first, "GC-1")]).counts["created"] == 1
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert run(world, [row_for(second, "GC-2")]).counts["created"] == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_days_of_birth_read_ahead_skip_bad_values_and_unreadable_files():
+    """The second process reads the children of the file's dates of birth before the rows are
+    parsed (_birth_days): every good date, in any form a download uses, and nothing for a bad
+    one or a file that cannot be read (the import itself reports those)."""
+    from homesafe.intake.matching_ahead import _birth_days
+
+    rows = [
+        {"police_reference": "D-1", "date_of_birth": "04/05/2011"},
+        {"police_reference": "D-2", "date_of_birth": "2012-06-30"},
+        {"police_reference": "D-3", "date_of_birth": "31/02/2010"},  # no such day
+        {"police_reference": "D-4", "date_of_birth": ""},
+    ]
+    assert _birth_days(csv_bytes(rows), {}) == {dt.date(2011, 5, 4), dt.date(2012, 6, 30)}
+    assert _birth_days(b"", {}) == set()
+    mapped = csv_bytes([{"URN": "D-5", "DOB": "01/02/2013"}], columns=["URN", "DOB"])
+    assert _birth_days(mapped, {"DOB": "date_of_birth"}) == {dt.date(2013, 2, 1)}
+
+
+def test_preloaded_blocks_match_as_blocks_read_on_demand(world):
+    """IdentityMatcher.preload reads the days (and their day-and-month swaps) the matcher
+    would read on demand: the matches are the same, and no block is read again."""
+    from homesafe.intake.matching import IdentityMatcher
+
+    la = world.orgs["la_a"]
+    born = dt.date(2011, 4, 5)
+    ChildFactory(responsible_la=la, first_name="Amara", last_name="Okoye", date_of_birth=born)
+    ChildFactory(
+        responsible_la=la,
+        first_name="Amara",
+        last_name="Okoya",
+        date_of_birth=born.replace(month=5, day=4),
+    )
+    notes = [
+        notification_parse(
+            {"police_reference": f"P-{i}", "forename": "Amara", "surname": surname,
+             "date_of_birth": "05/04/2011", "reported_at": "01/03/2026 10:30", "risk": "low"},
+            codes={}, now=NOW,
+        )
+        for i, surname in enumerate(["Okoye", "Okoie", "Okoya"])
+    ]  # fmt: skip
+    on_demand = IdentityMatcher(cache_blocks=True).match_many(notes)
+    preloaded = IdentityMatcher(cache_blocks=True)
+    preloaded.preload({born})
+    assert set(preloaded.blocks) == {born, born.replace(month=5, day=4)}
+    read = []
+    original = preloaded._read_blocks
+    preloaded._read_blocks = lambda days: read.append(days) or original(days)
+    assert preloaded.match_many(notes) == on_demand
+    assert read == []
