@@ -167,15 +167,19 @@ def test_audit_records_the_tool_never_the_answers(world, returned):
 
 
 def test_a_review_date_may_be_earlier_than_the_protocols(world, returned):
-    today = timezone.localdate()
-    screening = _complete(world, returned.child, review_on=today + dt.timedelta(days=14))
-    assert screening.review_on == today + dt.timedelta(days=14)
+    # The dates count from the day of the screening (an hour ago: yesterday, just after midnight).
+    completed_at = timezone.now() - dt.timedelta(hours=1)
+    day = timezone.localdate(completed_at)
+    screening = _complete(
+        world, returned.child, completed_at=completed_at, review_on=day + dt.timedelta(days=14)
+    )
+    assert screening.review_on == day + dt.timedelta(days=14)
     for bad, message in (
-        (today, services.REVIEW_BEFORE_SCREENING),
-        (today + dt.timedelta(days=200), None),
+        (day, services.REVIEW_BEFORE_SCREENING),
+        (day + dt.timedelta(days=200), None),
     ):
         with pytest.raises(ValidationError) as error:
-            _complete(world, returned.child, review_on=bad)
+            _complete(world, returned.child, completed_at=completed_at, review_on=bad)
         if message:
             assert error.value.message_dict["review_on"] == [message]
         else:
