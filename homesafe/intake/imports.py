@@ -11,9 +11,10 @@ How it stays fast and safe (docs/intake.md):
   one plain-SQL query per kind of key (rows_where_in), never one per row;
 - a row that creates a new episode for a confidently matched child is fully checked in Python
   and then written with the rest of its chunk in ONE transaction, by bulk statements
-  (homesafe.bulk.BulkInsert: executemany on SQLite, COPY on PostgreSQL), so a row is either
-  wholly written or not at all, audit entries included; anything else (updates, new children,
-  adopting an episode recorded by hand) goes through the services one row per savepoint;
+  (import_writes.ChunkWrites, with homesafe.bulk.BulkInsert: executemany on SQLite, COPY on
+  PostgreSQL), so a row is either wholly written or not at all, audit entries included;
+  anything else (updates, new children, adopting an episode recorded by hand) goes through the
+  services one row per savepoint;
 - the duties of a chunk's children are re-planned by the worker: tasks of up to 1,000 children,
   queued in the chunk's transaction (duties_replans_deferred, duties_replan_enqueue);
 - each applied row stores the hash of its state (PoliceReport), so importing the same file again,
@@ -30,13 +31,10 @@ import hashlib
 import io
 import json
 import os
-import sys
-import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -45,18 +43,18 @@ from django.utils import timezone
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
-from homesafe.access.models import AuditEntry, Organisation, User
-from homesafe.bulk import BulkInsert, JSONText
+from homesafe.access.models import Organisation, User
+from homesafe.bulk import BulkInsert
 from homesafe.duties.services import (
-    duties_replan_children,
     duties_replan_enqueue,
     duties_replans_deferred,
 )
-from homesafe.episodes.choices import EpisodeStatus, EpisodeType, LocationKind, ReportedBy
-from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
+from homesafe.episodes.choices import EpisodeStatus
+from homesafe.episodes.models import MissingEpisode, RiskGrading
 from homesafe.episodes.services import OVERLAPS_EARLIER
 from homesafe.intake.choices import EventOutcome, NotificationSource, ReviewStatus, RowOutcome
 from homesafe.intake.files import read_police_file
+from homesafe.intake.import_writes import ChunkWrites
 from homesafe.intake.matching import (
     REVIEW_NOT_FOUND,
     IdentityMatcher,
@@ -67,7 +65,6 @@ from homesafe.intake.matching import (
 from homesafe.intake.matching_ahead import MatchingAhead
 from homesafe.intake.models import (
     ForceMapping,
-    IdentityCandidate,
     IdentityReview,
     PoliceEvent,
     PoliceReport,
@@ -84,7 +81,6 @@ from homesafe.intake.services import (
     merged_child_ids,
     police_notification_apply,
 )
-from homesafe.people.models import Child
 
 REPORT_HEADER = ("line", "outcome", "police_reference", "field", "reason")
 WAITING_FOR_REVIEW = "Waiting for the missing coordinator to confirm the child."
@@ -147,18 +143,6 @@ class _DryRunRollback(Exception):
     """Raised to undo a row tried in a dry run."""
 
 
-def _pause_for_tests(rows_written: int) -> None:
-    """Test hook: with HOMESAFE_INTAKE_PAUSE_AFTER_ROWS=N, stop inside the transaction of the
-    chunk that passes N rows, so a test can kill the process with a chunk half written."""
-    limit = os.environ.get("HOMESAFE_INTAKE_PAUSE_AFTER_ROWS")
-    if limit and rows_written >= int(limit):
-        marker = os.environ.get("HOMESAFE_INTAKE_PAUSE_FILE")
-        if marker:
-            Path(marker).write_text(str(rows_written))
-        print("paused", file=sys.stderr, flush=True)
-        time.sleep(600)
-
-
 @dataclass
 class _Row:
     line: int
@@ -190,11 +174,6 @@ def _state_hash(n: PoliceNotification) -> str:
         values[name] = value
     canonical = json.dumps(values, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _batches(values: list, size: int):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 @dataclass
@@ -270,7 +249,7 @@ def _sqlite_tuned():
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
-class PoliceDownloadImport:
+class PoliceDownloadImport(ChunkWrites):
     """One run of one file for one force (see police_download_import)."""
 
     def __init__(
@@ -493,205 +472,6 @@ class PoliceDownloadImport:
         if not self.dry_run and applied.outcome in (RowOutcome.CREATED, RowOutcome.UPDATED):
             self.dirty.add(row.n)  # it may have created the child or given them an identifier
         self.report(row, applied.outcome, reason=applied.reason)
-
-    # --- the bulk write of a chunk's new episodes ------------------------------------------
-
-    def _audit(self, verb: str, target_type: str, target_id, child_id, payload=None) -> dict:
-        payload = payload or {}
-        if all(isinstance(value, str) for value in payload.values()):
-            key = tuple(sorted(payload.items()))
-            text = self.payloads.get(key)
-            if text is None:
-                text = self.payloads[key] = JSONText(json.dumps(payload))
-        else:
-            text = JSONText(json.dumps(payload))
-        return {
-            **self.audit_base,
-            "verb": verb,
-            "target_type": target_type,
-            "target_id": str(target_id),
-            "child_id": child_id,
-            "payload": text,
-        }
-
-    def write_new(self, rows: list[_Row], reviews: list[_Row]) -> None:
-        """Write a chunk's new episodes (and their places, gradings, states and audit entries)
-        and its new reviews, by bulk statements (BulkInsert); the caller holds the transaction."""
-        force, now = self.force, self.now
-        user_id = self.user.pk if self.user else None
-        bulk = self.bulk
-        audit: list[dict] = []
-        places: list[dict] = []
-        place_rows: list[tuple[_Row, str]] = []
-        for row in rows:
-            n = row.n
-            if n.last_seen_location:
-                places.append({"kind": LocationKind.OTHER, "description": n.last_seen_location})
-                place_rows.append((row, "last_seen"))
-            if n.found_at is not None and n.found_location:
-                places.append({"kind": LocationKind.OTHER, "description": n.found_location})
-                place_rows.append((row, "found"))
-        place_ids: dict[tuple[int, str], int] = {}
-        for (row, which), place_id in zip(
-            place_rows, bulk.insert(Location, places, now=now), strict=True
-        ):
-            place_ids[(id(row), which)] = place_id
-            audit.append(
-                self._audit(
-                    AuditVerb.LOCATION_CREATED, "episodes.location", place_id, row.match.child_id
-                )
-            )
-        episodes = []
-        for row in rows:
-            n = row.n
-            episodes.append(
-                {
-                    "child_id": row.match.child_id,
-                    "episode_type": EpisodeType.MISSING,
-                    "status": EpisodeStatus.RETURNED if n.found_at else EpisodeStatus.MISSING,
-                    "last_seen_at": n.last_seen_at,
-                    "last_seen_location_id": place_ids.get((id(row), "last_seen")),
-                    "reported_at": n.reported_at,
-                    "police_force_id": force.pk,
-                    "police_reference": n.police_reference,
-                    "reported_by": ReportedBy.OTHER,
-                    "pre_planned": n.pre_planned,
-                    "returned_at": n.found_at,
-                    "found_location_id": place_ids.get((id(row), "found")),
-                    "found_by": n.found_by if n.found_at else "",
-                    "police_closed_reason": n.closed_reason,
-                    "police_closed_at": max(now, n.last_seen_at) if n.closed_reason else None,
-                    "created_by_id": user_id,
-                    "created_at": now,
-                }
-            )
-        episode_ids = bulk.insert(MissingEpisode, episodes, now=now)
-        self.written += len(rows)
-        _pause_for_tests(self.written)
-        gradings, states = [], []
-        for row, episode_id in zip(rows, episode_ids, strict=True):
-            n = row.n
-            gradings.append(
-                {
-                    "episode_id": episode_id,
-                    "grade": n.risk,
-                    "graded_at": n.reported_at,
-                    "recorded_by_id": user_id,
-                    "recorded_at": now,
-                }
-            )
-            states.append(
-                {
-                    "force_id": force.pk,
-                    "police_reference": n.police_reference,
-                    "state_hash": row.state,
-                    "episode_id": episode_id,
-                    "updated_at": now,
-                }
-            )
-            child_id = row.match.child_id
-            audit.append(
-                self._audit(
-                    AuditVerb.EPISODE_REPORTED,
-                    "episodes.missingepisode",
-                    episode_id,
-                    child_id,
-                    {"episode_type": EpisodeType.MISSING.value, "risk": n.risk},
-                )
-            )
-            if n.found_at:
-                audit.append(
-                    self._audit(
-                        AuditVerb.EPISODE_RETURNED,
-                        "episodes.missingepisode",
-                        episode_id,
-                        child_id,
-                        {"found_by": n.found_by},
-                    )
-                )
-            if n.closed_reason:
-                audit.append(
-                    self._audit(
-                        AuditVerb.EPISODE_POLICE_CLOSED,
-                        "episodes.missingepisode",
-                        episode_id,
-                        child_id,
-                    )
-                )
-        bulk.insert(RiskGrading, gradings, now=now, ids=False)
-        bulk.insert(PoliceReport, states, now=now, ids=False)
-        self._learn_person_ids(rows, audit)
-        self._open_reviews(reviews)
-        bulk.insert(AuditEntry, audit, now=now, ids=False)
-        duties_replan_children(child_ids=[row.match.child_id for row in rows])
-        for row in rows:
-            self.report(row, RowOutcome.CREATED)
-        for row in reviews:
-            self.report(row, RowOutcome.NEEDS_REVIEW, reason=row.match.reason or REVIEW_NOT_FOUND)
-
-    def _learn_person_ids(self, rows: list[_Row], audit: list[dict]) -> None:
-        wanted = {row.match.child_id: row.n.person_id for row in rows if row.n.person_id}
-        if not wanted:
-            return
-        lacking = []
-        for batch in _batches(list(wanted), 5000):
-            lacking.extend(
-                Child.objects.filter(pk__in=batch, police_person_id="").values_list("pk", flat=True)
-            )
-        if not lacking:
-            return
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {Child._meta.db_table} SET police_person_id = %s WHERE id = %s",
-                [(wanted[child_id], child_id) for child_id in lacking],
-            )
-        for child_id in lacking:
-            self.dirty.person_ids.add(wanted[child_id])
-            audit.append(
-                self._audit(
-                    AuditVerb.CHILD_UPDATED,
-                    "people.child",
-                    child_id,
-                    child_id,
-                    {"fields": ["police_person_id"]},
-                )
-            )
-
-    def _open_reviews(self, rows: list[_Row]) -> None:
-        if not rows:
-            return
-        review_ids = self.bulk.insert(
-            IdentityReview,
-            [
-                {
-                    "force_id": self.force.pk,
-                    "police_reference": row.n.police_reference,
-                    "source": NotificationSource.DOWNLOAD,
-                    "notification": row.n.as_json(),
-                    "state_hash": row.state,
-                    "reason": (row.match.reason or REVIEW_NOT_FOUND)[:300],
-                    "status": ReviewStatus.OPEN,
-                    "created_at": self.now,
-                }
-                for row in rows
-            ],
-            now=self.now,
-        )
-        self.bulk.insert(
-            IdentityCandidate,
-            [
-                {
-                    "review_id": review_id,
-                    "child_id": c.child_id,
-                    "score": c.score,
-                    "reasons": c.reasons,
-                }
-                for review_id, row in zip(review_ids, rows, strict=True)
-                for c in row.match.candidates
-            ],
-            now=self.now,
-            ids=False,
-        )
 
     # --- the whole file ---------------------------------------------------------------------
 
