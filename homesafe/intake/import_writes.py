@@ -23,7 +23,7 @@ from homesafe.duties.services import duties_replan_children
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType, LocationKind, ReportedBy
 from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
 from homesafe.intake.choices import NotificationSource, ReviewStatus, RowOutcome
-from homesafe.intake.matching import REVIEW_NOT_FOUND
+from homesafe.intake.matching import REVIEW_NOT_FOUND, rows_where_in
 from homesafe.intake.models import IdentityCandidate, IdentityReview, PoliceReport
 from homesafe.people.models import Child
 
@@ -41,11 +41,6 @@ def _pause_for_tests(rows_written: int) -> None:
             Path(marker).write_text(str(rows_written))
         print("paused", file=sys.stderr, flush=True)
         time.sleep(600)
-
-
-def _batches(values: list, size: int):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class ChunkWrites:
@@ -189,11 +184,7 @@ class ChunkWrites:
         wanted = {row.match.child_id: row.n.person_id for row in rows if row.n.person_id}
         if not wanted:
             return
-        lacking = []
-        for batch in _batches(list(wanted), 5000):
-            lacking.extend(
-                Child.objects.filter(pk__in=batch, police_person_id="").values_list("pk", flat=True)
-            )
+        lacking = [pk for (pk,) in rows_where_in(Child, ["id"], "id", wanted, police_person_id="")]
         if not lacking:
             return
         with connection.cursor() as cursor:
