@@ -121,16 +121,21 @@ def rows_where_in(
     table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         for batch in _batches(values, IDENTIFIER_BATCH):
-            if connection.vendor == "postgresql":
-                test, params = f"{quote(column)} = ANY(%s)", [*fixed, list(batch)]
-            else:
-                marks = ", ".join(["%s"] * len(batch))
-                test, params = f"{quote(column)} IN ({marks})", [*fixed, *batch]
+            test, listed = _is_one_of(quote(column), batch)
             cursor.execute(
-                f"SELECT {select} FROM {table} WHERE {' AND '.join([*where, test])}", params
+                f"SELECT {select} FROM {table} WHERE {' AND '.join([*where, test])}",
+                [*fixed, *listed],
             )
             found.extend(cursor.fetchall())
     return found
+
+
+def _is_one_of(column: str, batch: list) -> tuple[str, list]:
+    """SQL for `column` being one of `batch`, and its parameters: one array on PostgreSQL
+    (`= ANY(%s)`), a list of placeholders on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(batch)]
+    return f"{column} IN ({', '.join(['%s'] * len(batch))})", list(batch)
 
 
 def _aliases_born_on(births: list) -> list[tuple[int, str]]:
@@ -141,10 +146,7 @@ def _aliases_born_on(births: list) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     with connection.cursor() as cursor:
         for batch in _batches(births, IDENTIFIER_BATCH):
-            if connection.vendor == "postgresql":
-                test, params = "c.date_of_birth = ANY(%s)", [list(batch)]
-            else:
-                test, params = f"c.date_of_birth IN ({', '.join(['%s'] * len(batch))})", batch
+            test, params = _is_one_of("c.date_of_birth", batch)
             cursor.execute(
                 f"SELECT a.child_id, a.name FROM {alias_table} a "
                 f"JOIN {child_table} c ON c.id = a.child_id WHERE {test}",
