@@ -132,7 +132,7 @@ def rows_where_in(
 
 def _is_one_of(column: str, batch: list) -> tuple[str, list]:
     """SQL for `column` being one of `batch`, and its parameters: one array on PostgreSQL
-    (`= ANY(%s)`), a list of placeholders on SQLite."""
+    (`= ANY(%s)`), one `%s` per value on SQLite (`IN (%s, %s, ...)`)."""
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s)", [list(batch)]
     return f"{column} IN ({', '.join(['%s'] * len(batch))})", list(batch)
