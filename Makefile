@@ -5,9 +5,12 @@ RUN := .venv/bin/python -m homesafe.cli
 
 .PHONY: demo test lint bootstrap
 
+# make demo PORT=8123 serves on another port; make demo DEMO_ARGS=--no-serve sets up, seeds
+# and exits (CI runs it that way).
+PORT ?= 8000
 demo:
 	./scripts/bootstrap
-	HOMESAFE_MODE=demo $(RUN) demo
+	HOMESAFE_MODE=demo $(RUN) demo --port $(PORT) $(DEMO_ARGS)
 
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/homesafe make test  runs the same on PostgreSQL.
 test:

@@ -4,6 +4,8 @@ HOMESAFE_MODE is ``production`` (the default: debug off, MFA required, secrets r
 ``demo`` (the local demo: debug on, MFA optional with a visible banner) or ``test``.
 """
 
+import os
+import secrets
 import warnings
 from pathlib import Path
 
@@ -22,11 +24,22 @@ if MODE not in {"production", "demo", "test"}:
 DEMO = MODE == "demo"
 TESTING = MODE == "test"
 
-DEBUG = env.bool("DEBUG", default=DEMO)
+# Pages are served as users see them (no debug pages) unless DEBUG=true is asked for.
+DEBUG = env.bool("DEBUG", default=False)
+
+# Settings that production needs and the environment lacks. Commands that need none of them
+# (help, `protocol simulate`) still run; everything else stops with one line naming the setting
+# (homesafe.cli, homesafe.wsgi). A random key stands in so that nothing is signed with a known one.
+MISSING_SETTINGS: dict[str, str] = {}
 if MODE == "production":
     SECRET_KEY = env.str("SECRET_KEY", default="")
     if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production")
+        MISSING_SETTINGS["SECRET_KEY"] = (
+            "SECRET_KEY must be set in the environment in production: for example "
+            "export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+            "or set HOMESAFE_MODE=demo to run the demo (see docs/deployment.md)"
+        )
+        SECRET_KEY = secrets.token_urlsafe(50)
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="homesafe-not-secret-" + "x" * 40 + MODE)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -62,6 +75,7 @@ INSTALLED_APPS = [
     "homesafe.concerns",
     "homesafe.profiles",
     "homesafe.intake",
+    "homesafe.api",
     "homesafe.web",
 ]
 
@@ -112,6 +126,9 @@ TEMPLATES = [
 
 # Databases: SQLite by default (a file under var/), PostgreSQL by DATABASE_URL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'homesafe.sqlite3'}")}
+if "DATABASE_URL" not in os.environ:
+    # var/ is not in the repository: a fresh clone makes it on first use.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and IMMEDIATE transactions let the web process and the worker share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -220,12 +237,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if MODE == "production"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Production serves what collectstatic gathered; the demo and the tests serve from the source.
+WHITENOISE_USE_FINDERS = MODE != "production"
+WHITENOISE_AUTOREFRESH = DEBUG
 # Whitenoise warns when STATIC_ROOT is missing, which it is until collectstatic runs (production).
 warnings.filterwarnings("ignore", message="No directory at")
 
@@ -249,6 +268,14 @@ MAILERS = {
         else {},
     }
 }
+if DEMO and "EMAIL_URL" not in os.environ:
+    # The demo's reminders are written to files under var/mail/, not scrolled past on the console.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
 if TESTING:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="homesafe@localhost")
@@ -264,6 +291,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes logs every sign-in at INFO; failures and lockouts come at WARNING.
         "axes": {"level": "WARNING"},
+        # The scheduler logs its lock every five seconds and a heartbeat every minute at INFO.
+        "apscheduler": {"level": "WARNING"},
+        "crontask": {"level": "WARNING"},
     },
 }
 
@@ -284,7 +314,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-# The address people reach HomeSafe at, for links in e-mails.
+# The address people reach HomeSafe at, for every link HomeSafe writes (e-mails, PDFs). The demo
+# sets it from the address it serves at (`make demo PORT=8123`).
 HOMESAFE_BASE_URL = env.str("HOMESAFE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Maps have no background tiles unless a tile server is configured (no outside calls by default),

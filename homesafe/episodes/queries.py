@@ -42,6 +42,15 @@ def episodes_open_visible_to(*, user: User) -> QuerySet[MissingEpisode]:
     )
 
 
+def children_missing_now(*, child_ids: list[int]) -> set[int]:
+    """Which of these children (already through the gate) have an episode still open."""
+    return set(
+        MissingEpisode.objects.filter(
+            child_id__in=child_ids, status=EpisodeStatus.MISSING
+        ).values_list("child_id", flat=True)
+    )
+
+
 def episode_get_for_user_or_404(*, user: User, episode_id: int) -> MissingEpisode:
     episode = (
         episodes_visible_to(user=user)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
 from homesafe.access.policy import child_scope
-from homesafe.people.models import Child, Placement
+from homesafe.people.models import Child, ChildAlias, Placement
 
 
 def children_visible_to(*, user: User) -> QuerySet[Child]:
@@ -36,6 +36,78 @@ def child_get_for_user_or_404(*, user: User, child_id: int, log_read: bool = Tru
     if log_read:
         audit_record(actor=user, verb=AuditVerb.CHILD_VIEWED, target=child)
     return child
+
+
+def children_granted_to(*, user: User, now) -> list[Child]:
+    """The children a user may see through a case-access grant in force now (an auditor's
+    sampled cases), each with `grant_ends_at`, the grant ending soonest first."""
+    return list(
+        children_visible_to(user=user)
+        .filter(
+            access_grants__user=user,
+            access_grants__starts_at__lte=now,
+            access_grants__ends_at__gt=now,
+        )
+        .annotate(grant_ends_at=Max("access_grants__ends_at"))
+        .order_by("grant_ends_at", "last_name", "first_name")
+    )
+
+
+IDENTIFIER_LABELS = {
+    "la_child_id": "LA child ID",
+    "nhs_number": "NHS number",
+    "upn": "UPN",
+    "police_person_id": "police person ID",
+}
+
+
+def _identifier_matches(child: Child, identifier: str) -> list[str]:
+    ident = identifier.strip()
+    compact = ident.replace(" ", "")
+    values = {
+        "la_child_id": ident.casefold(),
+        "nhs_number": compact,
+        "upn": compact.casefold(),
+        "police_person_id": ident.casefold(),
+    }
+    found = []
+    for field_name, wanted in values.items():
+        value = getattr(child, field_name) or ""
+        if value and (value if field_name == "nhs_number" else value.casefold()) == wanted:
+            found.append(f"{IDENTIFIER_LABELS[field_name]} {value}")
+    return found
+
+
+def search_match_reasons(*, children: list[Child], name: str = "", identifier: str = "") -> dict:
+    """Why each child found by `children_search` matched, in words for the results page: the
+    aliases a name term matched (when the child's own name did not) and the identifier matched.
+
+    The children are those the search returned (already through the gate); their aliases come
+    in one query.
+    """
+    terms = [term.casefold() for term in name.split()]
+    aliases: dict[int, list[str]] = {}
+    if terms:
+        for child_id, alias in ChildAlias.objects.filter(
+            child_id__in=[c.pk for c in children]
+        ).values_list("child_id", "name"):
+            aliases.setdefault(child_id, []).append(alias)
+    reasons: dict[int, list[str]] = {}
+    for child in children:
+        own_name = f"{child.first_name} {child.last_name}".casefold()
+        found = []
+        for term in terms:
+            if term in own_name:
+                continue
+            found += [
+                f"alias {alias}"
+                for alias in aliases.get(child.pk, [])
+                if term in alias.casefold() and f"alias {alias}" not in found
+            ]
+        if identifier.strip():
+            found += _identifier_matches(child, identifier)
+        reasons[child.pk] = found
+    return reasons
 
 
 def children_search(

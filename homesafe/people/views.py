@@ -14,10 +14,14 @@ from homesafe.access.policy import (
     can_record_episode,
     can_view_casework,
 )
-from homesafe.episodes.queries import episodes_for_child
+from homesafe.episodes.queries import children_missing_now, episodes_for_child
 from homesafe.people import forms
 from homesafe.people.models import Child
-from homesafe.people.queries import child_get_for_user_or_404, children_search
+from homesafe.people.queries import (
+    child_get_for_user_or_404,
+    children_search,
+    search_match_reasons,
+)
 from homesafe.people.services import (
     CHILD_FIELDS,
     care_period_start,
@@ -36,8 +40,16 @@ SEARCH_LIMIT = 50
 def search(request: HttpRequest) -> HttpResponse:
     form = forms.ChildSearchForm(request.GET or None)
     results = None
+    reasons, missing = {}, set()
     if form.is_bound and form.is_valid():
         results = list(children_search(user=request.user, **form.cleaned_data)[: SEARCH_LIMIT + 1])
+        shown = results[:SEARCH_LIMIT]
+        reasons = search_match_reasons(
+            children=shown,
+            name=form.cleaned_data["name"],
+            identifier=form.cleaned_data["identifier"],
+        )
+        missing = children_missing_now(child_ids=[c.pk for c in shown])
     return render(
         request,
         "people/search.html",
@@ -47,6 +59,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": results[:SEARCH_LIMIT] if results is not None else None,
             "more": results is not None and len(results) > SEARCH_LIMIT,
+            "reasons": reasons,
+            "missing": missing,
             "can_create": can_create_child(request.user),
         },
     )

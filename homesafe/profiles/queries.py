@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -31,10 +32,11 @@ def _versions(child: Child) -> QuerySet[ProfileVersion]:
 
 
 def profile_child_for_user_or_404(*, user: User, child_id: int, log_read: bool = True) -> Child:
-    """The child, if the user may see their profile; 404 otherwise (as if it did not exist)."""
+    """The child, if the user may see their profile: 404 for a child the user may not see (as
+    if it did not exist), 403 for a child they see whose profile is not theirs to see."""
     child = child_get_for_user_or_404(user=user, child_id=child_id, log_read=log_read)
     if not can_view_profile(user, child):
-        raise Http404("No profile found")
+        raise PermissionDenied
     return child
 
 

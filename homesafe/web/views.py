@@ -16,7 +16,7 @@ from homesafe.duties.queries import (
     reminders_unread,
 )
 from homesafe.episodes.queries import episodes_open_visible_to
-from homesafe.people.queries import children_visible_to
+from homesafe.people.queries import children_granted_to, children_visible_to
 
 TEAM_VIEW_ROLES = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.SENIOR_LEADER)
 TEAM_DUTIES_LIMIT = 500
@@ -50,6 +50,27 @@ def team_duties(*, user: User, now: datetime) -> list[Duty]:
     )
 
 
+# What the roles that own no duties and see no child by default are for, on their home page.
+ROLE_PURPOSES = {
+    Role.ANALYST: (
+        "As an analyst you will see the partnership's figures: pseudonymised counts, trends, hot "
+        "spots and statutory returns, with small numbers suppressed. You do not see children's "
+        "records. Insight dashboards are not in HomeSafe yet; until they are, this page is empty "
+        "of figures."
+    ),
+    Role.AUDITOR: (
+        "As an auditor you see the records of the children sampled for an audit you take part "
+        "in, for the audit's duration only. Every record you open is logged."
+    ),
+    Role.ADMINISTRATOR: (
+        "As an administrator you manage people's accounts, organisations, police forces' API "
+        "keys and the protocol's settings. You do not see children's records unless you also "
+        "have a casework role."
+    ),
+}
+NO_DUTY_ROLES = set(ROLE_PURPOSES)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """My work: my duties (or my team's, for a manager), then the open episodes of the children
     I may see, longest missing first."""
@@ -72,6 +93,15 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "title": "My work",
             "active_nav": "home",
+            "role_purposes": [
+                text for role, text in ROLE_PURPOSES.items() if request.user.has_role(role)
+            ],
+            # Someone who only analyses, audits or administers owns no duties: their home
+            # leads with what their role is for instead of empty lists of duties.
+            "casework_home": not request.user.roles <= NO_DUTY_ROLES,
+            "granted_children": children_granted_to(user=request.user, now=now)
+            if request.user.has_role(Role.AUDITOR)
+            else [],
             "duties": duties,
             "is_manager": is_manager,
             "team_view": team_view,

@@ -105,6 +105,32 @@ def test_search_by_alias(world, cmo_client):
     child.aliases.create(name="Shadow")
     response = cmo_client.get(reverse("people:search"), {"name": "shadow"})
     assert f'href="{reverse("people:child", args=[child.pk])}"'.encode() in response.content
+    # The result says which alias matched, since the child's own name does not contain it.
+    assert b"Matched on alias Shadow" in response.content
+
+
+def test_search_results_say_which_identifier_matched_and_who_is_missing_now(world, cmo_client):
+    missing, returned = world.children["a_team1"], world.children["a_team2"]
+    missing.upn, returned.upn = "A123456789012", "B123456789012"
+    missing.save()
+    returned.save()
+    episode = world.episodes["a_team2"]
+    episode.status, episode.returned_at = "returned", episode.reported_at
+    episode.save()
+    response = cmo_client.get(reverse("people:search"), {"identifier": "a123456789012"})
+    assert b"Matched on UPN A123456789012" in response.content
+    assert b"Missing now" in response.content
+    response = cmo_client.get(reverse("people:search"), {"identifier": "B123456789012"})
+    assert b"Matched on UPN B123456789012" in response.content
+    assert b"Missing now" not in response.content
+
+
+def test_a_name_found_in_the_childs_own_name_needs_no_explanation(world, cmo_client):
+    child = world.children["a_team1"]
+    child.aliases.create(name=child.first_name + "y")
+    response = cmo_client.get(reverse("people:search"), {"name": child.first_name})
+    assert f'href="{reverse("people:child", args=[child.pk])}"'.encode() in response.content
+    assert b"Matched on alias" not in response.content
 
 
 @pytest.mark.parametrize(

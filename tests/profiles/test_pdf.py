@@ -196,8 +196,8 @@ def test_no_profile_recorded_is_a_404(world, client):
 
 
 # Every user of the world: who sees the profile (the casework roles of LA A who see child
-# a_team1, and Force A's coordinator) gets the PDF; everyone else a 404 (as if there were no
-# profile), as for the print page; a deactivated account is not signed in at all.
+# a_team1, and Force A's coordinator) gets the PDF; a user who sees the child but not its
+# profile a 403; everyone else a 404 (as if the child did not exist), as for the print page; a deactivated account is not signed in at all.
 ACCESS = {
     "cmo_a": 200,
     "cmo_b": 404,
@@ -211,7 +211,7 @@ ACCESS = {
     "police_a": 200,
     "police_b": 404,
     "rhi": 404,
-    "school_1": 404,
+    "school_1": 403,  # sees the child, not the profile
     "school_2": 404,
     "health": 200,
     "analyst": 404,

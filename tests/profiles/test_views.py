@@ -1,5 +1,5 @@
-"""The profile pages: who sees them (casework roles and the police, not schools; 404 for
-another LA), the photo only through the access check, uploads checked with real files, bad
+"""The profile pages: who sees them (casework roles and the police; 403 for a school that sees
+the child, 404 for another LA), the photo only through the access check, uploads checked with real files, bad
 input writes nothing, and the pages make a bounded number of queries."""
 
 import pytest
@@ -36,7 +36,7 @@ def _get(client, user, name, child, *args):
         ("sw_1b", 200),
         ("health", 200),
         ("police_a", 200),  # the profile exists to be given to the police
-        ("school_1", 404),  # sees the child, not the profile
+        ("school_1", 403),  # sees the child, not the profile
         ("cmo_b", 404),  # another LA
         ("police_b", 404),
         ("analyst", 404),

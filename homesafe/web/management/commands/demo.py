@@ -1,5 +1,6 @@
 """`homesafe demo`: migrate, load the demo data if the database is empty, then serve it locally."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -23,11 +24,23 @@ def _exit_on_sigterm(signum, frame):
     raise SystemExit(0)
 
 
+def _demo_base_url(url_host: str, port: int) -> str:
+    """The address the demo serves at, unless HOMESAFE_BASE_URL was set (say, behind a proxy)."""
+    if "HOMESAFE_BASE_URL" in os.environ:
+        return settings.HOMESAFE_BASE_URL
+    return f"http://{url_host}:{port}"
+
+
+def _mail_folder() -> str:
+    mailer = settings.MAILERS["default"]
+    return mailer.get("OPTIONS", {}).get("file_path") or "the console"
+
+
 class Command(BaseCommand):
     help = (
         "Run the local demo: migrate the database (SQLite under var/), load the synthetic "
         "partnership if the database has no children, print the sign-in accounts, then run the "
-        "background worker and serve on http://127.0.0.1:8000 until Ctrl-C."
+        "background worker and serve on http://127.0.0.1:8000 (--port) until Ctrl-C."
     )
 
     def add_arguments(self, parser):
@@ -49,18 +62,25 @@ class Command(BaseCommand):
 
         host, port = options["host"], options["port"]
         url_host = f"[{host}]" if ":" in host else host
+        base_url = _demo_base_url(url_host, port)
         if already_loaded:  # seed_demo printed the accounts only when it loaded them
             self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
             self.stdout.write(accounts_table(demo_accounts()))
-        self.stdout.write(f"\nSign in at http://{url_host}:{port} with any account above.")
+        self.stdout.write(f"\nSign in at {base_url} with any account above.")
+        self.stdout.write(f"E-mails the demo sends are written to {_mail_folder()}.")
         if options["no_serve"]:
             return
 
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
         # The background worker runs queued jobs; the scheduler enqueues the periodic sweeps.
+        # Every link HomeSafe writes (reminders sent by the worker included) uses this address.
+        settings.HOMESAFE_BASE_URL = base_url
+        helper_env = {**os.environ, "HOMESAFE_BASE_URL": base_url}
         helpers = [
-            subprocess.Popen([sys.executable, "-m", "homesafe.cli", "db_worker", "--no-reload"]),
-            subprocess.Popen([sys.executable, "-m", "homesafe.cli", "crontask"]),
+            subprocess.Popen(
+                [sys.executable, "-m", "homesafe.cli", "db_worker", "--no-reload"], env=helper_env
+            ),
+            subprocess.Popen([sys.executable, "-m", "homesafe.cli", "crontask"], env=helper_env),
         ]
         try:
             call_command("runserver", f"{url_host}:{port}", use_reloader=False)
