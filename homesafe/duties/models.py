@@ -121,6 +121,11 @@ class DutyEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The person the event concerns, where not the actor: whom a duty was reassigned to, who
+    # was reminded. The history names them (and their organisation) from this, not from ids.
+    about_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     detail = models.CharField(max_length=500, blank=True)
 
     class Meta:

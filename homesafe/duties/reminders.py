@@ -124,7 +124,8 @@ def _send_pending(now: datetime, batch: int) -> int:
                 DutyEvent.objects.create(
                     duty_id=reminder.duty_id,
                     kind=DutyEventKind.REMINDED,
-                    detail=f"{reminder.kind} to user {reminder.recipient_id}",
+                    about_user_id=reminder.recipient_id,
+                    detail=reminder.get_kind_display(),
                 )
             sent += 1
 

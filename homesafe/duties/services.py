@@ -316,9 +316,7 @@ def duty_reassign(*, duty: Duty, to: User, actor: User) -> Duty:
         raise ValidationError({"to": REASSIGN_OUTSIDE})
     duty.owner_user, duty.owner_team, duty.assigned_by_person = to, to.team, True
     duty.save(update_fields=["owner_user", "owner_team", "assigned_by_person"])
-    DutyEvent.objects.create(
-        duty=duty, kind=DutyEventKind.REASSIGNED, actor=actor, detail=f"to user {to.pk}"
-    )
+    DutyEvent.objects.create(duty=duty, kind=DutyEventKind.REASSIGNED, actor=actor, about_user=to)
     audit_record(
         actor=actor, verb=AuditVerb.DUTY_REASSIGNED, target=duty, payload={"to_user_id": to.pk}
     )

@@ -53,7 +53,9 @@ def _duty_page(request: HttpRequest, duty: Duty, *, bound=None, status: int = 20
         "child": duty.child,
         "episode": duty.episode,
         "now": timezone.now(),
-        "events": list(duty.events.select_related("actor")),
+        "events": list(
+            duty.events.select_related("actor__organisation", "about_user__organisation")
+        ),
         "can_work": can_work,
     }
     if can_work:

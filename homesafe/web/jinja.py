@@ -51,6 +51,14 @@ def lines(*values: str) -> Markup:
     return Markup("<br>").join(escape(v) for v in values)
 
 
+def person_and_organisation(user) -> str:
+    """A person as histories name them: "Sam Lee (Sherwood Vale Police)", never an id."""
+    if user is None:
+        return ""
+    organisation = getattr(user, "organisation", None)
+    return f"{user} ({organisation.name})" if organisation else str(user)
+
+
 def environment(**options) -> Environment:
     loader = options.pop("loader")
     options.pop("undefined", None)
@@ -71,6 +79,7 @@ def environment(**options) -> Environment:
             "url": url,
             "link": link,
             "lines": lines,
+            "person_and_organisation": person_and_organisation,
             "field": field_params,
             "error_summary": error_summary,
             "get_messages": messages.get_messages,

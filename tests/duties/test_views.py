@@ -18,6 +18,7 @@ from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.forms import REASSIGN_MISSING
 from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
 from homesafe.duties.protocol import protocol_current
+from homesafe.duties.reminders import duties_sweep
 from homesafe.duties.services import NOT_NEEDED_REASON_MISSING, REASSIGN_OUTSIDE
 from homesafe.episodes.services import episode_record_return, episode_report
 from homesafe.protocol.settings import ProtocolSettings
@@ -173,6 +174,23 @@ def test_reassign_within_the_owner_organisation(world, reported, client):
     assert f"Duty reassigned to {world.users['sw_2']}" in response.content.decode()
     duty.refresh_from_db()
     assert duty.owner_user == world.users["sw_2"] and duty.assigned_by_person
+    # The history names both people with their organisation, never "user 27".
+    history = client.get(reverse("duties:detail", args=[duty.pk])).content.decode()
+    sw_1, sw_2 = world.users["sw_1"], world.users["sw_2"]
+    assert escape(f"to {sw_2} ({sw_2.organisation.name})") in history
+    assert escape(f"{sw_1} ({sw_1.organisation.name})") in history
+    assert f"user {sw_2.pk}" not in history
+
+
+def test_the_history_names_whom_a_reminder_went_to(world, reported, client):
+    _, episode = reported
+    duty = _duty(episode, "notify_social_worker")
+    duties_sweep(now=timezone.now() + dt.timedelta(days=10))
+    client.force_login(world.users["sw_1"])
+    history = client.get(reverse("duties:detail", args=[duty.pk])).content.decode()
+    owner = duty.owner_user
+    assert "Reminder sent" in history
+    assert escape(f"{owner} ({owner.organisation.name}): Overdue") in history
 
 
 BAD_INPUT = [
