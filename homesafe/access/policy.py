@@ -207,9 +207,29 @@ def can_view_casework(user, child) -> bool:
     """See cohort, care, placement and network details (police and schools see identity and episodes)."""
     if not can_view_child(user, child):
         return False
-    if child.access_grants.filter(user_id=user.pk, ends_at__gt=timezone.now()).exists():
-        return True
+    now = timezone.now()
+    if child.access_grants.filter(user_id=user.pk, starts_at__lte=now, ends_at__gt=now).exists():
+        return True  # a grant opens casework from its start until its end, never before
     return user.has_role(*CASEWORK_ROLES)
+
+
+def casework_scope(user: User) -> Q:
+    """A filter on Child that selects the children whose casework the user may see: mirrors
+    can_view_casework (a casework role, or a grant that has started and not ended)."""
+    from homesafe.access.models import CaseAccessGrant
+
+    if not _active(user):
+        return Q(pk__in=[])
+    if user.has_role(*CASEWORK_ROLES):
+        return child_scope(user)
+    now = timezone.now()
+    return child_scope(user) & Q(
+        Exists(
+            CaseAccessGrant.objects.filter(
+                user_id=user.pk, child=OuterRef("pk"), starts_at__lte=now, ends_at__gt=now
+            )
+        )
+    )
 
 
 rules.add_perm("people.view_child", can_view_child)

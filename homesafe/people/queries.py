@@ -10,12 +10,17 @@ from django.http import Http404
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
-from homesafe.access.policy import child_scope
+from homesafe.access.policy import casework_scope, child_scope
 from homesafe.people.models import Child, ChildAlias, Placement
 
 
 def children_visible_to(*, user: User) -> QuerySet[Child]:
     return Child.objects.filter(child_scope(user))
+
+
+def children_with_casework_visible_to(*, user: User) -> QuerySet[Child]:
+    """The children whose casework (cohort, care, network) the user may see."""
+    return Child.objects.filter(casework_scope(user))
 
 
 def child_get_for_user_or_404(*, user: User, child_id: int, log_read: bool = True) -> Child:
