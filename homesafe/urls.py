@@ -18,5 +18,5 @@ urlpatterns = [
 ]
 
 handler404 = "homesafe.web.views.page_not_found"
-handler500 = "homesafe.web.views.server_error"
+handler500 = "homesafe.api.errors.server_error"  # JSON under /api/, the page elsewhere
 handler403 = "homesafe.web.views.permission_denied"

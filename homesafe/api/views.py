@@ -7,9 +7,11 @@ One class per operation, each with its input and output serializers; the work is
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DatabaseError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -25,6 +27,7 @@ from rest_framework.views import APIView, exception_handler
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.api.authentication import IsPoliceClient, PoliceApiKeyAuthentication, client_actor
+from homesafe.api.errors import database_unavailable
 from homesafe.api.pagination import BoundedPagination
 from homesafe.duties.choices import DUTY_KIND_CHOICES, DutyState
 from homesafe.duties.owners import duties_owned_q
@@ -38,6 +41,8 @@ from homesafe.intake.services import WRONG_FORCE, police_event_receive
 from homesafe.people.choices import Sex
 from homesafe.people.queries import child_get_for_user_or_404, children_visible_to
 
+logger = logging.getLogger(__name__)
+
 OCCURRED_IN_FUTURE = "The event cannot have happened in the future."
 MAX_ID = 2**63 - 1  # the largest id a database holds: a larger one cannot exist
 
@@ -49,9 +54,15 @@ def _id_or_404(value: int) -> int:
 
 
 def api_exception_handler(exc, context):
-    """Errors as {"code", "detail", "errors"}: `code` is stable for police systems to act on."""
+    """Errors as {"code", "detail", "errors"}: `code` is stable for police systems to act on.
+
+    The database being unreachable is a 503 with `database_unavailable`; any other exception
+    DRF does not know goes on to handler500 (homesafe.api.errors.server_error: JSON too)."""
     response = exception_handler(exc, context)
     if response is None:
+        if isinstance(exc, DatabaseError):
+            logger.error("API request failed: database unavailable", exc_info=exc)
+            return database_unavailable()
         return None
     if isinstance(response.data, dict) and "code" in response.data:
         return response

@@ -1,6 +1,9 @@
+import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,6 +20,8 @@ from homesafe.duties.queries import (
 )
 from homesafe.episodes.queries import episodes_open_visible_to
 from homesafe.people.queries import children_granted_to, children_visible_to
+
+logger = logging.getLogger(__name__)
 
 TEAM_VIEW_ROLES = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.SENIOR_LEADER)
 TEAM_DUTIES_LIMIT = 500
@@ -114,6 +119,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer and monitoring: 200 "ok" when the database answers, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.error("Health check: the database does not answer")
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -122,9 +135,15 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "web/500.html", {"title": "Sorry, there is a problem with the service"}, status=500
-    )
+    context = {"title": "Sorry, there is a problem with the service"}
+    try:
+        return render(request, "web/500.html", context, status=500)
+    except DatabaseError:
+        # The database is down: the page is drawn for nobody signed in (finding out who is
+        # signed in, or their messages, needs the database).
+        request.user = AnonymousUser()
+        request._messages = []
+        return render(request, "web/500.html", context, status=500)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
