@@ -227,6 +227,17 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# Uploads are counted as they stream in: past HOMESAFE_MAX_UPLOAD_MB a file's bytes are dropped
+# and the form says so (homesafe.uploads); up to 2.5 MB in memory, then a temporary file.
+HOMESAFE_MAX_UPLOAD_MB = env.int("HOMESAFE_MAX_UPLOAD_MB", default=100)
+FILE_UPLOAD_HANDLERS = [
+    "homesafe.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the rest of a request's body (fields, JSON)
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Uploaded files (pre-incident profile photos). Never served as public media: a view that
@@ -306,6 +317,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # Every API error is JSON with a `code`, the database being down included (a 503).
+    "EXCEPTION_HANDLER": "homesafe.api.views.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HomeSafe API",

@@ -19,6 +19,26 @@ from homesafe.intake.notifications import STANDARD_COLUMNS
 FILE_EMPTY = "The file is empty: it needs a header line and at least one row."
 FILE_UNREADABLE_XLSX = "The spreadsheet cannot be opened. Save it again as .xlsx or .csv."
 LINE_UNREADABLE = "This line cannot be read as CSV: {error}."
+# A spreadsheet is read as a stream, within these limits (issue 12: a 1.5 KB file declaring
+# A1:XFD1048576 once held the service for minutes). A police download has one row per report
+# and a few dozen columns; the limits are far above that and far below what hurts.
+XLSX_MAX_ROWS = 500_000
+XLSX_MAX_COLUMNS = 200  # column GR
+XLSX_MAX_CELLS = 10_000_000  # filled cells
+XLSX_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+XLSX_TOO_MANY_ROWS = (
+    f"The spreadsheet has rows beyond row {XLSX_MAX_ROWS:,}, the most a download can have. "
+    "Split it into smaller files, or save it as CSV."
+)
+XLSX_TOO_MANY_COLUMNS = (
+    f"The spreadsheet has cells beyond column {XLSX_MAX_COLUMNS} (GR), the most a download "
+    "can have. Delete the cells to the right of the data, or save it as CSV."
+)
+XLSX_TOO_MANY_CELLS = (
+    f"The spreadsheet has more than {XLSX_MAX_CELLS:,} filled cells, the most a download "
+    "can have. Split it into smaller files."
+)
+XLSX_TOO_BIG_UNPACKED = "The spreadsheet unpacks to more than 1 GB. Save it as CSV."
 REQUIRED_COLUMNS = ("police_reference",)
 
 csv.field_size_limit(1_000_000)
@@ -129,17 +149,55 @@ class _Unreadable(list):
 
 
 def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list]]:
-    from openpyxl import load_workbook
+    """The first sheet's rows as (row number, values), read as a stream (issue 12).
 
+    A sheet's declared size (`<dimension ref="A1:XFD1048576">`) is ignored: rows and cells
+    that are not in the file are not made up, so a row is as long as its last cell and a
+    missing row is skipped (its number is still the line). Past XLSX_MAX_ROWS, past
+    XLSX_MAX_COLUMNS or past XLSX_MAX_CELLS filled cells the file is refused, naming the
+    limit, as soon as the first cell beyond it is read; the unpacked size is checked before
+    anything is read."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    cells_read = 0
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > XLSX_MAX_UNPACKED_BYTES:
+            raise PoliceFileError(XLSX_TOO_BIG_UNPACKED)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
+        # openpyxl's own row iterator pads every row to the declared width and fills the
+        # gaps between rows; its parser gives only the cells that are there.
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for line, cells in parser.parse():
+                if line > XLSX_MAX_ROWS:
+                    raise PoliceFileError(XLSX_TOO_MANY_ROWS)
+                values: list = []
+                for cell in cells:
+                    column = cell["column"]
+                    if column > XLSX_MAX_COLUMNS:
+                        raise PoliceFileError(XLSX_TOO_MANY_COLUMNS)
+                    if cell["value"] is None:
+                        continue
+                    cells_read += 1
+                    if cells_read > XLSX_MAX_CELLS:
+                        raise PoliceFileError(XLSX_TOO_MANY_CELLS)
+                    values.extend([None] * (column - 1 - len(values)))
+                    values.append(cell["value"])
+                yield line, values
         workbook.close()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as error:
         raise PoliceFileError(FILE_UNREADABLE_XLSX) from error
-    for index, cells in enumerate(rows, start=1):
-        yield index, list(cells)
 
 
 def read_police_file(content: bytes, *, columns: dict | None = None) -> tuple[list[str], Iterator]:

@@ -1,5 +1,6 @@
 from django import forms
 
+from homesafe.uploads import upload_check_size
 from homesafe.web.forms import GovukForm
 
 
@@ -14,6 +15,9 @@ class PoliceImportForm(GovukForm):
     def __init__(self, *args, forces, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["force"].queryset = forces
+
+    def clean_file(self):
+        return upload_check_size(self.cleaned_data["file"])
 
 
 class ReviewDecisionForm(GovukForm):

@@ -12,9 +12,8 @@ from homesafe.intake.choices import IMPORT_TRANSITIONS, ImportStatus
 from homesafe.intake.files import PoliceFileError, count_rows
 from homesafe.intake.imports import police_download_import
 from homesafe.intake.models import PoliceImport
+from homesafe.uploads import file_too_big_message, upload_limit_bytes
 
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
-FILE_TOO_BIG = "The file must be smaller than 100 MB."
 FILE_WRONG_TYPE = "The file must be a CSV or an XLSX spreadsheet."
 IMPORT_NOT_ALLOWED = "This import is {status}; it cannot be {target}."
 
@@ -34,31 +33,35 @@ def _enqueue(task, import_id: int) -> None:
     transaction.on_commit(lambda: task.enqueue(import_id))
 
 
-@transaction.atomic
 def police_import_upload(
     *, force: Organisation, file_name: str, content: bytes, actor: User
 ) -> PoliceImport:
-    """Keep an uploaded download and start checking it in the background (a dry run)."""
+    """Keep an uploaded download and start checking it in the background (a dry run).
+
+    The file is read (to count its rows, within files.py's limits) before the transaction
+    that keeps it begins: on SQLite a transaction holds the write lock from its start, and no
+    one else should wait while a file is parsed."""
     from homesafe.intake.tasks import police_import_check
 
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": FILE_TOO_BIG})
+    if len(content) > upload_limit_bytes():
+        raise ValidationError({"file": file_too_big_message()})
     if not file_name.lower().endswith((".csv", ".xlsx", ".txt")):
         raise ValidationError({"file": FILE_WRONG_TYPE})
     try:
         total = count_rows(content)
     except PoliceFileError as error:
         raise ValidationError({"file": str(error)}) from None
-    police_import = PoliceImport(
-        force=force,
-        organisation=actor.organisation,
-        file_name=file_name[:255],
-        content=content,
-        rows_total=total,
-        uploaded_by=actor,
-    )
-    police_import.save()
-    _enqueue(police_import_check, police_import.pk)
+    with transaction.atomic():
+        police_import = PoliceImport(
+            force=force,
+            organisation=actor.organisation,
+            file_name=file_name[:255],
+            content=content,
+            rows_total=total,
+            uploaded_by=actor,
+        )
+        police_import.save()
+        _enqueue(police_import_check, police_import.pk)
     return police_import
 
 

@@ -44,14 +44,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            with transaction.atomic():
-                police_import = police_import_upload(
-                    force=form.cleaned_data["force"],
-                    file_name=upload.name,
-                    content=upload.read(),
-                    actor=request.user,
-                )
+        try:  # the service reads the file outside any transaction (SQLite's write lock)
+            police_import = police_import_upload(
+                force=form.cleaned_data["force"],
+                file_name=upload.name,
+                content=upload.read(),
+                actor=request.user,
+            )
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
