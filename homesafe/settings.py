@@ -147,6 +147,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task RUNNING longer than this is taken to have lost its worker and is queued again
+# (homesafe/task_leases.py); long tasks renew their lease as they go.
+HOMESAFE_TASK_LEASE_SECONDS = env.int("HOMESAFE_TASK_LEASE_SECONDS", default=15 * 60)
 
 AUTH_USER_MODEL = "access.User"
 AUTHENTICATION_BACKENDS = [

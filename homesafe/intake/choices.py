@@ -55,5 +55,5 @@ IMPORT_TRANSITIONS: dict[str, set[str]] = {
     ImportStatus.PREVIEWED: {ImportStatus.IMPORTING},
     ImportStatus.IMPORTING: {ImportStatus.DONE, ImportStatus.FAILED},
     ImportStatus.DONE: set(),
-    ImportStatus.FAILED: set(),
+    ImportStatus.FAILED: {ImportStatus.IMPORTING},  # only after a check (can_import_again)
 }

@@ -5,9 +5,12 @@ when it starts and how it fails safe.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import multiprocessing
 import os
+import signal
+import sys
 from typing import TYPE_CHECKING
 
 from django.db import connection, connections
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
 
 # A file with at least this many rows (a CSV file: lines) is matched by a second process.
 MATCH_AHEAD_MIN_ROWS = int(os.environ.get("HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS", "20000"))
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _IDENTITY_FIELDS = (
     "police_reference", "person_id", "la_child_id", "nhs_number", "forename", "surname",
@@ -51,6 +56,27 @@ def _birth_days(content: bytes, columns: dict) -> set[dt.date]:
     except PoliceFileError:
         pass
     return days
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this process when its parent dies (a killed import leaves no
+    matching process holding a database connection), and stop now if it already has."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def _match_ahead_child(
+    parent_pid: int, parent_ends: tuple, importer, content, columns, inbox, outbox
+) -> None:
+    """The second process's start: tied to its parent's life, and holding none of its
+    parent's pipe ends (else it would never see the end of its inbox if the parent died)."""
+    _die_with_parent(parent_pid)
+    for end in parent_ends:
+        end.close()
+    _match_ahead(importer, content, columns, inbox, outbox)
 
 
 def _match_ahead(
@@ -117,8 +143,16 @@ class MatchingAhead:
         self.from_child, outbox = context.Pipe(duplex=False)
         connections.close_all()  # the second process opens its own, and this one its own again
         self.process = context.Process(
-            target=_match_ahead,
-            args=(self.importer, content, columns, inbox, outbox),
+            target=_match_ahead_child,
+            args=(
+                os.getpid(),
+                (self.to_child, self.from_child),
+                self.importer,
+                content,
+                columns,
+                inbox,
+                outbox,
+            ),
             daemon=True,
         )
         self.process.start()

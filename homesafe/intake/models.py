@@ -276,5 +276,11 @@ class PoliceImport(models.Model):
         return self.file_name
 
     @property
+    def can_import_again(self) -> bool:
+        """An import that stopped part way (its worker was killed) after a successful check:
+        confirming it again finishes it (rows already imported are unchanged)."""
+        return self.status == ImportStatus.FAILED and bool(self.preview_report)
+
+    @property
     def percent_done(self) -> int:
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

@@ -12,10 +12,20 @@ from homesafe.intake.choices import IMPORT_TRANSITIONS, ImportStatus
 from homesafe.intake.files import PoliceFileError, count_rows
 from homesafe.intake.imports import police_download_import
 from homesafe.intake.models import PoliceImport
+from homesafe.task_leases import task_lease_renew
 from homesafe.uploads import file_too_big_message, upload_limit_bytes
 
 FILE_WRONG_TYPE = "The file must be a CSV or an XLSX spreadsheet."
 IMPORT_NOT_ALLOWED = "This import is {status}; it cannot be {target}."
+IMPORT_NEVER_CHECKED = "This file could not be checked, so it cannot be imported. Upload it again."
+IMPORT_INTERRUPTED = (
+    "The {work} stopped part way: the worker running it was stopped. Rows already imported "
+    "are kept. {next_step}"
+)
+_TASK_PATHS = {
+    True: "homesafe.intake.tasks.police_import_check",
+    False: "homesafe.intake.tasks.police_import_apply",
+}
 
 
 def import_check_transition(police_import: PoliceImport, *, to: str) -> None:
@@ -71,9 +81,12 @@ def police_import_confirm(*, police_import: PoliceImport, actor: User) -> Police
 
     police_import = PoliceImport.objects.select_for_update().get(pk=police_import.pk)
     import_check_transition(police_import, to=ImportStatus.IMPORTING)
+    if police_import.status == ImportStatus.FAILED and not police_import.can_import_again:
+        raise ApplicationError(IMPORT_NEVER_CHECKED, code="import_transition_not_allowed")
+    police_import.error = ""
     police_import.status = ImportStatus.IMPORTING
     police_import.rows_done = 0
-    police_import.save(update_fields=["status", "rows_done"])
+    police_import.save(update_fields=["status", "rows_done", "error"])
     _enqueue(police_import_apply, police_import.pk)
     return police_import
 
@@ -87,6 +100,7 @@ def police_import_run(*, import_id: int, dry_run: bool) -> None:
 
     def progress(done: int, total: int) -> None:
         PoliceImport.objects.filter(pk=import_id).update(rows_done=done, rows_total=total)
+        task_lease_renew(task_path=_TASK_PATHS[dry_run], args=[import_id])
 
     try:
         result = police_download_import(
@@ -114,3 +128,37 @@ def police_import_run(*, import_id: int, dry_run: bool) -> None:
             report=result.report_csv(),
             finished_at=timezone.now(),
         )
+
+
+def police_imports_fail_interrupted() -> int:
+    """Imports left checking or importing by a task that ended without finishing them (its
+    worker killed more often than homesafe.task_leases retries, or an error): failed, with
+    a state that says so; an interrupted import (not a check) can be confirmed again."""
+    from django.tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    failed = 0
+    for police_import in PoliceImport.objects.filter(
+        status__in=[ImportStatus.PREVIEWING, ImportStatus.IMPORTING]
+    ):
+        dry_run = police_import.status == ImportStatus.PREVIEWING
+        latest = (
+            DBTaskResult.objects.filter(
+                task_path=_TASK_PATHS[dry_run], args_kwargs__args=[police_import.pk]
+            )
+            .order_by("-enqueued_at")
+            .values_list("status", flat=True)
+            .first()
+        )
+        if latest not in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
+            continue  # queued or running (a new run of a killed task resumes the work)
+        error = IMPORT_INTERRUPTED.format(
+            work="check" if dry_run else "import",
+            next_step="Upload the file again."
+            if dry_run
+            else "Confirm the import again to finish it.",
+        )
+        failed += PoliceImport.objects.filter(
+            pk=police_import.pk, status=police_import.status
+        ).update(status=ImportStatus.FAILED, error=error, finished_at=timezone.now())
+    return failed

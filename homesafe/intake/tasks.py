@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from homesafe.intake.services_imports import police_import_run
+from homesafe.intake.services_imports import police_import_run, police_imports_fail_interrupted
 
 
 @task()
@@ -13,3 +13,8 @@ def police_import_check(import_id: int) -> None:
 @task()
 def police_import_apply(import_id: int) -> None:
     police_import_run(import_id=import_id, dry_run=False)
+
+
+@task()
+def fail_interrupted_imports() -> int:
+    return police_imports_fail_interrupted()
