@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 TASK_MAX_ATTEMPTS = 3
 LEASE_EXPIRED = "homesafe.task_leases.LeaseExpired"
+SWEEP_PATH = "homesafe.task_leases.retake_stale_tasks"
 GAVE_UP = "The task's worker stopped {attempts} times while running it: it is not tried again."
 
 
@@ -49,9 +50,9 @@ def tasks_retake_stale(*, now: dt.datetime | None = None) -> dict[str, int]:
     counts = {"retaken": 0, "failed": 0}
     with transaction.atomic():
         stale = list(
-            DBTaskResult.objects.select_for_update(skip_locked=True).filter(
-                status=TaskResultStatus.RUNNING, started_at__lt=now - task_lease()
-            )
+            DBTaskResult.objects.select_for_update(skip_locked=True)
+            .filter(status=TaskResultStatus.RUNNING, started_at__lt=now - task_lease())
+            .exclude(task_path=SWEEP_PATH)  # this sweep itself (a new one comes every minute)
         )
         for result in stale:
             attempts = len(result.worker_ids)
