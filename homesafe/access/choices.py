@@ -94,6 +94,8 @@ class AuditVerb(models.TextChoices):
         "interview.persons_linked",
         "Linked persons of concern named in a return interview",
     )
+    INTERVIEW_DRAFT_SAVED = "interview.draft_saved", "Saved a draft of a return interview"
+    INTERVIEW_DRAFT_VIEWED = "interview.draft_viewed", "Viewed a draft of a return interview"
     INTERVIEW_TERM_ADDED = "interview_term.added", "Added an interview factor or indicator"
     INTERVIEW_TERM_CHANGED = "interview_term.changed", "Changed an interview factor or indicator"
     INTERVIEW_TERM_MOVED = "interview_term.moved", "Reordered the interview factors or indicators"

@@ -241,3 +241,43 @@ rules.add_perm("people.view_casework", can_view_casework)
 def can_create_child(user) -> bool:
     """Create a child's record in the user's own local authority."""
     return _active(user) and user.organisation.is_local_authority and user.has_role(*LA_CASE_ROLES)
+
+
+# --- Whose work a user manages ------------------------------------------------------------
+
+
+def managed_users_scope(user: User) -> Q:
+    """A filter on User selecting the people whose work this user manages: a team manager
+    their team, a service manager their service's teams, a senior leader everyone in their
+    organisation. Nobody manages themselves here (their own work is theirs anyway)."""
+    nothing = Q(pk__in=[])
+    if not _active(user):
+        return nothing
+    roles, org_id = user.roles, user.organisation_id
+    scope = nothing
+    if Role.TEAM_MANAGER in roles and user.team_id:
+        scope |= Q(team_id=user.team_id)
+    if Role.SERVICE_MANAGER in roles and user.team_id:
+        scope |= Q(team__organisation_id=org_id, team__service=user.team.service)
+    if Role.SENIOR_LEADER in roles:
+        scope |= Q(organisation_id=org_id)
+    return scope & ~Q(pk=user.pk)
+
+
+@rules.predicate
+def manages_user(user, other) -> bool:
+    """Does the user manage the other person's work? Mirrors managed_users_scope()."""
+    if not _active(user) or other is None or other.pk == user.pk:
+        return False
+    roles = user.roles
+    if Role.TEAM_MANAGER in roles and user.team_id and other.team_id == user.team_id:
+        return True
+    if (
+        Role.SERVICE_MANAGER in roles
+        and user.team_id
+        and other.team_id
+        and other.team.organisation_id == user.organisation_id
+        and other.team.service == user.team.service
+    ):
+        return True
+    return Role.SENIOR_LEADER in roles and other.organisation_id == user.organisation_id

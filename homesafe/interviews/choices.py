@@ -126,3 +126,40 @@ class Referral(models.TextChoices):
     SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
     EARLY_HELP = "early_help", "Early help"
     OTHER = "other", "Other"
+
+
+# The interview's record in sections (GOV.UK's task list: each section a page of its own,
+# saved as a draft with "Save and come back later", then one page to check the answers and
+# record). Each is (slug, title, the CompleteForm fields it asks), in order.
+RECORD_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "interview",
+        "The interview",
+        (
+            "held_at",
+            "held_where",
+            "held_by_name",
+            "held_by_organisation",
+            "independent",
+            "not_independent_reason",
+        ),
+    ),
+    ("factors", "Push and pull factors", ("push_factors", "pull_factors")),
+    ("while-missing", "While missing", ("where_went", "with_whom", "travel", "harm_disclosed")),
+    ("exploitation", "Exploitation", ("exploitation_indicators", "exploitation_note")),
+    ("voice", "The child's voice", ("childs_words", "carers_view")),
+    ("digital", "Digital lives", ("apps_used", "devices_used", "online_contacts")),
+    ("referrals", "Referrals", ("referrals", "referrals_other")),
+    (
+        "sharing",
+        "Sharing",
+        (
+            "consent_to_share",
+            "safeguarding_override",
+            "override_reason",
+            "shared_with",
+            "shareable_summary",
+        ),
+    ),
+)
+SECTION_SLUGS = tuple(slug for slug, _, _ in RECORD_SECTIONS)

@@ -241,3 +241,31 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()}: {self.get_outcome_display()}"
+
+
+class InterviewDraft(models.Model):
+    """A return interview's record being written, kept part by part ("Save and come back
+    later") until it is recorded as completed: seen only by its author and their managers."""
+
+    interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="drafts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The interview form's inputs exactly as typed, by input name (each a list of values, as
+    # posted): nothing is checked until the interview is recorded.
+    answers = models.JSONField(default=dict, blank=True)
+    # The sections saved with "Save and continue" (their own fields checked).
+    sections_done = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "author"],
+                name="interviewdraft_one_per_author",
+                violation_error_message="You already have a draft of this interview.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of interview {self.interview_id} by user {self.author_id}"

@@ -7,6 +7,10 @@ Three levels on top of homesafe.access.policy.can_view_child:
   health where the interview is shared with their organisation, and auditors with a grant;
 - the shareable summary: those, plus other agencies (police, schools, a host authority) the
   interview is shared with, and only while the child's consent or a safeguarding override allows.
+
+A draft of the record (InterviewDraft, "Save and come back later") is seen only by its author
+and the people who manage the author's work (homesafe.access.policy.manages_user), and of
+those only by who may see the confidential record; it is changed by its author alone.
 """
 
 from __future__ import annotations
@@ -15,8 +19,14 @@ import rules
 from django.utils import timezone
 
 from homesafe.access.choices import Role
-from homesafe.access.policy import LA_CASE_ROLES, _active, can_change_child, can_view_child
-from homesafe.interviews.models import ReturnInterview
+from homesafe.access.policy import (
+    LA_CASE_ROLES,
+    _active,
+    can_change_child,
+    can_view_child,
+    manages_user,
+)
+from homesafe.interviews.models import InterviewDraft, ReturnInterview
 from homesafe.people.choices import NetworkRole
 
 
@@ -87,6 +97,20 @@ def can_record_interview(user, child) -> bool:
 
 
 @rules.predicate
+def can_view_interview_draft(user, draft: InterviewDraft) -> bool:
+    """See a draft of the record: its author and their managers, who may see the content."""
+    if not (draft.author_id == user.pk or manages_user(user, draft.author)):
+        return False
+    return can_view_rhi_content(user, draft.interview)
+
+
+@rules.predicate
+def can_change_interview_draft(user, draft: InterviewDraft) -> bool:
+    """Write on a draft and record the interview from it: its author, while they may record."""
+    return draft.author_id == user.pk and can_record_interview(user, draft.interview.child)
+
+
+@rules.predicate
 def can_manage_interview_terms(user) -> bool:
     """Manage the push and pull factors and exploitation indicators: administrators only."""
     return bool(_active(user) and user.has_role(Role.ADMINISTRATOR))
@@ -96,6 +120,8 @@ rules.add_perm("interviews.view_interview", can_view_interview)
 rules.add_perm("interviews.view_rhi_content", can_view_rhi_content)
 rules.add_perm("interviews.view_rhi_summary", can_view_rhi_summary)
 rules.add_perm("interviews.record_interview", can_record_interview)
+rules.add_perm("interviews.view_draft", can_view_interview_draft)
+rules.add_perm("interviews.change_draft", can_change_interview_draft)
 rules.add_perm("interviews.manage_terms", can_manage_interview_terms)
 
 

@@ -7,17 +7,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import Organisation, User
+from homesafe.access.policy import managed_users_scope
 from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.queries import episode_get_for_user_or_404
 from homesafe.interviews.choices import DEFAULT_TERMS
-from homesafe.interviews.models import ContactAttempt, InterviewTerm, ReturnInterview
+from homesafe.interviews.models import (
+    ContactAttempt,
+    InterviewDraft,
+    InterviewTerm,
+    ReturnInterview,
+)
 from homesafe.interviews.policy import (
     can_record_interview,
     can_view_rhi_content,
@@ -147,3 +153,49 @@ def interview_by_id_for_user_or_404(
     if episode_id is None:
         raise Http404("No interview found")
     return interview_page_for_user_or_404(user=user, episode_id=episode_id, log_read=log_read)
+
+
+# --- Drafts of the record -----------------------------------------------------------------
+
+
+def drafts_visible_to(*, user: User, interview: ReturnInterview) -> list[InterviewDraft]:
+    """The drafts of this interview's record that the user may see: their own and those of the
+    people whose work they manage, when they may see the confidential record (mirrors
+    policy.can_view_interview_draft; a test holds the two together). Newest first."""
+    drafts = list(
+        InterviewDraft.objects.filter(interview=interview)
+        .filter(Q(author=user) | Q(author__in=User.objects.filter(managed_users_scope(user))))
+        .select_related("author")
+    )
+    if not drafts or not can_view_rhi_content(user, interview):
+        return []
+    for draft in drafts:
+        draft.interview = interview
+    return drafts
+
+
+def draft_of_author(*, user: User, interview: ReturnInterview) -> InterviewDraft | None:
+    """The user's own draft of the interview's record, if they have one (the caller has
+    passed the interview's gate and checked they may record)."""
+    draft = InterviewDraft.objects.filter(interview=interview, author=user).first()
+    if draft is not None:
+        draft.interview = interview
+    return draft
+
+
+def draft_for_user_or_404(
+    *, user: User, interview: ReturnInterview, draft_id: int
+) -> InterviewDraft:
+    """A draft the user may see (another's looks exactly like none); its reading is logged."""
+    draft = next(
+        (d for d in drafts_visible_to(user=user, interview=interview) if d.pk == draft_id), None
+    )
+    if draft is None:
+        raise Http404("No draft found")
+    audit_record(
+        actor=user,
+        verb=AuditVerb.INTERVIEW_DRAFT_VIEWED,
+        target=interview,
+        payload={"draft_id": draft.pk, "author_id": draft.author_id},
+    )
+    return draft

@@ -240,7 +240,9 @@ def interview_decline(
     interview.declined_at, interview.decline_reason = declined_at, decline_reason.strip()
     interview.full_clean()
     interview.save(update_fields=["status", "declined_at", "decline_reason", "updated_at"])
-    _finish(interview, AuditVerb.INTERVIEW_DECLINED, actor)
+    drafts = sorted(interview.drafts.values_list("pk", flat=True))
+    interview.drafts.all().delete()  # nothing more will be recorded
+    _finish(interview, AuditVerb.INTERVIEW_DECLINED, actor, drafts_discarded=drafts)
     return interview
 
 
@@ -364,7 +366,8 @@ def interview_complete(
 ) -> ReturnInterview:
     """Record the interview as held, with its content. Every problem is collected and raised
     together, by field, so that the form shows them all at once. The child's words are kept
-    exactly as written (not even trimmed)."""
+    exactly as written (not even trimmed). Drafts of the record (services_drafts) are
+    discarded."""
     interview_check_transition(interview, to=InterviewStatus.COMPLETED)
     episode = interview.episode
     errors: dict[str, str] = {}
@@ -451,6 +454,9 @@ def interview_complete(
         for name in CONTENT_FIELDS
         if getattr(interview, name) not in ("", None, [], False) or name == "independent"
     ]
+    # The drafts of the record have served their purpose once it is recorded.
+    drafts = sorted(interview.drafts.values_list("pk", flat=True))
+    interview.drafts.all().delete()
     _finish(
         interview,
         AuditVerb.INTERVIEW_COMPLETED,
@@ -458,6 +464,7 @@ def interview_complete(
         fields=filled,
         shared_with=sorted(org.pk for org in shared_with),
         exploitation_identified=interview.exploitation_identified,
+        drafts_discarded=drafts,
     )
     return interview
 

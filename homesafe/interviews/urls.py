@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homesafe.interviews import views, views_terms
+from homesafe.interviews import views, views_record, views_terms
 
 app_name = "interviews"
 urlpatterns = [
@@ -20,8 +20,23 @@ urlpatterns = [
     ),
     path(
         "episodes/<int:episode_id>/interview/complete",
-        views.interview_complete_view,
+        views_record.record_tasks,
         name="complete",
+    ),
+    path(
+        "episodes/<int:episode_id>/interview/complete/check",
+        views_record.record_check,
+        name="check",
+    ),
+    path(
+        "episodes/<int:episode_id>/interview/complete/<slug:section>",
+        views_record.record_section,
+        name="section",
+    ),
+    path(
+        "episodes/<int:episode_id>/interview/drafts/<int:draft_id>/",
+        views_record.draft_detail,
+        name="draft",
     ),
     path(
         "episodes/<int:episode_id>/interview/factors",

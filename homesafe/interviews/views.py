@@ -17,13 +17,13 @@ from homesafe.interviews import forms
 from homesafe.interviews.choices import ALLOWED_TRANSITIONS, InterviewStatus
 from homesafe.interviews.queries import (
     InterviewView,
+    drafts_visible_to,
     interview_page_for_user_or_404,
     interview_taxonomy,
 )
 from homesafe.interviews.services import (
     interview_accept,
     interview_change_factors,
-    interview_complete,
     interview_decline,
     interview_link_persons,
     interview_mark_unreachable,
@@ -39,6 +39,7 @@ CLOSED = (InterviewStatus.DECLINED, InterviewStatus.COMPLETED)
 def interview_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     view = interview_page_for_user_or_404(user=request.user, episode_id=episode_id)
     interview = view.interview
+    drafts = drafts_visible_to(user=request.user, interview=interview) if interview else []
     return render(
         request,
         "interviews/detail.html",
@@ -50,6 +51,8 @@ def interview_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "child": view.episode.child,
             "allowed": ALLOWED_TRANSITIONS[interview.status] if interview else set(),
             "attempts_open": interview is not None and interview.status not in CLOSED,
+            "own_draft": next((d for d in drafts if d.author_id == request.user.pk), None),
+            "others_drafts": [d for d in drafts if d.author_id != request.user.pk],
             "person_links": list(
                 interview.person_links.select_related("person").order_by("person__name")
             )
@@ -183,29 +186,6 @@ def interview_unreachable_view(request: HttpRequest, episode_id: int) -> HttpRes
         save=save,
         title="Record that the child could not be reached",
         done="Recorded that the child could not be reached",
-    )
-
-
-def interview_complete_view(request: HttpRequest, episode_id: int) -> HttpResponse:
-    def form_factory(view, data):
-        return forms.CompleteForm(
-            data,
-            episode=view.episode,
-            taxonomy=interview_taxonomy(),
-            initial={"held_by_organisation": request.user.organisation_id},
-        )
-
-    def save(*, view, actor, **data):
-        interview_complete(interview=view.interview, actor=actor, **data)
-
-    return _interview_page(
-        request,
-        episode_id,
-        form_factory=form_factory,
-        save=save,
-        title="Record the return interview",
-        done="Return interview recorded",
-        submit_text="Save interview",
     )
 
 

@@ -63,3 +63,18 @@ def content(world, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def record_through_sections(client, episode, data: dict, *, action: str = "continue"):
+    """Post the interview's answers through every section page (each keeps only its own
+    inputs), then record it from the check-your-answers page; the last response."""
+    from django.urls import reverse
+
+    from homesafe.interviews.choices import SECTION_SLUGS
+
+    for slug in SECTION_SLUGS:
+        response = client.post(
+            reverse("interviews:section", args=[episode.pk, slug]), {**data, "action": action}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    return client.post(reverse("interviews:check", args=[episode.pk]))

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homesafe.access.models import AuditEntry
-from homesafe.interviews.choices import InterviewStatus
+from homesafe.interviews.choices import SECTION_SLUGS, InterviewStatus
 from homesafe.interviews.models import ContactAttempt, ReturnInterview
 from homesafe.interviews.services import interview_record_attempt
 from tests.factories import OrganisationFactory
-from tests.interviews.helpers import report_and_return
+from tests.interviews.helpers import record_through_sections, report_and_return
 
 
 def _parts(prefix: str, when: dt.datetime) -> dict:
@@ -90,8 +90,8 @@ def test_offer_attempt_and_complete_through_the_pages(world, returned, rhi):
         },
     )
     assert response.status_code == 302
-    response = rhi.post(
-        _url("complete", returned), good_complete(world, now - dt.timedelta(hours=1))
+    response = record_through_sections(
+        rhi, returned, good_complete(world, now - dt.timedelta(hours=1))
     )
     assert response.status_code == 302
     interview = ReturnInterview.objects.get(episode=returned)
@@ -116,7 +116,7 @@ BAD_INPUT = {
     },
     "decline": {"decline_reason": "Did not want to"},
     "unreachable": {},
-    "complete": {"held_where": "Library"},
+    "complete": {"held_where": "Library", "action": "continue"},  # the first section
 }
 FIRST_ERROR = {
     "offer": "#id_offered_at_0",
@@ -135,7 +135,10 @@ def test_bad_input_on_every_form_writes_nothing(world, offered, rhi, name):
         episode = report_and_return(world, key="a_unallocated")
         rhi.force_login(world.users["cmo_a"])
     before = _state()
-    response = rhi.post(_url(name, episode), BAD_INPUT[name])
+    url = _url(name, episode)
+    if name == "complete":
+        url = reverse("interviews:section", args=[episode.pk, "interview"])
+    response = rhi.post(url, BAD_INPUT[name])
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page and "govuk-error-summary" in page
@@ -176,17 +179,22 @@ def test_the_exploitation_questions_error_names_the_field(world, rhi):
     data = good_complete(world, now - dt.timedelta(hours=1))
     del data["exploitation_indicators"]
     data["exploitation_note"] = ""
+    for slug in ("interview", "exploitation", "sharing"):
+        section = reverse("interviews:section", args=[episode.pk, slug])
+        assert rhi.post(section, {**data, "action": "continue"}).status_code == 302
     before = _state()
-    page = rhi.post(_url("complete", episode), data).content.decode()
-    assert 'href="#id_exploitation_indicators"' in page
-    assert 'href="#id_exploitation_note"' in page
+    page = rhi.post(reverse("interviews:check", args=[episode.pk])).content.decode()
+    section = reverse("interviews:section", args=[episode.pk, "exploitation"])
+    assert f'href="{section}#id_exploitation_indicators"' in page
+    assert f'href="{section}#id_exploitation_note"' in page
     assert "record the exploitation indicators" in page
     assert _state() == before
 
 
 def test_sharing_is_offered_only_with_the_childs_agencies(world, offered, rhi):
     OrganisationFactory(name="Unrelated School", type="school")
-    page = rhi.get(_url("complete", offered.episode)).content.decode()
+    sharing = reverse("interviews:section", args=[offered.episode.pk, "sharing"])
+    page = rhi.get(sharing).content.decode()
     assert world.orgs["school_2"].name in page and world.orgs["force_a"].name in page
     assert "Unrelated School" not in page
 
@@ -237,7 +245,10 @@ def test_the_interview_page_queries_do_not_grow(world, offered, client):
 
 
 def test_factors_indicators_referrals_and_agencies_are_checkboxes(world, offered, rhi):
-    page = rhi.get(_url("complete", offered.episode)).content.decode()
+    page = "".join(
+        rhi.get(reverse("interviews:section", args=[offered.episode.pk, slug])).content.decode()
+        for slug in SECTION_SLUGS
+    )
     for name in (
         "push_factors",
         "pull_factors",
