@@ -136,7 +136,9 @@ def test_moving_retiring_and_reinstating_on_the_page(world, admin):
 def test_the_interview_form_offers_active_terms_only(world, offered, client):
     interview_term_retire(term=_term(TermKind.PUSH_FACTOR, "bullying"), actor=world.users["admin"])
     client.force_login(world.users["rhi"])
-    page = client.get(reverse("interviews:complete", args=[offered.episode.pk])).content.decode()
+    page = client.get(
+        reverse("interviews:section", args=[offered.episode.pk, "factors"])
+    ).content.decode()
     assert 'value="conflict"' in page and 'value="bullying"' not in page
 
 
