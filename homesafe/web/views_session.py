@@ -11,6 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
+def _in_words(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{seconds // 60} minutes"
+
+
 @never_cache
 @require_GET
 def session_extend(request: HttpRequest) -> JsonResponse:
@@ -34,6 +40,6 @@ def session_ended(request: HttpRequest) -> HttpResponse:
         {
             "title": "You have been signed out",
             "draft_saved": request.GET.get("draft") == "saved",
-            "minutes": settings.SESSION_COOKIE_AGE // 60,
+            "inactivity": _in_words(settings.SESSION_COOKIE_AGE),
         },
     )

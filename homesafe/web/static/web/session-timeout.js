@@ -132,7 +132,8 @@
     if (!form) { signedOut(false); return; }
     var data = new FormData(form);
     data.set("action", "draft");
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+    // getAttribute: the form's buttons are named "action", which hides form.action.
+    fetch(form.getAttribute("action") || window.location.href, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
       .then(function (response) {
         // A saved draft answers with a redirect to the interview page.
         signedOut(response.type === "opaqueredirect" || response.ok);
