@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -12,15 +10,48 @@ from homesafe.meetings.choices import (
     MeetingKind,
     NoteKind,
 )
-from homesafe.meetings.queries import child_find_by_reference
+from homesafe.meetings.queries import child_reference
 from homesafe.web.fields import GovukDateField, GovukDateTimeField
 from homesafe.web.forms import GovukForm
 
 HELD_OR_PLANNED = [("held", "It has been held"), ("planned", "It is planned")]
-CHILD_UNKNOWN = "{reference} is not a child you can see: check the HomeSafe or LA child ID"
-CHILD_TWICE = "{reference} is entered twice"
+CHILD_NOT_CHOSEN = "Choose the children discussed from the list: search for a child to add one"
+SEARCH_EMPTY = "Enter a name, a date of birth or an ID to search for"
 WHOLE_MEETING = "meeting"
 USER_UNKNOWN = "No active user has the email address {email}"
+
+
+def child_label(child) -> str:
+    """A child as the meeting pages name them: name, date of birth and an ID to tell them apart."""
+    born = (
+        f"born {child.date_of_birth:%-d %B %Y}"
+        if child.date_of_birth
+        else "date of birth not known"
+    )
+    return f"{child.full_name}, {born}, {child.la_child_id or child_reference(child)}"
+
+
+class ChildrenSearchForm(forms.Form):
+    """Search for the children of a meeting: the same terms as Find a child."""
+
+    name = forms.CharField(label="Name or alias", required=False, max_length=200)
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
+    identifier = forms.CharField(
+        label="ID",
+        required=False,
+        max_length=50,
+        help_text="LA child ID, police person ID, NHS number, UPN or HomeSafe ID (like HS-123)",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (
+            data.get("name", "").strip()
+            or data.get("date_of_birth")
+            or data.get("identifier", "").strip()
+        ):
+            raise ValidationError(SEARCH_EMPTY)
+        return data
 
 
 def _agencies():
@@ -34,12 +65,13 @@ def _text(label: str, required: bool = False, **kwargs) -> forms.CharField:
 
 
 class MeetingForm(GovukForm):
+    field_order = ["children"]
     required_messages = {
         "kind": "Select the kind of meeting",
         "status": "Select whether the meeting has been held",
         "when": "Enter the date and time of the meeting",
         "chair_name": "Enter who chaired the meeting",
-        "children": "Enter the HomeSafe or LA child ID of each child discussed",
+        "children": "Choose the children discussed",
     }
     kind = forms.ChoiceField(
         label="Kind of meeting", choices=MeetingKind.choices, widget=forms.RadioSelect
@@ -52,12 +84,11 @@ class MeetingForm(GovukForm):
     chair_organisation = forms.ModelChoiceField(
         label="Chair's agency (optional)", required=False, queryset=Organisation.objects.none()
     )
-    children = forms.CharField(
+    children = forms.MultipleChoiceField(
         label="Children discussed",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="HomeSafe IDs (like HS-123) or your local authority's child IDs, one per "
-        "line or separated by commas. Only a locality MACE discusses several children",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only a locality MACE discusses several children. Untick a child who was not "
+        "discussed",
     )
     persons_discussed = _text(
         "Notes on persons of concern discussed (optional)",
@@ -68,22 +99,18 @@ class MeetingForm(GovukForm):
         "Places discussed (optional)", help_text="One place per line, like 'Victoria bus station'"
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, children, **kwargs):
+        """`children`: the children chosen for the meeting (people.queries' gate passed)."""
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.chosen = {str(child.pk): child for child in children}
+        self.fields["children"].choices = [
+            (pk, child_label(child)) for pk, child in self.chosen.items()
+        ]
+        self.fields["children"].error_messages["invalid_choice"] = CHILD_NOT_CHOSEN
         self.fields["chair_organisation"].queryset = _agencies()
 
     def clean_children(self):
-        references = [r for r in re.split(r"[\s,;]+", self.cleaned_data["children"]) if r]
-        children = []
-        for reference in references:
-            child = child_find_by_reference(user=self.user, reference=reference)
-            if child is None:
-                raise ValidationError(CHILD_UNKNOWN.format(reference=reference))
-            if child in children:
-                raise ValidationError(CHILD_TWICE.format(reference=reference))
-            children.append(child)
-        return children
+        return [self.chosen[pk] for pk in self.cleaned_data["children"]]
 
     def clean_locations(self):
         return [line for line in self.cleaned_data["locations"].splitlines() if line.strip()]

@@ -25,6 +25,7 @@ from homesafe.meetings.models import (
 )
 from homesafe.meetings.policy import can_record_meeting, can_update_difference
 from homesafe.people.models import Child, Placement
+from homesafe.people.queries import children_search
 
 
 def _visible_children(user: User) -> QuerySet[Child]:
@@ -252,6 +253,103 @@ def difference_view_for_user(
         steps=list(difference.steps.all()),
         can_update=can_update_difference(user, difference),
     )
+
+
+# --- Choosing the children of a new meeting ------------------------------------------------
+
+DISCUSSED_TOGETHER = "discussed at a meeting with {names}"
+SAME_PERSON = "linked to the same person of concern as {names}"
+SEARCH_LIMIT = 50
+
+
+def children_chosen(*, user: User, ids) -> list[Child]:
+    """The children of these ids that the user may see, in the order given (ids of children
+    they may not see, or that do not exist, are dropped alike)."""
+    ids = [int(i) for i in dict.fromkeys(ids) if str(i).isdigit()]
+    found = {
+        c.pk: c for c in _visible_children(user).filter(pk__in=ids).select_related("responsible_la")
+    }
+    return [found[i] for i in ids if i in found]
+
+
+@dataclass(frozen=True)
+class KnownChild:
+    """A child the user may see who is already linked to a child of the meeting, and how."""
+
+    child: Child
+    reasons: list[str]
+
+
+def children_known_to(*, user: User, children: list[Child]) -> list[KnownChild]:
+    """The children the user may see who are known to these children (the meeting's subject):
+    discussed with them at an earlier meeting, or linked to a person of concern they are
+    linked to. Offered first when choosing a meeting's children; logged as a search."""
+    ids = [c.pk for c in children]
+    if not ids:
+        return []
+    names = {c.pk: c.full_name for c in children}
+    reasons: dict[int, dict[str, set[int]]] = {}
+    met = MeetingChild.objects.filter(
+        meeting__in=MeetingChild.objects.filter(child_id__in=ids).values("meeting_id")
+    ).values_list("child_id", "meeting__child_links__child_id")
+    for other, subject in met:
+        if other not in ids and subject in ids:
+            reasons.setdefault(other, {}).setdefault(DISCUSSED_TOGETHER, set()).add(subject)
+    persons = PersonLink.objects.filter(child_id__in=ids).values_list("person_id", "child_id")
+    subjects_of: dict[int, set[int]] = {}
+    for person, subject in persons:
+        subjects_of.setdefault(person, set()).add(subject)
+    linked = PersonLink.objects.filter(person_id__in=subjects_of).exclude(child_id__in=ids)
+    for other, person in linked.values_list("child_id", "person_id"):
+        reasons.setdefault(other, {}).setdefault(SAME_PERSON, set()).update(subjects_of[person])
+    if not reasons:
+        return []
+    visible = (
+        _visible_children(user)
+        .filter(pk__in=reasons, merged_into__isnull=True)
+        .select_related("responsible_la")
+        .order_by("last_name", "first_name", "pk")
+    )
+    known = [
+        KnownChild(
+            child,
+            [
+                why.format(names=", ".join(sorted(names[s] for s in subjects)))
+                for why, subjects in sorted(reasons[child.pk].items())
+            ],
+        )
+        for child in visible
+    ]
+    audit_record(
+        actor=user,
+        verb=AuditVerb.CHILDREN_SEARCHED,
+        target_type="people.child",
+        payload={"terms": ["known_to"], "child_ids": sorted(ids)},
+    )
+    return known
+
+
+def children_search_for_meeting(
+    *,
+    user: User,
+    name: str = "",
+    date_of_birth=None,
+    identifier: str = "",
+    known: list[KnownChild] = (),
+) -> list[Child]:
+    """Children the user may see matching the search (people.queries.children_search: name or
+    alias, date of birth, LA child ID, NHS number, UPN or police person ID; also a HomeSafe id,
+    HS-123), the children known to the meeting's subject first. At most SEARCH_LIMIT + 1."""
+    if identifier.strip().upper().startswith("HS-"):
+        child = child_find_by_reference(user=user, reference=identifier)
+        return [child] if child is not None else []
+    found = list(
+        children_search(
+            user=user, name=name, date_of_birth=date_of_birth, identifier=identifier
+        ).order_by("last_name", "first_name", "pk")[: SEARCH_LIMIT + 1]
+    )
+    known_ids = {k.child.pk for k in known}
+    return sorted(found, key=lambda c: c.pk not in known_ids)
 
 
 def child_reference(child: Child) -> str:

@@ -6,6 +6,7 @@ app_name = "meetings"
 urlpatterns = [
     path("children/<int:child_id>/meetings/", views.child_meetings, name="child"),
     path("meetings/new", views.meeting_new, name="new"),
+    path("meetings/new/children", views.meeting_choose_children, name="choose_children"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="detail"),
     path("meetings/<int:meeting_id>/held", views.meeting_held_view, name="held"),
     path("meetings/<int:meeting_id>/cancel", views.meeting_cancel_view, name="cancel"),

@@ -3,6 +3,7 @@ viewer may see it, a professional difference, and one form per use case (each ca
 service; bad input writes nothing)."""
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,10 +26,14 @@ from homesafe.meetings.policy import (
     completes_seen_action,
 )
 from homesafe.meetings.queries import (
+    SEARCH_LIMIT,
     action_get_for_user_or_404,
     actions_for_child,
     actions_overdue,
     child_reference,
+    children_chosen,
+    children_known_to,
+    children_search_for_meeting,
     difference_view_for_user,
     differences_for_child,
     meeting_view_for_user,
@@ -50,6 +55,8 @@ from homesafe.meetings.services import (
 )
 from homesafe.people.queries import child_get_for_user_or_404
 from homesafe.web.errors import form_add_service_error
+
+SEARCH_INPUTS = ("name", "date_of_birth_0", "date_of_birth_1", "date_of_birth_2", "identifier")
 
 
 def _now():
@@ -117,18 +124,66 @@ def child_meetings(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def _chosen_ids(request: HttpRequest) -> list[str]:
+    return request.GET.getlist("child")
+
+
+def meeting_choose_children(request: HttpRequest) -> HttpResponse:
+    """Choose the children of a new meeting: those known to the children chosen so far (the
+    meeting's subject) first, then a search by name, date of birth or ID. One GET form, so
+    that what is ticked is kept when searching; no JavaScript needed."""
     user = request.user
     if not can_create_meeting(user):
         raise PermissionDenied
-    initial = {"when": _now(), "chair_organisation": user.organisation_id}
-    back_url = reverse("web:home")
-    child_id = request.GET.get("child", "")
-    if child_id.isdigit():
-        child = child_get_for_user_or_404(user=user, child_id=int(child_id), log_read=False)
-        initial["children"] = child.la_child_id or child_reference(child)
-        back_url = reverse("meetings:child", args=[child.pk])
-    form = forms.MeetingForm(request.POST or None, user=user, initial=initial)
+    chosen = children_chosen(user=user, ids=_chosen_ids(request))
+    known = children_known_to(user=user, children=chosen)
+    searched = any(request.GET.get(k, "").strip() for k in SEARCH_INPUTS)
+    search = forms.ChildrenSearchForm(request.GET if searched else None)
+    results = None
+    if searched and search.is_valid():
+        results = children_search_for_meeting(user=user, known=known, **search.cleaned_data)
+        taken = {c.pk for c in chosen}
+        results = [c for c in results if c.pk not in taken]
+    return render(
+        request,
+        "meetings/choose_children.html",
+        {
+            "title": "Which children were discussed?",
+            "caption": str(user.organisation),
+            "form": search,
+            "chosen": chosen,
+            "known": [k for k in known if k.child not in chosen],
+            "results": results[:SEARCH_LIMIT] if results is not None else None,
+            "more": results is not None and len(results) > SEARCH_LIMIT,
+            "label": forms.child_label,
+            "back_url": reverse("meetings:child", args=[chosen[0].pk])
+            if chosen
+            else reverse("web:home"),
+        },
+    )
+
+
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    """Record a meeting about the children chosen (meeting_choose_children); without any, go
+    and choose them first."""
+    user = request.user
+    if not can_create_meeting(user):
+        raise PermissionDenied
+    ids = request.POST.getlist("children") if request.method == "POST" else _chosen_ids(request)
+    chosen = children_chosen(user=user, ids=ids + _chosen_ids(request))
+    if request.method != "POST" and not chosen:
+        return redirect("meetings:choose_children")
+    initial = {
+        "when": _now(),
+        "chair_organisation": user.organisation_id,
+        "children": [str(child.pk) for child in chosen],
+    }
+    form = forms.MeetingForm(request.POST or None, children=chosen, initial=initial)
+    choose_again = (
+        reverse("meetings:choose_children")
+        + "?"
+        + urlencode([("child", child.pk) for child in chosen])
+    )
 
     def save(*, status, when, locations, **data):
         return meeting_create(
@@ -148,8 +203,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         next_url=lambda meeting: reverse("meetings:detail", args=[meeting.pk]),
         title="Record a meeting",
         caption=str(user.organisation),
-        back_url=back_url,
-        back_text="Back",
+        back_url=choose_again,
+        back_text="Back to choosing the children",
         submit_text="Save meeting",
     )
 
