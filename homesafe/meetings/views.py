@@ -17,6 +17,7 @@ from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.concerns.queries import persons_visible_to
+from homesafe.episodes.queries import children_missing_now
 from homesafe.meetings import forms
 from homesafe.meetings.choices import ALLOWED_TRANSITIONS, DifferenceStatus
 from homesafe.meetings.policy import (
@@ -53,7 +54,7 @@ from homesafe.meetings.services import (
     meeting_record_note,
     meeting_record_persons,
 )
-from homesafe.people.queries import child_get_for_user_or_404
+from homesafe.people.queries import child_get_for_user_or_404, search_match_reasons
 from homesafe.web.errors import form_add_service_error
 
 SEARCH_INPUTS = ("name", "date_of_birth_0", "date_of_birth_1", "date_of_birth_2", "identifier")
@@ -139,11 +140,12 @@ def meeting_choose_children(request: HttpRequest) -> HttpResponse:
     known = children_known_to(user=user, children=chosen)
     searched = any(request.GET.get(k, "").strip() for k in SEARCH_INPUTS)
     search = forms.ChildrenSearchForm(request.GET if searched else None)
-    results = None
+    results, hints = None, {}
     if searched and search.is_valid():
         results = children_search_for_meeting(user=user, known=known, **search.cleaned_data)
         taken = {c.pk for c in chosen}
         results = [c for c in results if c.pk not in taken]
+        hints = _result_hints(results[:SEARCH_LIMIT], known, search.cleaned_data)
     return render(
         request,
         "meetings/choose_children.html",
@@ -155,12 +157,32 @@ def meeting_choose_children(request: HttpRequest) -> HttpResponse:
             "known": [k for k in known if k.child not in chosen],
             "results": results[:SEARCH_LIMIT] if results is not None else None,
             "more": results is not None and len(results) > SEARCH_LIMIT,
+            "hints": hints,
             "label": forms.child_label,
             "back_url": reverse("meetings:child", args=[chosen[0].pk])
             if chosen
             else reverse("web:home"),
         },
     )
+
+
+def _result_hints(results, known, search: dict) -> dict[int, str]:
+    """Under each child found: missing now, known to the meeting's subject, what matched."""
+    missing = children_missing_now(child_ids=[c.pk for c in results])
+    matched = search_match_reasons(
+        children=results, name=search["name"], identifier=search["identifier"]
+    )
+    known_ids = {k.child.pk for k in known}
+    hints = {}
+    for child in results:
+        words = ["Missing now"] if child.pk in missing else []
+        if child.pk in known_ids:
+            words.append("Known to the children chosen")
+        if matched.get(child.pk):
+            words.append("Matched on " + ", ".join(matched[child.pk]))
+        if words:
+            hints[child.pk] = ". ".join(words)
+    return hints
 
 
 def meeting_new(request: HttpRequest) -> HttpResponse:

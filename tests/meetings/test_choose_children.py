@@ -132,3 +132,12 @@ def test_continue_brings_the_ticked_children_to_the_meeting_form(world, client):
 def test_only_those_who_may_record_meetings_choose_children(world, client):
     client.force_login(world.users["police_a"])
     assert client.get(CHOOSE).status_code == 403
+
+
+def test_each_child_found_says_what_matched_and_whether_missing_now(world, client):
+    c = world.children
+    ChildAlias.objects.create(child=c["a_team2"], name="Jojo")
+    client.force_login(world.users["cmo_a"])
+    page = client.get(CHOOSE, {"name": "Jojo"}).content.decode()
+    assert "Matched on alias Jojo" in page
+    assert "Missing now" in page  # the world's episode of a_team2 is still open
