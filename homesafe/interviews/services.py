@@ -4,6 +4,7 @@ so that rhi_offer and rhi_complete close."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -332,6 +333,86 @@ CONTENT_FIELDS = (
 )
 
 
+def _complete_problems(
+    interview: ReturnInterview,
+    *,
+    held_at: datetime | None = None,
+    held_where: str = "",
+    held_by_name: str = "",
+    independent: bool | None = None,
+    not_independent_reason: str = "",
+    push_factors: Iterable[str] = (),
+    pull_factors: Iterable[str] = (),
+    exploitation_indicators: Iterable[str] = (),
+    exploitation_note: str = "",
+    referrals: Iterable[str] = (),
+    referrals_other: str = "",
+    consent_to_share: str = ConsentToShare.NOT_ASKED,
+    safeguarding_override: bool = False,
+    override_reason: str = "",
+    shared_with: list[Organisation] = (),
+    shareable_summary: str = "",
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The rules of recording an interview: every problem by field, and the codes chosen."""
+    episode = interview.episode
+    errors: dict[str, str] = {}
+
+    def check(field: str, ok: bool, message: str) -> None:
+        if not ok and field not in errors:
+            errors[field] = message
+
+    if held_at is not None:  # a missing time is the form's to report
+        try:
+            _check_time("held_at", held_at, episode=episode, offered_at=interview.offered_at)
+        except ValidationError as error:
+            errors.update({k: v[0].message for k, v in error.error_dict.items()})
+    check("held_where", bool(held_where.strip()), HELD_WHERE_MISSING)
+    check("held_by_name", bool(held_by_name.strip()), HELD_BY_MISSING)
+    check("independent", independent is not None, INDEPENDENT_MISSING)
+    check(
+        "not_independent_reason",
+        independent is not False or bool(not_independent_reason.strip()),
+        NOT_INDEPENDENT_REASON_MISSING,
+    )
+    chosen = _check_factors(
+        errors,
+        interview,
+        push_factors=push_factors,
+        pull_factors=pull_factors,
+        exploitation_indicators=exploitation_indicators,
+        exploitation_note=exploitation_note,
+    )
+    try:
+        chosen["referrals"] = _choices("referrals", referrals, Referral)
+    except ValidationError as error:
+        errors["referrals"] = error.error_dict["referrals"][0].message
+        chosen["referrals"] = []
+    check(
+        "referrals_other",
+        Referral.OTHER not in chosen["referrals"] or bool(referrals_other.strip()),
+        REFERRAL_OTHER_MISSING,
+    )
+    if consent_to_share not in ConsentToShare.values:
+        errors["consent_to_share"] = UNKNOWN_CHOICE.format(values=consent_to_share)
+    check(
+        "override_reason",
+        not safeguarding_override or bool(override_reason.strip()),
+        OVERRIDE_REASON_MISSING,
+    )
+    may_share = consent_to_share == ConsentToShare.YES or safeguarding_override
+    check("shared_with", not shared_with or may_share, SHARING_NOT_ALLOWED)
+    check("shareable_summary", not shared_with or bool(shareable_summary.strip()), SUMMARY_MISSING)
+    return errors, chosen
+
+
+def interview_complete_problems(*, interview: ReturnInterview, **content) -> dict[str, str]:
+    """What interview_complete would refuse in this content, by field, writing nothing: the
+    section pages show the problems that checking the answers found."""
+    names = set(inspect.signature(_complete_problems).parameters) - {"interview"}
+    errors, _ = _complete_problems(interview, **{k: v for k, v in content.items() if k in names})
+    return errors
+
+
 @transaction.atomic
 def interview_complete(
     *,
@@ -369,55 +450,27 @@ def interview_complete(
     exactly as written (not even trimmed). Drafts of the record (services_drafts) are
     discarded."""
     interview_check_transition(interview, to=InterviewStatus.COMPLETED)
-    episode = interview.episode
-    errors: dict[str, str] = {}
-
-    def check(field: str, ok: bool, message: str) -> None:
-        if not ok and field not in errors:
-            errors[field] = message
-
-    try:
-        _check_time("held_at", held_at, episode=episode, offered_at=interview.offered_at)
-    except ValidationError as error:
-        errors.update({k: v[0].message for k, v in error.error_dict.items()})
-    check("held_where", bool(held_where.strip()), HELD_WHERE_MISSING)
-    check("held_by_name", bool(held_by_name.strip()), HELD_BY_MISSING)
-    check("independent", independent is not None, INDEPENDENT_MISSING)
-    check(
-        "not_independent_reason",
-        independent is not False or bool(not_independent_reason.strip()),
-        NOT_INDEPENDENT_REASON_MISSING,
-    )
-    chosen = _check_factors(
-        errors,
+    shared_with = list(shared_with)
+    errors, chosen = _complete_problems(
         interview,
+        held_at=held_at,
+        held_where=held_where,
+        held_by_name=held_by_name,
+        independent=independent,
+        not_independent_reason=not_independent_reason,
         push_factors=push_factors,
         pull_factors=pull_factors,
         exploitation_indicators=exploitation_indicators,
         exploitation_note=exploitation_note,
+        referrals=referrals,
+        referrals_other=referrals_other,
+        consent_to_share=consent_to_share,
+        safeguarding_override=safeguarding_override,
+        override_reason=override_reason,
+        shared_with=shared_with,
+        shareable_summary=shareable_summary,
     )
-    try:
-        chosen["referrals"] = _choices("referrals", referrals, Referral)
-    except ValidationError as error:
-        errors["referrals"] = error.error_dict["referrals"][0].message
-        chosen["referrals"] = []
     indicators = chosen["exploitation_indicators"]
-    check(
-        "referrals_other",
-        Referral.OTHER not in chosen["referrals"] or bool(referrals_other.strip()),
-        REFERRAL_OTHER_MISSING,
-    )
-    if consent_to_share not in ConsentToShare.values:
-        errors["consent_to_share"] = UNKNOWN_CHOICE.format(values=consent_to_share)
-    check(
-        "override_reason",
-        not safeguarding_override or bool(override_reason.strip()),
-        OVERRIDE_REASON_MISSING,
-    )
-    shared_with = list(shared_with)
-    may_share = consent_to_share == ConsentToShare.YES or safeguarding_override
-    check("shared_with", not shared_with or may_share, SHARING_NOT_ALLOWED)
-    check("shareable_summary", not shared_with or bool(shareable_summary.strip()), SUMMARY_MISSING)
     if errors:
         raise ValidationError(errors)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 
 from homesafe.access.errors import ApplicationError
 from homesafe.interviews import forms_record
@@ -21,7 +22,7 @@ from homesafe.interviews.queries import (
     interview_page_for_user_or_404,
     interview_taxonomy,
 )
-from homesafe.interviews.services import interview_complete
+from homesafe.interviews.services import interview_complete, interview_complete_problems
 from homesafe.interviews.services_drafts import interview_draft_save
 from homesafe.web.errors import form_add_service_error
 from homesafe.web.jinja import london
@@ -100,15 +101,27 @@ def record_section(request: HttpRequest, episode_id: int, section: str) -> HttpR
         raise Http404("No such section")
     episode, interview = view.episode, view.interview
     draft = draft_of_author(user=request.user, interview=interview)
+    answers = draft.answers if draft else {}
     posted = request.POST if request.method == "POST" else None
+    # From an error on the check-your-answers page: the section shows its problems.
+    checking = posted is None and request.GET.get("check") == "1"
+    taxonomy = interview_taxonomy()
     form = forms_record.section_form(
         current,
-        posted,
+        posted if not checking else MultiValueDict(answers),
         episode=episode,
-        taxonomy=interview_taxonomy(),
-        answers=draft.answers if draft else {},
+        taxonomy=taxonomy,
+        answers=answers,
         initial=_initial(request),
     )
+    if checking:
+        whole = forms_record.form_from_answers(answers, episode=episode, taxonomy=taxonomy)
+        problems = _all_problems(whole, interview)
+        form.is_valid()
+        for name in current.fields:
+            for message in problems.get(name, ()):
+                if message not in form.errors.get(name, ()):
+                    form.add_error(name, message)
     if posted is not None:
         later = posted.get("action") == DRAFT
         if later or form.is_valid():
@@ -167,7 +180,9 @@ def record_check(request: HttpRequest, episode_id: int) -> HttpResponse:
             else:
                 messages.success(request, RECORDED)
                 return redirect("interviews:detail", episode_id=episode.pk)
-        errors = dict(form.errors)
+            errors = dict(form.errors)
+        else:
+            errors = _all_problems(form, interview)
     return render(
         request,
         "interviews/record_check.html",
@@ -182,6 +197,17 @@ def record_check(request: HttpRequest, episode_id: int) -> HttpResponse:
     )
 
 
+def _all_problems(form, interview) -> dict[str, list[str]]:
+    """Every problem at once: the form's (missing or malformed answers), then the rules of
+    recording (services.interview_complete_problems) on the answers that are well formed."""
+    form.is_valid()
+    errors = {name: [str(m) for m in messages_] for name, messages_ in form.errors.items()}
+    problems = interview_complete_problems(interview=interview, **form.cleaned_data)
+    for name, message in problems.items():
+        errors.setdefault(name, [message])
+    return errors
+
+
 def _problems(episode, form, errors: dict) -> dict | None:
     """The error summary: each problem links to the field on its section's page."""
     if not errors:
@@ -194,7 +220,7 @@ def _problems(episode, form, errors: dict) -> dict | None:
         if section is not None:
             anchor = forms_record.input_names(form, name)[0] if name == "held_at" else name
             href = reverse("interviews:section", args=[episode.pk, section.slug])
-            href += f"#id_{anchor}"
+            href += f"?check=1#id_{anchor}"
         items += [{"text": str(m), **({"href": href} if href else {})} for m in messages_]
     return {"titleText": "There is a problem", "errorList": items}
 

@@ -19,13 +19,13 @@ from homesafe.interviews.choices import SECTION_SLUGS, InterviewStatus
 from homesafe.interviews.models import InterviewDraft, ReturnInterview
 from homesafe.interviews.policy import can_change_interview_draft, can_view_interview_draft
 from homesafe.interviews.queries import drafts_visible_to
-from homesafe.interviews.services import interview_complete, interview_decline
+from homesafe.interviews.services import interview_complete, interview_decline, interview_offer
 from homesafe.interviews.services_drafts import (
     DRAFT_TOO_LONG,
     MAX_DRAFT_CHARACTERS,
     interview_draft_save,
 )
-from tests.interviews.helpers import content, record_through_sections
+from tests.interviews.helpers import content, record_through_sections, report_and_return
 from tests.interviews.test_views import _parts, good_complete
 
 WORDS = "  Nobody listens at the house.  "
@@ -229,8 +229,8 @@ def test_check_your_answers_lists_every_problem_linked_to_its_section(world, off
     before = changes.count()
     page = client.post(reverse("interviews:check", args=[episode.pk])).content.decode()
     assert "There is a problem" in page
-    assert f'href="{_section(episode, "interview")}#id_held_at_0"' in page
-    assert f'href="{_section(episode, "sharing")}#id_consent_to_share"' in page
+    assert f'href="{_section(episode, "interview")}?check=1#id_held_at_0"' in page
+    assert f'href="{_section(episode, "sharing")}?check=1#id_consent_to_share"' in page
     assert ReturnInterview.objects.get().status == InterviewStatus.OFFERED
     assert changes.count() == before
 
@@ -271,3 +271,27 @@ def test_the_whole_record_through_the_sections(world, offered, client):
     )
     assert response.status_code == 302
     assert ReturnInterview.objects.get().status == InterviewStatus.COMPLETED
+
+
+def test_a_section_reached_from_a_problem_shows_it_against_the_field(world, client):
+    """A rule of recording (the exploitation questions after a planned episode) is shown on
+    the section page as well as on the check-your-answers page, with what the other sections
+    lack, all at once."""
+    episode = report_and_return(world, pre_planned_indicators=["bag_packed"])
+    interview_offer(
+        episode=episode,
+        offered_at=timezone.now() - dt.timedelta(hours=3),
+        offered_by_organisation=world.orgs["rhi"],
+        offered_by_name="Robin",
+        offer_method="phone",
+        actor=world.users["rhi"],
+    )
+    client.force_login(world.users["rhi"])
+    client.post(_section(episode, "voice"), {"childs_words": "Hello", "action": "draft"})
+    check = client.post(reverse("interviews:check", args=[episode.pk])).content.decode()
+    assert "record the exploitation indicators" in check
+    assert "Enter where the interview was held" in check  # the form's, at the same time
+    page = client.get(_section(episode, "exploitation") + "?check=1").content.decode()
+    assert "There is a problem" in page and 'href="#id_exploitation_indicators"' in page
+    assert "record the exploitation indicators" in page
+    assert "Enter where the interview was held" not in page  # another section's problem

@@ -185,8 +185,8 @@ def test_the_exploitation_questions_error_names_the_field(world, rhi):
     before = _state()
     page = rhi.post(reverse("interviews:check", args=[episode.pk])).content.decode()
     section = reverse("interviews:section", args=[episode.pk, "exploitation"])
-    assert f'href="{section}#id_exploitation_indicators"' in page
-    assert f'href="{section}#id_exploitation_note"' in page
+    assert f'href="{section}?check=1#id_exploitation_indicators"' in page
+    assert f'href="{section}?check=1#id_exploitation_note"' in page
     assert "record the exploitation indicators" in page
     assert _state() == before
 
