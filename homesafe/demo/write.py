@@ -1,16 +1,29 @@
-"""Synthetic demo data, writing: the plan goes through the services in one transaction, and
-the accounts and counts are read back for the demo command."""
+"""Synthetic demo data, writing: the plan is written in one transaction, and the accounts and
+counts are read back for the demo command.
+
+The children's records and their episodes before the duties window are written in bulk
+(homesafe.demo.history_writes: the services' rows and audit entries, without a re-plan that
+would do nothing); the episodes in the window, the duties worked, the profiles and the access
+grants go through the services, so the protocol plans every duty as it would in use.
+`through_services=True` writes everything through the services, one use case per fact: the
+reference the bulk path is held equal to (tests/demo/test_seed_demo.py), about ten times slower.
+"""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import timedelta
+from typing import Protocol
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from homesafe.access.choices import Role
 from homesafe.access.models import Organisation, Team, User
 from homesafe.access.services import case_access_grant, user_create
+from homesafe.demo.history_writes import HistoryWrites
 from homesafe.demo.plan import (
     ChildPlan,
     DemoAccount,
@@ -34,7 +47,7 @@ from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty, ProtocolVersion
 from homesafe.duties.owners import owners_of
 from homesafe.duties.protocol import DEFAULT_TOML
-from homesafe.duties.services import duty_complete
+from homesafe.duties.services import duties_replan, duties_replans_deferred, duty_complete
 from homesafe.episodes.choices import (
     EpisodeStatus,
 )
@@ -64,9 +77,28 @@ def database_has_children() -> bool:
     return Child.objects.exists()
 
 
+class DemoProgress(Protocol):
+    """What the writer tells about its progress (seed_demo shows it as a progress bar)."""
+
+    def stage(self, description: str, total: int) -> None: ...
+
+    def advance(self) -> None: ...
+
+
+class _Quiet:
+    def stage(self, description: str, total: int) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+
 @transaction.atomic
-def write_demo(plan: DemoPlan) -> DemoSummary:
-    """Write the plan through the services, as the demo administrator, all or nothing."""
+def write_demo(
+    plan: DemoPlan, *, progress: DemoProgress | None = None, through_services: bool = False
+) -> DemoSummary:
+    """Write the plan as the demo administrator, all or nothing."""
+    progress = progress or _Quiet()
     organisations: dict[str, Organisation] = {}
     for spec in plan.organisations:
         organisation = Organisation(
@@ -88,6 +120,7 @@ def write_demo(plan: DemoPlan) -> DemoSummary:
 
     users: dict[str, User] = {}
     admin = None
+    progress.stage("Partnership and accounts", len(plan.accounts))
     for account in plan.accounts:
         user = user_create(
             email=account.email,
@@ -97,7 +130,7 @@ def write_demo(plan: DemoPlan) -> DemoSummary:
             team=teams.get(account.team),
             roles=[account.role],
             job_title=account.job_title,
-            password=DEMO_PASSWORD,
+            password=DEMO_PASSWORD if through_services else None,
             actor=admin,
         )
         if account.role == Role.ADMINISTRATOR:
@@ -106,20 +139,48 @@ def write_demo(plan: DemoPlan) -> DemoSummary:
             user.save(update_fields=["is_staff", "is_superuser"])
             admin = user
         users[account.email] = user
+        progress.advance()
+    if not through_services:
+        # One password for every demo account: hashed once (a hash takes about half a second,
+        # on purpose), not once per account.
+        User.objects.filter(pk__in=[u.pk for u in users.values()]).update(
+            password=make_password(DEMO_PASSWORD)
+        )
 
     # Duties are planned for the last few weeks of the history (as if HomeSafe came into use
     # then); most of those already due were done on time, some were not: the overdue view.
     text = DEFAULT_TOML.read_text(encoding="utf-8")
+    duties_from = anchor_moment(plan.anchor) - timedelta(days=DUTIES_HISTORY_DAYS)
     ProtocolVersion.objects.create(
         version=ProtocolSettings.from_toml(text).version,
         settings_toml=text,
         note="The defaults (DOMAIN.md)",
-        duties_from=anchor_moment(plan.anchor) - timedelta(days=DUTIES_HISTORY_DAYS),
+        duties_from=duties_from,
     )
     writer = _Writer(admin=admin, organisations=organisations, users=users)
-    children = {child.key: writer.child(child) for child in plan.children}
-    _write_profiles(plan, children, writer)
-    _work_old_duties(plan, admin)
+    if through_services:
+        progress.stage("Children", len(plan.children))
+        children = {}
+        for child in plan.children:
+            children[child.key] = writer.child(child)
+            progress.advance()
+    else:
+        progress.stage("Children's records", len(plan.children))
+        history = HistoryWrites(
+            admin=admin,
+            organisations=organisations,
+            users=users,
+            locations=writer.locations,
+            before=duties_from,
+        )
+        children = history.write(plan.children, advance=progress.advance)
+        recent = {
+            children[child.key]: [e for e in child.episodes if e.reported_at >= duties_from]
+            for child in plan.children
+        }
+        _write_window(writer, {c: es for c, es in recent.items() if es}, progress)
+    _write_profiles(plan, children, writer, progress)
+    _work_old_duties(plan, admin, progress, deferred=not through_services)
     # Auditors see only the cases they are given, for a time: a sample, from a week before the
     # anchor for five weeks.
     auditor = users[f"auditor@{DEMO_EMAIL_DOMAIN}"]
@@ -135,14 +196,30 @@ def write_demo(plan: DemoPlan) -> DemoSummary:
     return demo_summary()
 
 
-def _work_old_duties(plan: DemoPlan, admin: User) -> None:
-    """Complete most duties that fell due more than two days before the anchor, as their owners."""
+def _work_old_duties(plan: DemoPlan, admin: User, progress: DemoProgress, *, deferred: bool):
+    """Complete most duties that fell due more than two days before the anchor, as their owners.
+
+    `deferred`: the children are re-planned once at the end, not after every duty (what a
+    completed duty changes in a child's plan comes out the same; the test holds it).
+    """
     rng = random.Random(plan.seed)
     cutoff = anchor_moment(plan.anchor) - timedelta(days=2)
-    for duty in Duty.objects.filter(state=DutyState.OPEN, due_at__lt=cutoff).order_by("pk"):
-        if rng.random() < DUTIES_DONE_ON_TIME:
-            owners = owners_of(duty)
-            duty_complete(duty=duty, actor=owners[0] if owners else admin)
+    # In an order of what the duties are, not of when they were stored (which the bulk path
+    # and the services' path do differently).
+    due = list(
+        Duty.objects.filter(state=DutyState.OPEN, due_at__lt=cutoff).order_by(
+            "due_at", "child_id", "episode__reported_at", "kind"
+        )
+    )
+    progress.stage("Duties done", len(due))
+    with duties_replans_deferred() if deferred else nullcontext(set()) as replans:
+        for duty in due:
+            if rng.random() < DUTIES_DONE_ON_TIME:
+                owners = owners_of(duty)
+                duty_complete(duty=duty, actor=owners[0] if owners else admin)
+            progress.advance()
+    if replans:
+        duties_replan(child_ids=sorted(replans))
 
 
 # One in PROFILE_EVERY children in care who have gone missing has a pre-incident (Philomena)
@@ -154,11 +231,14 @@ PROFILE_HAIR = ("Short dark brown", "Long black, often tied back", "Blonde, shou
 PROFILE_EYES = ("Brown", "Blue", "Green", "Hazel")
 
 
-def _write_profiles(plan: DemoPlan, children: dict[str, Child], writer: _Writer) -> None:
+def _write_profiles(
+    plan: DemoPlan, children: dict[str, Child], writer: _Writer, progress: DemoProgress
+) -> None:
     rng = random.Random(plan.seed + 1)
     in_care = sorted(
         (c for c in plan.children if c.care is not None and c.episodes), key=lambda c: c.key
     )
+    progress.stage("Pre-incident profiles", len(in_care[::PROFILE_EVERY]))
     for child_plan in in_care[::PROFILE_EVERY]:
         child = children[child_plan.key]
         episodes = child_plan.episodes
@@ -187,6 +267,7 @@ def _write_profiles(plan: DemoPlan, children: dict[str, Child], writer: _Writer)
                 "usually returns by morning on their own."
             ),
         )
+        progress.advance()
 
 
 class _Writer:
@@ -267,7 +348,16 @@ class _Writer:
             self.episode(child, episode)
         return child
 
-    def episode(self, child: Child, plan: EpisodePlan) -> MissingEpisode:
+    def episode(self, child: Child, plan: EpisodePlan) -> None:
+        for _ in self.episode_steps(child, plan):
+            pass
+
+    def episodes_steps(self, child: Child, plans: list[EpisodePlan]) -> Iterator[None]:
+        for plan in plans:
+            yield from self.episode_steps(child, plan)
+
+    def episode_steps(self, child: Child, plan: EpisodePlan) -> Iterator[None]:
+        """The episode's use cases, one per step: the report, each re-grading, the return."""
         admin = self.admin
         episode = episode_report(
             child=child,
@@ -284,6 +374,7 @@ class _Writer:
             description_and_clothing=plan.description_and_clothing,
             pre_planned_indicators=list(plan.pre_planned_indicators),
         )
+        yield
         for grading in plan.regradings:
             episode_regrade(
                 episode=episode,
@@ -292,8 +383,9 @@ class _Writer:
                 rationale=grading.rationale,
                 actor=admin,
             )
+            yield
         if plan.returned_at is not None:
-            episode = episode_record_return(
+            episode_record_return(
                 episode=episode,
                 returned_at=plan.returned_at,
                 found_by=plan.found_by,
@@ -302,7 +394,39 @@ class _Writer:
                 stayed_with=plan.stayed_with,
                 actor=admin,
             )
-        return episode
+            yield
+
+
+def _steps(plan: EpisodePlan) -> int:
+    return 1 + len(plan.regradings) + (plan.returned_at is not None)
+
+
+def _write_window(
+    writer: _Writer, episodes: dict[Child, list[EpisodePlan]], progress: DemoProgress
+) -> None:
+    """The episodes of the duties window through the services, every child's in order, in
+    rounds: a round takes each child's next use case, and its children are re-planned together
+    at its end (one batch of queries, not one per child). A child is re-planned after each of
+    its own use cases, as before; only the order among children changes."""
+    progress.stage(
+        "Episodes of the last three weeks", sum(_steps(e) for es in episodes.values() for e in es)
+    )
+    runs = [
+        writer.episodes_steps(child, child_episodes) for child, child_episodes in episodes.items()
+    ]
+    while runs:
+        going = []
+        with duties_replans_deferred() as replans:
+            for run in runs:
+                if next(run, _DONE) is not _DONE:
+                    going.append(run)
+                    progress.advance()
+        if replans:
+            duties_replan(child_ids=sorted(replans))
+        runs = going
+
+
+_DONE = object()
 
 
 # --- Reading back ---------------------------------------------------------------------------

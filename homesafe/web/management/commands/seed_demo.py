@@ -1,10 +1,19 @@
 """`homesafe seed_demo`: load the reproducible synthetic partnership of homesafe.demo."""
 
 import time
+from contextlib import contextmanager
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.utils import timezone
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from homesafe.demo import (
     DEMO_PASSWORD,
@@ -35,6 +44,46 @@ def accounts_table(accounts: list[DemoAccount]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [f"  {role:<{widths[0]}}  {email:<{widths[1]}}  {org}" for role, email, org in rows]
     return "\n".join(lines)
+
+
+class _BarProgress:
+    """The writer's stages as rich progress bars, one line each, on the terminal."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.task = None
+
+    def stage(self, description: str, total: int) -> None:
+        self._finish()
+        self.task = self.progress.add_task(description, total=max(total, 1))
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
+
+    def _finish(self) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, completed=self.progress.tasks[self.task].total)
+
+
+@contextmanager
+def _progress_on(stdout, *, shown: bool):
+    """Progress bars on stdout when it is a terminal (and not asked to be quiet), else none."""
+    if not shown:
+        yield None
+        return
+    while isinstance(stdout, OutputWrapper):  # seed_demo called by demo: the terminal itself
+        stdout = stdout._out
+    console = Console(file=stdout, highlight=False)
+    with Progress(
+        TextColumn("  {task.description:<34}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        bars = _BarProgress(progress)
+        yield bars
+        bars._finish()
 
 
 class Command(BaseCommand):
@@ -72,8 +121,12 @@ class Command(BaseCommand):
             raise CommandError(TOO_FEW_CHILDREN)
 
         started = time.monotonic()
-        plan = plan_demo(children=options["children"], seed=options["seed"], anchor=anchor)
-        summary = write_demo(plan)
+        shown = options["verbosity"] >= 1 and self.stdout.isatty()
+        with _progress_on(self.stdout, shown=shown) as bars:
+            if bars:
+                bars.stage(f"Planning {options['children']} children", 1)
+            plan = plan_demo(children=options["children"], seed=options["seed"], anchor=anchor)
+            summary = write_demo(plan, progress=bars)
         seconds = time.monotonic() - started
 
         self.stdout.write(
