@@ -88,7 +88,10 @@ class _Rows:
     def payload(self, payload: dict) -> tuple:
         return tuple(
             sorted(
-                (key, self.natural(PAYLOAD_IDS[key], value) if key in PAYLOAD_IDS else _frozen(value))
+                (
+                    key,
+                    self.natural(PAYLOAD_IDS[key], value) if key in PAYLOAD_IDS else _frozen(value),
+                )
                 for key, value in payload.items()
             )
         )
@@ -107,8 +110,9 @@ def demo_content() -> dict[str, object]:
         )
     content["profile locations"] = Counter(
         (rows.natural("profiles.profileversion", p), rows.natural("episodes.location", loc))
-        for p, loc in apps.get_model("profiles.profileversion")
-        .locations.through.objects.values_list("profileversion_id", "location_id")
+        for p, loc in apps.get_model(
+            "profiles.profileversion"
+        ).locations.through.objects.values_list("profileversion_id", "location_id")
     )
     trails: dict[object, list] = {}
     entries = AuditEntry.objects.order_by("pk").values_list(

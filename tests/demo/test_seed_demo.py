@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from homesafe.access.choices import Role
 from homesafe.access.models import AuditEntry, User
@@ -18,7 +19,11 @@ from homesafe.demo import (
     ROLE_ACCOUNTS,
     anchor_moment,
     plan_demo,
+    write_demo,
 )
+from homesafe.demo.vocabulary import DUTIES_HISTORY_DAYS
+from homesafe.duties.choices import DutyEventKind, DutyState
+from homesafe.duties.models import Duty, DutyEvent
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType
 from homesafe.episodes.models import MissingEpisode
 from homesafe.people.choices import Cohort
@@ -31,10 +36,12 @@ from homesafe.web.management.commands.seed_demo import (
     ANCHOR_IN_FUTURE,
     SKIPPED,
 )
+from tests.demo.content import demo_content
 
 ANCHOR = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 EMAILS = [f"{local_part}@{DEMO_EMAIL_DOMAIN}" for _role, local_part, *_ in ROLE_ACCOUNTS]
+WINDOW = timedelta(days=DUTIES_HISTORY_DAYS)
 
 
 @pytest.fixture
@@ -178,7 +185,7 @@ def test_the_demo_social_worker_has_a_realistic_caseload(full_plan):
 
 
 @pytest.mark.django_db
-def test_seed_demo_writes_the_plan_through_the_services(clock):
+def test_seed_demo_writes_the_plan(clock):
     out = io.StringIO()
     call_command("seed_demo", "--children=60", "--seed=7", f"--anchor={ANCHOR}", stdout=out)
     plan = plan_demo(children=60, seed=7, anchor=ANCHOR)
@@ -198,7 +205,17 @@ def test_seed_demo_writes_the_plan_through_the_services(clock):
     assert held == set(Role.values)
     admin = User.objects.get(email=ADMIN_EMAIL)
     assert admin.is_staff and admin.is_superuser and admin.check_password("homesafe-demo")
-    assert AuditEntry.objects.filter(actor=admin, verb="episode.reported").exists()
+    # Every fact audited as its service audits it, and duties planned by the protocol for the
+    # last three weeks: most of those long due done, some overdue, some no longer needed.
+    audited = Counter(AuditEntry.objects.filter(actor=admin).values_list("verb", flat=True))
+    episodes = [e for c in plan.children for e in c.episodes]
+    assert audited["child.created"] == 60
+    assert audited["episode.reported"] == len(episodes)
+    assert audited["episode.returned"] == sum(1 for e in episodes if e.returned_at)
+    assert audited["child.placement_recorded"] == sum(len(c.placements) for c in plan.children)
+    states = Counter(Duty.objects.values_list("state", flat=True))
+    assert states[DutyState.DONE] and states[DutyState.OPEN] and states[DutyState.NOT_NEEDED]
+    assert not Duty.objects.exclude(episode__reported_at__gte=anchor_moment(ANCHOR) - WINDOW)
     auditor = User.objects.get(email=f"auditor@{DEMO_EMAIL_DOMAIN}")
     assert children_visible_to(user=auditor).count() == len(plan.audit_sample) > 0
     assert "Children: 60 " in out.getvalue()
@@ -212,6 +229,51 @@ def test_seed_demo_writes_the_plan_through_the_services(clock):
     assert profiles.count() == len(missing_in_care[::PROFILE_EVERY]) > 0
     assert all(p.provided_by == "Foster carer" and p.places_frequented for p in profiles)
     assert all(p.locations.exists() for p in profiles)
+
+
+@pytest.mark.django_db
+def test_the_bulk_path_writes_what_the_services_write():
+    """The demo's bulk path (history_writes) and one use case per fact, on the same plan, write
+    the same rows, the same audit trail for every child and the same duties."""
+    plan = plan_demo(children=60, seed=7, anchor=ANCHOR)
+    with time_machine.travel(NOW, tick=False):
+        with transaction.atomic():
+            write_demo(plan, through_services=True)
+            by_services = demo_content()
+            transaction.set_rollback(True)
+        assert not Child.objects.exists()
+        write_demo(plan)
+        by_bulk = demo_content()
+
+    assert by_services.keys() == by_bulk.keys()
+    for key in by_services:
+        assert by_bulk[key] == by_services[key], key
+    closed = DutyEvent.objects.filter(kind=DutyEventKind.CLOSED_BY_PROTOCOL)
+    assert closed.exists() and DutyEvent.objects.filter(kind=DutyEventKind.COMPLETED).exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("stdout", "verbosity", "bars"),
+    [(_Terminal, 1, True), (io.StringIO, 1, False), (_Terminal, 0, False)],
+    ids=["terminal", "piped", "terminal-quiet"],
+)
+def test_seed_demo_shows_progress_bars_on_a_terminal_only(clock, stdout, verbosity, bars):
+    out = stdout()
+
+    call_command("seed_demo", "--children=20", f"--verbosity={verbosity}", stdout=out)
+
+    printed = out.getvalue()
+    assert "Demo data loaded in" in printed  # the one-line summary, with the time taken
+    assert ("Children's records" in printed) is bars
+    assert ("20/20" in printed) is bars
+    if stdout is io.StringIO:
+        assert "\x1b[" not in printed  # no terminal control codes in logs and pipes
 
 
 @pytest.mark.django_db
