@@ -1,5 +1,6 @@
 """Synthetic demo data, the bulk path: the children's records and their episodes from before
-the duties window, written by a few bulk statements instead of one use case per fact.
+the duties window, and the duties done, written by a few bulk statements instead of one use
+case per fact.
 
 Each row is built as its service builds it (the same normalising, the same derived fields),
 checked by its model's field validators and `clean`, and given the audit entries its service
@@ -21,6 +22,8 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.models import AuditEntry, Organisation, User
 from homesafe.demo.plan import ChildPlan, EpisodePlan, Place
 from homesafe.demo.vocabulary import POLICE
+from homesafe.duties.choices import DutyEventKind, DutyState
+from homesafe.duties.models import Duty, DutyEvent
 from homesafe.episodes.choices import (
     EpisodeStatus,
     EpisodeType,
@@ -93,8 +96,9 @@ class HistoryWrites:
         self.audits: list[_Audit] = []
         self.new_locations: list[Location] = []
 
-    def write(self, plans, *, advance=lambda: None) -> dict[str, Child]:
-        """Write every child's record and early episodes; `advance` is called once per child."""
+    def write(self, plans, progress) -> dict[str, Child]:
+        """Write every child's record and early episodes (progress: homesafe.demo.write)."""
+        progress.stage("Children's records", len(plans))
         children = [_checked(self._child(plan)) for plan in plans]
         Child.objects.bulk_create(children, batch_size=BATCH)
         by_key = {plan.key: child for plan, child in zip(plans, children, strict=True)}
@@ -116,15 +120,20 @@ class HistoryWrites:
                 episode, episode_gradings = self._episode(child, episode_plan)
                 episodes.append(episode)
                 gradings += episode_gradings
-            advance()
+            progress.advance()
+        progress.stage("Writing the records", len(rows) + 4)
         for model, instances in rows.items():
             model.objects.bulk_create(instances, batch_size=BATCH)
-        Location.objects.bulk_create(self.new_locations, batch_size=BATCH)
-        MissingEpisode.objects.bulk_create(episodes, batch_size=BATCH)
+            progress.advance()
+        for model, instances in ((Location, self.new_locations), (MissingEpisode, episodes)):
+            model.objects.bulk_create(instances, batch_size=BATCH)
+            progress.advance()
         RiskGrading.objects.bulk_create(gradings, batch_size=BATCH)
+        progress.advance()
         AuditEntry.objects.bulk_create(
             [self._audit_entry(audit) for audit in self.audits], batch_size=BATCH
         )
+        progress.advance()
         return by_key
 
     # --- one child's record: child_create, cohort_record, care_period_start, placement_record,
@@ -302,3 +311,41 @@ class HistoryWrites:
             child_id=audit.child.pk if audit.by_child else None,
             payload=payload or {},
         )
+
+
+def duties_complete_in_bulk(done: list[tuple[Duty, User]]) -> None:
+    """Open duties done by these people, written as duty_complete writes each (the state, who
+    and when, the duty's event and the audit entry), by three statements; the caller re-plans
+    their children."""
+    now = timezone.now()
+    for duty, actor in done:
+        if duty.state != DutyState.OPEN:
+            raise ValueError(f"Duty {duty.pk} is not open.")
+        duty.state, duty.closed_at, duty.closed_by, duty.closing_note = (
+            DutyState.DONE,
+            now,
+            actor,
+            "",
+        )
+        _checked(duty)
+    Duty.objects.bulk_update(
+        [duty for duty, _ in done], ["state", "closed_at", "closed_by", "closing_note"], BATCH
+    )
+    DutyEvent.objects.bulk_create(
+        [DutyEvent(duty=duty, kind=DutyEventKind.COMPLETED, actor=actor) for duty, actor in done],
+        batch_size=BATCH,
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor,
+                verb=AuditVerb.DUTY_COMPLETED,
+                target_type=Duty._meta.label_lower,
+                target_id=str(duty.pk),
+                child_id=duty.child_id,
+                payload={"kind": duty.kind},
+            )
+            for duty, actor in done
+        ],
+        batch_size=BATCH,
+    )

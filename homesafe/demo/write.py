@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from contextlib import nullcontext
 from datetime import timedelta
 from typing import Protocol
 
@@ -23,7 +22,7 @@ from django.db import transaction
 from homesafe.access.choices import Role
 from homesafe.access.models import Organisation, Team, User
 from homesafe.access.services import case_access_grant, user_create
-from homesafe.demo.history_writes import HistoryWrites
+from homesafe.demo.history_writes import HistoryWrites, duties_complete_in_bulk
 from homesafe.demo.plan import (
     ChildPlan,
     DemoAccount,
@@ -165,7 +164,6 @@ def write_demo(
             children[child.key] = writer.child(child)
             progress.advance()
     else:
-        progress.stage("Children's records", len(plan.children))
         history = HistoryWrites(
             admin=admin,
             organisations=organisations,
@@ -173,14 +171,19 @@ def write_demo(
             locations=writer.locations,
             before=duties_from,
         )
-        children = history.write(plan.children, advance=progress.advance)
+        children = history.write(plan.children, progress)
         recent = {
             children[child.key]: [e for e in child.episodes if e.reported_at >= duties_from]
             for child in plan.children
         }
         _write_window(writer, {c: es for c, es in recent.items() if es}, progress)
-    _write_profiles(plan, children, writer, progress)
-    _work_old_duties(plan, admin, progress, deferred=not through_services)
+    if through_services:
+        _write_profiles(plan, children, writer, progress)
+    else:  # each profile's re-plan touches its own child only: all of them at once
+        with duties_replans_deferred() as replans:
+            _write_profiles(plan, children, writer, progress)
+        duties_replan(child_ids=sorted(replans))
+    _work_old_duties(plan, admin, progress, through_services=through_services)
     # Auditors see only the cases they are given, for a time: a sample, from a week before the
     # anchor for five weeks.
     auditor = users[f"auditor@{DEMO_EMAIL_DOMAIN}"]
@@ -196,30 +199,36 @@ def write_demo(
     return demo_summary()
 
 
-def _work_old_duties(plan: DemoPlan, admin: User, progress: DemoProgress, *, deferred: bool):
+def _work_old_duties(
+    plan: DemoPlan, admin: User, progress: DemoProgress, *, through_services: bool
+) -> None:
     """Complete most duties that fell due more than two days before the anchor, as their owners.
 
-    `deferred`: the children are re-planned once at the end, not after every duty (what a
-    completed duty changes in a child's plan comes out the same; the test holds it).
+    Through the services, one duty_complete each (re-planning the child each time); else
+    written as duty_complete writes them, in bulk, and the children re-planned once at the end
+    (a completed duty changes nothing else in the child's plan; the test holds the two equal).
     """
     rng = random.Random(plan.seed)
     cutoff = anchor_moment(plan.anchor) - timedelta(days=2)
     # In an order of what the duties are, not of when they were stored (which the bulk path
     # and the services' path do differently).
     due = list(
-        Duty.objects.filter(state=DutyState.OPEN, due_at__lt=cutoff).order_by(
-            "due_at", "child_id", "episode__reported_at", "kind"
-        )
+        Duty.objects.filter(state=DutyState.OPEN, due_at__lt=cutoff)
+        .select_related("owner_user", "owner_team")
+        .order_by("due_at", "child_id", "episode__reported_at", "kind")
     )
     progress.stage("Duties done", len(due))
-    with duties_replans_deferred() if deferred else nullcontext(set()) as replans:
-        for duty in due:
-            if rng.random() < DUTIES_DONE_ON_TIME:
-                owners = owners_of(duty)
-                duty_complete(duty=duty, actor=owners[0] if owners else admin)
-            progress.advance()
-    if replans:
-        duties_replan(child_ids=sorted(replans))
+    done: list[tuple[Duty, User]] = []
+    for duty in due:
+        if rng.random() < DUTIES_DONE_ON_TIME:
+            owners = owners_of(duty)
+            done.append((duty, owners[0] if owners else admin))
+            if through_services:
+                duty_complete(duty=duty, actor=done[-1][1])
+        progress.advance()
+    if not through_services:
+        duties_complete_in_bulk(done)
+        duties_replan(child_ids=sorted({duty.child_id for duty, _ in done}))
 
 
 # One in PROFILE_EVERY children in care who have gone missing has a pre-incident (Philomena)
@@ -409,7 +418,8 @@ def _write_window(
     at its end (one batch of queries, not one per child). A child is re-planned after each of
     its own use cases, as before; only the order among children changes."""
     progress.stage(
-        "Episodes of the last three weeks", sum(_steps(e) for es in episodes.values() for e in es)
+        f"Episodes of the last {DUTIES_HISTORY_DAYS} days",
+        sum(_steps(e) for es in episodes.values() for e in es),
     )
     runs = [
         writer.episodes_steps(child, child_episodes) for child, child_episodes in episodes.items()
