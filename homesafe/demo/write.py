@@ -3,8 +3,9 @@ counts are read back for the demo command.
 
 The children's records and their episodes before the duties window are written in bulk
 (homesafe.demo.history_writes: the services' rows and audit entries, without a re-plan that
-would do nothing); the episodes in the window, the duties worked, the profiles and the access
-grants go through the services, so the protocol plans every duty as it would in use.
+would do nothing); the episodes in the window, the profiles and the access grants go through
+the services, each child re-planned after each of its use cases, so the protocol plans every
+duty as it would in use; the duties done are written as duty_complete writes them.
 `through_services=True` writes everything through the services, one use case per fact: the
 reference the bulk path is held equal to (tests/demo/test_seed_demo.py), about ten times slower.
 """
@@ -12,7 +13,6 @@ reference the bulk path is held equal to (tests/demo/test_seed_demo.py), about t
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Protocol
 
@@ -24,14 +24,12 @@ from homesafe.access.models import Organisation, Team, User
 from homesafe.access.services import case_access_grant, user_create
 from homesafe.demo.history_writes import HistoryWrites, duties_complete_in_bulk
 from homesafe.demo.plan import (
-    ChildPlan,
     DemoAccount,
     DemoPlan,
     DemoSummary,
-    EpisodePlan,
-    Place,
     anchor_moment,
 )
+from homesafe.demo.service_writes import ServiceWrites, write_window
 from homesafe.demo.vocabulary import (
     AUDIT_REASON,
     DEMO_EMAIL_DOMAIN,
@@ -39,7 +37,6 @@ from homesafe.demo.vocabulary import (
     DUTIES_DONE_ON_TIME,
     DUTIES_HISTORY_DAYS,
     HOME_LA,
-    POLICE,
     ROLE_ACCOUNTS,
 )
 from homesafe.duties.choices import DutyState
@@ -50,22 +47,9 @@ from homesafe.duties.services import duties_replan, duties_replans_deferred, dut
 from homesafe.episodes.choices import (
     EpisodeStatus,
 )
-from homesafe.episodes.models import Location, MissingEpisode
-from homesafe.episodes.services import (
-    episode_record_return,
-    episode_regrade,
-    episode_report,
-    location_create,
-)
+from homesafe.episodes.models import MissingEpisode
 from homesafe.people.choices import Cohort
 from homesafe.people.models import Child, CohortPeriod
-from homesafe.people.services import (
-    care_period_start,
-    child_create,
-    cohort_record,
-    network_member_add,
-    placement_record,
-)
 from homesafe.profiles.services import profile_save
 from homesafe.protocol.settings import ProtocolSettings
 
@@ -156,7 +140,7 @@ def write_demo(
         note="The defaults (DOMAIN.md)",
         duties_from=duties_from,
     )
-    writer = _Writer(admin=admin, organisations=organisations, users=users)
+    writer = ServiceWrites(admin=admin, organisations=organisations, users=users)
     if through_services:
         progress.stage("Children", len(plan.children))
         children = {}
@@ -176,7 +160,7 @@ def write_demo(
             children[child.key]: [e for e in child.episodes if e.reported_at >= duties_from]
             for child in plan.children
         }
-        _write_window(writer, {c: es for c, es in recent.items() if es}, progress)
+        write_window(writer, {c: es for c, es in recent.items() if es}, progress)
     if through_services:
         _write_profiles(plan, children, writer, progress)
     else:  # each profile's re-plan touches its own child only: all of them at once
@@ -241,7 +225,7 @@ PROFILE_EYES = ("Brown", "Blue", "Green", "Hazel")
 
 
 def _write_profiles(
-    plan: DemoPlan, children: dict[str, Child], writer: _Writer, progress: DemoProgress
+    plan: DemoPlan, children: dict[str, Child], writer: ServiceWrites, progress: DemoProgress
 ) -> None:
     rng = random.Random(plan.seed + 1)
     in_care = sorted(
@@ -277,166 +261,6 @@ def _write_profiles(
             ),
         )
         progress.advance()
-
-
-class _Writer:
-    def __init__(self, *, admin: User, organisations: dict[str, Organisation], users):
-        self.admin = admin
-        self.organisations = organisations
-        self.users = users
-        self.locations: dict[str, Location] = {}
-
-    def location(self, place: Place | None, child: Child) -> Location | None:
-        if place is None:
-            return None
-        if place.key not in self.locations:
-            self.locations[place.key] = location_create(
-                actor=self.admin,
-                kind=place.kind,
-                description=place.description,
-                postcode=place.postcode,
-                child_id=child.pk if place.private else None,
-            )
-        return self.locations[place.key]
-
-    def child(self, plan: ChildPlan) -> Child:
-        admin, organisations = self.admin, self.organisations
-        first_cohort, *later_cohorts = plan.cohorts
-        child = child_create(
-            responsible_la=organisations[plan.responsible_la],
-            actor=admin,
-            aliases=list(plan.aliases),
-            cohort=first_cohort.cohort,
-            cohort_started_on=first_cohort.started_on,
-            first_name=plan.first_name,
-            last_name=plan.last_name,
-            date_of_birth=plan.date_of_birth,
-            sex=plan.sex,
-            ethnicity=plan.ethnicity,
-            religion=plan.religion,
-            first_language=plan.first_language,
-            la_child_id=plan.la_child_id,
-            nhs_number=plan.nhs_number,
-            upn=plan.upn,
-            police_person_id=plan.police_person_id,
-            school=organisations[plan.school] if plan.school else None,
-            allocated_social_worker=self.users.get(plan.social_worker),
-        )
-        for step in later_cohorts:
-            cohort_record(child=child, cohort=step.cohort, started_on=step.started_on, actor=admin)
-        if plan.care:
-            care_period_start(
-                child=child,
-                legal_status=plan.care.legal_status,
-                placing_la=organisations[plan.care.placing_la],
-                started_on=plan.care.started_on,
-                actor=admin,
-            )
-        for placement in plan.placements:
-            placement_record(
-                child=child,
-                placement_type=placement.placement_type,
-                placing_la=organisations[placement.placing_la],
-                host_la=organisations[placement.host_la],
-                started_on=placement.started_on,
-                postcode=placement.postcode,
-                provider=placement.provider,
-                actor=admin,
-            )
-        for member in plan.network:
-            network_member_add(
-                child=child,
-                organisation=organisations[member.organisation],
-                role=member.role,
-                started_on=member.started_on,
-                contact_name=member.contact_name,
-                contact_email=member.contact_email,
-                actor=admin,
-            )
-        for episode in plan.episodes:
-            self.episode(child, episode)
-        return child
-
-    def episode(self, child: Child, plan: EpisodePlan) -> None:
-        for _ in self.episode_steps(child, plan):
-            pass
-
-    def episodes_steps(self, child: Child, plans: list[EpisodePlan]) -> Iterator[None]:
-        for plan in plans:
-            yield from self.episode_steps(child, plan)
-
-    def episode_steps(self, child: Child, plan: EpisodePlan) -> Iterator[None]:
-        """The episode's use cases, one per step: the report, each re-grading, the return."""
-        admin = self.admin
-        episode = episode_report(
-            child=child,
-            actor=admin,
-            episode_type=plan.episode_type,
-            last_seen_at=plan.last_seen_at,
-            last_seen_location=self.location(plan.last_seen_place, child),
-            reported_at=plan.reported_at,
-            reported_by=plan.reported_by,
-            risk=plan.risk,
-            police_force=self.organisations[POLICE],
-            police_reference=plan.police_reference,
-            circumstances=plan.circumstances,
-            description_and_clothing=plan.description_and_clothing,
-            pre_planned_indicators=list(plan.pre_planned_indicators),
-        )
-        yield
-        for grading in plan.regradings:
-            episode_regrade(
-                episode=episode,
-                grade=grading.grade,
-                graded_at=grading.graded_at,
-                rationale=grading.rationale,
-                actor=admin,
-            )
-            yield
-        if plan.returned_at is not None:
-            episode_record_return(
-                episode=episode,
-                returned_at=plan.returned_at,
-                found_by=plan.found_by,
-                found_location=self.location(plan.found_place, child),
-                stayed_where=plan.stayed_where,
-                stayed_with=plan.stayed_with,
-                actor=admin,
-            )
-            yield
-
-
-def _steps(plan: EpisodePlan) -> int:
-    return 1 + len(plan.regradings) + (plan.returned_at is not None)
-
-
-def _write_window(
-    writer: _Writer, episodes: dict[Child, list[EpisodePlan]], progress: DemoProgress
-) -> None:
-    """The episodes of the duties window through the services, every child's in order, in
-    rounds: a round takes each child's next use case, and its children are re-planned together
-    at its end (one batch of queries, not one per child). A child is re-planned after each of
-    its own use cases, as before; only the order among children changes."""
-    progress.stage(
-        f"Episodes of the last {DUTIES_HISTORY_DAYS} days",
-        sum(_steps(e) for es in episodes.values() for e in es),
-    )
-    runs = [
-        writer.episodes_steps(child, child_episodes) for child, child_episodes in episodes.items()
-    ]
-    while runs:
-        going = []
-        with duties_replans_deferred() as replans:
-            for run in runs:
-                if next(run, _DONE) is not _DONE:
-                    going.append(run)
-                    progress.advance()
-        if replans:
-            duties_replan(child_ids=sorted(replans))
-        runs = going
-
-
-_DONE = object()
 
 
 # --- Reading back ---------------------------------------------------------------------------
