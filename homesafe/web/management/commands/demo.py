@@ -58,7 +58,13 @@ class Command(BaseCommand):
             raise CommandError(NOT_DEMO_MODE)
         call_command("migrate", interactive=False, verbosity=options["verbosity"])
         already_loaded = database_has_children()
-        call_command("seed_demo", children=options["children"], if_empty=True, stdout=self.stdout)
+        call_command(
+            "seed_demo",
+            children=options["children"],
+            if_empty=True,
+            stdout=self.stdout,
+            verbosity=options["verbosity"],
+        )
 
         host, port = options["host"], options["port"]
         url_host = f"[{host}]" if ":" in host else host
