@@ -14,6 +14,7 @@ from homesafe.people.choices import (
     Sex,
 )
 from homesafe.people.validators import validate_nhs_number, validate_postcode, validate_upn
+from homesafe.web.edits import VersionedForm
 from homesafe.web.fields import GovukDateField
 from homesafe.web.forms import GovukForm
 
@@ -43,6 +44,16 @@ class ChildSearchForm(forms.Form):
         return data
 
 
+class NamesField(forms.CharField):
+    """Names separated by semicolons, cleaned to a list (and a list shown as it was typed)."""
+
+    def prepare_value(self, value):
+        return "; ".join(value) if isinstance(value, list | tuple) else value
+
+    def clean(self, value):
+        return [name.strip() for name in super().clean(value).split(";") if name.strip()]
+
+
 class ChildDetailsForm(GovukForm):
     """The child's identity and identifiers; the allocated worker is one of the LA's social workers."""
 
@@ -62,7 +73,7 @@ class ChildDetailsForm(GovukForm):
 
     first_name = forms.CharField(label="First name", max_length=100)
     last_name = forms.CharField(label="Last name", max_length=100)
-    aliases = forms.CharField(
+    aliases = NamesField(
         label="Other names (optional)",
         required=False,
         max_length=500,
@@ -116,14 +127,15 @@ class ChildDetailsForm(GovukForm):
             raise forms.ValidationError(DOB_TOO_OLD)
         return dob
 
-    def clean_aliases(self):
-        return [a.strip() for a in self.cleaned_data["aliases"].split(";") if a.strip()]
-
     def clean_nhs_number(self):
         return self.cleaned_data["nhs_number"].replace(" ", "")
 
     def clean_upn(self):
         return self.cleaned_data["upn"].upper()
+
+
+class ChildChangeForm(VersionedForm, ChildDetailsForm):
+    """A change to the child's details, made on the version the person saw."""
 
 
 class ChildForm(ChildDetailsForm):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record, changed_fields
 from homesafe.access.choices import AuditVerb, OrganisationType
+from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.models import Organisation
 from homesafe.duties.services import duties_replan_for_child
 from homesafe.people.choices import (
@@ -87,16 +88,42 @@ def child_create(
     return child
 
 
+def child_details(child: Child) -> dict:
+    """The child's details as a person changes them: what a version of them is made of."""
+    details = model_to_dict(child, fields=CHILD_FIELDS)
+    details["aliases"] = sorted(child.aliases.values_list("name", flat=True))
+    return details
+
+
+def child_details_version(child: Child) -> str:
+    """The version a form or an API client sends back with its change (edit_check)."""
+    return edit_version(child_details(child))
+
+
 @transaction.atomic
 def child_update(
-    *, child: Child, actor: Actor, aliases: list[str] | None = None, **fields
+    *,
+    child: Child,
+    actor: Actor,
+    aliases: list[str] | None = None,
+    version: str | None = None,
+    **fields,
 ) -> Child:
-    """Change the child's details; with `aliases`, the other names become exactly that list."""
+    """Change the child's details; with `aliases`, the other names become exactly that list.
+
+    With `version` (what the person saw, child_details_version), a save made after someone
+    else's is refused with StaleEdit naming the fields they changed; without, it is not checked
+    (internal writes, such as a police person ID learnt from a report).
+    """
     unknown = set(fields) - set(CHILD_FIELDS)
     if unknown:
         raise TypeError(f"child_update() got unexpected fields {sorted(unknown)}")
     _check_organisation_type("school", fields.get("school"), OrganisationType.SCHOOL)
-    before = model_to_dict(child, fields=CHILD_FIELDS)
+    Child.objects.select_for_update().filter(pk=child.pk).first()  # one change at a time
+    child.refresh_from_db()
+    current = child_details(child)
+    edit_check(version=version, current=current)
+    before = {name: current[name] for name in CHILD_FIELDS}
     for name, value in fields.items():
         setattr(child, name, value)
     child.full_clean()
@@ -104,11 +131,11 @@ def child_update(
     changed = changed_fields(before, model_to_dict(child, fields=CHILD_FIELDS))
     if aliases is not None:
         wanted = {a.strip() for a in aliases if a.strip()}
-        current = set(child.aliases.values_list("name", flat=True))
-        if wanted != current:
-            child.aliases.filter(name__in=current - wanted).delete()
+        current_aliases = set(current["aliases"])
+        if wanted != current_aliases:
+            child.aliases.filter(name__in=current_aliases - wanted).delete()
             ChildAlias.objects.bulk_create(
-                [ChildAlias(child=child, name=name) for name in sorted(wanted - current)]
+                [ChildAlias(child=child, name=name) for name in sorted(wanted - current_aliases)]
             )
             changed.append("aliases")
     if changed:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from homesafe.access.edits import StaleEdit, edit_version
 from homesafe.access.policy import (
     can_change_child,
     can_create_child,
@@ -23,15 +24,16 @@ from homesafe.people.queries import (
     search_match_reasons,
 )
 from homesafe.people.services import (
-    CHILD_FIELDS,
     care_period_start,
     child_create,
+    child_details,
     child_need_add,
     child_update,
     cohort_record,
     network_member_add,
     placement_record,
 )
+from homesafe.web.edits import form_show_stale
 from homesafe.web.errors import form_add_service_error
 
 SEARCH_LIMIT = 50
@@ -158,6 +160,8 @@ def _change_page(
         try:
             with transaction.atomic():
                 save(child=child, actor=request.user, **form.cleaned_data)
+        except StaleEdit as error:
+            form_show_stale(form, error)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -177,9 +181,9 @@ def _change_page(
 
 
 def _details_form(child: Child, data):
-    initial = {name: getattr(child, name) for name in CHILD_FIELDS}
-    initial["aliases"] = "; ".join(child.aliases.values_list("name", flat=True))
-    return forms.ChildDetailsForm(data, initial=initial, local_authority=child.responsible_la)
+    initial = child_details(child)
+    initial["version"] = edit_version(initial)
+    return forms.ChildChangeForm(data, initial=initial, local_authority=child.responsible_la)
 
 
 def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:

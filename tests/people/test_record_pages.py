@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from homesafe.access.models import AuditEntry
 from homesafe.people.models import CarePeriod, ChildNeed, CohortPeriod, NetworkMember, Placement
+from homesafe.people.services import child_details_version
 
 
 def _date(prefix, day, month, year):
@@ -101,8 +102,10 @@ PAGES = {
 }
 
 
-def _resolve(world, data):
-    out = {}
+def _resolve(world, data, child=None):
+    """The form's data with ids for "org:" and "user:" names (and, for a child's details,
+    the version the person saw, as the page's hidden field sends it)."""
+    out = {"version": child_details_version(child)} if child is not None else {}
     for key, value in data.items():
         if isinstance(value, str) and value.startswith("org:"):
             value = world.orgs[value[4:]].pk
@@ -119,7 +122,7 @@ def test_page_saves_and_audits(world, client, page):
     url = reverse(f"people:{page}", args=[child.pk])
     assert client.get(url).status_code == 200
     before = AuditEntry.objects.exclude(verb="child.viewed").count()
-    response = client.post(url, _resolve(world, PAGES[page][0]))
+    response = client.post(url, _resolve(world, PAGES[page][0], child))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert response["Location"] == reverse("people:child", args=[child.pk])
     assert AuditEntry.objects.exclude(verb="child.viewed").count() > before
@@ -135,7 +138,7 @@ def test_bad_input_names_the_field_and_writes_nothing(world, client, page, case)
     changes, field, message = bad_cases[case]
     before = _writes()
     response = client.post(
-        reverse(f"people:{page}", args=[child.pk]), _resolve(world, {**good, **changes})
+        reverse(f"people:{page}", args=[child.pk]), _resolve(world, {**good, **changes}, child)
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -151,7 +154,7 @@ def test_read_only_and_unrelated_users_cannot_change(world, client, page):
     url = reverse(f"people:{page}", args=[child.pk])
     client.force_login(world.users["sw_1b"])  # a team-mate: reads, does not change
     assert client.get(url).status_code == 403
-    assert client.post(url, _resolve(world, PAGES[page][0])).status_code == 403
+    assert client.post(url, _resolve(world, PAGES[page][0], child)).status_code == 403
     client.force_login(world.users["cmo_b"])  # another LA: the child does not exist for them
     assert client.get(url).status_code == 404
     client.force_login(world.users["police_a"])
@@ -162,7 +165,7 @@ def test_edit_replaces_aliases_and_allocates(world, client):
     child = world.children["a_team1"]
     child.aliases.create(name="Old name")
     client.force_login(world.users["cmo_a"])
-    client.post(reverse("people:edit", args=[child.pk]), _resolve(world, PAGES["edit"][0]))
+    client.post(reverse("people:edit", args=[child.pk]), _resolve(world, PAGES["edit"][0], child))
     child.refresh_from_db()
     assert sorted(child.aliases.values_list("name", flat=True)) == ["R", "Ren"]
     assert child.first_name == "Renamed"
