@@ -11,7 +11,8 @@ import logging
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import DatabaseError
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -21,11 +22,14 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
+from homesafe.access.edits import StaleEdit
+from homesafe.access.policy import can_change_child
 from homesafe.api.authentication import IsPoliceClient, PoliceApiKeyAuthentication, client_actor
 from homesafe.api.errors import database_unavailable
 from homesafe.api.pagination import BoundedPagination
@@ -40,10 +44,14 @@ from homesafe.intake.notifications import NotificationError, notification_parse
 from homesafe.intake.services import WRONG_FORCE, police_event_receive
 from homesafe.people.choices import Sex
 from homesafe.people.queries import child_get_for_user_or_404, children_visible_to
+from homesafe.people.services import child_details_version, child_update
 
 logger = logging.getLogger(__name__)
 
 OCCURRED_IN_FUTURE = "The event cannot have happened in the future."
+VERSION_REQUIRED = (
+    "Send the version you changed: the ETag of your last read of the record, in If-Match."
+)
 MAX_ID = 2**63 - 1  # the largest id a database holds: a larger one cannot exist
 
 
@@ -379,6 +387,48 @@ class ChildListView(_AuditedList, generics.ListAPIView):
         )
 
 
+class VersionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = VERSION_REQUIRED
+    default_code = "version_required"
+
+
+def _etag(version: str) -> str:
+    return f'"{version}"'
+
+
+def _if_match(request) -> str:
+    """The version the client changed: If-Match's entity tag (one, as the ETag gave it)."""
+    tag = request.headers.get("If-Match", "").strip().removeprefix("W/")
+    if not tag or tag == "*":
+        raise VersionRequired
+    return tag.strip('"')
+
+
+class ChildChangeInputSerializer(serializers.Serializer):
+    """The details to change (only those sent); the rest stay as they are."""
+
+    first_name = serializers.CharField(max_length=100, required=False)
+    last_name = serializers.CharField(max_length=100, required=False)
+    date_of_birth = serializers.DateField(required=False)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    la_child_id = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    police_person_id = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=20
+    )
+
+
+StaleSerializer = inline_serializer(
+    name="StaleEdit",
+    fields={
+        "code": serializers.CharField(),
+        "detail": serializers.CharField(),
+        "changed": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
 @extend_schema(
     tags=["reads"],
     responses={
@@ -388,12 +438,64 @@ class ChildListView(_AuditedList, generics.ListAPIView):
     },
 )
 class ChildDetailView(_SignedInRead, generics.RetrieveAPIView):
+    """A child; the ETag header is the version to send back in If-Match with a change."""
+
     serializer_class = ChildOutputSerializer
 
     def get_object(self):
         return child_get_for_user_or_404(
             user=self.request.user, child_id=_id_or_404(self.kwargs["child_id"])
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        child = self.get_object()
+        response = Response(ChildOutputSerializer(child).data)
+        response["ETag"] = _etag(child_details_version(child))
+        return response
+
+    @extend_schema(
+        tags=["changes"],
+        summary="Change a child's details (If-Match: the ETag of your last read)",
+        request=ChildChangeInputSerializer,
+        responses={
+            200: ChildOutputSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Not valid: nothing changed."),
+            403: OpenApiResponse(ErrorSerializer, description="Not yours to change."),
+            404: OpenApiResponse(ErrorSerializer, description="No such child, or not yours."),
+            412: OpenApiResponse(
+                StaleSerializer,
+                description="Changed by someone else since your read: `changed` names the "
+                "fields; the ETag header is the current version. Nothing changed.",
+            ),
+            428: OpenApiResponse(ErrorSerializer, description="No If-Match header."),
+        },
+    )
+    def patch(self, request, child_id: int):
+        child = child_get_for_user_or_404(
+            user=request.user, child_id=_id_or_404(child_id), log_read=False
+        )
+        if not can_change_child(request.user, child):
+            raise DjangoPermissionDenied
+        version = _if_match(request)
+        serializer = ChildChangeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                child = child_update(
+                    child=child, actor=request.user, version=version, **serializer.validated_data
+                )
+        except StaleEdit as stale:
+            response = Response(
+                {"code": stale.code, "detail": stale.message, "changed": stale.fields},
+                status=status.HTTP_412_PRECONDITION_FAILED,
+            )
+            response["ETag"] = _etag(stale.version)
+            return response
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        response = Response(ChildOutputSerializer(child).data)
+        response["ETag"] = _etag(child_details_version(child))
+        return response
 
 
 class EpisodeFilter(django_filters.FilterSet):

@@ -11,6 +11,7 @@ from homesafe.concerns.choices import (
 )
 from homesafe.concerns.models import PersonOfConcern
 from homesafe.episodes.queries import episodes_for_child
+from homesafe.web.edits import VersionedForm
 from homesafe.web.fields import GovukDateField
 from homesafe.web.forms import GovukForm
 
@@ -186,5 +187,5 @@ class LegalActionForm(ChildForm, DecisionFields):
     field_order = ["kind", "applied_on", "episode"]
 
 
-class LegalDecisionForm(DecisionFields):
-    pass
+class LegalDecisionForm(VersionedForm, DecisionFields):
+    """The decisions as known now, recorded on the version the person saw."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
+from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.models import Organisation, User
 from homesafe.concerns.choices import (
     DisruptionKind,
@@ -408,6 +409,11 @@ def legal_action_record(
     return action
 
 
+def legal_action_decisions_version(action: LegalAction) -> str:
+    """The version of the decisions a form or client sends back with its change (edit_check)."""
+    return edit_version({name: getattr(action, name) for name in LEGAL_DECISION_FIELDS})
+
+
 @transaction.atomic
 def legal_action_record_decisions(
     *,
@@ -418,9 +424,17 @@ def legal_action_record_decisions(
     reasonable_grounds_on: dt.date | None = None,
     conclusive_grounds: str = "",
     conclusive_grounds_on: dt.date | None = None,
+    version: str | None = None,
 ) -> LegalAction:
-    """Record what was decided after the application or referral (all decisions, as known now)."""
+    """Record what was decided after the application or referral (all decisions, as known now).
+
+    With `version` (legal_action_decisions_version, what the person saw), a save made after
+    someone else's is refused with StaleEdit naming the decisions they recorded.
+    """
+    LegalAction.objects.select_for_update().filter(pk=action.pk).first()  # one change at a time
+    action.refresh_from_db(fields=LEGAL_DECISION_FIELDS)
     before = {name: getattr(action, name) for name in LEGAL_DECISION_FIELDS}
+    edit_check(version=version, current=before)
     after = {
         "granted_on": granted_on,
         "reasonable_grounds": reasonable_grounds,

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from homesafe.access.edits import StaleEdit
 from homesafe.concerns import forms
 from homesafe.concerns.policy import can_record_concerns
 from homesafe.concerns.queries import (
@@ -22,13 +23,16 @@ from homesafe.concerns.queries import (
     persons_linked_to_child,
 )
 from homesafe.concerns.services import (
+    LEGAL_DECISION_FIELDS,
     disruption_record,
+    legal_action_decisions_version,
     legal_action_record,
     legal_action_record_decisions,
     location_of_concern_record,
     person_of_concern_link,
     person_of_concern_record,
 )
+from homesafe.web.edits import form_show_stale
 from homesafe.web.errors import form_add_service_error
 
 
@@ -166,9 +170,10 @@ def legal_action_decisions(request: HttpRequest, action_id: int) -> HttpResponse
         raise PermissionDenied
     initial = {
         name: getattr(action, name)
-        for name in forms.LegalDecisionForm.base_fields
+        for name in LEGAL_DECISION_FIELDS
         if getattr(action, name) not in (None, "")
     }
+    initial["version"] = legal_action_decisions_version(action)
     form = forms.LegalDecisionForm(
         request.POST if request.method == "POST" else None, initial=initial
     )
@@ -178,6 +183,8 @@ def legal_action_decisions(request: HttpRequest, action_id: int) -> HttpResponse
                 legal_action_record_decisions(
                     action=action, actor=request.user, **form.cleaned_data
                 )
+        except StaleEdit as error:
+            form_show_stale(form, error)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:

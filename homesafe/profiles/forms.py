@@ -1,6 +1,7 @@
 from django import forms
 
 from homesafe.episodes.models import Location
+from homesafe.web.edits import VersionedForm
 from homesafe.web.forms import GovukForm
 
 
@@ -14,7 +15,7 @@ def _short(label: str, **kwargs) -> forms.CharField:
     return forms.CharField(label=label, required=False, max_length=100, **kwargs)
 
 
-class ProfileForm(GovukForm):
+class ProfileForm(VersionedForm, GovukForm):
     """The whole profile: each save is a new version (profiles.services.profile_save)."""
 
     required_messages = {"provided_by": "Enter who gave the information (the carer)"}

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
+from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.models import User
 from homesafe.duties.services import duties_replan_for_child
 from homesafe.episodes.models import Location
@@ -58,6 +59,19 @@ def profile_current(*, child: Child) -> ProfileVersion | None:
     return ProfileVersion.objects.filter(child=child).order_by("-number").first()
 
 
+def profile_values(version: ProfileVersion | None) -> dict:
+    """A profile version as a person changes it: what its edit version is made of."""
+    values: dict = {name: getattr(version, name, "") for name in PROFILE_TEXT_FIELDS}
+    values["provided_by"] = version.provided_by if version else ""
+    values["locations"] = [loc.pk for loc in version.locations.all()] if version else []
+    return values
+
+
+def profile_edit_version(version: ProfileVersion | None) -> str:
+    """The version the profile form sends back with its save (edit_check)."""
+    return edit_version(profile_values(version))
+
+
 @transaction.atomic
 def profile_save(
     *,
@@ -68,11 +82,15 @@ def profile_save(
     remove_photo: bool = False,
     locations: Iterable[Location] = (),
     allowed_locations: Iterable[Location] | None = None,
+    version: str | None = None,
     **text: str,
 ) -> ProfileVersion:
     """Save a new version of the child's profile. Text not given is saved empty; the photo is
     carried over from the last version unless a new one is given or it is removed. Saving with
-    no change is still a version: it records that the profile was reviewed."""
+    no change is still a version: it records that the profile was reviewed.
+
+    With `version` (profile_edit_version of the version the person started from), a save made
+    after someone else's is refused with StaleEdit naming the fields they changed."""
     unknown = set(text) - set(PROFILE_TEXT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown profile fields: {', '.join(sorted(unknown))}")
@@ -96,7 +114,8 @@ def profile_save(
     # Lock the child's row so that two saves at once cannot take the same number.
     Child.objects.select_for_update().filter(pk=child.pk).first()
     previous = profile_current(child=child)
-    version = ProfileVersion(
+    edit_check(version=version, current=profile_values(previous))
+    saved = ProfileVersion(
         child=child,
         number=(previous.number + 1) if previous else 1,
         provided_by=provided_by.strip(),
@@ -106,30 +125,30 @@ def profile_save(
     )
     if photo is not None:
         content_type, suffix = photo_kind
-        version.photo.save(f"photo{suffix}", photo, save=False)
-        version.photo_type = content_type
+        saved.photo.save(f"photo{suffix}", photo, save=False)
+        saved.photo_type = content_type
     elif previous and previous.photo and not remove_photo:
-        version.photo, version.photo_type = previous.photo.name, previous.photo_type
+        saved.photo, saved.photo_type = previous.photo.name, previous.photo_type
 
     changed = [
         name
         for name in PROFILE_TEXT_FIELDS
-        if getattr(version, name) != (getattr(previous, name) if previous else "")
+        if getattr(saved, name) != (getattr(previous, name) if previous else "")
     ]
     if photo is not None or (previous and previous.photo and remove_photo):
         changed.append("photo")
     before = {loc.pk for loc in previous.locations.all()} if previous else set()
     if before != {loc.pk for loc in locations}:
         changed.append("locations")
-    version.changed_fields = changed
-    version.full_clean(exclude=["photo"])
-    version.save()
-    version.locations.set(locations)
+    saved.changed_fields = changed
+    saved.full_clean(exclude=["photo"])
+    saved.save()
+    saved.locations.set(locations)
     audit_record(
         actor=actor,
         verb=AuditVerb.PROFILE_SAVED,
-        target=version,
-        payload={"version": version.number, "changed": changed},
+        target=saved,
+        payload={"version": saved.number, "changed": changed},
     )
     duties_replan_for_child(child_id=child.pk)
-    return version
+    return saved

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
+from homesafe.access.edits import StaleEdit
 from homesafe.profiles.forms import ProfileForm
-from homesafe.profiles.models import PROFILE_TEXT_FIELDS
 from homesafe.profiles.policy import can_record_profile
 from homesafe.profiles.queries import (
     profile_child_for_user_or_404,
@@ -23,7 +23,8 @@ from homesafe.profiles.queries import (
     profile_version_for_user_or_404,
     profile_versions_for_user_or_404,
 )
-from homesafe.profiles.services import profile_save
+from homesafe.profiles.services import profile_edit_version, profile_save, profile_values
+from homesafe.web.edits import form_show_stale
 from homesafe.web.errors import form_add_service_error
 
 
@@ -86,11 +87,8 @@ def profile_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         raise PermissionDenied
     current = child.profile_versions.prefetch_related("locations").order_by("-number").first()
     locations = profile_location_choices(child=child)
-    initial = {}
-    if current is not None:
-        initial = {name: getattr(current, name) for name in PROFILE_TEXT_FIELDS}
-        initial["provided_by"] = current.provided_by
-        initial["locations"] = [loc.pk for loc in current.locations.all()]
+    initial = profile_values(current) if current is not None else {}
+    initial["version"] = profile_edit_version(current)
     form = ProfileForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -108,6 +106,8 @@ def profile_edit(request: HttpRequest, child_id: int) -> HttpResponse:
                     locations=data.pop("locations", []),
                     **data,
                 )
+        except StaleEdit as error:
+            form_show_stale(form, error)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:

@@ -17,7 +17,12 @@ from homesafe.concerns.models import (
     PersonLink,
     PersonOfConcern,
 )
-from homesafe.concerns.services import person_of_concern_record
+from homesafe.concerns.services import (
+    legal_action_decisions_version,
+    legal_action_record,
+    person_of_concern_record,
+)
+from homesafe.web.edits import STALE_FIELD
 
 
 @pytest.mark.parametrize(
@@ -164,6 +169,7 @@ def test_recording_a_legal_action_and_its_decisions(world, client):
     response = client.post(
         reverse("concerns:legal_decisions", args=[action.pk]),
         {
+            "version": legal_action_decisions_version(action),
             "reasonable_grounds": "positive",
             "reasonable_grounds_on_0": today.day,
             "reasonable_grounds_on_1": today.month,
@@ -175,6 +181,31 @@ def test_recording_a_legal_action_and_its_decisions(world, client):
     assert action.reasonable_grounds == "positive" and action.reasonable_grounds_on == today
     client.force_login(world.users["cmo_b"])
     assert client.get(reverse("concerns:legal_decisions", args=[action.pk])).status_code == 404
+
+
+def test_decisions_recorded_meanwhile_are_not_lost(world, client):
+    """Issue 12 point 6, the same mechanism on another form: the second person's save on the
+    version both saw is refused naming the decisions the first recorded, which it shows."""
+    action = legal_action_record(
+        child=world.children["a_team1"],
+        actor=world.users["cmo_a"],
+        kind="nrm_referral",
+        applied_on=dt.date(2025, 1, 1),
+    )
+    url = reverse("concerns:legal_decisions", args=[action.pk])
+    seen = legal_action_decisions_version(action)
+    client.force_login(world.users["cmo_a"])
+    first = {"version": seen, "reasonable_grounds": "positive", "reasonable_grounds_on_0": "6"}
+    first.update({"reasonable_grounds_on_1": "1", "reasonable_grounds_on_2": "2025"})
+    assert client.post(url, first).status_code == 302
+    response = client.post(url, {"version": seen, "reasonable_grounds": ""})
+    body = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in body
+    assert STALE_FIELD.format(label="NRM reasonable grounds decision") in body
+    assert STALE_FIELD.format(label="Reasonable grounds decision date") in body
+    action.refresh_from_db()
+    assert action.reasonable_grounds == "positive"
+    assert AuditEntry.objects.filter(verb="concern.legal_updated").count() == 1
 
 
 def test_the_pages_make_a_bounded_number_of_queries(world, client, dee):

@@ -11,7 +11,13 @@ from django.urls import reverse
 from homesafe.access.models import AuditEntry
 from homesafe.interviews.services import interview_complete, interview_offer
 from homesafe.profiles.models import ProfileVersion
-from homesafe.profiles.services import PHOTO_NOT_IMAGE, profile_save
+from homesafe.profiles.services import (
+    PHOTO_NOT_IMAGE,
+    profile_current,
+    profile_edit_version,
+    profile_save,
+)
+from homesafe.web.edits import STALE_FIELD
 from tests.interviews.helpers import content, report_and_return
 from tests.profiles.conftest import FULL, JPEG, jpeg
 
@@ -86,14 +92,20 @@ def test_only_those_who_may_change_the_child_record_it(world, client, user):
     assert response.status_code in (403, 404)
 
 
-def _form(**overrides):
-    return {**FULL, **overrides}
+def _form(child=None, **overrides):
+    """The profile form's data; for a page, with the version of the child's profile it shows."""
+    version = (
+        {} if child is None else {"version": profile_edit_version(profile_current(child=child))}
+    )
+    return {**FULL, **version, **overrides}
 
 
 def test_recording_through_the_page_with_a_real_photo(world, client, media_root):
     child = world.children["a_team1"]
     client.force_login(world.users["sw_1"])
-    response = client.post(reverse("profiles:edit", args=[child.pk]), _form(photo=jpeg("me.jpeg")))
+    response = client.post(
+        reverse("profiles:edit", args=[child.pk]), _form(child, photo=jpeg("me.jpeg"))
+    )
     assert response.status_code == 302
     version = ProfileVersion.objects.get(child=child)
     assert (media_root / version.photo.name).read_bytes() == JPEG
@@ -114,7 +126,7 @@ def test_a_renamed_text_file_is_refused_on_the_page_and_nothing_is_written(
     child = world.children["a_team1"]
     client.force_login(world.users["sw_1"])
     fake = SimpleUploadedFile("photo.jpg", b"hello, I am text", content_type="image/jpeg")
-    response = client.post(reverse("profiles:edit", args=[child.pk]), _form(photo=fake))
+    response = client.post(reverse("profiles:edit", args=[child.pk]), _form(child, photo=fake))
     assert response.status_code == 200
     assert "There is a problem" in response.text and PHOTO_NOT_IMAGE in response.text
     assert 'href="#id_photo"' in response.text
@@ -127,7 +139,7 @@ def test_an_oversize_photo_is_refused_on_the_page(world, client, settings):
     child = world.children["a_team1"]
     client.force_login(world.users["sw_1"])
     big = SimpleUploadedFile("big.png", JPEG + b"\x00" * (2 * 1024 * 1024), "image/png")
-    response = client.post(reverse("profiles:edit", args=[child.pk]), _form(photo=big))
+    response = client.post(reverse("profiles:edit", args=[child.pk]), _form(child, photo=big))
     assert response.status_code == 200 and "smaller than 1 MB" in response.text
     assert _writes() == (0, 0)
 
@@ -135,7 +147,7 @@ def test_an_oversize_photo_is_refused_on_the_page(world, client, settings):
 def test_missing_carer_name_names_the_field(world, client):
     child = world.children["a_team1"]
     client.force_login(world.users["sw_1"])
-    response = client.post(reverse("profiles:edit", args=[child.pk]), _form(provided_by=""))
+    response = client.post(reverse("profiles:edit", args=[child.pk]), _form(child, provided_by=""))
     assert response.status_code == 200
     assert 'href="#id_provided_by"' in response.text
     assert _writes() == (0, 0)
@@ -158,3 +170,19 @@ def test_the_pages_make_a_bounded_number_of_queries(world, client):
             client.get(reverse(f"profiles:{name}", args=[child.pk]))
         assert len(captured) == counts[name], name
         assert counts[name] <= 20
+
+
+def test_a_profile_saved_meanwhile_is_not_reverted(world, client):
+    """Issue 12 point 6 on the profile: a save made on the version both people opened is
+    refused naming what the first person changed; nothing of theirs is reverted."""
+    child = world.children["a_team1"]
+    profile_save(child=child, actor=world.users["sw_1"], **_form(hair="Short"))
+    seen = _form(child)
+    profile_save(child=child, actor=world.users["cmo_a"], **_form(child, hair="Dyed red"))
+    client.force_login(world.users["sw_1"])
+    response = client.post(reverse("profiles:edit", args=[child.pk]), {**seen, "eyes": "Green"})
+    assert response.status_code == 200 and "There is a problem" in response.text
+    assert STALE_FIELD.format(label="Hair") in response.text
+    assert 'href="#id_hair"' in response.text
+    assert profile_current(child=child).hair == "Dyed red"
+    assert ProfileVersion.objects.filter(child=child).count() == 2
