@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
@@ -28,6 +29,7 @@ PHOTO_EMPTY = "The photo file is empty"
 PROVIDED_BY_MISSING = "Enter who gave the information (the carer)"
 LOCATION_NOT_AVAILABLE = "Choose a place already recorded for this child"
 
+_PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 # Magic numbers: the type is read from the content, never from the name.
 _SIGNATURES = {
     b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
@@ -51,8 +53,27 @@ def photo_check(photo: UploadedFile) -> tuple[str, str]:
     photo.seek(0)
     for signature, kind in _SIGNATURES.items():
         if head.startswith(signature):
+            _photo_decode(photo, expected=_PILLOW_FORMATS[kind[0]])
             return kind
     raise ValidationError({"photo": PHOTO_NOT_IMAGE})
+
+
+def _photo_decode(photo: UploadedFile, *, expected: str) -> None:
+    """Decode the whole image with Pillow (verify, then load), so that a file that only
+    starts like an image (a PNG header followed by HTML) is refused before it is kept."""
+    try:
+        with Image.open(photo) as image:
+            image.verify()
+        photo.seek(0)
+        with Image.open(photo) as image:
+            if image.format != expected:
+                raise ValidationError({"photo": PHOTO_NOT_IMAGE})
+            image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        # Pillow's ways of saying "not a whole image" (UnidentifiedImageError is an OSError).
+        raise ValidationError({"photo": PHOTO_NOT_IMAGE}) from None
+    finally:
+        photo.seek(0)
 
 
 def profile_current(*, child: Child) -> ProfileVersion | None:

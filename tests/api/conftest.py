@@ -32,14 +32,8 @@ from homesafe.meetings.services import (
 from homesafe.profiles.services import profile_save
 from homesafe.screening.services import screening_complete
 from tests.interviews.helpers import content, report_and_return
+from tests.profiles.conftest import PNG  # a real image: Pillow decodes every photo
 from tests.screening.helpers import seraf_answers
-
-# The smallest real PNG (1x1).
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
 
 
 @dataclass

@@ -1,24 +1,25 @@
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from homesafe.duties.models import ProtocolVersion
 from homesafe.duties.protocol import protocol_current
 from homesafe.people.services import cohort_record
 
-# The smallest real images: a 1x1 PNG and the header and end of a JPEG.
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
-JPEG = (
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    + b"\x00" * 64
-    + (b"\xff\xd9")
-)
+
+def _image(image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (120, 90, 60)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+# Small real images (Pillow decodes every photo before it is kept).
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 def jpeg(name="photo.jpg"):

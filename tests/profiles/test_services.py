@@ -21,7 +21,7 @@ from homesafe.profiles.services import (
     PROVIDED_BY_MISSING,
     profile_save,
 )
-from tests.profiles.conftest import FULL, JPEG, jpeg, png
+from tests.profiles.conftest import FULL, JPEG, PNG, jpeg, png
 
 
 def _save(world, child, **kwargs):
@@ -65,6 +65,25 @@ def test_a_jpeg_or_png_is_stored_and_carried_forward(world, media_root):
     assert third.photo_type == "image/png" and "photo" in third.changed_fields
     fourth = _save(world, child, remove_photo=True)
     assert not fourth.photo and fourth.changed_fields == ["photo"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0<html><script>alert(1)</script></html>"),
+        ("photo.png", PNG[:-20]),  # a real PNG cut short
+        ("photo.png", JPEG.replace(b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", 1)),
+    ],
+)
+def test_a_file_that_only_starts_like_an_image_is_refused(world, media_root, name, content):
+    """Issue 12 point 9: Pillow decodes the whole photo (verify, then load) before it is kept."""
+    child = world.children["a_team1"]
+    with pytest.raises(ValidationError) as error:
+        _save(world, child, photo=SimpleUploadedFile(name, content, "image/png"))
+    assert error.value.message_dict == {"photo": [PHOTO_NOT_IMAGE]}
+    assert not ProfileVersion.objects.exists()
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
 
 
 def test_a_text_file_named_jpg_is_refused_and_nothing_is_written(world, media_root):
