@@ -323,6 +323,22 @@ REST_FRAMEWORK = {
     # Every API error is JSON with a `code`, the database being down included (a 503).
     "EXCEPTION_HANDLER": "homesafe.api.views.api_exception_handler",
 }
+# Issue 12, point 9: answers with children's data are not cached; the API throttles each key,
+# person and address (rates like "600/minute"; off in tests); lockouts and throttles key on
+# the client's address behind the proxies named in HOMESAFE_TRUSTED_PROXIES (addresses or
+# networks, comma-separated) and on REMOTE_ADDR otherwise (docs/deployment.md).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "homesafe.web.middleware.NoStoreMiddleware",
+)
+HOMESAFE_TRUSTED_PROXIES = env.list("HOMESAFE_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "homesafe.access.client_ip.client_ip"
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["homesafe.api.throttling.ClientRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "client": None if TESTING else env.str("API_RATE_PER_CLIENT", default="600/minute"),
+    "bad_key": None if TESTING else env.str("API_RATE_BAD_KEYS", default="10/minute"),
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "HomeSafe API",
     "DESCRIPTION": "Police notifications of missing and found children, and need-to-know reads.",

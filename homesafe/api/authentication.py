@@ -7,6 +7,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from homesafe.access.audit import ClientActor
+from homesafe.api.throttling import BadKeyThrottle
 from homesafe.intake.models import PoliceApiKey
 
 KEYWORD = "Api-Key"
@@ -21,11 +22,15 @@ class PoliceApiKeyAuthentication(authentication.BaseAuthentication):
         keyword, _, key = header.partition(" ")
         if keyword.lower() != KEYWORD.lower() or not key.strip():
             return None
+        bad_keys = BadKeyThrottle()
+        if bad_keys.blocked(request):
+            raise exceptions.Throttled(wait=bad_keys.wait())
         try:
             api_key = PoliceApiKey.objects.get_from_key(key.strip())
         except PoliceApiKey.DoesNotExist:
-            raise exceptions.AuthenticationFailed(KEY_INVALID, code="key_invalid") from None
-        if api_key.has_expired or not api_key.organisation.is_active:
+            api_key = None
+        if api_key is None or api_key.has_expired or not api_key.organisation.is_active:
+            bad_keys.record_failure(request)
             raise exceptions.AuthenticationFailed(KEY_INVALID, code="key_invalid")
         return AnonymousUser(), api_key
 
