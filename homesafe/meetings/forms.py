@@ -18,7 +18,12 @@ HELD_OR_PLANNED = [("held", "It has been held"), ("planned", "It is planned")]
 CHILD_NOT_CHOSEN = "Choose the children discussed from the list: search for a child to add one"
 SEARCH_EMPTY = "Enter a name, a date of birth or an ID to search for"
 WHOLE_MEETING = "meeting"
-USER_UNKNOWN = "No active user has the email address {email}"
+# The same words whether or not the address has an account elsewhere: the field must not
+# tell anyone who uses HomeSafe (issue 12 point 9).
+OWNER_NOT_FOUND = (
+    "Enter the email of someone at the agency that owns the action who uses HomeSafe, "
+    "or leave it empty"
+)
 
 
 def child_label(child) -> str:
@@ -195,14 +200,17 @@ class ActionForm(_AboutChildForm):
         self.find_user = find_user
         self.fields["owner_organisation"].queryset = _agencies()
 
-    def clean_owner_email(self):
-        email = self.cleaned_data["owner_email"]
+    def clean(self):
+        """The owner is looked up among the owning agency's people only."""
+        data = super().clean()
+        email, organisation = data.get("owner_email"), data.get("owner_organisation")
         if not email:
-            return None
-        user = self.find_user(email)
-        if user is None:
-            raise ValidationError(USER_UNKNOWN.format(email=email))
-        return user
+            data["owner_email"] = None
+        elif organisation is not None:
+            data["owner_email"] = self.find_user(email, organisation=organisation)
+            if data["owner_email"] is None:
+                self.add_error("owner_email", OWNER_NOT_FOUND)
+        return data
 
 
 class PersonsDiscussedForm(_AboutChildForm):

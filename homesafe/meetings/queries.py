@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
-from homesafe.access.models import User
+from homesafe.access.models import Organisation, User
 from homesafe.access.policy import child_scope
 from homesafe.concerns.models import PersonLink
 from homesafe.meetings.models import (
@@ -369,5 +369,8 @@ def child_find_by_reference(*, user: User, reference: str) -> Child | None:
     ).first()
 
 
-def user_find_by_email(email: str) -> User | None:
-    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+def user_find_by_email(email: str, *, organisation: Organisation) -> User | None:
+    """An active person of that organisation with the address (never anyone else's)."""
+    return User.objects.filter(
+        email__iexact=email.strip(), is_active=True, organisation=organisation
+    ).first()
