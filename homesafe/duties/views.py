@@ -24,6 +24,7 @@ from homesafe.duties.protocol import protocol_current
 from homesafe.duties.queries import duties_overdue_by_team, duty_get_for_user_or_404
 from homesafe.duties.services import duty_complete, duty_mark_not_needed, duty_reassign
 from homesafe.episodes.queries import episodes_visible_to
+from homesafe.people.models import Placement
 from homesafe.protocol.calendar import at_local_time
 from homesafe.web.errors import form_add_service_error
 
@@ -143,6 +144,19 @@ def screening_since(now: datetime) -> datetime:
     return at_local_time(protocol.calendar.previous_working_day(timezone.localdate(now)), time(0))
 
 
+def reported_outside_area(episode) -> bool:
+    """Reported by a force that is neither the responsible LA's nor that of the LA the child
+    lives in (its current placement's host): any force's key may report any child, and that
+    makes the child visible to the force, so the child's LA is told on its screening list."""
+    force_id = episode.police_force_id
+    if force_id is None:
+        return False
+    child = episode.child
+    areas = {child.responsible_la.police_force_id}
+    areas |= {p.host_la.police_force_id for p in getattr(child, "current_placements", [])}
+    return force_id not in areas
+
+
 def screening(request: HttpRequest) -> HttpResponse:
     """The CMO's daily list: every episode reported since the last working day began, and the
     duties each one set off."""
@@ -153,10 +167,18 @@ def screening(request: HttpRequest) -> HttpResponse:
     episodes = list(
         episodes_visible_to(user=request.user)
         .filter(reported_at__gte=since)
-        .select_related("child", "police_force")
-        .prefetch_related(Prefetch("duties", queryset=Duty.objects.order_by("due_at", "kind")))
+        .select_related("child__responsible_la", "police_force")
+        .prefetch_related(
+            Prefetch("duties", queryset=Duty.objects.order_by("due_at", "kind")),
+            Prefetch(
+                "child__placements",
+                queryset=Placement.objects.filter(ended_on__isnull=True).select_related("host_la"),
+                to_attr="current_placements",
+            ),
+        )
         .order_by("-reported_at", "-pk")[: SCREENING_LIMIT + 1]
     )
+    outside = {e.pk for e in episodes if reported_outside_area(e)}
     return render(
         request,
         "duties/screening.html",
@@ -166,6 +188,7 @@ def screening(request: HttpRequest) -> HttpResponse:
             "since": since,
             "now": now,
             "episodes": episodes[:SCREENING_LIMIT],
+            "outside": outside,
             "more": len(episodes) > SCREENING_LIMIT,
         },
     )

@@ -20,9 +20,10 @@ from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
 from homesafe.duties.protocol import protocol_current
 from homesafe.duties.reminders import duties_sweep
 from homesafe.duties.services import NOT_NEEDED_REASON_MISSING, REASSIGN_OUTSIDE
+from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import episode_record_return, episode_report
 from homesafe.protocol.settings import ProtocolSettings
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, PlacementFactory
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -440,3 +441,28 @@ def test_returned_child_gets_an_rhi_offer_for_the_cmo(world, reported, client):
     client.force_login(world.users["cmo_a"])
     page = client.get(reverse("web:home")).content.decode()
     assert reverse("duties:detail", args=[offer.pk]) in page
+
+
+def test_a_report_by_a_force_outside_the_childs_area_is_flagged_on_screening(
+    world, protocol, client
+):
+    """Issue 12 point 9: any force may report any child (and then sees it), so the child's LA
+    is told on its screening list; its own force's reports, and those of the force where the
+    child lives, are not flagged."""
+    ours = _report(world, _new_child(world))
+    theirs = _report(world, _new_child(world))
+    placed = _new_child(world)
+    PlacementFactory(child=placed, placing_la=world.orgs["la_a"], host_la=world.orgs["la_b"])
+    where_placed = _report(world, placed)
+    MissingEpisode.objects.filter(pk=ours.pk).update(police_force=world.orgs["force_a"])
+    MissingEpisode.objects.filter(pk__in=[theirs.pk, where_placed.pk]).update(
+        police_force=world.orgs["force_b"]
+    )
+    client.force_login(world.users["cmo_a"])
+    page = client.get(reverse("duties:screening")).content.decode()
+    assert "1 episode was reported by a police force outside the child" in page
+    flag = "Reported by Force B, outside the child's area"
+    rows = page.split("<tr")
+    flagged = [row for row in rows if flag in row]
+    assert len(flagged) == 1
+    assert reverse("episodes:detail", args=[theirs.pk]) in flagged[0]
