@@ -141,3 +141,12 @@ class AuditVerb(models.TextChoices):
     INTERVIEWS_LISTED = "interviews.listed", "Listed return home interviews"
     MEETING_ACTIONS_LISTED = "meeting_actions.listed", "Listed meeting actions"
     DIFFERENCES_LISTED = "differences.listed", "Listed professional differences"
+    # Pages that show many children: one entry each, naming the children shown (issue 12 point 7).
+    WORK_VIEWED = "work.viewed", "Viewed My work"
+    TEAM_WORK_VIEWED = "work.team_viewed", "Viewed the team's work"
+    OVERDUE_VIEWED = "duties.overdue_viewed", "Viewed overdue duties"
+    DAILY_SCREENING_VIEWED = "episodes.screening_viewed", "Viewed the daily screening list"
+    IDENTITY_REVIEWS_VIEWED = "intake.reviews_viewed", "Viewed notifications awaiting a decision"
+    IDENTITY_REVIEW_VIEWED = "intake.review_viewed", "Viewed a notification awaiting a decision"
+    IMPORTS_VIEWED = "intake.imports_viewed", "Viewed police downloads"
+    IMPORT_VIEWED = "intake.import_viewed", "Viewed a police download and its report"

@@ -26,7 +26,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from homesafe.access.audit import audit_record
+from homesafe.access.audit import audit_children_shown
 from homesafe.access.choices import AuditVerb
 from homesafe.access.edits import StaleEdit
 from homesafe.access.policy import can_change_child
@@ -344,18 +344,35 @@ class _SignedInRead:
         return api_exception_handler
 
 
+def _child_ids_in(items, *, children: bool) -> list[int]:
+    """The children an answer's items name: each item's `child_id` or `child_ids` (or, for a
+    list of children, its `id`)."""
+    found: list[int] = []
+    for item in items:
+        if children:
+            found.append(item["id"])
+        if item.get("child_id") is not None:
+            found.append(item["child_id"])
+        found.extend(item.get("child_ids") or [])
+    return found
+
+
 class _AuditedList(_SignedInRead):
-    """A list read: one audit entry naming the filters used (not their values), after the list."""
+    """A list read: one audit entry naming the filters used (not their values) and every child
+    the answer names (ids, read from the answer itself, so nothing shown goes unrecorded)."""
 
     audit_verb: AuditVerb
     audit_target_type: str
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        audit_record(
+        data = response.data
+        items = data.get("results", []) if isinstance(data, dict) else data
+        audit_children_shown(
             actor=request.user,
             verb=self.audit_verb,
             target_type=self.audit_target_type,
+            child_ids=_child_ids_in(items, children=self.audit_target_type == "people.child"),
             payload={"api": True, "filters": sorted(request.query_params)},
         )
         return response

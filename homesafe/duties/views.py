@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from homesafe.access.choices import Role
+from homesafe.access.audit import audit_children_shown
+from homesafe.access.choices import AuditVerb, Role
 from homesafe.access.errors import ApplicationError
 from homesafe.access.policy import can_change_child
 from homesafe.duties.forms import DutyCompleteForm, DutyNotNeededForm, DutyReassignForm
@@ -179,6 +180,12 @@ def screening(request: HttpRequest) -> HttpResponse:
         .order_by("-reported_at", "-pk")[: SCREENING_LIMIT + 1]
     )
     outside = {e.pk for e in episodes if reported_outside_area(e)}
+    audit_children_shown(
+        actor=request.user,
+        verb=AuditVerb.DAILY_SCREENING_VIEWED,
+        target_type="episodes.missingepisode",
+        child_ids=[e.child_id for e in episodes[:SCREENING_LIMIT]],
+    )
     return render(
         request,
         "duties/screening.html",
@@ -222,6 +229,12 @@ def overdue(request: HttpRequest) -> HttpResponse:
             },
         )["duties"].append(duty)
     total = sum(counts.values())
+    audit_children_shown(
+        actor=request.user,
+        verb=AuditVerb.OVERDUE_VIEWED,
+        target_type="duties.duty",
+        child_ids=[duty.child_id for group in groups.values() for duty in group["duties"]],
+    )
     return render(
         request,
         "duties/overdue.html",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -84,3 +87,23 @@ def import_get_for_user_or_404(*, user: User, import_id: int) -> PoliceImport:
     if found is None:
         raise Http404("No import found")
     return found
+
+
+def import_report_child_ids(*, police_import: PoliceImport, report: str) -> list[int]:
+    """The children a report of the import is about: those with an episode under one of its
+    police references, for the import's force (for the audit entry of whoever reads it)."""
+    from homesafe.episodes.models import MissingEpisode
+    from homesafe.intake.matching import rows_where_in
+
+    references = {row.get("police_reference", "") for row in csv.DictReader(io.StringIO(report))}
+    references.discard("")
+    if not references:
+        return []
+    rows = rows_where_in(
+        MissingEpisode,
+        ["child_id"],
+        "police_reference",
+        sorted(references),
+        police_force_id=police_import.force_id,
+    )
+    return sorted({child_id for (child_id,) in rows})

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from homesafe.access.audit import audit_children_shown
+from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.policy import can_change_child
 from homesafe.intake.choices import ImportStatus
@@ -17,6 +19,7 @@ from homesafe.intake.queries import (
     can_review_identity,
     import_forces_for,
     import_get_for_user_or_404,
+    import_report_child_ids,
     imports_visible_to,
     review_candidates_for_user,
     review_get_for_user_or_404,
@@ -55,13 +58,21 @@ def import_list(request: HttpRequest) -> HttpResponse:
             form_add_service_error(form, error)
         else:
             return redirect("intake:import", import_id=police_import.pk)
+    imports = list(imports_visible_to(user=request.user).select_related("force")[:20])
+    audit_children_shown(
+        actor=request.user,
+        verb=AuditVerb.IMPORTS_VIEWED,
+        target_type="intake.policeimport",
+        child_ids=[],
+        payload={"imports": [i.pk for i in imports]},
+    )
     return render(
         request,
         "intake/imports.html",
         {
             "title": "Import a police download",
             "form": form,
-            "imports": list(imports_visible_to(user=request.user).select_related("force")[:20]),
+            "imports": imports,
             "active_nav": "intake",
         },
     )
@@ -82,14 +93,30 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
         "running": police_import.status in (ImportStatus.PREVIEWING, ImportStatus.IMPORTING),
         "statuses": ImportStatus,
     }
-    template = "intake/import_status.html" if request.htmx else "intake/import.html"
-    return render(request, template, context)
+    if request.htmx:  # the progress, polled while it runs: counts only, no child
+        return render(request, "intake/import_status.html", context)
+    audit_children_shown(
+        actor=request.user,
+        verb=AuditVerb.IMPORT_VIEWED,
+        target_type="intake.policeimport",
+        target_id=police_import.pk,
+        child_ids=[],
+    )
+    return render(request, "intake/import.html", context)
 
 
 def import_report(request: HttpRequest, import_id: int, which: str) -> HttpResponse:
     _require(can_import(request.user))
     police_import = import_get_for_user_or_404(user=request.user, import_id=import_id)
     text = police_import.report if which == "import" else police_import.preview_report
+    audit_children_shown(
+        actor=request.user,
+        verb=AuditVerb.IMPORT_VIEWED,
+        target_type="intake.policeimport",
+        target_id=police_import.pk,
+        child_ids=import_report_child_ids(police_import=police_import, report=text),
+        payload={"report": which},
+    )
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="import-{police_import.pk}-{which}.csv"'
@@ -105,6 +132,13 @@ def review_list(request: HttpRequest) -> HttpResponse:
         .select_related("force")
         .order_by("created_at")[:200]
     )
+    audit_children_shown(
+        actor=request.user,
+        verb=AuditVerb.IDENTITY_REVIEWS_VIEWED,
+        target_type="intake.identityreview",
+        child_ids=[],  # notifications not yet matched: the police's words, no child's record
+        payload={"reviews": [review.pk for review in reviews]},
+    )
     return render(
         request,
         "intake/reviews.html",
@@ -116,6 +150,14 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     _require(can_review_identity(request.user))
     review = review_get_for_user_or_404(user=request.user, review_id=review_id)
     candidates = review_candidates_for_user(user=request.user, review=review)
+    if request.method != "POST":
+        audit_children_shown(
+            actor=request.user,
+            verb=AuditVerb.IDENTITY_REVIEW_VIEWED,
+            target_type="intake.identityreview",
+            target_id=review.pk,
+            child_ids=[candidate.child_id for candidate in candidates],
+        )
     form = ReviewDecisionForm(
         request.POST if request.method == "POST" else None, candidates=candidates
     )

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from homesafe.access.audit import audit_record
+from homesafe.access.audit import audit_children_shown, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
 from homesafe.access.policy import casework_scope, child_scope
@@ -116,9 +116,16 @@ def search_match_reasons(*, children: list[Child], name: str = "", identifier: s
 
 
 def children_search(
-    *, user: User, name: str = "", date_of_birth: date | None = None, identifier: str = ""
-) -> QuerySet[Child]:
-    """Children the user may see matching every term given; logged as one search entry.
+    *,
+    user: User,
+    limit: int,
+    name: str = "",
+    date_of_birth: date | None = None,
+    identifier: str = "",
+) -> list[Child]:
+    """Children the user may see matching every term given, at most `limit` + 1 (one more
+    says there are more); logged as one search entry naming the terms used (not their values)
+    and the children found (the first `limit`, those shown).
 
     Name terms match first names, last names and aliases; an identifier matches the LA
     child id, NHS number, UPN or police person id exactly.
@@ -142,15 +149,15 @@ def children_search(
             | Q(police_person_id__iexact=ident)
         )
     # A record merged into another (the same child) is kept for the log but no longer found.
-    children = (
+    found = list(
         children.filter(merged_into__isnull=True)
         .distinct()
-        .select_related("responsible_la", "school")
+        .select_related("responsible_la", "school")[: limit + 1]
     )
-    audit_record(
+    audit_children_shown(
         actor=user,
         verb=AuditVerb.CHILDREN_SEARCHED,
-        target_type="people.child",
+        child_ids=[child.pk for child in found[:limit]],
         payload={
             "terms": [
                 k
@@ -163,4 +170,4 @@ def children_search(
             ],
         },
     )
-    return children
+    return found

@@ -44,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     reasons, missing = {}, set()
     if form.is_bound and form.is_valid():
-        results = list(children_search(user=request.user, **form.cleaned_data)[: SEARCH_LIMIT + 1])
+        results = children_search(user=request.user, limit=SEARCH_LIMIT, **form.cleaned_data)
         shown = results[:SEARCH_LIMIT]
         reasons = search_match_reasons(
             children=shown,

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from homesafe.access.choices import Role
+from homesafe.access.audit import audit_children_shown
+from homesafe.access.choices import AuditVerb, Role
 from homesafe.access.models import User
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
@@ -87,10 +88,21 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         duties = duties_inbox(user=request.user, now=now, days_ahead=DAYS_AHEAD)
     open_episodes = list(episodes_open_visible_to(user=request.user)[:50])
-    my_children = (
+    my_children = list(
         children_visible_to(user=request.user)
         .filter(allocated_social_worker=request.user)
         .order_by("last_name", "first_name")[:50]
+    )
+    reminders = reminders_unread(user=request.user)
+    audit_children_shown(
+        actor=request.user,
+        verb=AuditVerb.TEAM_WORK_VIEWED if team_view else AuditVerb.WORK_VIEWED,
+        child_ids=[
+            *(duty.child_id for group in duties.values() for duty in group),
+            *(episode.child_id for episode in open_episodes),
+            *(child.pk for child in my_children),
+            *(reminder.duty.child_id for reminder in reminders),
+        ],
     )
     return render(
         request,
@@ -111,8 +123,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_manager": is_manager,
             "team_view": team_view,
             "open_episodes": open_episodes,
-            "my_children": list(my_children),
-            "reminders": reminders_unread(user=request.user),
+            "my_children": my_children,
+            "reminders": reminders,
         },
     )
 

@@ -210,7 +210,8 @@ def test_interview_reads_are_audited(world, casework, client):
     client.force_login(user)
     _get(client, "interviews", child=world.children["a_team2"].pk)
     listed = AuditEntry.objects.get(actor=user, verb="interviews.listed")
-    assert listed.payload == {"api": True, "filters": ["child"]}
+    shown = [world.children["a_team2"].pk]  # the child the answer named (issue 12 point 7)
+    assert listed.payload == {"api": True, "filters": ["child"], "children": shown}
     interview = casework.interviews["a_team2"]
     _get(client, "interview", interview.pk)
     viewed = AuditEntry.objects.get(actor=user, verb="interview.viewed")

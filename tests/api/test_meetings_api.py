@@ -99,9 +99,11 @@ def test_a_locality_mace_never_names_a_child_the_caller_cannot_see(world, casewo
 def test_meeting_reads_are_audited(world, casework, client):
     user = world.users["police_a"]
     client.force_login(user)
-    client.get(reverse("api:meetings"), {"kind": "mace_locality"})
+    answer = client.get(reverse("api:meetings"), {"kind": "mace_locality"}).json()["results"]
     entry = AuditEntry.objects.get(actor=user, verb="meetings.listed")
-    assert entry.payload == {"api": True, "filters": ["kind"]}
+    shown = sorted({child_id for meeting in answer for child_id in meeting["child_ids"]})
+    assert shown  # the children the answer names, and no other (issue 12 point 7)
+    assert entry.payload == {"api": True, "filters": ["kind"], "children": shown}
     client.get(reverse("api:meeting", args=[casework.meetings["mace"].pk]))
     viewed = AuditEntry.objects.get(actor=user, verb="meeting.viewed")
     assert viewed.target_id == str(casework.meetings["mace"].pk)
