@@ -16,6 +16,7 @@ from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
@@ -446,8 +447,18 @@ StaleSerializer = inline_serializer(
 )
 
 
+_ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200, 412],
+    description="The version of the child's details: send it as If-Match with a change.",
+)
+
+
 @extend_schema(
     tags=["reads"],
+    parameters=[_ETAG],
     responses={
         200: ChildOutputSerializer,
         404: OpenApiResponse(ErrorSerializer, description="No such child, or not yours to see."),
@@ -474,6 +485,16 @@ class ChildDetailView(_SignedInRead, generics.RetrieveAPIView):
         tags=["changes"],
         summary="Change a child's details (If-Match: the ETag of your last read)",
         request=ChildChangeInputSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="The ETag of your last read of the child: the version you changed.",
+            ),
+            _ETAG,
+        ],
         responses={
             200: ChildOutputSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Not valid: nothing changed."),
