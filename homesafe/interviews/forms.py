@@ -14,6 +14,7 @@ from homesafe.interviews.choices import (
     TermKind,
 )
 from homesafe.interviews.models import InterviewTerm
+from homesafe.web.edits import VersionedForm
 from homesafe.web.fields import GovukDateTimeField
 from homesafe.web.forms import GovukForm
 
@@ -226,17 +227,19 @@ class CompleteForm(InterviewForm):
         return self.cleaned_data["independent"] == "yes"
 
 
-class FactorsForm(InterviewForm):
+class FactorsForm(VersionedForm, InterviewForm):
     """Correct the factors and indicators of a completed interview (retired terms it holds
-    are shown, labelled as retired, and kept unless unticked)."""
+    are shown, labelled as retired, and kept unless unticked), on the version the person saw."""
 
     push_factors = CompleteForm.base_fields["push_factors"]
     pull_factors = CompleteForm.base_fields["pull_factors"]
     exploitation_indicators = CompleteForm.base_fields["exploitation_indicators"]
     exploitation_note = CompleteForm.base_fields["exploitation_note"]
 
-    def __init__(self, *args, interview, taxonomy, **kwargs):
-        kwargs.setdefault("initial", {name: getattr(interview, name) for name in self.base_fields})
+    def __init__(self, *args, interview, taxonomy, version: str = "", **kwargs):
+        initial = {name: getattr(interview, name) for name in TERM_FIELDS}
+        initial["exploitation_note"] = interview.exploitation_note
+        kwargs.setdefault("initial", {**initial, "version": version})
         super().__init__(*args, **kwargs)
         offer_terms(
             self,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb, OrganisationType
+from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
 from homesafe.concerns.choices import LinkKind, PersonKind
@@ -522,6 +523,11 @@ def interview_complete(
     return interview
 
 
+def interview_factors_version(interview: ReturnInterview) -> str:
+    """The version of the factors a form sends back with its change (edit_check)."""
+    return edit_version({name: getattr(interview, name) for name in FACTOR_FIELDS})
+
+
 @transaction.atomic
 def interview_change_factors(
     *,
@@ -531,10 +537,17 @@ def interview_change_factors(
     pull_factors: Iterable[str] = (),
     exploitation_indicators: Iterable[str] = (),
     exploitation_note: str = "",
+    version: str | None = None,
 ) -> ReturnInterview:
     """Correct the push and pull factors and exploitation indicators of a completed interview.
     A retired term the record holds may be kept; the exploitation questions rule still applies.
-    Duties are re-planned: indicators found (or withdrawn) raise (or drop) the concern."""
+    Duties are re-planned: indicators found (or withdrawn) raise (or drop) the concern.
+
+    With `version` (interview_factors_version, what the person saw), a save made after someone
+    else's is refused with StaleEdit naming the fields they changed."""
+    ReturnInterview.objects.select_for_update().filter(pk=interview.pk).first()
+    interview.refresh_from_db(fields=[*FACTOR_FIELDS, "status"])
+    edit_check(version=version, current={name: getattr(interview, name) for name in FACTOR_FIELDS})
     if interview.status != InterviewStatus.COMPLETED:
         raise ApplicationError(NOT_COMPLETED, code="interview_not_completed")
     errors: dict[str, str] = {}

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from homesafe.access.edits import StaleEdit
 from homesafe.access.errors import ApplicationError
 from homesafe.concerns.queries import persons_visible_to
 from homesafe.interviews import forms
@@ -25,11 +26,13 @@ from homesafe.interviews.services import (
     interview_accept,
     interview_change_factors,
     interview_decline,
+    interview_factors_version,
     interview_link_persons,
     interview_mark_unreachable,
     interview_offer,
     interview_record_attempt,
 )
+from homesafe.web.edits import form_show_stale
 from homesafe.web.errors import form_add_service_error
 from homesafe.web.jinja import london
 
@@ -84,6 +87,8 @@ def _interview_page(
         try:
             with transaction.atomic():
                 save(view=view, actor=request.user, **form.cleaned_data)
+        except StaleEdit as error:
+            form_show_stale(form, error)
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error)
         else:
@@ -197,7 +202,10 @@ def interview_factors_view(request: HttpRequest, episode_id: int) -> HttpRespons
         request,
         episode_id,
         form_factory=lambda view, data: forms.FactorsForm(
-            data, interview=view.interview, taxonomy=interview_taxonomy()
+            data,
+            interview=view.interview,
+            taxonomy=interview_taxonomy(),
+            version=interview_factors_version(view.interview),
         ),
         save=save,
         title="Change the factors and exploitation indicators",

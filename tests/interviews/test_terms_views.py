@@ -11,7 +11,11 @@ from homesafe.concerns.services import person_of_concern_record
 from homesafe.interviews import services_terms
 from homesafe.interviews.choices import TermKind
 from homesafe.interviews.models import InterviewTerm
-from homesafe.interviews.services import interview_complete
+from homesafe.interviews.services import (
+    interview_change_factors,
+    interview_complete,
+    interview_factors_version,
+)
 from homesafe.interviews.services_terms import interview_term_retire
 from tests.interviews.helpers import content
 
@@ -156,6 +160,7 @@ def test_the_factors_page_shows_and_keeps_a_retired_term(world, completed, clien
     response = client.post(
         url,
         {
+            "version": interview_factors_version(completed),
             "push_factors": ["conflict"],
             "pull_factors": ["friends", "older_partner"],
             "exploitation_indicators": ["older_associates"],
@@ -173,12 +178,48 @@ def test_an_unknown_code_on_the_factors_page_names_the_field(world, completed, c
     client.force_login(world.users["cmo_a"])
     response = client.post(
         reverse("interviews:factors", args=[completed.episode.pk]),
-        {"push_factors": ["boredom"], "exploitation_indicators": ["none_identified"]},
+        {
+            "version": interview_factors_version(completed),
+            "push_factors": ["boredom"],
+            "exploitation_indicators": ["none_identified"],
+        },
     )
     assert response.status_code == 200
     assert 'href="#id_push_factors"' in response.content.decode()
     completed.refresh_from_db()
     assert completed.push_factors == ["conflict", "placement_unhappiness"]
+
+
+def test_factors_changed_meanwhile_are_not_reverted(world, completed, client):
+    """Issue 12 point 6 on the interview's factors: the second save on the version both saw
+    is refused naming the field the first changed, which now shows their change."""
+    url = reverse("interviews:factors", args=[completed.episode.pk])
+    seen = interview_factors_version(completed)
+    interview_change_factors(
+        interview=completed,
+        actor=world.users["cmo_a"],
+        push_factors=["conflict"],
+        pull_factors=completed.pull_factors,
+        exploitation_indicators=completed.exploitation_indicators,
+        exploitation_note=completed.exploitation_note,
+        version=seen,
+    )
+    client.force_login(world.users["rhi"])
+    response = client.post(
+        url,
+        {
+            "version": seen,
+            "push_factors": ["conflict", "placement_unhappiness"],
+            "pull_factors": completed.pull_factors,
+            "exploitation_indicators": completed.exploitation_indicators,
+            "exploitation_note": "Asked again",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in body
+    assert 'href="#id_push_factors"' in body and "was changed by someone else" in body
+    completed.refresh_from_db()
+    assert completed.push_factors == ["conflict"] and completed.exploitation_note != "Asked again"
 
 
 @pytest.mark.parametrize("key", ["police_a", "school_2"])
