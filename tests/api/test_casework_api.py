@@ -92,7 +92,8 @@ def test_casework_reads_by_role(world, casework, client, who):
         assert [s["id"] for s in screenings.json()["results"]] == [casework.screening.pk]
 
     profile = _get(client, "child_profile", a_team1)
-    assert profile.status_code == (200 if who in PROFILE_A_TEAM1 else 404)
+    expected = 200 if who in PROFILE_A_TEAM1 else 403 if who in SEE_A_TEAM1 else 404
+    assert profile.status_code == expected
 
     concerns = _get(client, "child_concerns", a_team1)
     assert concerns.status_code == (200 if who in SEE_A_TEAM1 else 404)
