@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "homesafe.profiles",
     "homesafe.intake",
     "homesafe.api",
+    "homesafe.administration",
     "homesafe.web",
 ]
 
@@ -185,6 +186,8 @@ ACCOUNT_RATE_LIMITS = False if TESTING else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HomeSafe"
 HOMESAFE_MFA_REQUIRED = env.bool("HOMESAFE_MFA_REQUIRED", default=not DEMO)
+# Django's admin is off: administrators use /administration/. On, it sits behind the same sign-in.
+HOMESAFE_DJANGO_ADMIN = env.bool("HOMESAFE_DJANGO_ADMIN", default=False)
 
 # Lockout after repeated failures (django-axes); allauth posts "login", not "username".
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)

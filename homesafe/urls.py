@@ -1,3 +1,5 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,10 +14,16 @@ urlpatterns = [
     path("", include("homesafe.profiles.urls")),
     path("duties/", include("homesafe.duties.urls")),
     path("intake/", include("homesafe.intake.urls")),
+    path("administration/", include("homesafe.administration.urls")),
     path("api/", include("homesafe.api.urls")),
     path("account/", include("allauth.urls")),
-    path("admin/", admin.site.urls),
 ]
+
+# Django's admin is not served unless HOMESAFE_DJANGO_ADMIN is on (docs/security.md); then its
+# sign-in page is allauth's (password and second factor), never Django's password-only form.
+if settings.HOMESAFE_DJANGO_ADMIN:
+    admin.site.login = secure_admin_login(admin.site.login)
+    urlpatterns.append(path("admin/", admin.site.urls))
 
 handler404 = "homesafe.web.views.page_not_found"
 handler500 = "homesafe.api.errors.server_error"  # JSON under /api/, the page elsewhere

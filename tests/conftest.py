@@ -12,3 +12,11 @@ def world(db):
     from tests.world import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def client():
+    """Django's test client, whose force_login also passes the second factor (tests/signin.py)."""
+    from tests.signin import SignedInClient
+
+    return SignedInClient()

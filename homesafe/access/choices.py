@@ -150,3 +150,21 @@ class AuditVerb(models.TextChoices):
     IDENTITY_REVIEW_VIEWED = "intake.review_viewed", "Viewed a notification awaiting a decision"
     IMPORTS_VIEWED = "intake.imports_viewed", "Viewed police downloads"
     IMPORT_VIEWED = "intake.import_viewed", "Viewed a police download and its report"
+    # Administration (homesafe/administration): who may do what, and with which keys.
+    USER_INVITED = "user.invited", "Invited a user to sign up"
+    USER_INVITATION_ACCEPTED = "user.invitation_accepted", "Accepted an invitation, set a password"
+    USER_REACTIVATED = "user.reactivated", "Reactivated a user"
+    USER_ROLE_GRANTED = "user.role_granted", "Gave a user a role"
+    USER_ROLE_REMOVED = "user.role_removed", "Removed a role from a user"
+    USER_TEAM_CHANGED = "user.team_changed", "Changed a user's team"
+    USER_MFA_RESET = "user.mfa_reset", "Reset a user's two-factor sign-in"
+    ORGANISATION_CREATED = "organisation.created", "Added an organisation"
+    ORGANISATION_CHANGED = "organisation.changed", "Changed an organisation"
+    ORGANISATION_CONTACT_ADDED = "organisation.contact_added", "Added an organisation's contact"
+    ORGANISATION_CONTACT_REMOVED = (
+        "organisation.contact_removed",
+        "Removed an organisation's contact",
+    )
+    TEAM_CREATED = "team.created", "Added a team"
+    API_KEY_CREATED = "api_key.created", "Created a police force's API key"
+    API_KEY_REVOKED = "api_key.revoked", "Revoked a police force's API key"

@@ -229,3 +229,30 @@ class AuditEntry(models.Model):
     @property
     def verb_label(self) -> str:
         return AuditVerb(self.verb).label if self.verb in AuditVerb.values else self.verb
+
+
+class OrganisationContact(models.Model):
+    """Someone partners reach at an organisation: a named person or a shared mailbox."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(max_length=200, help_text="A person's name, or the mailbox's name.")
+    role = models.CharField(
+        max_length=200, help_text="What they do, e.g. Designated safeguarding lead."
+    )
+    email = models.EmailField("e-mail address", blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "role", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""),
+                name="organisationcontact_reachable",
+                violation_error_message="Give an e-mail address or a phone number.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"

@@ -10,6 +10,7 @@ from django.db import transaction
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import ROLE_ORGANISATION_TYPES, AuditVerb, Role
 from homesafe.access.models import CaseAccessGrant, Organisation, Team, User, UserRole
+from homesafe.access.services_users import user_deactivate  # noqa: F401 (its home since roles)
 
 ROLE_WRONG_ORGANISATION = "A {role} must belong to a {types}."
 
@@ -57,15 +58,6 @@ def user_create(
     audit_record(
         actor=actor or user, verb=AuditVerb.USER_CREATED, target=user, payload={"roles": roles}
     )
-    return user
-
-
-@transaction.atomic
-def user_deactivate(*, user: User, actor: Actor) -> User:
-    """Users are never deleted (the audit log names them); they are deactivated."""
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    audit_record(actor=actor, verb=AuditVerb.USER_DEACTIVATED, target=user)
     return user
 
 

@@ -1,11 +1,17 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from homesafe.duties import views, views_protocol
+from homesafe.duties import views
 
 app_name = "duties"
 urlpatterns = [
     path("screening/", views.screening, name="screening"),
-    path("protocol/", views_protocol.protocol_settings, name="protocol"),
+    # The protocol settings moved to the administration pages.
+    path(
+        "protocol/",
+        RedirectView.as_view(pattern_name="administration:protocol", permanent=True),
+        name="protocol",
+    ),
     path("overdue/", views.overdue, name="overdue"),
     path("reminders/read", views.reminders_read, name="reminders_read"),
     path("<int:duty_id>/", views.duty_detail, name="detail"),

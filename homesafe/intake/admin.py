@@ -6,8 +6,19 @@ from homesafe.intake.models import ForceMapping, PoliceApiKey, PoliceEvent
 
 @admin.register(PoliceApiKey)
 class PoliceApiKeyAdmin(APIKeyModelAdmin):
+    """Read-only: keys are created and revoked on the administration pages, which audit it."""
+
     list_display = [*APIKeyModelAdmin.list_display, "organisation"]
     list_filter = [*APIKeyModelAdmin.list_filter, "organisation"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ForceMapping)

@@ -1,0 +1,110 @@
+"""The protocol settings page: one field a setting, checked as ProtocolSettings checks them; a
+preview of what a change does to open duties, then save (re-planning open duties on the
+worker). The settings in force download as TOML, and a TOML file uploads into the form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from homesafe.administration.forms import ProtocolUploadForm
+from homesafe.administration.protocol_form import ProtocolSettingsForm, settings_to_toml
+from homesafe.administration.views import check_administrator
+from homesafe.duties.models import ProtocolVersion
+from homesafe.duties.protocol import protocol_current
+from homesafe.duties.queries import protocol_preview
+from homesafe.duties.services import protocol_settings_save
+from homesafe.protocol.settings import ProtocolSettings, ProtocolSettingsError
+from homesafe.web.errors import form_add_service_error
+
+UPLOAD_MAX_BYTES = 50_000
+UPLOAD_TOO_BIG = "The file must be smaller than 50 KB: a settings file is a few KB."
+UPLOAD_NOT_TEXT = "The file must be a TOML text file (UTF-8), like the one you can download."
+UPLOAD_PROBLEM = "The file's settings have a problem: {error}"
+
+
+def _page(request, *, form, upload_form, preview=None) -> HttpResponse:
+    version, _ = protocol_current()
+    return render(
+        request,
+        "administration/protocol.html",
+        {
+            "title": "Protocol settings",
+            "active_nav": "administration",
+            "form": form,
+            "upload_form": upload_form,
+            "version": version,
+            "preview": preview,
+            "history": list(ProtocolVersion.objects.select_related("created_by")[:20]),
+        },
+    )
+
+
+def protocol_settings(request: HttpRequest) -> HttpResponse:
+    check_administrator(request)
+    _, settings = protocol_current()
+    form = ProtocolSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial=ProtocolSettingsForm.initial_from(settings),
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        text = form.settings_toml()
+        try:
+            if request.POST.get("action") == "save":
+                saved = protocol_settings_save(
+                    settings_toml=text, actor=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(
+                    request,
+                    f"Protocol {saved.version} is in force; open duties are being re-planned.",
+                )
+                return redirect("administration:protocol")
+            preview = protocol_preview(settings_toml=text)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+    return _page(request, form=form, upload_form=ProtocolUploadForm(), preview=preview)
+
+
+def protocol_download(request: HttpRequest) -> HttpResponse:
+    check_administrator(request)
+    version, _ = protocol_current()
+    response = HttpResponse(version.settings_toml, content_type="application/toml; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="homesafe-protocol-{version.version}.toml"'
+    )
+    return response
+
+
+@require_POST
+def protocol_upload(request: HttpRequest) -> HttpResponse:
+    """Read a TOML file into the form and preview it; nothing is saved until "Save"."""
+    check_administrator(request)
+    upload_form = ProtocolUploadForm(request.POST, request.FILES)
+    uploaded = None
+    if upload_form.is_valid():
+        upload = upload_form.cleaned_data["settings_file"]
+        if upload.size > UPLOAD_MAX_BYTES:
+            upload_form.add_error("settings_file", UPLOAD_TOO_BIG)
+        else:
+            try:
+                uploaded = ProtocolSettings.from_toml(upload.read().decode("utf-8"))
+            except UnicodeDecodeError:
+                upload_form.add_error("settings_file", UPLOAD_NOT_TEXT)
+            except ProtocolSettingsError as error:
+                upload_form.add_error("settings_file", UPLOAD_PROBLEM.format(error=error))
+    if uploaded is None:
+        _, settings = protocol_current()
+        form = ProtocolSettingsForm(initial=ProtocolSettingsForm.initial_from(settings))
+        return _page(request, form=form, upload_form=upload_form)
+    form = ProtocolSettingsForm(initial=ProtocolSettingsForm.initial_from(uploaded))
+    messages.success(request, "The file is in the form below: check the preview, then save.")
+    preview = None
+    try:
+        preview = protocol_preview(settings_toml=settings_to_toml(uploaded))
+    except ValidationError as error:
+        form_add_service_error(form, error)
+    return _page(request, form=form, upload_form=ProtocolUploadForm(), preview=preview)
