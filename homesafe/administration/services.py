@@ -54,7 +54,7 @@ def invitation_link(token: str) -> str:
     return settings.HOMESAFE_BASE_URL + reverse("administration:invitation_accept", args=[token])
 
 
-def _invitation_send(*, user: User, actor: User) -> str:
+def _invitation_send(*, user: User, actor: User | None) -> str:
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation.objects.create(
@@ -65,7 +65,7 @@ def _invitation_send(*, user: User, actor: User) -> str:
         invited_by=actor,
     )
     audit_record(
-        actor=actor,
+        actor=actor or user,  # no actor: the command line's first administrator
         verb=AuditVerb.USER_INVITED,
         target=user,
         payload={"invitation_id": invitation.pk},
@@ -92,12 +92,13 @@ def user_invite(
     last_name: str,
     organisation: Organisation,
     roles: list[str],
-    actor: User,
+    actor: User | None,
     team: Team | None = None,
     job_title: str = "",
 ) -> tuple[User, str]:
     """Add a user with no password yet and e-mail them a sign-up link. Returns the user and the
-    link's token (for tests; the page never shows it)."""
+    link's token (the page never shows it; `homesafe invite_administrator` prints it). `actor`
+    is None only for that command."""
     if User.objects.filter(email__iexact=email.strip()).exists():
         raise ValidationError({"email": EMAIL_TAKEN})
     user = user_create(

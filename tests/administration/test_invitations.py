@@ -194,3 +194,23 @@ def test_after_setting_a_password_the_person_must_set_up_two_factor(world, clien
     response = client.get(reverse("web:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_the_first_administrator_is_invited_from_the_command_line(world, client):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command(
+        "invite_administrator", "first.admin@la-a.example.org", organisation="901", stdout=out
+    )
+    user = User.objects.get(email="first.admin@la-a.example.org")
+    assert user.roles == {Role.ADMINISTRATOR}
+    token = out.getvalue().strip().rsplit("/", 2)[-2]
+    assert client.get(reverse("administration:invitation_accept", args=[token])).status_code == 200
+    assert AuditEntry.objects.filter(
+        verb=AuditVerb.USER_INVITED, actor=user, target_id=str(user.pk)
+    ).exists()
+    with pytest.raises(CommandError, match="No organisation has the code"):
+        call_command("invite_administrator", "x@example.org", organisation="NOPE")
