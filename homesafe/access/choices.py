@@ -168,3 +168,4 @@ class AuditVerb(models.TextChoices):
     TEAM_CREATED = "team.created", "Added a team"
     API_KEY_CREATED = "api_key.created", "Created a police force's API key"
     API_KEY_REVOKED = "api_key.revoked", "Revoked a police force's API key"
+    FORCE_MAPPING_CHANGED = "intake.mapping_changed", "Changed a force's download mapping"

@@ -4,6 +4,8 @@ field by homesafe.web.errors.form_add_service_error."""
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 
 from homesafe.access.choices import OrganisationType, Role
@@ -187,4 +189,56 @@ class ProtocolUploadForm(GovukForm):
         label="Upload a settings file",
         help_text="A .toml file, like the one you can download. You see a preview before "
         "anything is saved.",
+    )
+
+
+class JsonObjectField(forms.CharField):
+    """A JSON object typed into a text box; an empty box is {}."""
+
+    def __init__(self, *, example: str, **kwargs):
+        super().__init__(widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}), **kwargs)
+        self.example = example
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return {}
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                f"{self.label} must be JSON, e.g. {self.example} ({error.msg}, line {error.lineno})"
+            ) from None
+        if not isinstance(parsed, dict):
+            raise forms.ValidationError(f"{self.label} must be a JSON object, e.g. {self.example}")
+        return parsed
+
+    def prepare_value(self, value):
+        return json.dumps(value, indent=2, ensure_ascii=False) if isinstance(value, dict) else value
+
+
+class ForceMappingForm(GovukForm):
+    columns = JsonObjectField(
+        label="Columns",
+        example='{"Occurrence Ref": "police_reference"}',
+        required=False,
+        max_length=20_000,
+        help_text="The force's column name to HomeSafe's, as JSON. Columns with HomeSafe's own "
+        "names need no entry.",
+    )
+    codes = JsonObjectField(
+        label="Codes",
+        example='{"risk": {"H": "high"}}',
+        required=False,
+        max_length=20_000,
+        help_text="For each of HomeSafe's columns, the force's codes to ours, as JSON.",
+    )
+    default_local_authority = forms.ModelChoiceField(
+        label="Local authority for children nobody knows (optional)",
+        queryset=Organisation.objects.filter(type=OrganisationType.LOCAL_AUTHORITY).order_by(
+            "name"
+        ),
+        required=False,
+        empty_label="",
+        help_text="Blank: the only local authority in the force's area, if there is exactly one.",
     )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from homesafe.access.models import AuditEntry, Organisation, OrganisationContact, User, UserRole
 from homesafe.administration.models import Invitation
-from homesafe.intake.models import PoliceApiKey
+from homesafe.intake.models import ForceMapping, PoliceApiKey
 
 AUDIT_PAGE_SIZE = 100
 
@@ -60,6 +60,10 @@ def contact_get_for_administration(*, contact_id: int) -> OrganisationContact:
     return get_object_or_404(
         OrganisationContact.objects.select_related("organisation"), pk=contact_id
     )
+
+
+def force_mapping_for_administration(*, organisation: Organisation) -> ForceMapping | None:
+    return ForceMapping.objects.filter(organisation=organisation).first()
 
 
 def api_keys_for_administration() -> QuerySet[PoliceApiKey]:

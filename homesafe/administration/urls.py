@@ -45,6 +45,11 @@ urlpatterns = [
         views_organisations.team_add,
         name="team_add",
     ),
+    path(
+        "organisations/<int:organisation_id>/mapping",
+        views_organisations.force_mapping_change,
+        name="force_mapping",
+    ),
     path("api-keys/", views_organisations.api_key_list, name="api_keys"),
     path("api-keys/add", views_organisations.api_key_add, name="api_key_add"),
     path("api-keys/<str:prefix>/revoke", views_organisations.api_key_revoke, name="api_key_revoke"),

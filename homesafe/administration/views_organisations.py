@@ -4,11 +4,12 @@ forces' API keys (a new key is shown once, on the page that creates it; then onl
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from homesafe.access.choices import OrganisationType
 from homesafe.access.errors import ApplicationError
 from homesafe.access.services_organisations import (
     organisation_contact_add,
@@ -22,11 +23,16 @@ from homesafe.administration.queries import (
     api_key_get_for_administration,
     api_keys_for_administration,
     contact_get_for_administration,
+    force_mapping_for_administration,
     organisation_get_for_administration,
     organisations_for_administration,
 )
 from homesafe.administration.views import check_administrator, confirm_page, form_page
-from homesafe.intake.services_keys import police_api_key_create, police_api_key_revoke
+from homesafe.intake.services_forces import (
+    force_mapping_save,
+    police_api_key_create,
+    police_api_key_revoke,
+)
 from homesafe.web.errors import form_add_service_error
 
 BACK_TO_ORGANISATIONS = "Back to organisations"
@@ -147,6 +153,36 @@ def team_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
         title="Add a team",
         caption=organisation.name,
         done="Team added",
+        back_url=reverse("administration:organisation", args=[organisation.pk]),
+        back_text=f"Back to {organisation.name}",
+    )
+
+
+def force_mapping_change(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """A police force's download mapping (docs/intake.md)."""
+    check_administrator(request)
+    organisation = organisation_get_for_administration(organisation_id=organisation_id)
+    if organisation.type != OrganisationType.POLICE:
+        raise Http404
+    mapping = force_mapping_for_administration(organisation=organisation)
+    form = forms.ForceMappingForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "columns": mapping.columns if mapping else {},
+            "codes": mapping.codes if mapping else {},
+            "default_local_authority": mapping.default_local_authority_id if mapping else None,
+        },
+    )
+    return form_page(
+        request,
+        form=form,
+        save=lambda **data: force_mapping_save(
+            organisation=organisation, actor=request.user, **data
+        ),
+        title="Change the download mapping",
+        caption=organisation.name,
+        intro="How this force's daily download maps onto HomeSafe's columns and codes.",
+        done="Download mapping saved",
         back_url=reverse("administration:organisation", args=[organisation.pk]),
         back_text=f"Back to {organisation.name}",
     )

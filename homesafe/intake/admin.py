@@ -23,7 +23,18 @@ class PoliceApiKeyAdmin(APIKeyModelAdmin):
 
 @admin.register(ForceMapping)
 class ForceMappingAdmin(admin.ModelAdmin):
+    """Read-only: mappings change on the administration pages, which check and audit them."""
+
     list_display = ["organisation", "default_local_authority"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PoliceEvent)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from homesafe.access.choices import Role
 from homesafe.access.models import AuditEntry, OrganisationContact
 from homesafe.access.services_organisations import organisation_contact_add
-from homesafe.intake.services_keys import police_api_key_create
+from homesafe.intake.services_forces import police_api_key_create
 
 
 @pytest.fixture
@@ -28,6 +28,7 @@ def targets(world):
         "org": world.orgs["la_a"],
         "contact": contact,
         "key": api_key,
+        "force": world.orgs["force_a"],
     }
 
 
@@ -49,6 +50,7 @@ def _pages(targets) -> list[str]:
         reverse("administration:contact_add", args=[o]),
         reverse("administration:contact_remove", args=[targets["contact"].pk]),
         reverse("administration:team_add", args=[o]),
+        reverse("administration:force_mapping", args=[targets["force"].pk]),
         reverse("administration:api_keys"),
         reverse("administration:api_key_add"),
         reverse("administration:api_key_revoke", args=[targets["key"].prefix]),
@@ -207,3 +209,34 @@ def test_the_audit_page_filters_by_verb(world, client):
     assert "No entries match." in body
     body = client.get(reverse("administration:audit"), {"verb": "child.viewed"}).content.decode()
     assert "1 entry" in body
+
+
+def test_a_forces_download_mapping_is_changed_on_its_page(world, client):
+    from homesafe.intake.models import ForceMapping
+
+    force = world.orgs["force_a"]
+    url = reverse("administration:force_mapping", args=[force.pk])
+    client.force_login(world.users["admin"])
+    assert client.get(url).status_code == 200
+    assert (
+        client.get(
+            reverse("administration:force_mapping", args=[world.orgs["la_a"].pk])
+        ).status_code
+        == 404
+    )
+    response = client.post(url, {"columns": "{not json", "codes": ""})
+    body = response.content.decode()
+    assert 'href="#id_columns"' in body and "must be JSON" in body
+    response = client.post(url, {"columns": '{"Ref": "nonsense"}', "codes": ""})
+    assert "is not one of HomeSafe" in response.content.decode()
+    assert not ForceMapping.objects.exists()
+    response = client.post(
+        url,
+        {"columns": '{"Occurrence Ref": "police_reference"}', "codes": '{"risk": {"H": "high"}}'},
+    )
+    assert response.status_code == 302
+    mapping = ForceMapping.objects.get(organisation=force)
+    assert mapping.codes == {"risk": {"H": "high"}}
+    assert "Occurrence Ref" in client.get(url).content.decode()
+    client.force_login(world.users["police_a"])
+    assert client.get(url).status_code == 403

@@ -23,7 +23,7 @@ from homesafe.access.services_users import (
     user_role_remove,
     user_team_set,
 )
-from homesafe.intake.services_keys import police_api_key_create, police_api_key_revoke
+from homesafe.intake.services_forces import police_api_key_create, police_api_key_revoke
 
 
 def _last_entry() -> AuditEntry:
@@ -275,3 +275,37 @@ def test_api_keys_are_for_police_forces_only(world):
     with pytest.raises(ValidationError) as error:
         police_api_key_create(organisation=world.orgs["la_a"], name="X", actor=world.users["admin"])
     assert "organisation" in error.value.message_dict
+
+
+def test_force_mapping_save_checks_the_columns_and_is_audited(world):
+    from homesafe.intake.services_forces import force_mapping_save
+
+    admin, force = world.users["admin"], world.orgs["force_a"]
+    mapping = force_mapping_save(
+        organisation=force,
+        columns={"Occurrence Ref": "police_reference"},
+        codes={"risk": {"H": "high"}},
+        default_local_authority=world.orgs["la_a"],
+        actor=admin,
+    )
+    _assert_audited(
+        AuditVerb.FORCE_MAPPING_CHANGED,
+        actor=admin,
+        target_type="intake.forcemapping",
+        target_id=mapping.pk,
+        organisation_id=force.pk,
+        fields=["codes", "columns", "default_local_authority"],
+    )
+    before = AuditEntry.objects.count()
+    for columns, codes, field in [
+        ({"Ref": "reference_number"}, {}, "columns"),
+        (["police_reference"], {}, "columns"),
+        ({}, {"colour": {"R": "red"}}, "codes"),
+        ({}, {"risk": "high"}, "codes"),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            force_mapping_save(organisation=force, columns=columns, codes=codes, actor=admin)
+        assert field in error.value.message_dict
+    assert AuditEntry.objects.count() == before
+    mapping.refresh_from_db()
+    assert mapping.columns == {"Occurrence Ref": "police_reference"}
