@@ -113,7 +113,8 @@ class OrganisationForm(GovukForm):
 
 class OrganisationChangeForm(OrganisationForm):
     is_active = forms.BooleanField(
-        label="Active: its people can sign in and its systems can send events", required=False
+        label="Active: offered in HomeSafe's lists, and a police force's API keys work",
+        required=False,
     )
 
 
