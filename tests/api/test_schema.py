@@ -7,7 +7,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
-from django.test import Client
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +17,7 @@ from schemathesis.checks import (
 )
 
 from homesafe.intake.models import PoliceApiKey
+from tests.signin import SignedInClient
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def api_schema(world):
 
 
 def _session_cookie(user) -> str:
-    client = Client()
+    client = SignedInClient()  # its session passed the second factor, as a real one has
     client.force_login(user)
     return client.cookies["sessionid"].value
 

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -16,6 +15,7 @@ from playwright.sync_api import expect
 from homesafe.interviews.models import InterviewDraft
 from homesafe.interviews.services import interview_offer
 from tests.interviews.helpers import report_and_return
+from tests.signin import SignedInClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +23,9 @@ WORDS = "Nobody listens at the house."
 
 
 def _signed_in(page, live_server, user) -> None:
-    """The browser carries a session of the user's (two-factor sign-in has its own tests)."""
-    client = Client()
+    """The browser carries a session of the user's that passed two-factor sign-in (which has
+    its own tests)."""
+    client = SignedInClient()
     client.force_login(user)
     cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])

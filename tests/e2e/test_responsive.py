@@ -9,7 +9,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
@@ -23,6 +22,7 @@ from homesafe.meetings.models import Meeting
 from homesafe.meetings.services import meeting_create
 from tests.access.test_signin import totp_now
 from tests.factories import PASSWORD
+from tests.signin import SignedInClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -84,7 +84,7 @@ def _journey_paths(world) -> list[str]:
 def _signed_in(browser, live_server, user, viewport):
     """A browser context already signed in as `user` (the sign-in pages are walked once, in
     the CMO's run, with a real password and code)."""
-    client = Client()
+    client = SignedInClient()  # its session passed the second factor, as a real one has
     client.force_login(user)
     context = browser.new_context(viewport=viewport, locale="en-GB", timezone_id="Europe/London")
     context.add_cookies(
