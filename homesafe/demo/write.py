@@ -117,7 +117,8 @@ def write_demo(
             actor=admin,
         )
         if account.role == Role.ADMINISTRATOR:
-            # No service grants Django's staff flags; the administrator needs them for /admin/.
+            # No service grants Django's staff flags; the administrator needs them for Django's admin
+            # where HOMESAFE_DJANGO_ADMIN turns it on (HomeSafe's own pages need none).
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
             admin = user
