@@ -343,10 +343,12 @@ def children_search_for_meeting(
     if identifier.strip().upper().startswith("HS-"):
         child = child_find_by_reference(user=user, reference=identifier)
         return [child] if child is not None else []
-    found = list(
-        children_search(
-            user=user, name=name, date_of_birth=date_of_birth, identifier=identifier
-        ).order_by("last_name", "first_name", "pk")[: SEARCH_LIMIT + 1]
+    found = children_search(
+        user=user,
+        limit=SEARCH_LIMIT,
+        name=name,
+        date_of_birth=date_of_birth,
+        identifier=identifier,
     )
     known_ids = {k.child.pk for k in known}
     return sorted(found, key=lambda c: c.pk not in known_ids)

@@ -152,7 +152,8 @@ def children_search(
     found = list(
         children.filter(merged_into__isnull=True)
         .distinct()
-        .select_related("responsible_la", "school")[: limit + 1]
+        .select_related("responsible_la", "school")
+        .order_by("last_name", "first_name", "pk")[: limit + 1]
     )
     audit_children_shown(
         actor=user,
