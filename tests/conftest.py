@@ -1,17 +1,71 @@
+"""Fixtures every test shares (docs/development.md, "Tests"):
+
+- the clock: every test starts at tests.clock.NOW, a Tuesday morning in London, and the clock
+  ticks on from there (`@pytest.mark.real_clock` opts out);
+- the caches are empty at the start of each test;
+- `world`: the partnership of tests/world.py, built once per session and restored at the
+  start of each test that asks for it.
+"""
+
 import os
 
 import pytest
+import time_machine
+
+from tests.clock import NOW, WORLD_BUILT_AT
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told this is safe (it is: the browser runs in another process).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(items):
+    # The clock comes first, so that every other fixture (the world, the live server) runs on it.
+    for item in items:
+        if hasattr(item, "fixturenames"):
+            item.fixturenames.insert(0, "_clock")
+
+
 @pytest.fixture
-def world(db):
+def _clock(request):
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Nothing cached by an earlier test (a TOTP code marked used, say) reaches this one."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture(scope="session")
+def _world_snapshot(django_db_blocker):
+    from tests.world import WorldSnapshot
+
+    with django_db_blocker.unblock(), time_machine.travel(WORLD_BUILT_AT, tick=True):
+        return WorldSnapshot.take()
+
+
+@pytest.fixture
+def world(request, db):
+    """The partnership of tests/world.py: one user per role, children placed to exercise every
+    access rule, and `world.expected` (who sees which child). Built once per session, at
+    WORLD_BUILT_AT, and written back at the start of each test in one insert per table; each
+    test gets its own copy of the objects. A browser test (whose database is emptied after it)
+    or a `real_clock` test builds its own."""
+    from django.db import connection
+
     from tests.world import build_world
 
-    return build_world()
+    if not connection.in_atomic_block or request.node.get_closest_marker("real_clock"):
+        return build_world()
+    return request.getfixturevalue("_world_snapshot").restore()
 
 
 @pytest.fixture

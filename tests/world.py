@@ -1,11 +1,19 @@
 """A small partnership with one user per role and children placed so that every rule of the
-access policy (DESIGN.md's need-to-know table) is exercised, with the expected answer for each."""
+access policy (DESIGN.md's need-to-know table) is exercised, with the expected answer for each.
+
+`build_world()` makes it with the factories. Tests ask for the `world` fixture
+(tests/conftest.py), which builds it once per session and puts its rows back at the start of
+each test that asks (`WorldSnapshot`): the same rows, ids and timestamps every time.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.db import connections, transaction
 from django.utils import timezone
 
 from homesafe.access.choices import OrganisationType as OT
@@ -161,3 +169,52 @@ def build_world() -> World:
         "inactive_cmo": set(),
     }
     return w
+
+
+def _stored_models() -> list:
+    """Every model with a table of its own (many-to-many tables included)."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and not model._meta.swapped
+    ]
+
+
+@dataclass
+class WorldSnapshot:
+    """The world as built once: its objects, and the rows `build_world()` wrote, table by table."""
+
+    world: bytes  # the World, pickled: each test unpickles its own copy (faster than deepcopy)
+    rows: list  # (model, [instances as read back from the database])
+
+    @classmethod
+    def take(cls, *, using: str = "default") -> WorldSnapshot:
+        """Build the world in a transaction, read back every row it wrote, and roll it back."""
+        models = _stored_models()
+        with transaction.atomic(using=using):
+            before = {
+                m: set(m._base_manager.using(using).values_list("pk", flat=True)) for m in models
+            }
+            world = build_world()
+            rows = []
+            for model in models:
+                manager = model._base_manager.using(using)
+                new = set(manager.values_list("pk", flat=True)) - before[model]
+                if new:
+                    rows.append((model, list(manager.filter(pk__in=new).order_by("pk"))))
+            transaction.set_rollback(True, using=using)
+        return cls(world=pickle.dumps(world), rows=rows)
+
+    def restore(self, *, using: str = "default") -> World:
+        """Write the world's rows again, as they were (ids, timestamps, secrets; no save() and
+        no signals), and give a copy of its objects that the test may change freely."""
+        connection = connections[using]
+        with transaction.atomic(using=using):
+            for model, objs in self.rows:
+                fields = [f for f in model._meta.local_concrete_fields if not f.generated]
+                size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
+                for start in range(0, len(objs), size):
+                    model._base_manager.using(using)._insert(
+                        objs[start : start + size], fields=fields, raw=True, using=using
+                    )
+        return pickle.loads(self.world)

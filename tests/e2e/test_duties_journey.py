@@ -15,7 +15,7 @@ from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty, ProtocolVersion
 from homesafe.duties.protocol import protocol_current
 from homesafe.episodes.services import episode_record_return, episode_report
-from tests.access.test_signin import totp_now
+from tests.clock import totp_code
 from tests.factories import PASSWORD, ChildFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def _sign_in(page, live_server, user, axe):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(totp_now(user.totp_secret))
+    page.get_by_label("Code").fill(totp_code(user.totp_secret))
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     axe(page, context=f"my work ({user})")

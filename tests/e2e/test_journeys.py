@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from homesafe.episodes.models import MissingEpisode
-from tests.access.test_signin import totp_now
+from tests.clock import totp_code
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,7 @@ def _sign_in(page, live_server, user, axe):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
     axe(page, context="two-factor")
-    page.get_by_label("Code").fill(totp_now(user.totp_secret))
+    page.get_by_label("Code").fill(totp_code(user.totp_secret))
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     axe(page, context="my work")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.access.test_signin import totp_now
+from tests.clock import totp_code
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def test_record_pages_have_no_axe_violations(page, live_server, world, axe):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(totp_now(user.totp_secret))
+    page.get_by_label("Code").fill(totp_code(user.totp_secret))
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     child = world.children["a_team1"]
@@ -50,7 +50,7 @@ def test_two_factor_set_up_page_has_no_axe_violations(page, live_server, db, axe
     expect(page).to_have_url(re.compile(r"/2fa/totp/activate/"))
     axe(page, context="activate TOTP")
     secret = page.locator("#authenticator_secret").input_value()
-    page.get_by_label("Authenticator code").fill(totp_now(secret))
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.locator("form .govuk-button").first.click()
     expect(
         page.get_by_role("heading", name="My work").or_(
@@ -71,7 +71,7 @@ def test_the_story_of_a_child_with_40_episodes_has_no_axe_violations(page, live_
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(totp_now(user.totp_secret))
+    page.get_by_label("Code").fill(totp_code(user.totp_secret))
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     page.goto(live_server.url + reverse("people:story", args=[child.pk]))

@@ -1,0 +1,119 @@
+"""The fixtures every test shares (tests/conftest.py): the travelling clock, TOTP codes that
+cannot go stale, empty caches, and the world built once per session and restored per test."""
+
+import datetime as dt
+import pickle
+
+import pytest
+import time_machine
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret, validate_totp_code
+from django.core.cache import cache
+from django.utils import timezone
+
+from homesafe.access.models import User, UserRole
+from homesafe.episodes.models import MissingEpisode
+from homesafe.people.models import Child
+from tests.clock import NOW, WORLD_BUILT_AT, totp_code
+
+
+def test_every_test_starts_at_the_same_instant_and_the_clock_ticks_on():
+    start = timezone.now()
+    assert NOW <= start < NOW + dt.timedelta(minutes=5)
+    assert timezone.localdate() == dt.date(2026, 11, 24)
+    assert timezone.localdate().weekday() == 1  # a Tuesday
+    assert timezone.localtime().hour == 9
+    # tick=True: time goes on, so things made one after the other keep their order.
+    later = timezone.now()
+    while later == start:
+        later = timezone.now()
+    assert later > start
+
+
+@pytest.mark.real_clock
+def test_a_real_clock_test_runs_on_the_machines_clock():
+    assert not time_machine.escape_hatch.is_travelling()
+
+
+def test_a_test_may_travel_elsewhere_and_comes_back():
+    elsewhere = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
+    with time_machine.travel(elsewhere, tick=False):
+        assert timezone.now() == elsewhere
+    assert timezone.localdate() == NOW.date()
+
+
+def test_a_totp_code_is_right_for_the_whole_of_its_window():
+    secret = generate_totp_secret()
+    code = totp_code(secret)
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=29), tick=False):
+        assert validate_totp_code(secret, code)
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=31), tick=False):
+        assert not validate_totp_code(secret, code)
+
+
+def test_each_totp_code_is_for_a_new_window():
+    secret = generate_totp_secret()
+    first, second = totp_code(secret), totp_code(secret)
+    assert validate_totp_code(secret, second)
+    assert not validate_totp_code(secret, first)
+
+
+def test_a_totp_code_on_a_frozen_clock_stays_right():
+    secret = generate_totp_secret()
+    with time_machine.travel(NOW + dt.timedelta(seconds=29.9), tick=False):
+        code = totp_code(secret)
+        assert validate_totp_code(secret, code)
+
+
+@pytest.mark.real_clock
+def test_a_totp_code_on_the_machines_clock_is_right_now():
+    secret = generate_totp_secret()
+    assert validate_totp_code(secret, totp_code(secret))
+
+
+@pytest.mark.parametrize("run", [1, 2])
+def test_the_cache_is_empty_at_the_start_of_each_test(run):
+    assert cache.get("left-by-an-earlier-test") is None
+    cache.set("left-by-an-earlier-test", run)
+
+
+def test_the_world_is_in_the_database(world):
+    assert set(Child.objects.values_list("pk", flat=True)) == {
+        c.pk for c in world.children.values()
+    }
+    assert MissingEpisode.objects.count() == len(world.episodes)
+    for user in world.users.values():
+        stored = User.objects.get(pk=user.pk)
+        assert stored.email == user.email and stored.is_active == user.is_active
+        assert UserRole.objects.filter(user=user).exists()
+        assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        assert user.totp_secret  # the factory's secret, for signing in
+
+
+def test_the_world_was_built_before_the_test_began(world):
+    assert User.objects.latest("date_joined").date_joined < timezone.now()
+    assert User.objects.earliest("date_joined").date_joined >= WORLD_BUILT_AT
+
+
+@pytest.mark.parametrize("run", [1, 2])
+def test_what_a_test_changes_in_the_world_does_not_reach_the_next(world, run):
+    child = world.children["a_team1"]
+    assert child.first_name.startswith("Kid")
+    assert Child.objects.get(pk=child.pk).first_name == child.first_name
+    child.first_name = f"Changed {run}"
+    child.save(update_fields=["first_name"])
+    world.users["cmo_a"].organisation.name = "Changed"
+
+
+def test_each_test_gets_its_own_copy_of_the_worlds_objects(world, _world_snapshot):
+    world.children["a_team1"].first_name = "Changed"
+    fresh = pickle.loads(_world_snapshot.world)
+    assert fresh.children["a_team1"].first_name != "Changed"
+    assert fresh.children["a_team1"].pk == world.children["a_team1"].pk
+
+
+@pytest.mark.real_clock
+def test_a_real_clock_test_builds_its_own_world(world, _world_snapshot):
+    assert not time_machine.escape_hatch.is_travelling()
+    shared = pickle.loads(_world_snapshot.world)
+    assert world.users["cmo_a"].email != shared.users["cmo_a"].email
