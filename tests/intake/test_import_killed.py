@@ -2,7 +2,8 @@
 row, and running it again finishes the job with no duplicates.
 
 The import runs in a real subprocess (`homesafe import_police`) against its own database (a
-SQLite file, or a scratch PostgreSQL database when DATABASE_URL points at PostgreSQL).
+SQLite file, or a scratch PostgreSQL database when DATABASE_URL points at PostgreSQL), a copy
+of one migrated and given SETUP's children once per session.
 HOMESAFE_INTAKE_PAUSE_AFTER_ROWS makes it stop inside the transaction that writes the chunk
 passing that many rows, after inserting the episodes and before their gradings and states.
 """
@@ -11,9 +12,11 @@ import datetime as dt
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -61,22 +64,59 @@ print(json.dumps({
 """
 
 
-@pytest.fixture
-def database_url(tmp_path):
+def _scratch_name(suffix: str) -> str:
+    """A PostgreSQL database name of this run's own: the test database's, this worker's, then
+    `suffix` (so that two runs, or two pytest-xdist workers, never share one)."""
+    name = os.environ["DATABASE_URL"].rpartition("/")[2].split("?")[0]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"{name}_{worker}_{suffix}"
+
+
+@pytest.fixture(scope="session")
+def prepared_database(tmp_path_factory):
+    """A database migrated and holding SETUP's children, made once per session (two
+    subprocesses); each test starts from a copy of it. Yields its URL."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'kill.sqlite3'}"
+        prepared = f"sqlite:///{tmp_path_factory.mktemp('intake_kill') / 'prepared.sqlite3'}"
+        _homesafe(prepared, "migrate", "-v0")
+        _homesafe(prepared, "shell", "-c", SETUP)
+        yield prepared
         return
     import psycopg
 
-    base, _, _ = url.rpartition("/")
-    name = "homesafe_intake_kill"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
-    yield f"{base}/{name}"
+    base = url.rpartition("/")[0]
+    name = _scratch_name("intake_kill_template")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    _homesafe(f"{base}/{name}", "migrate", "-v0")
+    _homesafe(f"{base}/{name}", "shell", "-c", SETUP)
+    yield f"{base}/{name}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        for scratch in (_scratch_name("intake_kill"), name):
+            conn.execute(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
+
+
+@pytest.fixture
+def database_url(tmp_path, prepared_database):
+    """A fresh copy of the prepared database for one test."""
+    if prepared_database.startswith("sqlite"):
+        copy = tmp_path / "kill.sqlite3"
+        with (
+            closing(sqlite3.connect(prepared_database.removeprefix("sqlite:///"))) as source,
+            closing(sqlite3.connect(copy)) as target,
+        ):
+            source.backup(target)
+        return f"sqlite:///{copy}"
+    import psycopg
+
+    base, _, template = prepared_database.rpartition("/")
+    name = _scratch_name("intake_kill")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    return f"{base}/{name}"  # dropped by the next test, or at the end with the template
 
 
 def _env(database_url: str, **extra) -> dict:
@@ -107,8 +147,6 @@ def _homesafe(database_url: str, *args: str, **extra) -> str:
 def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicates(
     tmp_path, database_url
 ):
-    _homesafe(database_url, "migrate", "-v0")
-    _homesafe(database_url, "shell", "-c", SETUP)
     rows = [
         {
             "police_reference": f"K-{i}",
@@ -183,8 +221,6 @@ def test_a_big_file_matched_by_a_second_process_gives_the_same_report(tmp_path, 
     the file's dates of birth meanwhile, for a spreadsheet once the file is parsed. The
     report, and what is written, are those of the one-process import, and the rows were
     matched by the second process (the import counts them)."""
-    _homesafe(database_url, "migrate", "-v0")
-    _homesafe(database_url, "shell", "-c", SETUP)
     rows = []
     for i in range(ROWS):
         row = {
