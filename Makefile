@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 RUN := .venv/bin/python -m homesafe.cli
 
-.PHONY: demo test lint bootstrap
+.PHONY: demo test test-fast lint bootstrap
 
 # make demo PORT=8123 serves on another port; make demo DEMO_ARGS=--no-serve sets up, seeds
 # and exits (CI runs it that way).
@@ -13,11 +13,22 @@ demo:
 	HOMESAFE_MODE=demo $(RUN) demo --port $(PORT) $(DEMO_ARGS)
 
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/homesafe make test  runs the same on PostgreSQL.
+# The tests run in TEST_WORKERS processes (pytest-xdist; auto: one per core). Python keeps the
+# modules it compiles (__pycache__, git-ignored) even where the environment says not to, or
+# every process the tests start would compile Django again.
+TEST_WORKERS ?= auto
+PYTEST := PYTHONDONTWRITEBYTECODE= HOMESAFE_MODE=test .venv/bin/pytest -n $(TEST_WORKERS)
+
 test:
 	./scripts/bootstrap --test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check homesafe tests
-	HOMESAFE_MODE=test .venv/bin/pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The quick loop: everything but the browser tests.
+test-fast:
+	./scripts/bootstrap --test
+	$(PYTEST) -m "not e2e" $(PYTEST_ARGS)
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check homesafe tests

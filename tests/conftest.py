@@ -1,7 +1,8 @@
 """Fixtures every test shares (docs/development.md, "Tests"):
 
 - the clock: every test starts at tests.clock.NOW, a Tuesday morning in London, and the clock
-  ticks on from there (`@pytest.mark.real_clock` opts out);
+  ticks on from there (`@pytest.mark.real_clock` opts out); modules are collected (imported)
+  at NOW too;
 - the caches are empty at the start of each test;
 - `world`: the partnership of tests/world.py, built once per session and restored at the
   start of each test that asks for it.
@@ -17,6 +18,14 @@ from tests.clock import NOW, WORLD_BUILT_AT
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told this is safe (it is: the browser runs in another process).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session):
+    # Test modules are imported here: a date read at import (in a parametrisation, say) is
+    # NOW's too, so every pytest-xdist worker collects the same test ids.
+    with time_machine.travel(NOW, tick=False):
+        return (yield)
 
 
 def pytest_collection_modifyitems(items):

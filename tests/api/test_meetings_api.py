@@ -20,6 +20,7 @@ from homesafe.meetings.services import (
     meeting_create,
 )
 from tests.api.test_casework_api import USERS
+from tests.clock import NOW
 
 MACE_CHILDREN = ("a_team1", "a_team2")
 
@@ -208,7 +209,7 @@ def test_completed_at_defaults_to_now(world, casework, client):
 @pytest.mark.parametrize(
     ("completed_at", "message"),
     [
-        ((timezone.now() + dt.timedelta(days=1)).isoformat(), IN_FUTURE),
+        ((NOW + dt.timedelta(days=1)).isoformat(), IN_FUTURE),
         ("last Tuesday", "Datetime has wrong format"),
         ("0842-04-03T13:44:42+12:09", BEFORE_THE_ACTION),
     ],

@@ -24,6 +24,7 @@ from homesafe.interviews.services import (
     interview_offer,
     interview_record_attempt,
 )
+from tests.clock import NOW
 from tests.interviews.helpers import content, report_and_return
 
 HOUR = dt.timedelta(hours=1)
@@ -248,7 +249,7 @@ def test_none_identified_raises_no_concern(world, offered):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"held_at": timezone.now() + HOUR}, "held_at", services.IN_FUTURE),
+        ({"held_at": NOW + HOUR}, "held_at", services.IN_FUTURE),
         ({"held_where": " "}, "held_where", services.HELD_WHERE_MISSING),
         ({"held_by_name": ""}, "held_by_name", services.HELD_BY_MISSING),
         ({"independent": None}, "independent", services.INDEPENDENT_MISSING),

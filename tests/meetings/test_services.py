@@ -25,6 +25,7 @@ from homesafe.meetings.services import (
     meeting_record_invitation,
     meeting_record_note,
 )
+from tests.clock import NOW
 
 SECRET = "Jay picks her up"
 
@@ -63,7 +64,7 @@ def test_create_links_the_latest_episode_and_audits_ids(world, locality):
     [
         ({"children": []}, "children"),
         ({"planned_for": None}, "held_at"),
-        ({"planned_for": None, "held_at": timezone.now() + dt.timedelta(hours=1)}, "held_at"),
+        ({"planned_for": None, "held_at": NOW + dt.timedelta(hours=1)}, "held_at"),
         ({"chair_name": "  "}, "chair_name"),
         ({"kind": "strategy", "children": ["a_team1", "a_team2"]}, "children"),
         ({"children": ["b_only"]}, "children"),  # not a child the CMO can see
