@@ -5,7 +5,8 @@
   at NOW too;
 - the caches are empty at the start of each test;
 - `world`: the partnership of tests/world.py, built once per session and restored at the
-  start of each test that asks for it.
+  start of each test that asks for it;
+- `client`: Django's test client, whose `force_login` also passes the second factor.
 """
 
 import os
