@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.intake.helpers import csv_bytes
+from tests.intake.helpers import csv_bytes, homesafe_env, run_homesafe
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = 30
@@ -74,7 +74,9 @@ def database_url(tmp_path):
     import psycopg
 
     base, _, _ = url.rpartition("/")
-    name = "homesafe_task_leases"
+    # One database per parallel worker and per run: two workers never drop each other's.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"homesafe_task_leases_{worker}_{os.getpid()}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
@@ -84,32 +86,11 @@ def database_url(tmp_path):
 
 
 def _env(database_url: str, **extra) -> dict:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("HOMESAFE_INTAKE_", "HOMESAFE_TASK"))
-    }
-    env.update(
-        DATABASE_URL=database_url,
-        HOMESAFE_MODE="test",
-        DJANGO_SETTINGS_MODULE="homesafe.settings",
-        HOMESAFE_INTAKE_CHUNK_SIZE=str(CHUNK),
-        **extra,
-    )
-    return env
+    return homesafe_env(database_url, chunk=CHUNK, **extra)
 
 
 def _homesafe(database_url: str, *args: str, **extra) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "homesafe.cli", *args],
-        cwd=ROOT,
-        env=_env(database_url, **extra),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_homesafe(database_url, *args, chunk=CHUNK, **extra)
 
 
 def _state(database_url: str) -> dict:

@@ -1,5 +1,9 @@
 import csv
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from homesafe.intake.notifications import STANDARD_COLUMNS
 
@@ -47,3 +51,35 @@ def xlsx_bytes(rows: list[dict], *, columns=STANDARD_COLUMNS) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+# Test-only pause hooks and chunk sizes, never inherited from the caller's environment.
+_OWN_VARIABLES = ("HOMESAFE_INTAKE_", "HOMESAFE_TASK")
+
+
+def homesafe_env(database_url: str, *, chunk: int, **extra) -> dict:
+    """The environment of a real `homesafe` process (a worker, an import) on a test database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_OWN_VARIABLES)}
+    env.update(
+        DATABASE_URL=database_url,
+        HOMESAFE_MODE="test",
+        DJANGO_SETTINGS_MODULE="homesafe.settings",
+        HOMESAFE_INTAKE_CHUNK_SIZE=str(chunk),
+        **extra,
+    )
+    return env
+
+
+def run_homesafe(database_url: str, *args: str, chunk: int, **extra) -> str:
+    """Run `homesafe ARGS` to the end on a test database; its output, or the test fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "homesafe.cli", *args],
+        cwd=ROOT,
+        env=homesafe_env(database_url, chunk=chunk, **extra),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.intake.helpers import csv_bytes, xlsx_bytes
+from tests.intake.helpers import csv_bytes, homesafe_env, run_homesafe, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 30
@@ -120,28 +120,11 @@ def database_url(tmp_path, prepared_database):
 
 
 def _env(database_url: str, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMESAFE_INTAKE_")}
-    env.update(
-        DATABASE_URL=database_url,
-        HOMESAFE_MODE="test",
-        DJANGO_SETTINGS_MODULE="homesafe.settings",
-        HOMESAFE_INTAKE_CHUNK_SIZE=str(CHUNK),
-        **extra,
-    )
-    return env
+    return homesafe_env(database_url, chunk=CHUNK, **extra)
 
 
 def _homesafe(database_url: str, *args: str, **extra) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "homesafe.cli", *args],
-        cwd=ROOT,
-        env=_env(database_url, **extra),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_homesafe(database_url, *args, chunk=CHUNK, **extra)
 
 
 def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicates(
