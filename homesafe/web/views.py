@@ -94,6 +94,11 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("last_name", "first_name")[:50]
     )
     reminders = reminders_unread(user=request.user)
+    granted_children = (
+        children_granted_to(user=request.user, now=now)
+        if request.user.has_role(Role.AUDITOR)
+        else []
+    )
     audit_children_shown(
         actor=request.user,
         verb=AuditVerb.TEAM_WORK_VIEWED if team_view else AuditVerb.WORK_VIEWED,
@@ -102,6 +107,7 @@ def home(request: HttpRequest) -> HttpResponse:
             *(episode.child_id for episode in open_episodes),
             *(child.pk for child in my_children),
             *(reminder.duty.child_id for reminder in reminders),
+            *(child.pk for child in granted_children),
         ],
     )
     return render(
@@ -116,9 +122,7 @@ def home(request: HttpRequest) -> HttpResponse:
             # Someone who only analyses, audits or administers owns no duties: their home
             # leads with what their role is for instead of empty lists of duties.
             "casework_home": not request.user.roles <= NO_DUTY_ROLES,
-            "granted_children": children_granted_to(user=request.user, now=now)
-            if request.user.has_role(Role.AUDITOR)
-            else [],
+            "granted_children": granted_children,
             "duties": duties,
             "is_manager": is_manager,
             "team_view": team_view,

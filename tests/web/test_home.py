@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from homesafe.access.models import CaseAccessGrant
+from homesafe.access.models import AuditEntry, CaseAccessGrant
 
 
 def _home(client, user) -> str:
@@ -31,6 +31,9 @@ def test_an_auditor_home_lists_the_children_sampled_for_their_audits(world, clie
     assert "Children sampled for your audits (1)" in page
     assert f'href="{reverse("people:child", args=[child.pk])}"' in page
     assert "your access ends" in page
+    # The names shown are a read of those children, logged against the auditor.
+    entry = AuditEntry.objects.filter(actor=world.users["auditor"]).latest("id")
+    assert child.pk in entry.payload["children"]
 
 
 def test_an_auditor_whose_grant_has_ended_is_told_so(world, client):
