@@ -2,12 +2,14 @@
 
 from crontask import cron
 
-from homesafe.duties.tasks import sweep_duties
+from homesafe.duties.tasks import replan_turning_eighteen, sweep_duties
 from homesafe.intake.tasks import fail_interrupted_imports
 from homesafe.task_leases import retake_stale_tasks
 
 # Reminders and escalations: every five minutes, an idempotent sweep of what is due.
 cron("*/5 * * * *")(sweep_duties)
+# A missing child's 18th-birthday prompt is planned as the birthday comes within 30 days.
+cron("10 0 * * *")(replan_turning_eighteen)
 
 # Work survives a killed worker: a task RUNNING past its lease is queued again (task_leases),
 # and an import whose task ended without finishing it is failed with a clear state.

@@ -171,7 +171,7 @@ def test_a_task_running_when_its_worker_is_killed_is_taken_again(tmp_path, datab
     assert len(state["children_with_duties"]) == ROWS
     assert state["duplicate_duties"] == 0
     replanned = json.loads(_homesafe(database_url, "shell", "-c", REPLAN_ALL).splitlines()[-1])
-    assert replanned == {"created": 0, "updated": 0, "closed": 0}
+    assert replanned == {"created": 0, "updated": 0, "closed": 0, "told": 0}
 
 
 UPLOAD = """

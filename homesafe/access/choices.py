@@ -68,6 +68,7 @@ class AuditVerb(models.TextChoices):
     DUTY_COMPLETED = "duty.completed", "Completed a duty"
     DUTY_NOT_NEEDED = "duty.not_needed", "Marked a duty not needed"
     DUTY_REASSIGNED = "duty.reassigned", "Reassigned a duty"
+    NOTICE_ACKNOWLEDGED = "duty.notice_acknowledged", "Acknowledged a notice"
     PROTOCOL_CHANGED = "protocol.changed", "Changed the protocol settings"
     USER_CREATED = "user.created", "Created a user"
     USER_DEACTIVATED = "user.deactivated", "Deactivated a user"

@@ -24,6 +24,23 @@ DUTY_LABELS: dict[str, str] = {
     DutyKind.CONSIDER_RECOVERY_ORDER: "Consider a recovery order",
     DutyKind.EIGHTEENTH_BIRTHDAY: "18th birthday: review the open episode",
     DutyKind.SCREENING_REVIEW: "Review the exploitation screening",
+    DutyKind.ESCALATION_REVIEW: "Review the search after the escalation",
+}
+
+
+# What a told person's notice says happened (My work names the child before it).
+NOTICE_TEXT: dict[str, str] = {
+    DutyKind.NOTIFY_SOCIAL_WORKER: "reported missing: you are the allocated social worker",
+    DutyKind.NOTIFY_SCHOOL: "reported missing: a pupil of your school",
+    DutyKind.NOTIFY_PLACING_LA: "reported missing: a child your authority placed",
+    DutyKind.NOTIFY_HOST_LA: "reported missing: a child placed in your area",
+    DutyKind.NOTIFY_IRO: "reported missing: you are the independent reviewing officer",
+    DutyKind.NOTIFY_CP_CHAIR: "reported missing: you chair the child protection conference",
+    DutyKind.SENIOR_LEADER_ALERT: "senior leadership alert: still missing",
+    DutyKind.HIGH_RISK_ALERT: "graded high risk by the police",
+    DutyKind.ESCALATE_TEAM_MANAGER: "escalated to you: still missing",
+    DutyKind.ESCALATE_SERVICE_MANAGER: "escalated to you: still missing",
+    DutyKind.ESCALATE_HEAD_OF_SERVICE: "escalated to you: still missing",
 }
 
 
@@ -44,6 +61,8 @@ class DutyEventKind(models.TextChoices):
     MARKED_NOT_NEEDED = "marked_not_needed", "Marked not needed"
     CLOSED_BY_PROTOCOL = "closed_by_protocol", "No longer needed"
     REMINDED = "reminded", "Reminder sent"
+    TOLD = "told", "Told in HomeSafe"
+    ACKNOWLEDGED = "acknowledged", "Notice acknowledged"
 
 
 class ReminderKind(models.TextChoices):
@@ -65,7 +84,7 @@ OWNER_LABELS: dict[str, str] = {
     OwnerRole.SERVICE_MANAGER: "Service manager",
     OwnerRole.HEAD_OF_SERVICE: "Head of service",
     OwnerRole.SENIOR_LEADER: "Senior leader",
-    OwnerRole.SCHOOL: "School safeguarding lead",
+    OwnerRole.SCHOOL: "School's safeguarding lead",
     OwnerRole.PLACING_LA: "Placing authority",
     OwnerRole.HOST_LA: "Host authority",
     OwnerRole.IRO: "Independent reviewing officer",

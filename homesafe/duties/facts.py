@@ -63,7 +63,7 @@ def children_for_facts(child_ids):
             Prefetch(
                 "network",
                 queryset=NetworkMember.objects.filter(ended_on__isnull=True).select_related(
-                    "organisation"
+                    "organisation", "user"
                 ),
                 to_attr="facts_network",
             ),
@@ -148,6 +148,7 @@ def case_facts(child: Child, *, now) -> CaseFacts:
             EpisodeFacts(
                 id=str(episode.pk),
                 reported_at=episode.reported_at,
+                last_seen_at=episode.last_seen_at,
                 risk=Risk(episode.current_risk or RiskGrade.MEDIUM),
                 pre_planned=episode.pre_planned,
                 exploitation_concern=episode.exploitation_concern or rhi_concern_at is not None,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from homesafe.duties.choices import (
     DUTY_KIND_CHOICES,
     DUTY_LABELS,
+    NOTICE_TEXT,
     OWNER_ROLE_CHOICES,
     DutyEventKind,
     DutyState,
@@ -60,6 +61,34 @@ class Duty(models.Model):
         null=True,
         blank=True,
         related_name="duties",
+    )
+    # Whom a notification or alert tells (never the owner), resolved from the child's record.
+    tells_role = models.CharField(max_length=30, choices=OWNER_ROLE_CHOICES, blank=True)
+    told_organisation = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duties_told",
+    )
+    told_team = models.ForeignKey(
+        "access.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    told_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duties_told",
+    )
+    told_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the told party was told (in HomeSafe or by message)."
+    )
+    needs_owner = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why nobody could be named to act (or to be told): the missing coordinator "
+        "chooses.",
     )
     assigned_by_person = models.BooleanField(
         default=False, help_text="Reassigned by a person: replanning keeps this owner."
@@ -166,3 +195,35 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.duty}"
+
+
+class Notice(models.Model):
+    """A told person's notice of a notification or alert: delivered in HomeSafe, acknowledged."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notices"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the e-mail saying there is a notice was sent."
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duty", "recipient"],
+                name="notice_once_per_person",
+                violation_error_message="This person has already been told.",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"Notice: {self.duty}"
+
+    @property
+    def text(self) -> str:
+        return NOTICE_TEXT.get(self.duty.kind, self.duty.label)

@@ -135,7 +135,11 @@ def duties_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[str, 
     now = now or timezone.now()
     _, protocol = protocol_current()
     lead = timedelta(hours=protocol.reminder_lead_hours)
+    from homesafe.duties.telling import duties_tell_due
+
+    with transaction.atomic():
+        told = duties_tell_due(now=now)  # alerts and escalations now due
     reserved = _reserve(now, lead, batch)
     sent = _send_pending(now, batch)
-    logger.info("duties sweep: %s reminders reserved, %s sent", reserved, sent)
-    return {"reserved": reserved, "sent": sent}
+    logger.info("duties sweep: %s told, %s reminders reserved, %s sent", told, reserved, sent)
+    return {"told": told, "reserved": reserved, "sent": sent}

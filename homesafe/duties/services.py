@@ -25,7 +25,7 @@ from homesafe.bulk import BulkInsert
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.facts import case_facts, children_for_facts
 from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
-from homesafe.duties.owners import resolve_owner
+from homesafe.duties.owners import Party, resolve_owner, resolve_told
 from homesafe.duties.protocol import protocol_current
 from homesafe.episodes.models import MissingEpisode
 from homesafe.people.models import Child
@@ -99,7 +99,7 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
     """Re-plan the duties of several children in a fixed number of queries per batch."""
     now = now or timezone.now()
     version, settings = protocol_current()
-    counts = {"created": 0, "updated": 0, "closed": 0}
+    counts = {"created": 0, "updated": 0, "closed": 0, "told": 0}
     # Only children with an episode since the protocol came into force, or with open duties,
     # can have anything to plan: the rest are skipped with two cheap queries.
     child_ids = list(child_ids)
@@ -143,6 +143,8 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
             seen.add(key)
             duty = stored.get(key)
             owner = resolve_owner(child, OwnerRole(planned.owner_role))
+            told = resolve_told(child, planned.tells) if planned.tells else None
+            needs_owner = (owner.missing or (told.missing if told else ""))[:300]
             if duty is None:
                 if planned.status == DutyStatus.NOT_NEEDED:
                     continue
@@ -158,6 +160,8 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
                         "owner_organisation_id": owner.organisation.pk,
                         "owner_team_id": owner.team.pk if owner.team else None,
                         "owner_user_id": owner.user.pk if owner.user else None,
+                        **_told_values(planned.tells, told),
+                        "needs_owner": needs_owner,
                         "rule": planned.rule,
                         "reason": planned.reason[:500],
                         "protocol_version": version.version,
@@ -192,6 +196,18 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
                     f"{timezone.localtime(planned.due_at):%d/%m/%Y %H:%M}"
                 )
                 duty.due_at = planned.due_at
+            if duty.owner_role != planned.owner_role:
+                duty.owner_role = str(planned.owner_role)
+                changed.append("owner")  # e.g. a duty stored when the told party owned it
+            told_values = _told_values(planned.tells, told)
+            if any(getattr(duty, key) != value for key, value in told_values.items()):
+                for key, value in told_values.items():
+                    setattr(duty, key, value)
+                changed.append("told")
+            if not duty.assigned_by_person and duty.needs_owner != needs_owner:
+                duty.needs_owner = needs_owner
+                if "owner" not in changed:
+                    changed.append("owner")
             if not duty.assigned_by_person and (
                 duty.owner_organisation_id,
                 duty.owner_team_id,
@@ -206,7 +222,8 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
                     owner.team,
                     owner.user,
                 )
-                changed.append("owner")
+                if "owner" not in changed:
+                    changed.append("owner")
             if (duty.rule, duty.reason, duty.protocol_version) != (
                 planned.rule,
                 planned.reason[:500],
@@ -250,6 +267,12 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
         [
             "state",
             "due_at",
+            "owner_role",
+            "tells_role",
+            "told_organisation",
+            "told_team",
+            "told_user",
+            "needs_owner",
             "owner_organisation",
             "owner_team",
             "owner_user",
@@ -261,7 +284,28 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
         ],
         batch_size=1000,
     )
+    # The told parties with HomeSafe users are told at once (homesafe.duties.telling).
+    from homesafe.duties.telling import duties_tell_due
+
+    counts["told"] = duties_tell_due(now=now, child_ids=child_ids)
     return counts
+
+
+def _told_values(tells: OwnerRole | None, told: Party | None) -> dict:
+    """The Duty columns naming whom a notification tells (blank for any other duty)."""
+    if tells is None or told is None or told.missing:
+        return {
+            "tells_role": str(tells) if tells else "",
+            "told_organisation_id": None,
+            "told_team_id": None,
+            "told_user_id": None,
+        }
+    return {
+        "tells_role": str(tells),
+        "told_organisation_id": told.organisation.pk,
+        "told_team_id": told.team.pk if told.team else None,
+        "told_user_id": told.user.pk if told.user else None,
+    }
 
 
 def _check_open(duty: Duty) -> None:
@@ -312,10 +356,23 @@ def duty_mark_not_needed(*, duty: Duty, reason: str, actor: User) -> Duty:
 def duty_reassign(*, duty: Duty, to: User, actor: User) -> Duty:
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     _check_open(duty)
-    if not to.is_active or to.organisation_id != duty.owner_organisation_id:
+    # A duty that needs an owner may go to anyone the coordinator chooses (e.g. a worker of a
+    # provider the child is not yet referred to); any other stays in its organisation.
+    if not to.is_active or (
+        not duty.needs_owner and to.organisation_id != duty.owner_organisation_id
+    ):
         raise ValidationError({"to": REASSIGN_OUTSIDE})
     duty.owner_user, duty.owner_team, duty.assigned_by_person = to, to.team, True
-    duty.save(update_fields=["owner_user", "owner_team", "assigned_by_person"])
+    duty.owner_organisation_id, duty.needs_owner = to.organisation_id, ""
+    duty.save(
+        update_fields=[
+            "owner_user",
+            "owner_team",
+            "owner_organisation",
+            "assigned_by_person",
+            "needs_owner",
+        ]
+    )
     DutyEvent.objects.create(duty=duty, kind=DutyEventKind.REASSIGNED, actor=actor, about_user=to)
     audit_record(
         actor=actor, verb=AuditVerb.DUTY_REASSIGNED, target=duty, payload={"to_user_id": to.pk}
@@ -361,3 +418,31 @@ def reminders_mark_read(*, user: User) -> int:
     return Reminder.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def duties_replan_turning_eighteen(*, now: datetime | None = None) -> int:
+    """Re-plan the children who are missing now and turn 18 within the protocol's notice (30
+    days): their `eighteenth_birthday` prompt comes into the plan as the day nears, with no
+    other change to their facts. Returns the children re-planned."""
+    from homesafe.episodes.choices import EpisodeStatus
+    from homesafe.protocol.duties import BIRTHDAY_NOTICE
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    horizon = today + BIRTHDAY_NOTICE
+    try:  # born on or before this day: 18 by the horizon
+        latest_birth = horizon.replace(year=horizon.year - 18)
+    except ValueError:  # 29 February
+        latest_birth = horizon.replace(year=horizon.year - 18, day=28)
+    child_ids = sorted(
+        set(
+            MissingEpisode.objects.filter(
+                status=EpisodeStatus.MISSING,
+                child__date_of_birth__lte=latest_birth,
+                child__date_of_birth__gt=latest_birth.replace(year=latest_birth.year - 1),
+            ).values_list("child_id", flat=True)
+        )
+    )
+    if child_ids:
+        duties_replan(child_ids=child_ids, now=now)
+    return len(child_ids)

@@ -16,3 +16,10 @@ def replan_children(*, child_ids: list[int]) -> dict:
 @task
 def sweep_duties() -> dict:
     return duties_sweep()
+
+
+@task
+def replan_turning_eighteen() -> int:
+    from homesafe.duties.services import duties_replan_turning_eighteen
+
+    return duties_replan_turning_eighteen()

@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("overdue/", views.overdue, name="overdue"),
     path("reminders/read", views.reminders_read, name="reminders_read"),
+    path(
+        "notices/<int:notice_id>/acknowledge",
+        views.notice_acknowledge_view,
+        name="notice_acknowledge",
+    ),
     path("<int:duty_id>/", views.duty_detail, name="detail"),
     path("<int:duty_id>/complete", views.duty_complete_view, name="complete"),
     path("<int:duty_id>/not-needed", views.duty_not_needed_view, name="not_needed"),

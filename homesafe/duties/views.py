@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -256,4 +256,18 @@ def reminders_read(request: HttpRequest) -> HttpResponse:
     from homesafe.duties.services import reminders_mark_read
 
     reminders_mark_read(user=request.user)
+    return redirect("web:home")
+
+
+@require_POST
+def notice_acknowledge_view(request: HttpRequest, notice_id: int) -> HttpResponse:
+    """The told person acknowledges a notice (from My work)."""
+    from homesafe.duties.models import Notice
+    from homesafe.duties.telling import notice_acknowledge
+
+    notice = Notice.objects.filter(pk=notice_id, recipient=request.user).first()
+    if notice is None:
+        raise Http404("No notice found")
+    notice_acknowledge(notice=notice, actor=request.user)
+    messages.success(request, "Notice acknowledged")
     return redirect("web:home")

@@ -256,6 +256,15 @@ class NetworkMember(models.Model):
     role = models.CharField(max_length=20, choices=NetworkRole.choices)
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="network_memberships",
+        help_text="The professional as a HomeSafe user (e.g. the child's IRO): HomeSafe tells "
+        "them itself.",
+    )
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
 

@@ -22,7 +22,8 @@ interview is done keeps both episodes' duties (each return calls for its own int
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from homesafe.protocol.calendar import add_hours, at_local_time, end_of_day, london
 from homesafe.protocol.facts import (
@@ -50,7 +51,22 @@ RECOVERY_ORDER_STATUSES = frozenset(
     }
 )
 
-Candidate = tuple[DutyKind, datetime, OwnerRole, str, str, bool]  # ..., rule, reason, done
+
+class Candidate(NamedTuple):
+    """A duty a rule calls for: `done` when a fact of the record shows it done; `tells` whom a
+    notification or alert tells (never the owner)."""
+
+    kind: DutyKind
+    due_at: datetime
+    owner_role: OwnerRole
+    rule: str
+    reason: str
+    done: bool
+    tells: OwnerRole | None = None
+
+
+# An 18th-birthday prompt is planned only for an episode open in the 30 days before the birthday.
+BIRTHDAY_NOTICE = timedelta(days=30)
 
 
 def plan_duties(facts: CaseFacts, settings: ProtocolSettings) -> list[PlannedDuty]:
@@ -67,19 +83,23 @@ def plan_duties(facts: CaseFacts, settings: ProtocolSettings) -> list[PlannedDut
             settings=settings,
             ordinal=facts.child.earlier_episodes + index + 1,
             repeat_count=reaches_repeat.get(episode.id),
+            now=now,
         )
-        for kind, due_at, owner_role, rule, reason, done in planner.candidates():
+        for candidate in planner.candidates():
+            kind = candidate.kind
             if kind in disabled:
                 continue
+            assert candidate.tells != candidate.owner_role, kind  # the told never own "tell X"
             planned.append(
                 PlannedDuty(
                     kind=kind,
                     episode=episode.id,
-                    due_at=due_at,
-                    status=_status(kind, episode, due_at, done, now),
-                    owner_role=owner_role,
-                    rule=rule,
-                    reason=_with_recorded_reason(kind, episode, reason, done),
+                    due_at=candidate.due_at,
+                    status=_status(kind, episode, candidate.due_at, candidate.done, now),
+                    owner_role=candidate.owner_role,
+                    rule=candidate.rule,
+                    reason=_with_recorded_reason(kind, episode, candidate.reason, candidate.done),
+                    tells=candidate.tells,
                 )
             )
     if DutyKind.SCREENING_REVIEW not in disabled:
@@ -221,8 +241,8 @@ def eighteenth_birthday(date_of_birth: date) -> date:
 
 
 class _EpisodePlanner:
-    """The rules for one episode. `candidates()` yields (kind, due_at, owner_role, rule, reason,
-    done_by_fact) for each duty whose condition holds."""
+    """The rules for one episode. `candidates()` yields a Candidate for each duty whose
+    condition holds."""
 
     def __init__(
         self,
@@ -232,8 +252,9 @@ class _EpisodePlanner:
         settings: ProtocolSettings,
         ordinal: int,
         repeat_count: int | None,
+        now: datetime,
     ):
-        self.child, self.episode, self.settings = child, episode, settings
+        self.child, self.episode, self.settings, self.now = child, episode, settings, now
         self.calendar = settings.calendar
         self.ordinal, self.repeat_count = ordinal, repeat_count
         self.reported_at = london(episode.reported_at)
@@ -245,6 +266,9 @@ class _EpisodePlanner:
             OwnerRole.SOCIAL_WORKER if child.allocated else OwnerRole.MISSING_COORDINATOR
         )
         self.reported = f"Reported missing {_when(self.reported_at)}"
+        # "Missing for N hours" counts from the last-seen time when known, else the report.
+        self.missing_since = london(episode.last_seen_at or episode.reported_at)
+        self.since_words = "last seen" if episode.last_seen_at else "the report"
 
     def still_missing_at(self, moment: datetime) -> bool:
         return self.returned_at is None or self.returned_at > moment
@@ -262,30 +286,36 @@ class _EpisodePlanner:
     # -- at the report -------------------------------------------------------------------------
 
     def notifications(self) -> Iterator[Candidate]:
+        """Who is told of the report. The one who tells owns the duty (DOMAIN: "a notification
+        is a duty of the one who tells"): the missing coordinator tells the social worker, the
+        school and the other authorities; the case holder tells the IRO or conference chair."""
         s, child, reported = self.settings, self.child, self.reported
+        coordinator = OwnerRole.MISSING_COORDINATOR
         if child.allocated:
             n = s.social_worker_notification_working_days
-            yield (
+            yield Candidate(
                 DutyKind.NOTIFY_SOCIAL_WORKER,
                 self.calendar.add_working_days(self.reported_at, n),
-                OwnerRole.SOCIAL_WORKER,
+                coordinator,
                 "social_worker_notification_working_days",
                 f"{reported}; the child is allocated, so the social worker is told {_within(n)}.",
                 False,
+                tells=OwnerRole.SOCIAL_WORKER,
             )
         if child.attends_school:
             at = s.school_notification_time
-            yield (
+            yield Candidate(
                 DutyKind.NOTIFY_SCHOOL,
                 self.calendar.next_school_day_at(self.reported_at, at),
-                OwnerRole.SCHOOL,
+                coordinator,
                 "school_notification_time",
                 f"{reported}; the child attends school, so the school's designated safeguarding "
                 f"lead is told before {at:%H:%M} on the next school day.",
                 False,
+                tells=OwnerRole.SCHOOL,
             )
         if child.placed_out_of_area:
-            for kind, owner, key, whom in (
+            for kind, told, key, whom in (
                 (
                     DutyKind.NOTIFY_PLACING_LA,
                     OwnerRole.PLACING_LA,
@@ -300,59 +330,66 @@ class _EpisodePlanner:
                 ),
             ):
                 n = getattr(s, key)
-                yield (
+                yield Candidate(
                     kind,
                     self.calendar.add_working_days(self.reported_at, n),
-                    owner,
+                    coordinator,
                     key,
                     f"{reported}; the child is placed out of area, so {whom} is told {_within(n)}.",
                     False,
+                    tells=told,
                 )
         if child.status == ChildStatus.LOOKED_AFTER:
             n = s.iro_notification_working_days
-            yield (
+            yield Candidate(
                 DutyKind.NOTIFY_IRO,
                 self.calendar.add_working_days(self.reported_at, n),
-                OwnerRole.IRO,
+                self.case_holder,
                 "iro_notification_working_days",
                 f"{reported}; the child is looked after, so the independent reviewing officer is "
                 f"told {_within(n)}.",
                 False,
+                tells=OwnerRole.IRO,
             )
         if child.status == ChildStatus.CHILD_PROTECTION:
             n = s.cp_chair_notification_working_days
-            yield (
+            yield Candidate(
                 DutyKind.NOTIFY_CP_CHAIR,
                 self.calendar.add_working_days(self.reported_at, n),
-                OwnerRole.CP_CHAIR,
+                self.case_holder,
                 "cp_chair_notification_working_days",
                 f"{reported}; the child has a child protection plan, so the conference chair is "
                 f"told {_within(n)}.",
                 False,
+                tells=OwnerRole.CP_CHAIR,
             )
 
     # -- while missing -------------------------------------------------------------------------
 
     def while_missing(self) -> Iterator[Candidate]:
+        """Alerts and escalations by how long the child has been missing, counted from the
+        last-seen time when known (a late report does not delay them), else from the report.
+        The case holder alerts or escalates; the leader or manager is told. Seed 004: the
+        allocated social worker completes the Senior Leadership Alert."""
         s, reported = self.settings, self.reported
         hourly = [
             (
                 DutyKind.ESCALATE_TEAM_MANAGER,
                 OwnerRole.TEAM_MANAGER,
                 "escalate_team_manager_hours",
-                "the team manager",
+                "escalated to the team manager",
             ),
             (
                 DutyKind.ESCALATE_SERVICE_MANAGER,
                 OwnerRole.SERVICE_MANAGER,
                 "escalate_service_manager_hours",
-                "the service manager",
+                "escalated to the service manager",
             ),
             (
                 DutyKind.ESCALATE_HEAD_OF_SERVICE,
                 OwnerRole.HEAD_OF_SERVICE,
                 "escalate_head_of_service_hours",
-                "the head of service",
+                "escalated to the head of service",
             ),
         ]
         if self.child.allocated:
@@ -362,34 +399,46 @@ class _EpisodePlanner:
                     DutyKind.SENIOR_LEADER_ALERT,
                     OwnerRole.SENIOR_LEADER,
                     "senior_leader_alert_hours",
-                    "a senior leader (the child is allocated to a social worker)",
+                    "alerted to a senior leader by the allocated social worker",
                 ),
             )
-        for kind, owner, key, whom in hourly:
+        for kind, told, key, what in hourly:
             hours = getattr(s, key)
-            due_at = add_hours(self.reported_at, hours)
+            due_at = add_hours(self.missing_since, hours)
             if self.still_missing_at(due_at):
-                yield (
+                yield Candidate(
                     kind,
                     due_at,
-                    owner,
+                    self.case_holder,
                     key,
-                    f"{reported}; a child still missing {hours} hours after the report "
-                    f"({_when(due_at)}) is escalated to {whom}.",
+                    f"{reported}; a child still missing {hours} hours after {self.since_words} "
+                    f"({_when(due_at)}) is {what}.",
                     False,
+                    tells=told,
                 )
+                if kind == DutyKind.ESCALATE_TEAM_MANAGER:
+                    held = self.episode.strategy_meeting_at
+                    yield Candidate(
+                        DutyKind.ESCALATION_REVIEW,
+                        self.calendar.add_working_days(due_at, 1),
+                        OwnerRole.TEAM_MANAGER,
+                        key,
+                        f"{reported}; escalated to the team manager {_when(due_at)}, who reviews "
+                        f"the plan to find the child within 1 working day.",
+                        held is not None and held >= due_at,  # a strategy meeting reviews it
+                    )
         if self.child.legal_status in RECOVERY_ORDER_STATUSES:
             hours = s.consider_recovery_order_hours
-            due_at = add_hours(self.reported_at, hours)
+            due_at = add_hours(self.missing_since, hours)
             if self.still_missing_at(due_at):
-                yield (
+                yield Candidate(
                     DutyKind.CONSIDER_RECOVERY_ORDER,
                     due_at,
                     self.case_holder,
                     "consider_recovery_order_hours",
                     f"{reported}; the child's legal status ({self.child.legal_status}) allows a "
                     f"recovery order (s.50 Children Act 1989), to be considered if still missing "
-                    f"{hours} hours after the report.",
+                    f"{hours} hours after {self.since_words}.",
                     False,
                 )
 
@@ -398,14 +447,15 @@ class _EpisodePlanner:
             return
         hours = self.settings.high_risk_alert_hours
         timing = "at once" if hours == 0 else f"within {hours} hours"
-        yield (
+        yield Candidate(
             DutyKind.HIGH_RISK_ALERT,
             add_hours(self.high_risk_at, hours),
-            OwnerRole.SENIOR_LEADER,
+            OwnerRole.MISSING_COORDINATOR,
             "high_risk_alert_hours",
-            f"Graded high risk by the police {_when(self.high_risk_at)}; a senior manager is "
-            f"told {timing}.",
+            f"Graded high risk by the police {_when(self.high_risk_at)}; the missing "
+            f"coordinator tells a senior manager {timing}.",
             False,
+            tells=OwnerRole.SENIOR_LEADER,
         )
 
     def strategy_meeting(self) -> Iterator[Candidate]:
@@ -416,10 +466,10 @@ class _EpisodePlanner:
             triggers.append((self.high_risk_at, f"graded high risk {_when(self.high_risk_at)}"))
         if StrategyMeetingTrigger.MISSING_ALLOCATED in wanted and self.child.allocated:
             hours = s.strategy_meeting_missing_hours
-            after = add_hours(self.reported_at, hours)
+            after = add_hours(self.missing_since, hours)
             if self.still_missing_at(after):
                 triggers.append(
-                    (after, f"allocated child still missing {hours} hours after the report")
+                    (after, f"allocated child still missing {hours} hours after {self.since_words}")
                 )
         if StrategyMeetingTrigger.REPEAT_THRESHOLD in wanted and self.repeat_count:
             triggers.append(
@@ -436,7 +486,7 @@ class _EpisodePlanner:
             return
         triggered_at, why = min(triggers, key=lambda trigger: trigger[0])
         n = s.strategy_meeting_working_days
-        yield (
+        yield Candidate(
             DutyKind.STRATEGY_MEETING,
             self.calendar.add_working_days(triggered_at, n),
             self.case_holder,
@@ -464,7 +514,7 @@ class _EpisodePlanner:
         s, episode, returned = self.settings, self.episode, f"Returned {_when(self.returned_at)}"
         offered, why = self.rhi_offered()
         if offered:
-            yield (
+            yield Candidate(
                 DutyKind.RHI_OFFER,
                 add_hours(self.returned_at, s.rhi_offer_hours),
                 OwnerRole.RHI_SERVICE,
@@ -480,7 +530,7 @@ class _EpisodePlanner:
                     )
                 ),
             )
-            yield (
+            yield Candidate(
                 DutyKind.RHI_COMPLETE,
                 add_hours(self.returned_at, s.rhi_complete_hours),
                 OwnerRole.RHI_SERVICE,
@@ -491,7 +541,7 @@ class _EpisodePlanner:
             )
         if self.child.status == ChildStatus.LOOKED_AFTER:
             n = s.pre_incident_review_working_days
-            yield (
+            yield Candidate(
                 DutyKind.PRE_INCIDENT_REVIEW,
                 self.calendar.add_working_days(self.returned_at, n),
                 self.case_holder,
@@ -505,7 +555,7 @@ class _EpisodePlanner:
         if not self.repeat_count:
             return
         s, n = self.settings, self.settings.repeat_meeting_working_days
-        yield (
+        yield Candidate(
             DutyKind.REPEAT_MEETING,
             self.calendar.add_working_days(self.reported_at, n),
             OwnerRole.MISSING_COORDINATOR,
@@ -521,7 +571,7 @@ class _EpisodePlanner:
         if episode.exploitation_concern:
             raised = episode.exploitation_concern_at or episode.reported_at
             n = s.consider_mace_working_days
-            yield (
+            yield Candidate(
                 DutyKind.CONSIDER_MACE,
                 self.calendar.add_working_days(raised, n),
                 self.case_holder,
@@ -533,7 +583,7 @@ class _EpisodePlanner:
         if episode.trafficking_concern:
             raised = episode.trafficking_concern_at or episode.reported_at
             n = s.consider_nrm_working_days
-            yield (
+            yield Candidate(
                 DutyKind.CONSIDER_NRM,
                 self.calendar.add_working_days(raised, n),
                 self.case_holder,
@@ -544,10 +594,16 @@ class _EpisodePlanner:
             )
 
     def birthday(self) -> Iterator[Candidate]:
+        """SSDA903 rule 580: an episode open at the 18th birthday is closed as a child's. The
+        prompt is planned only once the birthday is 30 days away (or nearer), for an episode
+        that began before the birthday and is open then; a younger child's open episode has
+        none (it would be years away)."""
         birthday = eighteenth_birthday(self.child.date_of_birth)
         starts = at_local_time(birthday, time(0, 0))
+        if self.now < starts - BIRTHDAY_NOTICE:
+            return
         if self.reported_at < starts and self.still_missing_at(starts):
-            yield (
+            yield Candidate(
                 DutyKind.EIGHTEENTH_BIRTHDAY,
                 end_of_day(birthday),
                 OwnerRole.MISSING_COORDINATOR,

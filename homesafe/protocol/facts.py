@@ -61,6 +61,8 @@ class DutyKind(StrEnum):
     CONSIDER_RECOVERY_ORDER = "consider_recovery_order"
     EIGHTEENTH_BIRTHDAY = "eighteenth_birthday"
     SCREENING_REVIEW = "screening_review"
+    # Added for issue 13: the manager told by the first escalation reviews the case.
+    ESCALATION_REVIEW = "escalation_review"
 
 
 class DutyStatus(StrEnum):
@@ -71,7 +73,10 @@ class DutyStatus(StrEnum):
 
 
 class OwnerRole(StrEnum):
-    """Who must act. The duties app resolves each to people of the right organisation."""
+    """Who must act, or (as `tells`) who is told. The duties app resolves each to people of
+    the right organisation. `school`, `placing_la`, `host_la`, `iro` and `cp_chair` are only
+    ever told: they own no duty the protocol plans (they were owners before issue 13, so stored
+    duties may still name them until re-planned)."""
 
     MISSING_COORDINATOR = "missing_coordinator"  # the responsible LA's CMO / missing team
     SOCIAL_WORKER = "social_worker"  # the allocated social worker
@@ -112,6 +117,9 @@ class EpisodeFacts:
     # a concern first raised in the return interview starts its timescale then, not at the report.
     exploitation_concern_at: datetime | None = None
     trafficking_concern_at: datetime | None = None
+    # When the child was last seen (added for issue 13): "missing for N hours" rules count from
+    # it when known, else from `reported_at`.
+    last_seen_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -157,3 +165,5 @@ class PlannedDuty:
     owner_role: OwnerRole
     rule: str  # the settings key or rule id that made it, e.g. "rhi_offer_hours"
     reason: str  # why, in words a professional understands
+    # Whom a notification or alert tells (never `owner_role`); None for any other duty.
+    tells: OwnerRole | None = None

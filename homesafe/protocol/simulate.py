@@ -72,6 +72,7 @@ CHILD_KEYS = (
     "earlier_episodes",
 )
 EPISODE_TIMES = (
+    "last_seen_at",
     "returned_at",
     "rhi_offered_at",
     "rhi_completed_at",
@@ -99,7 +100,7 @@ class SimulatorInputError(ValueError):
     """The simulator's input is wrong; the message starts with the field's path."""
 
 
-def simulate(input_json: Mapping[str, Any]) -> list[dict[str, str]]:
+def simulate(input_json: Mapping[str, Any]) -> list[dict[str, str | None]]:
     """The duties for the child described by `input_json` (issue 4's format), sorted by due time."""
     facts, settings = parse_input(input_json)
     try:
@@ -109,7 +110,7 @@ def simulate(input_json: Mapping[str, Any]) -> list[dict[str, str]]:
     return [duty_as_json(duty) for duty in planned]
 
 
-def duty_as_json(duty: PlannedDuty) -> dict[str, str]:
+def duty_as_json(duty: PlannedDuty) -> dict[str, str | None]:
     return {
         "kind": str(duty.kind),
         "episode": duty.episode,
@@ -118,6 +119,7 @@ def duty_as_json(duty: PlannedDuty) -> dict[str, str]:
         "owner_role": str(duty.owner_role),
         "rule": duty.rule,
         "reason": duty.reason,
+        "tells": str(duty.tells) if duty.tells else None,
     }
 
 

@@ -19,6 +19,9 @@ from homesafe.duties.queries import (
     duties_visible_to,
     reminders_unread,
 )
+from homesafe.duties.telling import (
+    notices_unacknowledged,
+)
 from homesafe.episodes.queries import episodes_open_visible_to
 from homesafe.people.queries import children_granted_to, children_visible_to
 
@@ -94,6 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("last_name", "first_name")[:50]
     )
     reminders = reminders_unread(user=request.user)
+    notices = notices_unacknowledged(user=request.user)
     granted_children = (
         children_granted_to(user=request.user, now=now)
         if request.user.has_role(Role.AUDITOR)
@@ -107,6 +111,7 @@ def home(request: HttpRequest) -> HttpResponse:
             *(episode.child_id for episode in open_episodes),
             *(child.pk for child in my_children),
             *(reminder.duty.child_id for reminder in reminders),
+            *(notice.duty.child_id for notice in notices),
             *(child.pk for child in granted_children),
         ],
     )
@@ -129,6 +134,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "open_episodes": open_episodes,
             "my_children": my_children,
             "reminders": reminders,
+            "notices": notices,
         },
     )
 

@@ -56,9 +56,27 @@ def test_a_report_plans_duties_for_the_right_owners(world, reported):
     child, episode = reported
     duties = {d.kind: d for d in Duty.objects.filter(episode=episode)}
     assert {"notify_social_worker", "notify_school", "high_risk_alert"} <= set(duties)
-    assert duties["notify_social_worker"].owner_user == world.users["sw_1"]
-    assert duties["notify_school"].owner_organisation == world.orgs["school_1"]
-    assert all(d.state == DutyState.OPEN for d in duties.values())
+    # Whoever must act owns the duty; whoever must be told is named as told (issue 13).
+    assert duties["notify_social_worker"].owner_role == "missing_coordinator"
+    assert duties["notify_social_worker"].owner_organisation == world.orgs["la_a"]
+    assert duties["notify_social_worker"].told_user == world.users["sw_1"]
+    assert duties["notify_school"].owner_organisation == world.orgs["la_a"]
+    assert duties["notify_school"].told_organisation == world.orgs["school_1"]
+    assert duties["notify_school"].tells_role == "school"
+    assert duties["strategy_meeting"].owner_user == world.users["sw_1"]
+    # The social worker and the school have HomeSafe users: HomeSafe told them itself, and
+    # those notifications are done by that; the rest are open.
+    for kind, told in (("notify_social_worker", ["sw_1"]), ("notify_school", ["school_1"])):
+        duty = duties[kind]
+        assert duty.state == DutyState.DONE and duty.told_at is not None, kind
+        assert sorted(n.recipient.username for n in duty.notices.all()) == sorted(
+            world.users[key].username for key in told
+        )
+    assert all(
+        d.state == DutyState.OPEN
+        for d in duties.values()
+        if d.kind not in ("notify_social_worker", "notify_school", "high_risk_alert")
+    )
     assert all(d.protocol_version == protocol_current()[0].version for d in duties.values())
     assert DutyEvent.objects.filter(
         duty__episode=episode, kind=DutyEventKind.PLANNED
@@ -76,7 +94,7 @@ def test_recomputing_twice_changes_nothing(world, reported):
 
 def test_done_stays_done_and_no_longer_needed_is_closed_with_reason(world, reported):
     child, episode = reported
-    notify = Duty.objects.get(episode=episode, kind="notify_social_worker")
+    notify = Duty.objects.get(episode=episode, kind="strategy_meeting")
     duty_complete(duty=notify, actor=world.users["sw_1"], note="Phoned")
     escalations = list(Duty.objects.filter(episode=episode, kind__startswith="escalate_"))
     episode_record_return(
@@ -95,7 +113,7 @@ def test_not_needed_needs_a_reason_and_stays_closed(world, reported):
     from django.core.exceptions import ValidationError
 
     _, episode = reported
-    duty = Duty.objects.get(episode=episode, kind="notify_school")
+    duty = Duty.objects.get(episode=episode, kind="strategy_meeting")
     with pytest.raises(ValidationError):
         duty_mark_not_needed(duty=duty, reason="  ", actor=world.users["cmo_a"])
     duty_mark_not_needed(
@@ -116,7 +134,7 @@ def test_a_settings_change_replans_only_open_duties(
         found_by="self",
         actor=world.users["cmo_a"],
     )
-    done = Duty.objects.get(episode=episode, kind="notify_social_worker")
+    done = Duty.objects.get(episode=episode, kind="strategy_meeting")
     duty_complete(duty=done, actor=world.users["sw_1"])
     done.refresh_from_db()
     rhi = Duty.objects.get(episode=episode, kind="rhi_offer")
@@ -160,7 +178,7 @@ def test_the_sweep_reminds_each_owner_once(world, reported):
     assert sent_mails == first["sent"]
     assert "Kid" not in mail.outbox[0].body  # no child's name in e-mail
     again = duties_sweep(now=later + dt.timedelta(minutes=5))
-    assert again == {"reserved": 0, "sent": 0}
+    assert (again["reserved"], again["sent"]) == (0, 0)
     assert len(mail.outbox) == sent_mails
 
 
@@ -175,7 +193,7 @@ def test_a_sweep_that_died_after_reserving_finishes_without_duplicates(
     assert Reminder.objects.filter(state=ReminderState.PENDING).count() == reserved > 0
     monkeypatch.undo()
     result = duties_sweep(now=later + dt.timedelta(minutes=5))  # the restarted worker
-    assert result == {"reserved": 0, "sent": reserved}
+    assert (result["reserved"], result["sent"]) == (0, reserved)
     assert len(mail.outbox) == reserved
     assert not Reminder.objects.filter(state=ReminderState.PENDING).exists()
 
@@ -197,7 +215,7 @@ def test_in_app_reminders_show_on_my_work_until_dismissed(world, reported, clien
     duties_sweep(now=timezone.now() + dt.timedelta(days=10))
     client.force_login(world.users["sw_1"])
     page = client.get(reverse("web:home")).content.decode()
-    assert "Reminders" in page and "Tell the allocated social worker" in page
+    assert "Reminders" in page and "Hold a strategy meeting" in page
     assert client.post(reverse("duties:reminders_read")).status_code == 302
     assert Reminder.objects.filter(recipient=world.users["sw_1"], read_at__isnull=True).count() == 0
     assert 'id="reminders-title"' not in client.get(reverse("web:home")).content.decode()

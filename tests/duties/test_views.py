@@ -51,10 +51,12 @@ def _report(world, child, *, reported_at=None, risk="medium"):
 def _new_child(world, **extra):
     """A child of LA A allocated to sw_1 (team 1) and at school 1, with no episode yet."""
     return ChildFactory(
-        responsible_la=world.orgs["la_a"],
-        allocated_social_worker=world.users["sw_1"],
-        school=world.orgs["school_1"],
-        **extra,
+        **{
+            "responsible_la": world.orgs["la_a"],
+            "allocated_social_worker": world.users["sw_1"],
+            "school": world.orgs["school_1"],
+            **extra,
+        }
     )
 
 
@@ -82,17 +84,20 @@ def _writes():
 
 # (user, duty kind, expected: "work" = page with forms, "read" = page without, 404)
 ACCESS = [
-    ("sw_1", "notify_social_worker", "work"),  # owner and allocated worker
-    ("cmo_a", "notify_social_worker", "work"),  # may change the child's record
-    ("tm_1", "notify_social_worker", "work"),  # team manager of the allocated team
-    ("sl_a", "notify_social_worker", "work"),
-    ("school_1", "notify_school", "work"),  # owner by the school's role; cannot change the child
-    ("sw_1b", "notify_social_worker", "read"),  # a team-mate: sees the child, read-only
-    ("school_1", "notify_social_worker", "read"),
-    ("police_a", "notify_social_worker", "read"),
-    ("cmo_b", "notify_social_worker", 404),  # another LA
+    ("sw_1", "strategy_meeting", "work"),  # owner and allocated worker
+    ("cmo_a", "strategy_meeting", "work"),  # may change the child's record
+    ("tm_1", "strategy_meeting", "work"),  # team manager of the allocated team
+    ("sl_a", "strategy_meeting", "work"),
+    # The school is told, never owns "tell the school"; it has users, so HomeSafe told them and
+    # the duty is done: nobody has anything to do on it.
+    ("school_1", "notify_school", "read"),
+    ("cmo_a", "notify_school", "read"),
+    ("sw_1b", "strategy_meeting", "read"),  # a team-mate: sees the child, read-only
+    ("school_1", "strategy_meeting", "read"),
+    ("police_a", "strategy_meeting", "read"),
+    ("cmo_b", "strategy_meeting", 404),  # another LA
     ("school_2", "notify_school", 404),
-    ("analyst", "notify_social_worker", 404),
+    ("analyst", "strategy_meeting", 404),
 ]
 
 
@@ -121,7 +126,7 @@ def test_posting_without_permission_is_refused_and_writes_nothing(
     world, reported, client, action, user_key, status
 ):
     _, episode = reported
-    duty = _duty(episode, "notify_social_worker")
+    duty = _duty(episode, "strategy_meeting")
     client.force_login(world.users[user_key])
     before = _writes()
     data = {"note": "x", "reason": "x", "to": world.users["sw_1b"].pk}
@@ -132,7 +137,7 @@ def test_posting_without_permission_is_refused_and_writes_nothing(
 
 def test_owner_marks_a_duty_done_and_it_leaves_the_inbox(world, reported, client):
     _, episode = reported
-    duty = _duty(episode, "notify_social_worker")
+    duty = _duty(episode, "strategy_meeting")
     client.force_login(world.users["sw_1"])
     url = reverse("duties:detail", args=[duty.pk])
     assert url in client.get(reverse("web:home")).content.decode()
@@ -152,8 +157,8 @@ def test_owner_marks_a_duty_done_and_it_leaves_the_inbox(world, reported, client
 
 def test_not_needed_with_a_reason(world, reported, client):
     _, episode = reported
-    duty = _duty(episode, "notify_school")
-    client.force_login(world.users["school_1"])
+    duty = _duty(episode, "strategy_meeting")
+    client.force_login(world.users["sw_1"])
     response = client.post(
         reverse("duties:not_needed", args=[duty.pk]), {"reason": "  Half term: school closed "}
     )
@@ -164,7 +169,7 @@ def test_not_needed_with_a_reason(world, reported, client):
 
 def test_reassign_within_the_owner_organisation(world, reported, client):
     _, episode = reported
-    duty = _duty(episode, "notify_social_worker")
+    duty = _duty(episode, "strategy_meeting")
     client.force_login(world.users["sw_1"])
     page = client.get(reverse("duties:detail", args=[duty.pk])).content.decode()
     assert escape(str(world.users["sw_2"])) in page  # a colleague in LA A
@@ -185,7 +190,7 @@ def test_reassign_within_the_owner_organisation(world, reported, client):
 
 def test_the_history_names_whom_a_reminder_went_to(world, reported, client):
     _, episode = reported
-    duty = _duty(episode, "notify_social_worker")
+    duty = _duty(episode, "strategy_meeting")
     duties_sweep(now=timezone.now() + dt.timedelta(days=10))
     client.force_login(world.users["sw_1"])
     history = client.get(reverse("duties:detail", args=[duty.pk])).content.decode()
@@ -210,7 +215,7 @@ def test_bad_input_shows_a_field_error_and_writes_nothing(
     world, reported, client, action, data, field, message
 ):
     _, episode = reported
-    duty = _duty(episode, "notify_social_worker")
+    duty = _duty(episode, "strategy_meeting")
     if isinstance(data, str):
         data = {"to": world.users[data].pk}
     client.force_login(world.users["sw_1"])
@@ -227,7 +232,7 @@ def test_bad_input_shows_a_field_error_and_writes_nothing(
 
 def test_a_closed_duty_cannot_be_closed_again(world, reported, client):
     _, episode = reported
-    duty = _duty(episode, "notify_social_worker")
+    duty = _duty(episode, "strategy_meeting")
     client.force_login(world.users["sw_1"])
     client.post(reverse("duties:complete", args=[duty.pk]), {"note": ""})
     before = _writes()
@@ -241,13 +246,13 @@ def test_a_closed_duty_cannot_be_closed_again(world, reported, client):
 def test_get_on_a_form_url_is_not_allowed(world, reported, client):
     _, episode = reported
     client.force_login(world.users["sw_1"])
-    duty = _duty(episode, "notify_social_worker")
+    duty = _duty(episode, "strategy_meeting")
     assert client.get(reverse("duties:complete", args=[duty.pk])).status_code == 405
 
 
 def test_history_is_shown_oldest_first(world, reported, client):
     _, episode = reported
-    duty = _duty(episode, "notify_social_worker")
+    duty = _duty(episode, "strategy_meeting")
     client.force_login(world.users["sw_1"])
     client.post(reverse("duties:reassign", args=[duty.pk]), {"to": world.users["sw_1b"].pk})
     page = client.get(reverse("duties:detail", args=[duty.pk])).content.decode()
@@ -260,7 +265,7 @@ def test_history_is_shown_oldest_first(world, reported, client):
 def test_my_work_splits_duties_by_when_they_are_due(world, reported, client):
     _, episode = reported
     now = timezone.now()
-    overdue = _duty(episode, "notify_social_worker")
+    overdue = _duty(episode, "strategy_meeting")
     Duty.objects.filter(pk=overdue.pk).update(due_at=now - dt.timedelta(hours=1))
     client.force_login(world.users["sw_1"])
     page = client.get(reverse("web:home")).content.decode()
@@ -272,7 +277,7 @@ def test_my_work_splits_duties_by_when_they_are_due(world, reported, client):
 
 def test_team_view_for_managers(world, reported, client):
     _, episode = reported
-    duty = _duty(episode, "notify_social_worker")  # owned by sw_1 of team 1
+    duty = _duty(episode, "strategy_meeting")  # owned by sw_1 of team 1
     url = reverse("duties:detail", args=[duty.pk])
     client.force_login(world.users["tm_1"])
     assert url not in client.get(reverse("web:home")).content.decode()
@@ -308,7 +313,7 @@ def test_inbox_queries_do_not_grow_with_duties(world, protocol, client):
     # and the duties really are there
     client.force_login(world.users["sw_1"])
     page = client.get(reverse("web:home")).content.decode()
-    assert page.count("Tell the allocated social worker") == 6
+    assert page.count("Hold a strategy meeting") == 6
 
 
 # --- The CMO's screening list --------------------------------------------------------------
@@ -331,7 +336,7 @@ def test_screening_shows_yesterday_not_last_week(world, protocol, client):
     # with what it set off
     for duty in Duty.objects.filter(episode=yesterday):
         assert reverse("duties:detail", args=[duty.pk]) in page
-    assert "Tell the allocated social worker" in page
+    assert "Hold a strategy meeting" in page
 
 
 def test_screening_on_a_monday_goes_back_to_friday(world, client):
@@ -391,9 +396,17 @@ def test_screening_shows_only_children_the_cmo_can_see(world, protocol, client):
 
 
 def test_overdue_duties_by_team(world, reported, client):
+    from tests.factories import OrganisationFactory
+
     child, episode = reported
+    # A second child at a school with no HomeSafe users: telling it stays the missing team's.
+    offline = OrganisationFactory(type="school", local_authority=world.orgs["la_a"])
+    other = _report(world, _new_child(world, school=offline))
     now = timezone.now()
-    Duty.objects.filter(episode=episode, kind__in=["notify_social_worker", "notify_school"]).update(
+    Duty.objects.filter(episode=episode, kind="strategy_meeting").update(
+        due_at=now - dt.timedelta(hours=2)
+    )
+    Duty.objects.filter(episode=other, kind="notify_school").update(
         due_at=now - dt.timedelta(hours=2)
     )
     for user_key, status in (
@@ -410,7 +423,9 @@ def test_overdue_duties_by_team(world, reported, client):
     page = client.get(reverse("duties:overdue")).content.decode()
     team = world.users["sw_1"].team
     assert f"{world.orgs['la_a'].name}: {team.name} (1)" in page
-    assert f"{world.orgs['school_1'].name} (1)" in page
+    # "Tell the school" is the authority's (its missing team's), not the school's.
+    assert f"{world.orgs['la_a'].name} (1)" in page
+    assert f"{world.orgs['school_1'].name} (1)" not in page
     assert "2 overdue duties" in page
     # cmo_b cannot see LA A's child: nothing overdue for them
     client.force_login(world.users["cmo_b"])

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -73,13 +72,18 @@ def test_screening_inboxes_and_closing_the_rhi_offer(
     expect(row.get_by_role("link", name="Tell the school")).to_be_visible()
     axe(page, context="screening")
 
-    # The allocated social worker's inbox has the duty to be told.
+    # HomeSafe told the allocated social worker itself: a notice on their My work, naming the
+    # child, that they acknowledge; the CMO's duty to tell them is done by that.
     worker_page = browser.new_page(**browser_context_args)
     _sign_in(worker_page, live_server, worker, axe)
     told = Duty.objects.get(episode=episode, kind="notify_social_worker")
-    link = worker_page.locator(f"a[href='{reverse('duties:detail', args=[told.pk])}']")
-    expect(link).to_have_text("Tell the allocated social worker")
-    expect(worker_page.get_by_role("row").filter(has=link)).to_contain_text(child.full_name)
+    assert told.state == DutyState.DONE and told.owner_user is None
+    notices = worker_page.get_by_role("region", name="You have been told")
+    expect(notices).to_contain_text(child.full_name)
+    axe(worker_page, context="my work with a notice")
+    notices.get_by_role("button", name=f"Acknowledge the notice about {child.full_name}").click()
+    expect(worker_page.get_by_text("Notice acknowledged")).to_be_visible()
+    assert told.notices.get().acknowledged_at is not None
     worker_page.close()
 
     # The child comes back: the return interview must be offered, and the CMO's team holds it.

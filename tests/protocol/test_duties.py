@@ -95,9 +95,11 @@ def test_allocated_looked_after_child_still_missing_gets_every_missing_duty():
     duty = by_key(duties)
     assert duty[K.NOTIFY_SOCIAL_WORKER, "e1"].due_at == london(2026, 11, 24, 23, 59, 59)
     assert duty[K.NOTIFY_SOCIAL_WORKER, "e1"].status == DutyStatus.OVERDUE
-    assert duty[K.NOTIFY_IRO, "e1"].owner_role == OwnerRole.IRO
+    assert duty[K.NOTIFY_IRO, "e1"].owner_role == OwnerRole.SOCIAL_WORKER
+    assert duty[K.NOTIFY_IRO, "e1"].tells == OwnerRole.IRO
     assert duty[K.NOTIFY_SCHOOL, "e1"].due_at == london(2026, 11, 25, 9, 0)
-    assert duty[K.NOTIFY_SCHOOL, "e1"].owner_role == OwnerRole.SCHOOL
+    assert duty[K.NOTIFY_SCHOOL, "e1"].owner_role == OwnerRole.MISSING_COORDINATOR
+    assert duty[K.NOTIFY_SCHOOL, "e1"].tells == OwnerRole.SCHOOL
     alert = duty[K.SENIOR_LEADER_ALERT, "e1"]
     assert (alert.due_at, alert.status) == (london(2026, 11, 25, 10, 0), DutyStatus.OVERDUE)
     assert duty[K.ESCALATE_TEAM_MANAGER, "e1"].due_at == london(2026, 11, 25, 10, 0)
@@ -147,7 +149,8 @@ def test_high_risk_alert_at_once_and_strategy_meeting_from_the_high_grading():
     duties = plan(episode(risk=Risk.MEDIUM, high_risk_at=graded))  # graded high, then down
     duty = by_key(duties)
     assert duty[K.HIGH_RISK_ALERT, "e1"].due_at == graded
-    assert duty[K.HIGH_RISK_ALERT, "e1"].owner_role == OwnerRole.SENIOR_LEADER
+    assert duty[K.HIGH_RISK_ALERT, "e1"].owner_role == OwnerRole.MISSING_COORDINATOR
+    assert duty[K.HIGH_RISK_ALERT, "e1"].tells == OwnerRole.SENIOR_LEADER
     assert duty[K.STRATEGY_MEETING, "e1"].due_at == london(2026, 11, 27, 23, 59, 59)
     assert "graded high risk Tue 24 Nov 2026 15:00" in duty[K.STRATEGY_MEETING, "e1"].reason
     reported_high = by_key(plan(episode(risk=Risk.HIGH)))
@@ -242,8 +245,8 @@ def test_out_of_area_placement_tells_the_placing_and_host_authorities_the_same_w
     )
     duty = by_key(duties)
     placing, host = duty[K.NOTIFY_PLACING_LA, "e1"], duty[K.NOTIFY_HOST_LA, "e1"]
-    assert placing.owner_role == OwnerRole.PLACING_LA
-    assert host.owner_role == OwnerRole.HOST_LA
+    assert placing.owner_role == host.owner_role == OwnerRole.MISSING_COORDINATOR
+    assert (placing.tells, host.tells) == (OwnerRole.PLACING_LA, OwnerRole.HOST_LA)
     # Reported on a Saturday: the same working day is Monday.
     assert placing.due_at == host.due_at == london(2026, 11, 30, 23, 59, 59)
     assert placing.status == host.status == DutyStatus.OPEN
@@ -256,7 +259,9 @@ def test_out_of_area_placement_tells_the_placing_and_host_authorities_the_same_w
 
 def test_cp_chair_is_told_for_a_child_protection_plan():
     duties = plan(episode(), status=ChildStatus.CHILD_PROTECTION)
-    assert by_key(duties)[K.NOTIFY_CP_CHAIR, "e1"].owner_role == OwnerRole.CP_CHAIR
+    chair = by_key(duties)[K.NOTIFY_CP_CHAIR, "e1"]
+    assert (chair.owner_role, chair.tells) != (OwnerRole.CP_CHAIR, None)
+    assert chair.tells == OwnerRole.CP_CHAIR
     assert K.NOTIFY_IRO not in kinds(duties)
 
 

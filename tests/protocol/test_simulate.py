@@ -40,7 +40,7 @@ EXAMPLE = {
         }
     ],
 }
-OUTPUT_KEYS = ["kind", "episode", "due_at", "status", "owner_role", "rule", "reason"]
+OUTPUT_KEYS = ["kind", "episode", "due_at", "status", "owner_role", "rule", "reason", "tells"]
 
 
 def example(**changes):
@@ -70,6 +70,7 @@ def test_the_issue_example_gives_its_duties_in_the_issue_format():
         "rhi_complete",
         "pre_incident_review",
         "strategy_meeting",
+        "escalation_review",
     }
     assert by_kind["rhi_offer"] == {
         "kind": "rhi_offer",
@@ -80,6 +81,7 @@ def test_the_issue_example_gives_its_duties_in_the_issue_format():
         "rule": "rhi_offer_hours",
         "reason": "Returned Mon 23 Nov 2026 10:00; a return home interview is offered "
         "(every return) within 72 hours of the return.",
+        "tells": None,
     }
     # Reported Friday 22:00: the school is told before 09:00 on Monday.
     assert by_kind["notify_school"]["due_at"] == "2026-11-23T09:00:00+00:00"
@@ -115,9 +117,11 @@ def test_optional_facts_may_be_left_out():
         "escalate_team_manager",
         "escalate_service_manager",
         "escalate_head_of_service",
-        "eighteenth_birthday",  # planned ahead while the episode is open
+        "escalation_review",
     }
-    assert due["eighteenth_birthday"] == "2029-05-04T23:59:59+01:00"
+    # A 15-year-old's 18th birthday is years away: no prompt (issue 13; rule 580's window is
+    # the 30 days before the birthday).
+    assert "eighteenth_birthday" not in due
 
 
 def test_completed_and_not_needed_round_trip():
@@ -246,6 +250,7 @@ def test_a_screening_plans_its_review_three_months_later_on_the_episode():
         "rule": "screening_review_months",
         "reason": "Exploitation screening completed Tue 24 Nov 2026 15:30; reviewed by "
         "24 Feb 2027 (every 3 months).",
+        "tells": None,
     }
     # The review takes its place in the time order; the other duties are unchanged.
     assert [line["due_at"] for line in lines] == sorted(line["due_at"] for line in lines)

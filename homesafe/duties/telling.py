@@ -1,0 +1,123 @@
+"""Telling: HomeSafe tells a notification's or alert's told party itself when it can.
+
+When the party told by a duty (`Duty.tells_role`, resolved to `told_user` or
+`told_organisation`/`told_team`) has HomeSafe users, each of them gets an in-app notice to
+acknowledge (My work names the child; the e-mail that says a notice is waiting never does), and
+the duty is done by that: the one who had to tell has nothing left to do. The notifications of a
+report are told as soon as they are planned; alerts and escalations by how long the child has
+been missing are told when they fall due (a senior leader is not alerted before the 24 hours).
+
+When the told party has no users (a host council or a school not yet on HomeSafe, an IRO known
+only by e-mail), the duty stays open with its owner, who tells them from outside HomeSafe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from homesafe.access.audit import audit_record
+from homesafe.access.choices import AuditVerb
+from homesafe.access.errors import ApplicationError
+from homesafe.access.models import User
+from homesafe.bulk import BulkInsert
+from homesafe.duties.choices import DutyEventKind, DutyState
+from homesafe.duties.models import Duty, DutyEvent, Notice
+from homesafe.duties.owners import people_told
+from homesafe.protocol.facts import DutyKind
+
+# Told when due, not when planned: these depend on the child still being missing by then.
+TELL_WHEN_DUE = frozenset(
+    {
+        DutyKind.SENIOR_LEADER_ALERT,
+        DutyKind.ESCALATE_TEAM_MANAGER,
+        DutyKind.ESCALATE_SERVICE_MANAGER,
+        DutyKind.ESCALATE_HEAD_OF_SERVICE,
+    }
+)
+NOT_YOUR_NOTICE = "This notice is not yours."
+
+
+def duties_tell_due(*, now: datetime | None = None, child_ids: Iterable[int] | None = None) -> int:
+    """Tell, in HomeSafe, every told party with users whose notification is due to be told:
+    a notice for each of its people, and the duty done. Returns the duties told. Runs inside
+    the caller's transaction (a re-plan, or the sweep)."""
+    now = now or timezone.now()
+    duties = (
+        Duty.objects.filter(state=DutyState.OPEN, told_at__isnull=True, needs_owner="")
+        .exclude(tells_role="")
+        .filter(~Q(kind__in=TELL_WHEN_DUE) | Q(due_at__lte=now))
+        .select_related("told_user", "told_team")
+    )
+    if child_ids is not None:
+        duties = duties.filter(child_id__in=list(child_ids))
+    told: list[Duty] = []
+    notices: list[dict] = []
+    events: list[dict] = []
+    people_cache: dict[tuple, list[User]] = {}
+    for duty in duties.order_by("pk"):
+        key = (duty.tells_role, duty.told_user_id, duty.told_organisation_id, duty.told_team_id)
+        if key not in people_cache:
+            people_cache[key] = people_told(duty)
+        people = people_cache[key]
+        if not people:
+            continue  # no users: the owner tells them from outside HomeSafe
+        duty.state, duty.closed_at, duty.told_at = DutyState.DONE, now, now
+        duty.closing_note = (
+            f"Told in HomeSafe: {len(people)} {'person' if len(people) == 1 else 'people'}."
+        )
+        told.append(duty)
+        for person in people:
+            notices.append({"duty_id": duty.pk, "recipient_id": person.pk, "created_at": now})
+            events.append(
+                {
+                    "duty_id": duty.pk,
+                    "kind": DutyEventKind.TOLD,
+                    "about_user_id": person.pk,
+                    "actor_id": None,
+                    "detail": "",
+                    "at": now,
+                }
+            )
+    if not told:
+        return 0
+    Duty.objects.bulk_update(told, ["state", "closed_at", "told_at", "closing_note"])
+    bulk = BulkInsert()
+    bulk.insert(Notice, notices, now=now, ids=False)
+    bulk.insert(DutyEvent, events, now=now, ids=False)
+    return len(told)
+
+
+def notices_unacknowledged(*, user: User) -> list[Notice]:
+    """My notices still to acknowledge, newest first (My work shows them, naming the child)."""
+    return list(
+        Notice.objects.filter(recipient=user, acknowledged_at__isnull=True)
+        .select_related("duty__child", "duty__episode", "duty__owner_organisation")
+        .order_by("-created_at", "-pk")[:100]
+    )
+
+
+@transaction.atomic
+def notice_acknowledge(*, notice: Notice, actor: User) -> Notice:
+    """The told person says they have read the notice: recorded on the duty's history."""
+    notice = Notice.objects.select_for_update().select_related("duty").get(pk=notice.pk)
+    if notice.recipient_id != actor.pk:
+        raise ApplicationError(NOT_YOUR_NOTICE, code="not_your_notice")
+    if notice.acknowledged_at is not None:
+        return notice
+    notice.acknowledged_at = timezone.now()
+    notice.save(update_fields=["acknowledged_at"])
+    DutyEvent.objects.create(
+        duty_id=notice.duty_id, kind=DutyEventKind.ACKNOWLEDGED, actor=actor, about_user=actor
+    )
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.NOTICE_ACKNOWLEDGED,
+        target=notice.duty,
+        payload={"kind": notice.duty.kind, "notice_id": notice.pk},
+    )
+    return notice
