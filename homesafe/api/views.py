@@ -612,6 +612,17 @@ class DutyOutputSerializer(serializers.Serializer):
     owner_role = serializers.CharField()
     owner_organisation = serializers.CharField(source="owner_organisation.code")
     owner_user_id = serializers.IntegerField(allow_null=True)
+    needs_owner = serializers.CharField(
+        help_text="Why nobody could be named to act or to be told (blank when someone is)."
+    )
+    tells_role = serializers.CharField(
+        help_text="For a notification or alert, the role told (never owner_role); else blank."
+    )
+    told_organisation = serializers.CharField(
+        source="told_organisation.code", allow_null=True, default=None
+    )
+    told_user_id = serializers.IntegerField(allow_null=True)
+    told_at = serializers.DateTimeField(allow_null=True)
     rule = serializers.CharField()
     reason = serializers.CharField()
     protocol_version = serializers.CharField()
@@ -633,7 +644,7 @@ class DutyListView(_AuditedList, generics.ListAPIView):
     def get_queryset(self):
         return (
             duties_visible_to(user=self.request.user)
-            .select_related("owner_organisation")
+            .select_related("owner_organisation", "told_organisation")
             .order_by("due_at", "pk")
         )
 

@@ -44,9 +44,29 @@ def test_duties_list_is_gated_and_audited(world, client, planned):
 def test_mine_narrows_to_owned_duties(world, client, planned):
     client.force_login(world.users["sl_a"])
     everything = client.get(reverse("api:duties")).json()["results"]
+    # A senior leader is told of escalations; the unallocated child's case holder (the missing
+    # coordinator) owns them: the leader owns none of this child's duties.
+    assert (
+        everything and client.get(reverse("api:duties"), {"mine": "true"}).json()["results"] == []
+    )
+    client.force_login(world.users["cmo_a"])
     mine = client.get(reverse("api:duties"), {"mine": "true"}).json()["results"]
-    assert everything and len(mine) < len(everything)
-    assert all(d["owner_role"] in ("senior_leader", "head_of_service") for d in mine)
+    # ... and, as nobody else can be named, the team manager's review (needs an owner).
+    assert mine and all(d["owner_role"] == "missing_coordinator" or d["needs_owner"] for d in mine)
+
+
+def test_a_duty_says_whom_it_tells_and_why_it_needs_an_owner(world, client, planned):
+    client.force_login(world.users["cmo_a"])
+    duties = {
+        d["kind"]: d
+        for d in client.get(reverse("api:duties"), {"episode": planned.pk}).json()["results"]
+    }
+    head = duties["escalate_head_of_service"]
+    assert (head["owner_role"], head["tells_role"]) == ("missing_coordinator", "head_of_service")
+    assert head["told_organisation"] == world.orgs["la_a"].code and head["needs_owner"] == ""
+    review = duties["escalation_review"]
+    assert review["tells_role"] == "" and review["told_organisation"] is None
+    assert "no allocated social worker" in review["needs_owner"]
 
 
 def test_duty_detail_is_404_outside_the_policy(world, client, planned):
