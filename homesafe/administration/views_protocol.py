@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from homesafe.access.choices import OrganisationType
+from homesafe.access.models import Organisation
 from homesafe.administration.forms import ProtocolUploadForm
 from homesafe.administration.protocol_form import ProtocolSettingsForm, settings_to_toml
 from homesafe.administration.views import check_administrator
@@ -26,8 +29,30 @@ UPLOAD_NOT_TEXT = "The file must be a TOML text file (UTF-8), like the one you c
 UPLOAD_PROBLEM = "The file's settings have a problem: {error}"
 
 
+COUNCIL_PARAM = "council"
+
+
+def _council(request: HttpRequest) -> Organisation | None:
+    """Whose settings the page is about: a council's own (`?council=<code>`), else the
+    partnership's (every council without its own)."""
+    code = request.POST.get(COUNCIL_PARAM) or request.GET.get(COUNCIL_PARAM)
+    if not code:
+        return None
+    council = Organisation.objects.filter(
+        code=code, type=OrganisationType.LOCAL_AUTHORITY, is_active=True
+    ).first()
+    if council is None:
+        raise Http404("No such council")
+    return council
+
+
+def _la_id(council: Organisation | None) -> int | None:
+    return council.pk if council else None
+
+
 def _page(request, *, form, upload_form, preview=None) -> HttpResponse:
-    version, _ = protocol_current()
+    council = _council(request)
+    version, _ = protocol_current(local_authority_id=_la_id(council))
     return render(
         request,
         "administration/protocol.html",
@@ -37,15 +62,24 @@ def _page(request, *, form, upload_form, preview=None) -> HttpResponse:
             "form": form,
             "upload_form": upload_form,
             "version": version,
+            "council": council,
+            "councils": list(
+                Organisation.objects.filter(
+                    type=OrganisationType.LOCAL_AUTHORITY, is_active=True
+                ).order_by("name")
+            ),
             "preview": preview,
-            "history": list(ProtocolVersion.objects.select_related("created_by")[:20]),
+            "history": list(
+                ProtocolVersion.objects.select_related("created_by", "local_authority")[:20]
+            ),
         },
     )
 
 
 def protocol_settings(request: HttpRequest) -> HttpResponse:
     check_administrator(request)
-    _, settings = protocol_current()
+    council = _council(request)
+    _, settings = protocol_current(local_authority_id=_la_id(council))
     form = ProtocolSettingsForm(
         request.POST if request.method == "POST" else None,
         initial=ProtocolSettingsForm.initial_from(settings),
@@ -56,13 +90,19 @@ def protocol_settings(request: HttpRequest) -> HttpResponse:
         try:
             if request.POST.get("action") == "save":
                 saved = protocol_settings_save(
-                    settings_toml=text, actor=request.user, note=form.cleaned_data["note"]
+                    settings_toml=text,
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                    local_authority=council,
                 )
+                whose = f" for {council.name}" if council else ""
                 messages.success(
                     request,
-                    f"Protocol {saved.version} is in force; open duties are being re-planned.",
+                    f"Protocol {saved.version} is in force{whose}; open duties are being "
+                    f"re-planned.",
                 )
-                return redirect("administration:protocol")
+                target = reverse("administration:protocol")
+                return redirect(f"{target}?{COUNCIL_PARAM}={council.code}" if council else target)
             preview = protocol_preview(settings_toml=text)
         except ValidationError as error:
             form_add_service_error(form, error)
@@ -71,7 +111,7 @@ def protocol_settings(request: HttpRequest) -> HttpResponse:
 
 def protocol_download(request: HttpRequest) -> HttpResponse:
     check_administrator(request)
-    version, _ = protocol_current()
+    version, _ = protocol_current(local_authority_id=_la_id(_council(request)))
     response = HttpResponse(version.settings_toml, content_type="application/toml; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="homesafe-protocol-{version.version}.toml"'
@@ -97,7 +137,7 @@ def protocol_upload(request: HttpRequest) -> HttpResponse:
             except ProtocolSettingsError as error:
                 upload_form.add_error("settings_file", UPLOAD_PROBLEM.format(error=error))
     if uploaded is None:
-        _, settings = protocol_current()
+        _, settings = protocol_current(local_authority_id=_la_id(_council(request)))
         form = ProtocolSettingsForm(initial=ProtocolSettingsForm.initial_from(settings))
         return _page(request, form=form, upload_form=upload_form)
     form = ProtocolSettingsForm(initial=ProtocolSettingsForm.initial_from(uploaded))

@@ -18,7 +18,18 @@ from homesafe.duties.choices import (
 class ProtocolVersion(models.Model):
     """One version of the local protocol's settings (TOML); the newest active one is in force."""
 
-    version = models.CharField(max_length=64, unique=True)
+    # A hash of the settings' content: the same settings saved again (going back to earlier
+    # ones, or a council adopting the partnership's) have the same version.
+    version = models.CharField(max_length=64)
+    local_authority = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="protocol_versions",
+        help_text="A council's own settings (blank: the partnership's, for every council "
+        "without its own).",
+    )
     settings_toml = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

@@ -23,14 +23,32 @@ def _parse(text: str) -> ProtocolSettings:
 
 
 @transaction.atomic
-def protocol_current() -> tuple[ProtocolVersion, ProtocolSettings]:
-    """The version in force and its parsed settings (the defaults are saved as the first one)."""
-    version = ProtocolVersion.objects.order_by("-created_at", "-id").first()
+def protocol_current(
+    *, local_authority_id: int | None = None
+) -> tuple[ProtocolVersion, ProtocolSettings]:
+    """The version in force and its parsed settings (the defaults are saved as the first one).
+
+    With `local_authority_id`: that council's own settings if it has any (e.g. seed 004's
+    24-hour return interview offer), else the partnership's."""
+    if local_authority_id is not None:
+        own = (
+            ProtocolVersion.objects.filter(local_authority_id=local_authority_id)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if own is not None:
+            return own, _parse(own.settings_toml)
+    version = (
+        ProtocolVersion.objects.filter(local_authority__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
     if version is None:
         text = DEFAULT_TOML.read_text(encoding="utf-8")
         settings = _parse(text)
         version, _ = ProtocolVersion.objects.get_or_create(
             version=settings.version,
+            local_authority=None,
             defaults={
                 "settings_toml": text,
                 "note": "The defaults (DOMAIN.md)",
@@ -39,3 +57,16 @@ def protocol_current() -> tuple[ProtocolVersion, ProtocolSettings]:
         )
         return version, settings
     return version, _parse(version.settings_toml)
+
+
+def protocols_in_force() -> tuple[
+    tuple[ProtocolVersion, ProtocolSettings], dict[int, tuple[ProtocolVersion, ProtocolSettings]]
+]:
+    """The partnership's version in force, and each council's own where it has one."""
+    default = protocol_current()
+    own: dict[int, ProtocolVersion] = {}
+    for version in ProtocolVersion.objects.filter(local_authority__isnull=False).order_by(
+        "created_at", "id"
+    ):
+        own[version.local_authority_id] = version  # the newest wins
+    return default, {la: (v, _parse(v.settings_toml)) for la, v in own.items()}

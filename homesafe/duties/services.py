@@ -20,13 +20,13 @@ from django.utils import timezone
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
-from homesafe.access.models import User
+from homesafe.access.models import Organisation, User
 from homesafe.bulk import BulkInsert
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.facts import case_facts, children_for_facts
 from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
 from homesafe.duties.owners import Party, resolve_owner, resolve_told
-from homesafe.duties.protocol import protocol_current
+from homesafe.duties.protocol import protocol_current, protocols_in_force
 from homesafe.episodes.models import MissingEpisode
 from homesafe.people.models import Child
 from homesafe.protocol.duties import plan_duties
@@ -98,14 +98,15 @@ def duties_replan_enqueue(*, child_ids: Iterable[int]) -> int:
 def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> dict[str, int]:
     """Re-plan the duties of several children in a fixed number of queries per batch."""
     now = now or timezone.now()
-    version, settings = protocol_current()
+    default, own = protocols_in_force()
     counts = {"created": 0, "updated": 0, "closed": 0, "told": 0}
     # Only children with an episode since the protocol came into force, or with open duties,
     # can have anything to plan: the rest are skipped with two cheap queries.
     child_ids = list(child_ids)
     active = set(
         MissingEpisode.objects.filter(
-            child_id__in=child_ids, reported_at__gte=version.duties_from
+            child_id__in=child_ids,
+            reported_at__gte=min(v.duties_from for v, _ in [default, *own.values()]),
         ).values_list("child_id", flat=True)
     ) | set(
         Duty.objects.filter(child_id__in=child_ids, state=DutyState.OPEN).values_list(
@@ -132,6 +133,7 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
     updates: list[Duty] = []
     events: list[DutyEvent] = []
     for child in children_for_facts(child_ids):
+        version, settings = own.get(child.responsible_la_id, default)
         eligible = {e.pk for e in child.facts_episodes if e.reported_at >= version.duties_from}
         stored = stored_by_child.get(child.pk, {})
         seen: set[tuple[int, str]] = set()
@@ -381,19 +383,28 @@ def duty_reassign(*, duty: Duty, to: User, actor: User) -> Duty:
 
 
 @transaction.atomic
-def protocol_settings_save(*, settings_toml: str, actor: Actor, note: str = "") -> ProtocolVersion:
-    """Save new protocol settings (validated) and re-plan every child with open duties."""
+def protocol_settings_save(
+    *,
+    settings_toml: str,
+    actor: Actor,
+    note: str = "",
+    local_authority: Organisation | None = None,
+) -> ProtocolVersion:
+    """Save new protocol settings (validated), the partnership's or one council's own, and
+    re-plan the children with open duties that they apply to."""
     from homesafe.protocol.settings import ProtocolSettings, ProtocolSettingsError
 
     try:
         parsed = ProtocolSettings.from_toml(settings_toml)
     except ProtocolSettingsError as error:
         raise ValidationError({"settings_toml": str(error)}) from None
-    current, _ = protocol_current()
+    la_id = local_authority.pk if local_authority else None
+    current, _ = protocol_current(local_authority_id=la_id)
     if parsed.version == current.version:
         raise ValidationError({"settings_toml": "These settings are the ones already in force."})
     version = ProtocolVersion.objects.create(
         version=parsed.version,
+        local_authority=local_authority,
         settings_toml=settings_toml,
         created_by=actor if isinstance(actor, User) else None,
         note=note,
@@ -403,9 +414,11 @@ def protocol_settings_save(*, settings_toml: str, actor: Actor, note: str = "") 
         actor=actor,
         verb=AuditVerb.PROTOCOL_CHANGED,
         target=version,
-        payload={"version": parsed.version},
+        payload={"version": parsed.version, "local_authority_id": la_id},
     )
     children = Duty.objects.filter(state=DutyState.OPEN).values_list("child_id", flat=True)
+    if local_authority is not None:
+        children = children.filter(child__responsible_la=local_authority)
     duties_replan_enqueue(child_ids=children)
     return version
 

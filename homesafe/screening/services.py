@@ -74,7 +74,7 @@ def screening_complete(
     if completed_on < child.date_of_birth:
         raise ValidationError({"completed_at": BEFORE_BIRTH})
     _check_override(definition, result.band, override_band, override_reason)
-    _, settings = protocol_current()
+    _, settings = protocol_current(local_authority_id=child.responsible_la_id)
     latest = screening_review_on(completed_on, settings)
     if review_on is None:
         review_on = latest

@@ -168,3 +168,43 @@ def test_the_toml_written_keeps_every_setting(world):
     text = settings_to_toml(settings)
     assert ProtocolSettings.from_toml(text) == settings
     assert set(tomllib.loads(text)) == set(settings.to_mapping())
+
+
+def test_a_council_s_own_settings_apply_to_its_children_only(
+    world, client, returned, django_capture_on_commit_callbacks
+):
+    """Seed 004's 24-hour return interview offer for one council: its children's RHI offers
+    fall due 24 hours after the return; another council's children keep the partnership's 72."""
+    from django.core.management import call_command
+
+    other = world.episodes["b_only"]
+    episode_record_return(
+        episode=other,
+        returned_at=timezone.now() - dt.timedelta(hours=1),
+        found_by="self",
+        actor=world.users["cmo_b"],
+    )
+    la_a = world.orgs["la_a"]
+    client.force_login(world.users["admin"])
+    page = client.get(reverse("administration:protocol"), {"council": la_a.code})
+    assert f"Protocol settings: {la_a.name}" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("administration:protocol"),
+            form_data("save", rhi_offer_hours=24, note="Seed 004") | {"council": la_a.code},
+        )
+    assert response.status_code == 302 and response["Location"].endswith(f"?council={la_a.code}")
+    own = ProtocolVersion.objects.get(local_authority=la_a)
+    assert protocol_current(local_authority_id=la_a.pk)[0] == own
+    assert protocol_current()[0] != own  # the partnership's settings are unchanged
+    call_command("db_worker", batch=True, verbosity=0)
+    mine = Duty.objects.get(episode=returned, kind="rhi_offer")
+    theirs = Duty.objects.get(episode=other, kind="rhi_offer")
+    returned.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.due_at == returned.returned_at + dt.timedelta(hours=24)
+    assert mine.protocol_version == own.version
+    assert theirs.due_at == other.returned_at + dt.timedelta(hours=72)
+    # The page for a council with no settings of its own says it uses the partnership's.
+    body = client.get(reverse("administration:protocol"), {"council": "902"}).content.decode()
+    assert "(it has none of its own yet)" in body
