@@ -121,6 +121,7 @@ class AuditVerb(models.TextChoices):
     DISRUPTION_RECORDED = "concern.disruption_recorded", "Recorded a disruption action"
     LEGAL_ACTION_RECORDED = "concern.legal_recorded", "Recorded a legal action"
     LEGAL_ACTION_UPDATED = "concern.legal_updated", "Recorded a legal action's decision"
+    EPISODE_CONCERN_RAISED = "concern.episode_raised", "Raised a concern about an episode"
     MEETING_VIEWED = "meeting.viewed", "Viewed a meeting"
     MEETINGS_LISTED = "meetings.listed", "Listed a child's meetings"
     MEETING_CREATED = "meeting.created", "Recorded a meeting"

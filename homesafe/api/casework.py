@@ -1,6 +1,7 @@
 """The REST API's reads of casework after a return (issue 6): exploitation screenings, the
 pre-incident profile, persons of concern with disruption and legal actions, and professional
-differences. Return home interviews are in homesafe.api.interviews, meetings and their actions
+differences; and one write, raising an exploitation or trafficking concern about an episode
+(through concerns.services_raised, which audits and re-plans). Return home interviews are in homesafe.api.interviews, meetings and their actions
 in homesafe.api.meetings.
 
 Every read goes through the queries and policy the pages use (a child or record the user may
@@ -12,11 +13,14 @@ labels are the pages' business and may be configured locally.
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from homesafe.access.choices import AuditVerb
 from homesafe.api.views import (
@@ -28,7 +32,15 @@ from homesafe.api.views import (
     _id_or_404,
     _SignedInRead,
 )
-from homesafe.concerns.queries import child_concerns_for_user_or_404, person_get_for_user_or_404
+from homesafe.concerns.choices import ConcernKind
+from homesafe.concerns.policy import can_record_concerns
+from homesafe.concerns.queries import (
+    child_concerns_for_user_or_404,
+    episode_concerns_view,
+    episode_for_concern_or_404,
+    person_get_for_user_or_404,
+)
+from homesafe.concerns.services_raised import episode_concern_raise
 from homesafe.meetings.choices import DifferenceStatus, DifferenceSubject
 from homesafe.meetings.models import DifferenceStep
 from homesafe.meetings.queries import difference_view_for_user, differences_visible_to
@@ -270,6 +282,94 @@ class PersonDetailView(_SignedInRead, generics.RetrieveAPIView):
         return person_get_for_user_or_404(
             user=self.request.user, person_id=_id_or_404(self.kwargs["person_id"])
         )
+
+
+# --- Exploitation and trafficking concerns about an episode --------------------------------
+
+
+class RaisedConcernOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ConcernKind.choices)
+    source = serializers.ChoiceField(
+        choices=["report", "professional", "return_interview", "screening"],
+        help_text="What raised it: the report, a professional (page or API), the return home "
+        "interview's indicators, or a screening in the significant band or above.",
+    )
+    raised_at = serializers.DateTimeField(
+        allow_null=True, help_text="When it was raised; null when known at the report."
+    )
+    raised_by = serializers.SerializerMethodField(help_text="Who raised it (professional only).")
+    note = serializers.SerializerMethodField()
+    interview_id = serializers.IntegerField(source="interview.pk", default=None, allow_null=True)
+    screening_id = serializers.IntegerField(source="screening.pk", default=None, allow_null=True)
+
+    def get_raised_by(self, concern) -> str:
+        record = concern.record
+        return str(record.raised_by) if record and record.raised_by else ""
+
+    def get_note(self, concern) -> str:
+        return concern.record.note if concern.record else ""
+
+
+class EpisodeConcernsOutputSerializer(serializers.Serializer):
+    episode_id = serializers.IntegerField(source="episode.pk")
+    concerns = RaisedConcernOutputSerializer(source="raised", many=True)
+
+
+@extend_schema_serializer(component_name="ConcernRaising")
+class EpisodeConcernInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ConcernKind.choices)
+    raised_at = serializers.DateTimeField(
+        required=False,
+        help_text="When the concern arose (ISO 8601): not in the future, nor before the report; "
+        "now if absent. consider_mace / consider_nrm are planned from this time.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=10000, help_text="Why it is raised."
+    )
+
+
+class EpisodeConcernsView(_SignedInRead, APIView):
+    """The exploitation and trafficking concerns raised about an episode (GET), and raising one
+    (POST): those who may record the child's concerns (concerns.policy). A concern is raised
+    once per episode; the service audits it and re-plans the child's duties."""
+
+    InputSerializer = EpisodeConcernInputSerializer
+
+    @extend_schema(
+        tags=["casework"],
+        responses={200: EpisodeConcernsOutputSerializer, **not_found("episode"), **_READ_ERRORS},
+    )
+    def get(self, request, episode_id: int):
+        episode = episode_for_concern_or_404(user=request.user, episode_id=_id_or_404(episode_id))
+        view = episode_concerns_view(user=request.user, episode=episode)
+        return Response(EpisodeConcernsOutputSerializer(view).data)
+
+    @extend_schema(
+        tags=["casework"],
+        request=EpisodeConcernInputSerializer,
+        responses={
+            201: OpenApiResponse(EpisodeConcernsOutputSerializer, description="Raised."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="Not valid, or already raised: nothing changed."
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer, description="Not signed in, no CSRF token, or not yours to do."
+            ),
+            **not_found("episode"),
+        },
+    )
+    def post(self, request, episode_id: int):
+        episode = episode_for_concern_or_404(user=request.user, episode_id=_id_or_404(episode_id))
+        if not can_record_concerns(request.user, episode.child):
+            raise PermissionDenied
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            episode_concern_raise(episode=episode, actor=request.user, **serializer.validated_data)
+        except ValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        view = episode_concerns_view(user=request.user, episode=episode)
+        return Response(EpisodeConcernsOutputSerializer(view).data, status=status.HTTP_201_CREATED)
 
 
 # --- Professional differences ----------------------------------------------------------------

@@ -69,6 +69,11 @@ urlpatterns = [
         name="child_concerns",
     ),
     path(
+        "v1/episodes/<int:episode_id>/concerns/",
+        _open(casework.EpisodeConcernsView.as_view()),
+        name="episode_concerns",
+    ),
+    path(
         "v1/persons-of-concern/<int:person_id>/",
         _open(casework.PersonDetailView.as_view()),
         name="person_of_concern",

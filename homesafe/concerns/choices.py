@@ -27,8 +27,17 @@ class DisruptionKind(models.TextChoices):
 class LegalActionKind(models.TextChoices):
     RECOVERY_ORDER = "recovery_order", "Recovery order (s.50 Children Act 1989)"
     NRM_REFERRAL = "nrm_referral", "National Referral Mechanism (NRM) referral"
+    MACE_REFERRAL = "mace_referral", "Referral to MACE (multi-agency child exploitation)"
 
 
 class NrmDecision(models.TextChoices):
     POSITIVE = "positive", "Positive"
     NEGATIVE = "negative", "Negative"
+
+
+class ConcernKind(models.TextChoices):
+    """A concern raised about a missing episode: each starts its own duty to consider a
+    referral (consider_mace, consider_nrm)."""
+
+    EXPLOITATION = "exploitation", "Exploitation"
+    TRAFFICKING = "trafficking", "Trafficking or modern slavery"

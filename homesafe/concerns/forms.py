@@ -3,6 +3,7 @@ from django import forms
 from homesafe.access.choices import OrganisationType
 from homesafe.access.models import Organisation
 from homesafe.concerns.choices import (
+    ConcernKind,
     DisruptionKind,
     LegalActionKind,
     LinkKind,
@@ -12,7 +13,7 @@ from homesafe.concerns.choices import (
 from homesafe.concerns.models import PersonOfConcern
 from homesafe.episodes.queries import episodes_for_child
 from homesafe.web.edits import VersionedForm
-from homesafe.web.fields import GovukDateField
+from homesafe.web.fields import GovukDateField, GovukDateTimeField
 from homesafe.web.forms import GovukForm
 
 
@@ -179,7 +180,7 @@ class LegalActionForm(ChildForm, DecisionFields):
         "applied_on": "Enter the date of the application or referral",
     }
     kind = forms.ChoiceField(
-        label="Legal action", choices=LegalActionKind.choices, widget=forms.RadioSelect
+        label="Legal action or referral", choices=LegalActionKind.choices, widget=forms.RadioSelect
     )
     applied_on = GovukDateField(label="Applied for or referred on")
     episode = _episode_field()
@@ -189,3 +190,23 @@ class LegalActionForm(ChildForm, DecisionFields):
 
 class LegalDecisionForm(VersionedForm, DecisionFields):
     """The decisions as known now, recorded on the version the person saw."""
+
+
+class RaiseConcernForm(GovukForm):
+    """An exploitation or trafficking concern about one episode (services_raised)."""
+
+    required_messages = {"kind": "Select the concern you are raising"}
+    kind = forms.ChoiceField(
+        label="What is the concern?",
+        choices=ConcernKind.choices,
+        widget=forms.RadioSelect,
+        help_text="An exploitation concern asks for a MACE referral to be considered and a "
+        "strategy meeting; a trafficking concern asks for a National Referral Mechanism "
+        "referral to be considered.",
+    )
+    raised_at = GovukDateTimeField(
+        label="Date and time the concern arose",
+        required=False,
+        help_text="Optional: leave blank for now. The timescales run from this time.",
+    )
+    note = _text("Why is the concern raised? (optional)")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homesafe.concerns.choices import (
+    ConcernKind,
     DisruptionKind,
     LegalActionKind,
     LinkKind,
@@ -226,8 +227,8 @@ class DisruptionAction(models.Model):
 
 
 class LegalAction(models.Model):
-    """A recovery order (applied, granted) or an NRM referral (reasonable and conclusive
-    grounds decisions) for a child, and perhaps the episode it was for."""
+    """A recovery order (applied, granted), an NRM referral (reasonable and conclusive grounds
+    decisions) or a referral to MACE for a child, and perhaps the episode it was for."""
 
     child = models.ForeignKey(
         "people.Child", on_delete=models.PROTECT, related_name="legal_actions"
@@ -299,3 +300,35 @@ class LegalAction(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class EpisodeConcern(models.Model):
+    """An exploitation or trafficking concern a professional raised about a missing episode
+    after its report: when and by whom. It plans consider_mace / consider_nrm from then."""
+
+    child = models.ForeignKey(
+        "people.Child", on_delete=models.PROTECT, related_name="episode_concerns"
+    )
+    episode = models.ForeignKey(
+        "episodes.MissingEpisode", on_delete=models.PROTECT, related_name="raised_concerns"
+    )
+    kind = models.CharField(max_length=20, choices=ConcernKind.choices)
+    raised_at = models.DateTimeField()
+    note = models.TextField("why the concern is raised", blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "kind"],
+                name="episodeconcern_once_per_episode",
+                violation_error_message="This concern is already raised on the episode.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} concern"

@@ -1,7 +1,8 @@
 """Writes to persons and places of concern, disruption and legal actions: one function per
 use case, in a transaction, audited with ids only (never names or descriptions), then the
-child's duties re-planned (a recovery order application or an NRM referral for an episode
-closes its consider_recovery_order / consider_nrm duty)."""
+child's duties re-planned (a recovery order application, an NRM referral or a MACE referral
+for an episode closes its consider_recovery_order / consider_nrm / consider_mace duty).
+Concerns raised about an episode are in services_raised."""
 
 from __future__ import annotations
 
@@ -328,7 +329,7 @@ def _legal_errors(action: LegalAction) -> dict[str, str]:
         value, date = getattr(action, decision), getattr(action, on)
         if not (value or date):
             continue
-        if is_order:
+        if action.kind != LegalActionKind.NRM_REFERRAL:
             errors.setdefault(decision, DECISION_ONLY_NRM)
             continue
         if value and value not in NrmDecision.values:
@@ -376,7 +377,8 @@ def legal_action_record(
     conclusive_grounds: str = "",
     conclusive_grounds_on: dt.date | None = None,
 ) -> LegalAction:
-    """Record a recovery order application or an NRM referral (with any decisions known)."""
+    """Record a recovery order application, an NRM referral (with any decisions known) or a
+    referral to MACE."""
     errors: dict[str, str] = {}
     _check_episode(errors, child, episode)
     if kind not in LegalActionKind.values:

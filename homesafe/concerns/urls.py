@@ -20,4 +20,9 @@ urlpatterns = [
         name="legal_decisions",
     ),
     path("concerns/persons/<int:person_id>/", views.person_detail, name="person"),
+    path(
+        "episodes/<int:episode_id>/concerns/new",
+        views.episode_concern_new,
+        name="episode_concern_new",
+    ),
 ]

@@ -17,6 +17,7 @@ from homesafe.concerns.policy import can_record_concerns
 from homesafe.concerns.queries import (
     child_concerns_for_user_or_404,
     concerns_child_for_user_or_404,
+    episode_for_concern_or_404,
     legal_action_for_user_or_404,
     person_get_for_user_or_404,
     persons_linkable_for_child,
@@ -32,6 +33,7 @@ from homesafe.concerns.services import (
     person_of_concern_link,
     person_of_concern_record,
 )
+from homesafe.concerns.services_raised import episode_concern_raise
 from homesafe.web.edits import form_show_stale
 from homesafe.web.errors import form_add_service_error
 
@@ -158,7 +160,7 @@ def legal_action_new(request: HttpRequest, child_id: int) -> HttpResponse:
         child_id,
         form_factory=lambda child, data: forms.LegalActionForm(data, child=child),
         save=legal_action_record,
-        title="Record a recovery order or an NRM referral",
+        title="Record a recovery order, an NRM referral or a MACE referral",
         done="Legal action recorded",
     )
 
@@ -199,5 +201,40 @@ def legal_action_decisions(request: HttpRequest, action_id: int) -> HttpResponse
             "form": form,
             "back_url": reverse("concerns:child", args=[child.pk]),
             "back_text": "Back to people and places of concern",
+        },
+    )
+
+
+def episode_concern_new(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """Raise an exploitation or trafficking concern about an episode, at any time."""
+    episode = episode_for_concern_or_404(user=request.user, episode_id=episode_id)
+    child = episode.child
+    if not can_record_concerns(request.user, child):
+        raise PermissionDenied
+    form = forms.RaiseConcernForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                concern = episode_concern_raise(
+                    episode=episode, actor=request.user, **form.cleaned_data
+                )
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"{concern.get_kind_display()} concern raised")
+            return redirect("episodes:detail", episode_id=episode.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "title": f"Raise a concern: {child.full_name}",
+            "heading": "Raise an exploitation or trafficking concern",
+            "caption": child.full_name,
+            "intro": "The concern is added to this missing episode and the protocol plans what "
+            "it asks for from the time it arose.",
+            "form": form,
+            "submit_text": "Raise the concern",
+            "back_url": reverse("episodes:detail", args=[episode.pk]),
+            "back_text": "Back to the episode",
         },
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from homesafe.concerns.choices import LegalActionKind
-from homesafe.concerns.models import LegalAction
+from homesafe.concerns.choices import ConcernKind, LegalActionKind
+from homesafe.concerns.facts import concerns_raised, first_raised, screenings_by_episode
+from homesafe.concerns.models import EpisodeConcern, LegalAction
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
 from homesafe.episodes.choices import RiskGrade
 from homesafe.episodes.models import MissingEpisode, RiskGrading
+from homesafe.interviews.choices import Referral
 from homesafe.meetings.facts import episode_meeting_annotations
 from homesafe.people.choices import Cohort
 from homesafe.people.models import CarePeriod, Child, CohortPeriod, NetworkMember, Placement
@@ -36,7 +38,10 @@ _STATUS = {
 _LEGAL_DUTY = {
     LegalActionKind.RECOVERY_ORDER: "consider_recovery_order",
     LegalActionKind.NRM_REFERRAL: "consider_nrm",
+    LegalActionKind.MACE_REFERRAL: "consider_mace",
 }
+# A referral ticked in the completed return home interview does what its duty asks.
+_RHI_REFERRAL_DUTY = {Referral.MACE: "consider_mace", Referral.NRM: "consider_nrm"}
 
 
 def children_for_facts(child_ids):
@@ -93,7 +98,15 @@ def children_for_facts(child_ids):
             Prefetch(
                 "exploitation_screenings",
                 queryset=ExploitationScreening.objects.only(
-                    "id", "child_id", "completed_at", "review_on"
+                    "id",
+                    "child_id",
+                    "completed_at",
+                    "review_on",
+                    "tool",
+                    "tool_version",
+                    "band",
+                    "override_band",
+                    "group_bands",
                 ),
                 to_attr="facts_screenings",
             ),
@@ -110,6 +123,11 @@ def children_for_facts(child_ids):
                 .only("id", "child_id", "episode_id", "kind", "applied_on", "created_at")
                 .order_by("created_at", "id"),
                 to_attr="facts_legal",
+            ),
+            Prefetch(
+                "episode_concerns",
+                queryset=EpisodeConcern.objects.only("id", "episode_id", "kind", "raised_at"),
+                to_attr="facts_concerns",
             ),
         )
     )
@@ -129,6 +147,12 @@ def case_facts(child: Child, *, now) -> CaseFacts:
         kind = _LEGAL_DUTY[LegalActionKind(action.kind)]
         legal.setdefault(action.episode_id, {}).setdefault(kind, action.created_at)
     saves = [version.saved_at for version in child.facts_profiles]
+    # Concerns raised after the report (homesafe.concerns.facts): by a professional, the return
+    # interview's indicators, or a screening in the significant band or above.
+    records: dict[int, list[EpisodeConcern]] = {}
+    for record in child.facts_concerns:
+        records.setdefault(record.episode_id, []).append(record)
+    screened = screenings_by_episode(child.facts_episodes, child.facts_screenings)
     episodes = []
     for episode in child.facts_episodes:
         mine = closed.get(episode.pk, {})
@@ -141,9 +165,20 @@ def case_facts(child: Child, *, now) -> CaseFacts:
         # exploitation concern it raised for the first time.
         interview = getattr(episode, "return_interview", None)
         rhi = interview.protocol_moments() if interview else {}
-        rhi_concern_at = rhi.pop("exploitation_concern_at", None)
-        if episode.exploitation_concern:
-            rhi_concern_at = None  # known at the report: its timescale runs from then
+        rhi.pop("exploitation_concern_at", None)
+        concerns = first_raised(
+            concerns_raised(
+                episode,
+                records=records.get(episode.pk, ()),
+                interview=interview,
+                screenings=screened.get(episode.pk, ()),
+            )
+        )
+        referred = {
+            kind: at
+            for code, kind in _RHI_REFERRAL_DUTY.items()
+            if interview and (at := interview.referred_at(code)) is not None
+        }
         episodes.append(
             EpisodeFacts(
                 id=str(episode.pk),
@@ -151,9 +186,10 @@ def case_facts(child: Child, *, now) -> CaseFacts:
                 last_seen_at=episode.last_seen_at,
                 risk=Risk(episode.current_risk or RiskGrade.MEDIUM),
                 pre_planned=episode.pre_planned,
-                exploitation_concern=episode.exploitation_concern or rhi_concern_at is not None,
-                exploitation_concern_at=rhi_concern_at,
-                trafficking_concern=episode.trafficking_concern,
+                exploitation_concern=ConcernKind.EXPLOITATION in concerns,
+                exploitation_concern_at=concerns.get(ConcernKind.EXPLOITATION),
+                trafficking_concern=ConcernKind.TRAFFICKING in concerns,
+                trafficking_concern_at=concerns.get(ConcernKind.TRAFFICKING),
                 returned_at=episode.returned_at,
                 high_risk_at=episode.high_risk_at,
                 **rhi,
@@ -162,6 +198,7 @@ def case_facts(child: Child, *, now) -> CaseFacts:
                 strategy_meeting_at=episode.strategy_meeting_at,
                 pre_incident_reviewed_at=reviewed_at,
                 completed={
+                    **referred,
                     **legal.get(episode.pk, {}),
                     **(
                         {"repeat_meeting": episode.repeat_meeting_at}

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from homesafe.access.errors import ApplicationError
 from homesafe.access.policy import can_record_episode
+from homesafe.concerns.queries import episode_concerns_view
 from homesafe.episodes.forms import EpisodeReportForm, EpisodeReturnForm, RegradeForm
 from homesafe.episodes.queries import episode_get_for_user_or_404
 from homesafe.episodes.services import (
@@ -89,6 +90,7 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "gradings": list(episode.gradings.select_related("recorded_by")),
             "can_record": can_record_episode(request.user, episode.child),
             "interview_view": interview_view_for_user(user=request.user, episode=episode),
+            "concerns": episode_concerns_view(user=request.user, episode=episode),
         },
     )
 

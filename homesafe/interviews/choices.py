@@ -66,7 +66,13 @@ TERM_FIELDS: dict[str, str] = {
 # "None identified" answers the exploitation questions (the North Yorkshire finding), so the
 # services and the protocol read it: it can be relabelled but never retired.
 NONE_IDENTIFIED = "none_identified"
-PROTECTED_TERMS = {(TermKind.EXPLOITATION_INDICATOR, NONE_IDENTIFIED)}
+# "Signs of trafficking" raises a trafficking concern (consider_nrm) as well as the exploitation
+# concern every indicator raises: it too can be relabelled but never retired.
+TRAFFICKING_INDICATOR = "trafficking"
+PROTECTED_TERMS = {
+    (TermKind.EXPLOITATION_INDICATOR, NONE_IDENTIFIED),
+    (TermKind.EXPLOITATION_INDICATOR, TRAFFICKING_INDICATOR),
+}
 
 # The taxonomy HomeSafe ships (DOMAIN.md's push and pull factors), in order. Data migration
 # interviews/0003 holds a frozen copy of it; queries.interview_taxonomy() saves it on first use

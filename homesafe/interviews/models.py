@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 
 from homesafe.interviews.choices import (
     NONE_IDENTIFIED,
+    TRAFFICKING_INDICATOR,
     AttemptOutcome,
     ConsentToShare,
     ContactMethod,
@@ -205,6 +206,17 @@ class ReturnInterview(models.Model):
     @property
     def exploitation_identified(self) -> bool:
         return any(i != NONE_IDENTIFIED for i in self.exploitation_indicators)
+
+    @property
+    def trafficking_identified(self) -> bool:
+        """The interview found signs of trafficking (which raise a trafficking concern)."""
+        return TRAFFICKING_INDICATOR in self.exploitation_indicators
+
+    def referred_at(self, referral: str):
+        """When the completed interview made this referral (Referral: its holding), or None."""
+        if self.status != InterviewStatus.COMPLETED or referral not in self.referrals:
+            return None
+        return self.held_at
 
     def protocol_moments(self) -> dict:
         """What the protocol engine reads from this interview (homesafe.duties.facts)."""

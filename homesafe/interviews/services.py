@@ -518,6 +518,7 @@ def interview_complete(
         fields=filled,
         shared_with=sorted(org.pk for org in shared_with),
         exploitation_identified=interview.exploitation_identified,
+        trafficking_identified=interview.trafficking_identified,
         drafts_discarded=drafts,
     )
     return interview
@@ -574,6 +575,7 @@ def interview_change_factors(
         actor,
         changed=[name for name in FACTOR_FIELDS if getattr(interview, name) != before[name]],
         exploitation_identified=interview.exploitation_identified,
+        trafficking_identified=interview.trafficking_identified,
     )
     return interview
 

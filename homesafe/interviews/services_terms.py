@@ -35,7 +35,7 @@ LABEL_TOO_LONG = "The label must be 200 characters or fewer"
 CANNOT_MOVE = "The term is already {end} of the list."
 ALREADY_RETIRED = "The term is already retired."
 NOT_RETIRED = "The term is not retired."
-PROTECTED = "{label} answers the exploitation questions: it cannot be retired."
+PROTECTED = "{label} is read by the protocol: it cannot be retired."
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 

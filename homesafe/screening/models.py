@@ -10,7 +10,7 @@ from homesafe.protocol.screening import (
     Tool,
     tool_get,
 )
-from homesafe.screening.choices import TOOL_CHOICES
+from homesafe.screening.choices import CONCERN_BAND, TOOL_CHOICES, TRAFFICKING_GROUP
 
 
 class ExploitationScreening(models.Model):
@@ -78,6 +78,24 @@ class ExploitationScreening(models.Model):
     def final_band(self) -> str:
         """The band in force: the professional's, when they chose one, else the computed one."""
         return self.override_band or self.band
+
+    def _at_least_concern_band(self, band: str) -> bool:
+        codes = self.tool_definition.band_codes
+        return (
+            CONCERN_BAND in codes
+            and band in codes
+            and codes.index(band) >= codes.index(CONCERN_BAND)
+        )
+
+    def concerns_raised(self) -> tuple[str, ...]:
+        """The concerns (concerns.ConcernKind values) this screening raises: exploitation when
+        the band in force is significant or above; trafficking too when, in a categorical tool,
+        the trafficking group also is."""
+        if not self._at_least_concern_band(self.final_band):
+            return ()
+        if self._at_least_concern_band(self.group_bands.get(TRAFFICKING_GROUP, "")):
+            return ("exploitation", "trafficking")
+        return ("exploitation",)
 
     @property
     def final_band_label(self) -> str:

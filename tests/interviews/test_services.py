@@ -234,7 +234,8 @@ def test_complete_audit_names_fields_never_the_content(world, offered):
 
 def test_new_exploitation_concern_from_the_interview_starts_mace_consideration(world, offered):
     assert not Duty.objects.filter(episode=offered.episode, kind="consider_mace").exists()
-    interview_complete(interview=offered, actor=world.users["rhi"], **content(world))
+    data = content(world, referrals=[])  # no MACE referral yet: it is to be considered
+    interview_complete(interview=offered, actor=world.users["rhi"], **data)
     mace = _duty(offered.episode, "consider_mace")
     assert mace.state == DutyState.OPEN
     assert "raised" in mace.reason

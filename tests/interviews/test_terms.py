@@ -258,7 +258,10 @@ def test_a_record_keeps_a_retired_term_it_holds(world, offered):
 def test_changing_factors_re_plans_the_exploitation_concern(world, offered):
     rhi = world.users["rhi"]
     interview = interview_complete(
-        interview=offered, actor=rhi, **content(world, exploitation_indicators=["none_identified"])
+        interview=offered,
+        actor=rhi,
+        # No MACE referral ticked (one would close consider_mace at once).
+        **content(world, exploitation_indicators=["none_identified"], referrals=[]),
     )
     assert not Duty.objects.filter(episode=offered.episode, kind="consider_mace").exists()
     interview_change_factors(
