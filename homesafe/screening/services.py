@@ -1,6 +1,8 @@
 """Writes to exploitation screenings: one function per use case, in a transaction, audited
 (ids, the tool and whether the band was overridden: never the answers), then the child's duties
-re-planned so that the screening review duty follows the latest screening."""
+re-planned so that the screening review duty follows the latest screening, and a band in force
+of significant or above raises an exploitation concern on the child's episode
+(homesafe.concerns.facts)."""
 
 from __future__ import annotations
 
@@ -107,6 +109,7 @@ def screening_complete(
             "tool": definition.code,
             "version": definition.version,
             "overridden": bool(override_band),
+            "raises": list(screening.concerns_raised()),
         },
     )
     duties_replan_for_child(child_id=child.pk)
@@ -129,6 +132,11 @@ def screening_override_band(
         actor=actor,
         verb=AuditVerb.SCREENING_OVERRIDDEN,
         target=screening,
-        payload={"overridden": bool(override_band)},
+        payload={
+            "overridden": bool(override_band),
+            "raises": list(screening.concerns_raised()),
+        },
     )
+    # The band in force decides whether the screening raises an exploitation concern.
+    duties_replan_for_child(child_id=screening.child_id)
     return screening

@@ -161,7 +161,12 @@ def test_audit_records_the_tool_never_the_answers(world, returned):
     assert entry.actor == world.users["sw_2"]
     assert entry.child_id == returned.child_id
     assert entry.target_id == str(screening.pk)
-    assert entry.payload == {"tool": "seraf", "version": "1", "overridden": True}
+    assert entry.payload == {
+        "tool": "seraf",
+        "version": "1",
+        "overridden": True,
+        "raises": ["exploitation"],  # the professional's band is significant
+    }
     text = str(entry.payload)
     assert "missing_overnight" not in text and "both" not in text and "Secret" not in text
 
