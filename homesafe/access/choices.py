@@ -125,6 +125,7 @@ class AuditVerb(models.TextChoices):
     MEETING_VIEWED = "meeting.viewed", "Viewed a meeting"
     MEETINGS_LISTED = "meetings.listed", "Listed a child's meetings"
     MEETING_CREATED = "meeting.created", "Recorded a meeting"
+    MEETING_FULFILS_CHANGED = "meeting.fulfils_changed", "Changed the duties a meeting fulfils"
     MEETING_HELD = "meeting.held", "Recorded that a meeting was held"
     MEETING_CANCELLED = "meeting.cancelled", "Recorded that a meeting was cancelled"
     MEETING_INVITATION_RECORDED = "meeting.invitation", "Recorded an invitation or attendance"

@@ -30,7 +30,7 @@ from homesafe.api.views import (
     _id_or_404,
     _SignedInRead,
 )
-from homesafe.meetings.choices import MeetingKind, MeetingStatus, NoteKind
+from homesafe.meetings.choices import FulfilledDuty, MeetingKind, MeetingStatus, NoteKind
 from homesafe.meetings.models import MeetingChild
 from homesafe.meetings.policy import can_complete_action, completes_seen_action
 from homesafe.meetings.queries import (
@@ -150,9 +150,18 @@ class MeetingActionOutputSerializer(ActionOutputSerializer):
         return completes_seen_action(self.context["user"], action, can_record=view.can_record)
 
 
+class FulfilmentOutputSerializer(serializers.Serializer):
+    episode_id = serializers.IntegerField()
+    duty = serializers.ChoiceField(
+        choices=FulfilledDuty.choices,
+        help_text="The episode's duty (its kind) the meeting fulfils: done once it is held.",
+    )
+
+
 class MeetingChildOutputSerializer(serializers.Serializer):
     child_id = serializers.IntegerField()
     episode_ids = serializers.SerializerMethodField()
+    fulfils = FulfilmentOutputSerializer(source="fulfilments.all", many=True)
 
     def get_episode_ids(self, link) -> list[int]:
         return [episode.pk for episode in link.episodes.all()]

@@ -25,6 +25,7 @@ from homesafe.duties.protocol import protocol_current
 from homesafe.duties.queries import duties_overdue_by_team, duty_get_for_user_or_404
 from homesafe.duties.services import duty_complete, duty_mark_not_needed, duty_reassign
 from homesafe.episodes.queries import episodes_visible_to
+from homesafe.meetings.queries import meetings_fulfilling
 from homesafe.people.models import Placement
 from homesafe.protocol.calendar import at_local_time
 from homesafe.web.errors import form_add_service_error
@@ -59,6 +60,7 @@ def _duty_page(request: HttpRequest, duty: Duty, *, bound=None, status: int = 20
             duty.events.select_related("actor__organisation", "about_user__organisation")
         ),
         "can_work": can_work,
+        "fulfilled_by": meetings_fulfilling(episode_id=duty.episode_id, duty=duty.kind),
     }
     if can_work:
         forms = {

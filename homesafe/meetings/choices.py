@@ -11,9 +11,21 @@ class MeetingKind(models.TextChoices):
 
 # Only a locality MACE discusses several children; the other kinds are about one child.
 SEVERAL_CHILDREN = {MeetingKind.MACE_LOCALITY}
-# The kinds that count as the multi-agency meeting after a repeat-threshold episode
-# (closing the repeat_meeting duty in homesafe.duties.facts).
-REPEAT_MEETING_KINDS = {MeetingKind.STRATEGY, MeetingKind.MULTI_AGENCY}
+
+
+class FulfilledDuty(models.TextChoices):
+    """The duties of a child's episode that a held meeting may fulfil (protocol duty kinds)."""
+
+    STRATEGY_MEETING = "strategy_meeting", "The episode's strategy meeting"
+    REPEAT_MEETING = "repeat_meeting", "The multi-agency meeting after repeat episodes"
+
+
+# Which duties a meeting of each kind may fulfil; unless the person recording it says
+# otherwise, it fulfils all of them for the episodes it concerns (MeetingFulfilment).
+FULFILS_BY_KIND: dict[str, tuple[str, ...]] = {
+    MeetingKind.STRATEGY: (FulfilledDuty.STRATEGY_MEETING, FulfilledDuty.REPEAT_MEETING),
+    MeetingKind.MULTI_AGENCY: (FulfilledDuty.REPEAT_MEETING,),
+}
 
 
 class MeetingStatus(models.TextChoices):

@@ -3,26 +3,27 @@ annotations on MissingEpisode so that building a child's facts takes no extra qu
 
 from django.db.models import OuterRef, Subquery
 
-from homesafe.meetings.choices import REPEAT_MEETING_KINDS, MeetingKind, MeetingStatus
+from homesafe.meetings.choices import FulfilledDuty, MeetingStatus
 from homesafe.meetings.models import Meeting
 
 
-def episode_meeting_annotations() -> dict[str, Subquery]:
-    """- strategy_meeting_at: the first held strategy meeting that concerns the episode;
-    - repeat_meeting_at: the first held strategy or multi-agency meeting about the child at
-      or after the episode's report (what the repeat_meeting duty asks for)."""
+def _first_held_fulfilling(duty: FulfilledDuty) -> Subquery:
     held = Meeting.objects.filter(status=MeetingStatus.HELD).order_by("held_at", "id")
+    return Subquery(
+        held.filter(
+            child_links__fulfilments__episode=OuterRef("pk"),
+            child_links__fulfilments__duty=duty,
+        ).values("held_at")[:1]
+    )
+
+
+def episode_meeting_annotations() -> dict[str, Subquery]:
+    """When the first held meeting that names the duty as one it fulfils (MeetingFulfilment)
+    was held:
+    - strategy_meeting_at: the episode's strategy meeting (closing strategy_meeting);
+    - repeat_meeting_at: the multi-agency meeting after a repeat-threshold episode (closing
+      repeat_meeting)."""
     return {
-        "strategy_meeting_at": Subquery(
-            held.filter(kind=MeetingKind.STRATEGY, child_links__episodes=OuterRef("pk")).values(
-                "held_at"
-            )[:1]
-        ),
-        "repeat_meeting_at": Subquery(
-            held.filter(
-                kind__in=REPEAT_MEETING_KINDS,
-                child_links__child=OuterRef("child_id"),
-                held_at__gte=OuterRef("reported_at"),
-            ).values("held_at")[:1]
-        ),
+        "strategy_meeting_at": _first_held_fulfilling(FulfilledDuty.STRATEGY_MEETING),
+        "repeat_meeting_at": _first_held_fulfilling(FulfilledDuty.REPEAT_MEETING),
     }

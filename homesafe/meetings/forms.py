@@ -7,6 +7,7 @@ from homesafe.meetings.choices import (
     Attendance,
     DifferenceStage,
     DifferenceSubject,
+    FulfilledDuty,
     MeetingKind,
     NoteKind,
 )
@@ -15,6 +16,34 @@ from homesafe.web.fields import GovukDateField, GovukDateTimeField
 from homesafe.web.forms import GovukForm
 
 HELD_OR_PLANNED = [("held", "It has been held"), ("planned", "It is planned")]
+FULFILS_NONE = "none"
+FULFILS_CHOICES = [*FulfilledDuty.choices, (FULFILS_NONE, "Neither")]
+FULFILS_BOTH_AND_NONE = "Select the duties the meeting fulfils, or 'Neither'"
+FULFILS_HINT = (
+    "For the child's latest episode before the meeting. Leave blank to go by the kind of "
+    "meeting: a strategy meeting fulfils both, a multi-agency meeting the meeting after repeat "
+    "episodes, other meetings neither"
+)
+
+
+def fulfils_field(**kwargs) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Which duties does this meeting fulfil?",
+        choices=FULFILS_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        **kwargs,
+    )
+
+
+def clean_fulfils(values: list[str]) -> list[str] | None:
+    """The duties chosen; None (blank: go by the kind of meeting); [] for 'Neither'."""
+    if FULFILS_NONE in values:
+        if len(values) > 1:
+            raise ValidationError(FULFILS_BOTH_AND_NONE)
+        return []
+    return values or None
+
+
 CHILD_NOT_CHOSEN = "Choose the children discussed from the list: search for a child to add one"
 SEARCH_EMPTY = "Enter a name, a date of birth or an ID to search for"
 WHOLE_MEETING = "meeting"
@@ -103,6 +132,7 @@ class MeetingForm(GovukForm):
     locations = _text(
         "Places discussed (optional)", help_text="One place per line, like 'Victoria bus station'"
     )
+    fulfils = fulfils_field(required=False, help_text=FULFILS_HINT)
 
     def __init__(self, *args, children, **kwargs):
         """`children`: the children chosen for the meeting (people.queries' gate passed)."""
@@ -119,6 +149,22 @@ class MeetingForm(GovukForm):
 
     def clean_locations(self):
         return [line for line in self.cleaned_data["locations"].splitlines() if line.strip()]
+
+    def clean_fulfils(self):
+        return clean_fulfils(self.cleaned_data["fulfils"])
+
+
+class FulfilsForm(GovukForm):
+    """Which duties of its episodes a meeting fulfils (meeting_change_fulfils)."""
+
+    required_messages = {"fulfils": "Select the duties the meeting fulfils, or 'Neither'"}
+    fulfils = fulfils_field(
+        help_text="For the episodes the meeting is about. The duties are done once the meeting "
+        "is held"
+    )
+
+    def clean_fulfils(self):
+        return clean_fulfils(self.cleaned_data["fulfils"]) or []
 
 
 class HeldForm(GovukForm):

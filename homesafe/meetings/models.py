@@ -8,6 +8,7 @@ from homesafe.meetings.choices import (
     DifferenceStage,
     DifferenceStatus,
     DifferenceSubject,
+    FulfilledDuty,
     MeetingKind,
     MeetingStatus,
     NoteKind,
@@ -97,6 +98,31 @@ class MeetingChild(models.Model):
 
     def __str__(self) -> str:
         return f"Child {self.child_id} at meeting {self.meeting_id}"
+
+
+class MeetingFulfilment(models.Model):
+    """A duty of one of the child's episodes that the meeting fulfils once it is held (the
+    episode's strategy meeting, or the multi-agency meeting after repeat episodes): the duty is
+    done when the meeting is held (homesafe.meetings.facts)."""
+
+    link = models.ForeignKey(MeetingChild, on_delete=models.CASCADE, related_name="fulfilments")
+    episode = models.ForeignKey(
+        "episodes.MissingEpisode", on_delete=models.CASCADE, related_name="meeting_fulfilments"
+    )
+    duty = models.CharField(max_length=30, choices=FulfilledDuty.choices)
+
+    class Meta:
+        ordering = ["episode_id", "duty"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "episode", "duty"],
+                name="meetingfulfilment_unique",
+                violation_error_message="The meeting already fulfils this duty of the episode.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_duty_display()} (episode {self.episode_id})"
 
 
 class MeetingInvitation(models.Model):

@@ -15,10 +15,12 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.models import Organisation, User
 from homesafe.access.policy import child_scope
 from homesafe.concerns.models import PersonLink
+from homesafe.meetings.choices import FulfilledDuty, MeetingStatus
 from homesafe.meetings.models import (
     Meeting,
     MeetingAction,
     MeetingChild,
+    MeetingFulfilment,
     MeetingInvitation,
     MeetingNote,
     ProfessionalDifference,
@@ -124,6 +126,10 @@ def meeting_view_for_user(*, user: User, meeting_id: int, log_read: bool = True)
                     "child__responsible_la", "child__allocated_social_worker__team"
                 ).prefetch_related(
                     "episodes",
+                    Prefetch(
+                        "fulfilments",
+                        queryset=MeetingFulfilment.objects.select_related("episode"),
+                    ),
                     Prefetch(
                         "child__placements",
                         queryset=Placement.objects.select_related("host_la"),
@@ -376,3 +382,19 @@ def user_find_by_email(email: str, *, organisation: Organisation) -> User | None
     return User.objects.filter(
         email__iexact=email.strip(), is_active=True, organisation=organisation
     ).first()
+
+
+def meetings_fulfilling(*, episode_id: int, duty: str) -> list[Meeting]:
+    """Meetings (not cancelled) that name this duty of the episode as one they fulfil, earliest
+    first: shown on the duty's page, whose reader has passed the child's gate already (a
+    strategy or multi-agency meeting is about that one child)."""
+    if duty not in FulfilledDuty.values:
+        return []
+    return list(
+        Meeting.objects.filter(
+            child_links__fulfilments__episode_id=episode_id, child_links__fulfilments__duty=duty
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("created_at", "pk")
+        .distinct()
+    )

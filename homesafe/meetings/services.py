@@ -1,7 +1,7 @@
 """Writes to meetings and professional differences: one function per use case, in a
 transaction, audited (ids and field names only, never what was said), then the duties of the
-children discussed re-planned, so that a held strategy meeting closes strategy_meeting and a
-multi-agency meeting after a repeat-threshold episode closes repeat_meeting."""
+children discussed re-planned, so that a held meeting closes the duties it names as fulfilled
+(MeetingFulfilment: the episode's strategy_meeting, repeat_meeting)."""
 
 from __future__ import annotations
 
@@ -27,12 +27,14 @@ from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import location_create
 from homesafe.meetings.choices import (
     ALLOWED_TRANSITIONS,
+    FULFILS_BY_KIND,
     SEVERAL_CHILDREN,
     STAGE_ORDER,
     Attendance,
     DifferenceStage,
     DifferenceStatus,
     DifferenceSubject,
+    FulfilledDuty,
     MeetingKind,
     MeetingStatus,
     NoteKind,
@@ -42,6 +44,7 @@ from homesafe.meetings.models import (
     Meeting,
     MeetingAction,
     MeetingChild,
+    MeetingFulfilment,
     MeetingInvitation,
     MeetingNote,
     ProfessionalDifference,
@@ -77,6 +80,7 @@ BEFORE_RAISED = "The time cannot be before the difference was raised"
 PERSONS_MISSING = "Choose at least one person of concern"
 PERSON_NOT_VISIBLE = "Choose from the persons of concern you can see"
 CHILD_MISSING = "Choose the child the persons were discussed about"
+CANNOT_FULFIL = "A {kind} cannot be {duty}"
 
 
 def meeting_check_transition(meeting: Meeting, *, to: str) -> None:
@@ -139,12 +143,17 @@ def meeting_create(
     persons_discussed: str = "",
     locations: Iterable[str] = (),
     episodes: Mapping[int, Iterable[MissingEpisode]] | None = None,
+    fulfils: Iterable[str] | None = None,
 ) -> Meeting:
     """Record a meeting, planned or held, about its children (and, for a locality MACE, the
-    places and persons discussed). Episodes default to each child's latest before the meeting."""
+    places and persons discussed). Episodes default to each child's latest before the meeting.
+
+    `fulfils` names the duties of those episodes the meeting fulfils once held (FulfilledDuty);
+    None: every duty a meeting of its kind may fulfil (choices.FULFILS_BY_KIND), () none."""
     kind = MeetingKind(kind)
     children = list(dict.fromkeys(children))
     errors: dict[str, str] = {}
+    fulfils = _fulfils_checked(errors, kind, fulfils)
     if not children:
         errors["children"] = NO_CHILDREN
     elif len(children) > 1 and kind not in SEVERAL_CHILDREN:
@@ -186,7 +195,13 @@ def meeting_create(
         if not chosen:
             latest = _episode_concerned(child, when)
             chosen = [latest] if latest else []
-        link.episodes.set([e for e in chosen if e.child_id == child.pk])
+        chosen = [e for e in chosen if e.child_id == child.pk]
+        link.episodes.set(chosen)
+        MeetingFulfilment.objects.bulk_create(
+            MeetingFulfilment(link=link, episode=episode, duty=duty)
+            for episode in chosen
+            for duty in fulfils
+        )
     if user is not None and not can_record_meeting(user, meeting):
         raise ApplicationError(NOT_YOURS, code="meeting_not_yours")
     places = [line.strip() for line in locations if line.strip()]
@@ -202,7 +217,45 @@ def meeting_create(
         status=meeting.status,
         locations=len(places),
         persons_discussed=bool(meeting.persons_discussed),
+        fulfils=list(fulfils),
     )
+    _replan(meeting)
+    return meeting
+
+
+def _fulfils_checked(
+    errors: dict[str, str], kind: MeetingKind, fulfils: Iterable[str] | None
+) -> tuple[str, ...]:
+    allowed = FULFILS_BY_KIND.get(kind, ())
+    if fulfils is None:
+        return allowed
+    chosen = tuple(dict.fromkeys(fulfils))
+    for duty in chosen:
+        if duty not in allowed:
+            label = FulfilledDuty(duty).label if duty in FulfilledDuty.values else duty
+            errors["fulfils"] = CANNOT_FULFIL.format(kind=kind.label.lower(), duty=label.lower())
+    return chosen
+
+
+@transaction.atomic
+def meeting_change_fulfils(*, meeting: Meeting, fulfils: Iterable[str], actor: Actor) -> Meeting:
+    """Name again which duties of its episodes the meeting fulfils (replacing what it named)."""
+    errors: dict[str, str] = {}
+    chosen = _fulfils_checked(errors, MeetingKind(meeting.kind), fulfils)
+    if errors:
+        raise ValidationError(errors)
+    user = _actor_user(actor)
+    if user is not None and not can_record_meeting(user, meeting):
+        raise ApplicationError(NOT_YOURS, code="meeting_not_yours")
+    links = list(meeting.child_links.prefetch_related("episodes"))
+    MeetingFulfilment.objects.filter(link__meeting=meeting).delete()
+    MeetingFulfilment.objects.bulk_create(
+        MeetingFulfilment(link=link, episode=episode, duty=duty)
+        for link in links
+        for episode in link.episodes.all()
+        for duty in chosen
+    )
+    _audit_meeting(meeting, AuditVerb.MEETING_FULFILS_CHANGED, actor, fulfils=list(chosen))
     _replan(meeting)
     return meeting
 

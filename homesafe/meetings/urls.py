@@ -9,6 +9,7 @@ urlpatterns = [
     path("meetings/new/children", views.meeting_choose_children, name="choose_children"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="detail"),
     path("meetings/<int:meeting_id>/held", views.meeting_held_view, name="held"),
+    path("meetings/<int:meeting_id>/fulfils", views.meeting_fulfils_view, name="fulfils"),
     path("meetings/<int:meeting_id>/cancel", views.meeting_cancel_view, name="cancel"),
     path("meetings/<int:meeting_id>/invitations", views.meeting_invitation_view, name="invitation"),
     path("meetings/<int:meeting_id>/notes", views.meeting_note_view, name="note"),

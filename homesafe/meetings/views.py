@@ -47,6 +47,7 @@ from homesafe.meetings.services import (
     difference_resolve,
     meeting_add_action,
     meeting_cancel,
+    meeting_change_fulfils,
     meeting_complete_action,
     meeting_create,
     meeting_record_held,
@@ -280,6 +281,25 @@ def meeting_held_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
         ),
         title="Record that the meeting was held",
         done="Meeting recorded as held",
+    )
+
+
+def meeting_fulfils_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    def build(view, data):
+        current = sorted({f.duty for link in view.children for f in link.fulfilments.all()}) or [
+            forms.FULFILS_NONE
+        ]
+        return forms.FulfilsForm(data, initial={"fulfils": current})
+
+    return _meeting_form(
+        request,
+        meeting_id,
+        build=build,
+        save=lambda *, view, **data: meeting_change_fulfils(
+            meeting=view.meeting, actor=request.user, **data
+        ),
+        title="Change which duties the meeting fulfils",
+        done="Duties the meeting fulfils changed",
     )
 
 
