@@ -4,6 +4,7 @@ consider_nrm; "signs of trafficking" raises the trafficking concern (consider_nr
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from homesafe.duties.choices import DutyState
@@ -83,3 +84,13 @@ def test_withdrawing_the_trafficking_indicator_withdraws_the_concern(world, offe
     )
     assert _duty(offered.episode, "consider_nrm").state == DutyState.NOT_NEEDED
     assert _duty(offered.episode, "consider_mace").state == DutyState.OPEN
+
+
+def test_the_episode_page_lists_the_concerns_the_interview_raised(world, offered, client):
+    data = content(world, exploitation_indicators=["trafficking"], referrals=[])
+    interview_complete(interview=offered, actor=world.users["rhi"], **data)
+    client.force_login(world.users["cmo_a"])
+    page = client.get(reverse("episodes:detail", args=[offered.episode_id])).text
+    section = page[page.index("Exploitation and trafficking concerns") :]
+    assert section.count("The return home interview") == 2  # exploitation and trafficking
+    assert "Trafficking or modern slavery" in section

@@ -5,6 +5,7 @@ completion, through the child's stored duties."""
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from homesafe.access.models import AuditEntry
@@ -121,3 +122,23 @@ def test_a_child_with_no_episode_gets_no_concern_duty(world):
     child.episodes.all().delete()
     _screen(world, child, SIGNIFICANT)
     assert not Duty.objects.filter(child=child, kind="consider_mace").exists()
+
+
+def test_the_episode_page_and_api_say_the_screening_raised_it(world, returned, client):
+    screening = _screen(world, returned.child, SIGNIFICANT)
+    client.force_login(world.users["sw_2"])
+    page = client.get(reverse("episodes:detail", args=[returned.pk])).text
+    assert "An exploitation screening in the significant band or above" in page
+    assert reverse("screening:detail", args=[screening.pk]) in page
+    body = client.get(reverse("api:episode_concerns", args=[returned.pk])).json()
+    assert body["concerns"] == [
+        {
+            "kind": "exploitation",
+            "source": "screening",
+            "raised_at": body["concerns"][0]["raised_at"],
+            "raised_by": "",
+            "note": "",
+            "interview_id": None,
+            "screening_id": screening.pk,
+        }
+    ]
