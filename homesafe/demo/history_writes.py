@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import AuditEntry, Organisation, User
+from homesafe.demo.history_interviews import interview_rows
 from homesafe.demo.plan import ChildPlan, EpisodePlan, Place
 from homesafe.demo.vocabulary import POLICE
 from homesafe.duties.choices import DutyEventKind, DutyState
@@ -35,6 +36,7 @@ from homesafe.episodes.choices import (
 )
 from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
 from homesafe.episodes.postcodes import postcode_lookup
+from homesafe.interviews.models import ContactAttempt, ReturnInterview
 from homesafe.people.choices import Cohort, LegalStatus, NetworkRole, PlacementType
 from homesafe.people.models import (
     CarePeriod,
@@ -95,6 +97,8 @@ class HistoryWrites:
         self.before = before
         self.audits: list[_Audit] = []
         self.new_locations: list[Location] = []
+        self.interviews: list[ReturnInterview] = []
+        self.attempts: list[ContactAttempt] = []
 
     def write(self, plans, progress) -> dict[str, Child]:
         """Write every child's record and early episodes (progress: homesafe.demo.write)."""
@@ -121,15 +125,19 @@ class HistoryWrites:
                 episodes.append(episode)
                 gradings += episode_gradings
             progress.advance()
-        progress.stage("Writing the records", len(rows) + 4)
+        progress.stage("Writing the records", len(rows) + 6)
         for model, instances in rows.items():
             model.objects.bulk_create(instances, batch_size=BATCH)
             progress.advance()
-        for model, instances in ((Location, self.new_locations), (MissingEpisode, episodes)):
+        for model, instances in (
+            (Location, self.new_locations),
+            (MissingEpisode, episodes),
+            (RiskGrading, gradings),
+            (ReturnInterview, self.interviews),
+            (ContactAttempt, self.attempts),
+        ):
             model.objects.bulk_create(instances, batch_size=BATCH)
             progress.advance()
-        RiskGrading.objects.bulk_create(gradings, batch_size=BATCH)
-        progress.advance()
         AuditEntry.objects.bulk_create(
             [self._audit_entry(audit) for audit in self.audits], batch_size=BATCH
         )
@@ -209,12 +217,15 @@ class HistoryWrites:
                 role=NetworkRole(spec.role),
                 contact_name=spec.contact_name,
                 contact_email=spec.contact_email,
+                user=self.users.get(spec.user),
             )
             if spec.started_on:
                 member.started_on = spec.started_on
             rows[NetworkMember].append(_checked(member))
             organisation_id = organisations[spec.organisation].pk
             payload = {"organisation_id": organisation_id, "role": spec.role}
+            if member.user is not None:
+                payload["user_id"] = member.user.pk
             audits.append(_Audit(AuditVerb.NETWORK_MEMBER_ADDED, member, child, payload))
 
     # --- one episode: location_create, episode_report, episode_regrade, episode_record_return ---
@@ -297,6 +308,18 @@ class HistoryWrites:
             episode.stayed_where, episode.stayed_with = plan.stayed_where, plan.stayed_with
             payload = {"found_by": plan.found_by}
             self.audits.append(_Audit(AuditVerb.EPISODE_RETURNED, episode, child, payload))
+            if plan.interview is not None:
+                interview, attempts = interview_rows(
+                    plan.interview,
+                    episode,
+                    admin=admin,
+                    organisations=self.organisations,
+                    audit=lambda verb, target, payload: self.audits.append(
+                        _Audit(verb, target, child, payload)
+                    ),
+                )
+                self.interviews.append(_checked(interview))
+                self.attempts += [_checked(attempt) for attempt in attempts]
         return _checked(episode), [_checked(grading) for grading in gradings]
 
     def _audit_entry(self, audit: _Audit) -> AuditEntry:

@@ -28,6 +28,15 @@ from django.core.exceptions import ValidationError
 from faker import Faker
 
 from homesafe.access.choices import OrganisationType, Role
+from homesafe.demo.practice import (
+    ContactPlan,
+    CouncilSettings,
+    InterviewPlan,
+    MeetingPlan,
+    PersonPlan,
+    ScreeningPlan,
+    plan_practice,
+)
 from homesafe.demo.vocabulary import (
     ADDRESSES_OF_CONCERN,
     ADMIN_EMAIL,
@@ -162,6 +171,7 @@ class NetworkPlan:
     started_on: date
     contact_name: str = ""
     contact_email: str = ""
+    user: str | None = None  # the professional's HomeSafe account (an IRO, a CP chair)
 
 
 @dataclass(frozen=True)
@@ -189,6 +199,7 @@ class EpisodePlan:
     found_place: Place | None
     stayed_where: str
     stayed_with: str
+    interview: InterviewPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +225,9 @@ class ChildPlan:
     placements: tuple[PlacementPlan, ...]
     network: tuple[NetworkPlan, ...]
     episodes: tuple[EpisodePlan, ...]
+    exploited: bool = False
+    meetings: tuple[MeetingPlan, ...] = ()
+    screenings: tuple[ScreeningPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,6 +240,9 @@ class DemoPlan:
     hot_spots: tuple[Place, ...]
     children: tuple[ChildPlan, ...]
     audit_sample: tuple[str, ...]  # keys of the children the auditor has been given access to
+    contacts: tuple[ContactPlan, ...] = ()
+    persons: tuple[PersonPlan, ...] = ()
+    council_settings: tuple[CouncilSettings, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,7 +271,7 @@ def plan_demo(*, children: int, seed: int, anchor: date) -> DemoPlan:
     """Everything the demo will contain, decided by `seed` alone (no database)."""
     if children < MIN_CHILDREN:
         raise ValueError(f"The demo needs at least {MIN_CHILDREN} children.")
-    return _Planner(seed=seed, anchor=anchor).plan(children)
+    return plan_practice(_Planner(seed=seed, anchor=anchor).plan(children))
 
 
 # --- Planning -------------------------------------------------------------------------------
@@ -983,4 +1000,5 @@ class _Planner:
             placements=tuple(draft.placements),
             network=tuple(network),
             episodes=episodes,
+            exploited=draft.exploited,
         )

@@ -12,14 +12,22 @@ from typing import TYPE_CHECKING
 
 from homesafe.access.models import Organisation, User
 from homesafe.demo.plan import ChildPlan, EpisodePlan, Place
+from homesafe.demo.practice import InterviewPlan
 from homesafe.demo.vocabulary import DUTIES_HISTORY_DAYS, POLICE
 from homesafe.duties.services import duties_replan, duties_replans_deferred
-from homesafe.episodes.models import Location
+from homesafe.episodes.models import Location, MissingEpisode
 from homesafe.episodes.services import (
     episode_record_return,
     episode_regrade,
     episode_report,
     location_create,
+)
+from homesafe.interviews.services import (
+    interview_complete,
+    interview_decline,
+    interview_mark_unreachable,
+    interview_offer,
+    interview_record_attempt,
 )
 from homesafe.people.models import Child
 from homesafe.people.services import (
@@ -108,6 +116,7 @@ class ServiceWrites:
                 started_on=member.started_on,
                 contact_name=member.contact_name,
                 contact_email=member.contact_email,
+                user=self.users.get(member.user),
                 actor=admin,
             )
         for episode in plan.episodes:
@@ -151,7 +160,7 @@ class ServiceWrites:
             )
             yield
         if plan.returned_at is not None:
-            episode_record_return(
+            episode = episode_record_return(
                 episode=episode,
                 returned_at=plan.returned_at,
                 found_by=plan.found_by,
@@ -161,10 +170,75 @@ class ServiceWrites:
                 actor=admin,
             )
             yield
+        if plan.interview is not None:
+            yield from self.interview_steps(episode, plan.interview)
+
+    def interview_steps(self, episode: MissingEpisode, plan: InterviewPlan) -> Iterator[None]:
+        """The return interview's use cases: the offer, each contact attempt, then the outcome."""
+        admin, organisations = self.admin, self.organisations
+        interview = interview_offer(
+            episode=episode,
+            offered_at=plan.offered_at,
+            offered_by_organisation=organisations[plan.offered_by],
+            offered_by_name=plan.offered_by_name,
+            offer_method=plan.offer_method,
+            actor=admin,
+        )
+        yield
+        for attempt in plan.attempts:
+            interview_record_attempt(
+                interview=interview,
+                attempted_at=attempt.attempted_at,
+                method=attempt.method,
+                outcome=attempt.outcome,
+                actor=admin,
+            )
+        if plan.unreachable_at is not None:
+            interview_mark_unreachable(
+                interview=interview, unreachable_at=plan.unreachable_at, actor=admin
+            )
+        if plan.declined_at is not None:
+            interview_decline(
+                interview=interview,
+                declined_at=plan.declined_at,
+                decline_reason=plan.decline_reason,
+                actor=admin,
+            )
+            yield
+        elif plan.held_at is not None:
+            interview_complete(
+                interview=interview, actor=admin, **interview_content(plan, organisations)
+            )
+            yield
+
+
+def interview_content(plan: InterviewPlan, organisations: dict[str, Organisation]) -> dict:
+    """What interview_complete is given for a planned interview (the bulk path builds the same)."""
+    return {
+        "held_at": plan.held_at,
+        "held_where": plan.held_where,
+        "held_by_name": plan.offered_by_name,
+        "held_by_organisation": organisations[plan.offered_by],
+        "independent": plan.independent,
+        "not_independent_reason": plan.not_independent_reason,
+        "push_factors": list(plan.push_factors),
+        "pull_factors": list(plan.pull_factors),
+        "where_went": plan.where_went,
+        "travel": plan.travel,
+        "exploitation_indicators": list(plan.exploitation_indicators),
+        "exploitation_note": plan.exploitation_note,
+        "childs_words": plan.childs_words,
+        "referrals": list(plan.referrals),
+        "consent_to_share": plan.consent_to_share,
+    }
 
 
 def _steps(plan: EpisodePlan) -> int:
-    return 1 + len(plan.regradings) + (plan.returned_at is not None)
+    steps = 1 + len(plan.regradings) + (plan.returned_at is not None)
+    interview = plan.interview
+    if interview is not None:
+        steps += 1 + (interview.declined_at is not None or interview.held_at is not None)
+    return steps
 
 
 def write_window(

@@ -238,3 +238,87 @@ ASSOCIATE_PLACES = (
 # due two days before it, this share were done (the rest show on the overdue view).
 DUTIES_HISTORY_DAYS = 21
 DUTIES_DONE_ON_TIME = 0.85
+
+
+# --- The practice: who is told, who acts, what was recorded (homesafe.demo.practice) ----------
+
+# The home council's independent reviewing officers and child protection conference chairs, as
+# HomeSafe users: a looked-after child's IRO and a child-protection child's chair are named in
+# the child's network, so notify_iro and notify_cp_chair are told in HomeSafe.
+INDEPENDENT_REVIEWING = "Independent Reviewing Service"
+QUALITY_ASSURANCE = "Quality Assurance and Independent Reviewing"
+IRO_ACCOUNTS = ("iro", "iro.02", "iro.03", "iro.04")
+CP_CHAIR_ACCOUNTS = ("cp.chair", "cp.chair.02")
+IRO_EMAIL = f"iro@{DEMO_EMAIL_DOMAIN}"
+CP_CHAIR_EMAIL = f"cp.chair@{DEMO_EMAIL_DOMAIN}"
+# A few children with nobody to name, for the coordinator's "needs an owner" list.
+WITHOUT_IRO = 2
+WITHOUT_CP_CHAIR = 1
+# Trentmoor has a missing coordinator on HomeSafe (host-council notifications are told in
+# HomeSafe); Ashfield Edge has none, only contacts (its notifications wait for the CMO to send).
+TRENTMOOR_CMO_EMAIL = f"cmo.trentmoor@{DEMO_EMAIL_DOMAIN}"
+# Contacts (access.OrganisationContact): (organisation, name, role, e-mail, phone). Phone
+# numbers are in Ofcom's range for drama (01632 960000 to 960999): none is anyone's.
+HOST_CONTACTS = (
+    (
+        ASHFIELD_EDGE,
+        "Missing children secure mailbox",
+        "Missing children notifications",
+        f"missing.children@ashfield-edge.{DEMO_EMAIL_DOMAIN}",
+        "01632 960101",
+    ),
+    (ASHFIELD_EDGE, "Emergency duty team", "Out of hours", "", "01632 960102"),
+    (
+        TRENTMOOR,
+        "Missing children secure mailbox",
+        "Missing children notifications",
+        f"missing.children@trentmoor.{DEMO_EMAIL_DOMAIN}",
+        "01632 960201",
+    ),
+)
+SCHOOL_PHONE_FROM = 960300  # each school's safeguarding line: 01632 960300 onwards
+DSL_ROLE = "Designated safeguarding lead"
+
+# Seed 004: one council offers the return interview within 24 hours (the partnership's 72).
+RHI_24_HOUR_COUNCIL = HOME_LA
+RHI_24_HOURS = 24
+
+# Return interviews: most past returns have one recorded; returns of the last few days are
+# still being offered (the RHI worker's caseload); some children decline.
+RHI_RECORDED = 0.85
+RHI_DECLINED = 0.12
+RHI_UNREACHABLE_FIRST = 0.1  # could not be reached at first, interviewed later
+RHI_SETTLE_DAYS = 3  # no interview recorded yet for returns this close to the anchor
+RHI_HELD_WHERE = ("At school", "At home", "At the placement", "A café in town", "Youth centre")
+RHI_DECLINE_REASONS = (
+    "Said they did not want to talk about it.",
+    "Said they had already spoken to their social worker.",
+    "Carer says the child refused to meet.",
+)
+CHILDS_WORDS = (
+    "I just needed to get away for a bit. Nobody listens at home.",
+    "I was with my mates. I didn't think anyone would worry.",
+    "I don't like it where I live. I went to my mum's.",
+    "Someone said they'd give me a lift and then we just drove around.",
+    "I was scared to come back because I'd be in trouble.",
+    "I stayed at a friend's. My phone died.",
+)
+RHI_WHERE_WENT = ("A friend's house", "Town centre", "The railway station", "A relative's")
+RHI_TRAVEL = ("On foot", "By bus", "By train", "Given a lift")
+
+# Meetings and screenings.
+STRATEGY_SHARE = 0.7  # of high-risk episodes in the duties window
+MULTI_AGENCY_EPISODES = 3  # children with at least this many episodes in 90 days
+MEETINGS_SINCE = timedelta(days=182)  # meetings are recorded for the last six months
+MEETING_CHAIRS = ("Team manager", "Service manager")
+SERAF_REVIEW_MONTHS = 3
+
+# Persons of concern: a few adults, each linked to several exploited children (the networks
+# view). Fictional names and nicknames.
+PERSONS_OF_CONCERN = (
+    ("Dean Marlow", "Deano", 24, "Drives a grey hatchback; seen near the bus station."),
+    ("Kyle Brannigan", "KB", 27, "Known to offer lifts and cannabis to young people."),
+    ("Shane Albury", "Shaz", 31, "Rents a flat used for parties; associates with older males."),
+    ("Tasha Greaves", "", 22, "Recruits girls to parties through social media."),
+)
+PERSON_LINKS = (3, 5)  # children linked to each person (at least, at most)

@@ -29,6 +29,7 @@ from homesafe.demo.plan import (
     DemoSummary,
     anchor_moment,
 )
+from homesafe.demo.practice_writes import casework_write, contacts_write, council_settings_write
 from homesafe.demo.service_writes import ServiceWrites, write_window
 from homesafe.demo.vocabulary import (
     AUDIT_REASON,
@@ -141,6 +142,8 @@ def write_demo(
         note="The defaults (DOMAIN.md)",
         duties_from=duties_from,
     )
+    council_settings_write(plan, organisations, duties_from=duties_from)
+    contacts_write(plan, organisations, admin)
     writer = ServiceWrites(admin=admin, organisations=organisations, users=users)
     if through_services:
         progress.stage("Children", len(plan.children))
@@ -164,9 +167,11 @@ def write_demo(
         write_window(writer, {c: es for c, es in recent.items() if es}, progress)
     if through_services:
         _write_profiles(plan, children, writer, progress)
-    else:  # each profile's re-plan touches its own child only: all of them at once
+        casework_write(plan, children, organisations, users, progress)
+    else:  # each profile's or meeting's re-plan touches its own child only: all at once
         with duties_replans_deferred() as replans:
             _write_profiles(plan, children, writer, progress)
+            casework_write(plan, children, organisations, users, progress)
         duties_replan(child_ids=sorted(replans))
     _work_old_duties(plan, admin, progress, through_services=through_services)
     # Auditors see only the cases they are given, for a time: a sample, from a week before the

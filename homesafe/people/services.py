@@ -12,7 +12,7 @@ from django.utils import timezone
 from homesafe.access.audit import Actor, audit_record, changed_fields
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.edits import edit_check, edit_version
-from homesafe.access.models import Organisation
+from homesafe.access.models import Organisation, User
 from homesafe.duties.services import duties_replan_for_child
 from homesafe.people.choices import (
     Cohort,
@@ -283,23 +283,30 @@ def network_member_add(
     contact_name: str = "",
     contact_email: str = "",
     started_on: date | None = None,
+    user: User | None = None,
 ) -> NetworkMember:
+    """Add an organisation or professional to the child's network; `user` names the
+    professional as a HomeSafe user (the child's IRO, say), whom HomeSafe then tells itself."""
     member = NetworkMember(
         child=child,
         organisation=organisation,
         role=NetworkRole(role),
         contact_name=contact_name,
         contact_email=contact_email,
+        user=user,
     )
     if started_on:
         member.started_on = started_on
     member.full_clean()
     member.save()
+    payload = {"organisation_id": organisation.pk, "role": role}
+    if user is not None:
+        payload["user_id"] = user.pk
     audit_record(
         actor=actor,
         verb=AuditVerb.NETWORK_MEMBER_ADDED,
         target=member,
-        payload={"organisation_id": organisation.pk, "role": role},
+        payload=payload,
     )
     duties_replan_for_child(child_id=child.pk)
     return member

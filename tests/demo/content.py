@@ -24,7 +24,24 @@ WRITTEN_AT = {
 PAYLOAD_IDS = {
     "grading_id": "episodes.riskgrading",
     "organisation_id": "access.organisation",
+    "owner_organisation_id": "access.organisation",
+    "local_authority_id": "access.organisation",
     "user_id": "access.user",
+    "owner_person_id": "access.user",
+    "child_id": "people.child",
+    "episode_id": "episodes.missingepisode",
+    "interview_id": "interviews.returninterview",
+    "meeting_id": "meetings.meeting",
+    "person_id": "concerns.personofconcern",
+    "notice_id": "duties.notice",
+}
+# Payload keys that hold lists of ids.
+PAYLOAD_ID_LISTS = {
+    "child_ids": "people.child",
+    "person_ids": "concerns.personofconcern",
+    "shared_with": "access.organisation",
+    "drafts_discarded": "interviews.interviewdraft",
+    "children": "people.child",
 }
 DEMO_MODELS = (
     "access.organisation",
@@ -43,7 +60,19 @@ DEMO_MODELS = (
     "episodes.riskgrading",
     "duties.duty",
     "duties.dutyevent",
+    "duties.notice",
+    "duties.protocolversion",
     "profiles.profileversion",
+    "access.organisationcontact",
+    "interviews.returninterview",
+    "interviews.contactattempt",
+    "meetings.meeting",
+    "meetings.meetingchild",
+    "meetings.meetinginvitation",
+    "meetings.meetingnote",
+    "screening.exploitationscreening",
+    "concerns.personofconcern",
+    "concerns.personlink",
 )
 
 
@@ -87,14 +116,15 @@ class _Rows:
 
     def payload(self, payload: dict) -> tuple:
         return tuple(
-            sorted(
-                (
-                    key,
-                    self.natural(PAYLOAD_IDS[key], value) if key in PAYLOAD_IDS else _frozen(value),
-                )
-                for key, value in payload.items()
-            )
+            sorted((key, self._payload_value(key, value)) for key, value in payload.items())
         )
+
+    def _payload_value(self, key: str, value):
+        if key in PAYLOAD_IDS:
+            return self.natural(PAYLOAD_IDS[key], value)
+        if key in PAYLOAD_ID_LISTS and isinstance(value, list):
+            return tuple(sorted((self.natural(PAYLOAD_ID_LISTS[key], v) for v in value), key=repr))
+        return _frozen(value)
 
 
 def demo_content() -> dict[str, object]:
