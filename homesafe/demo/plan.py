@@ -260,6 +260,7 @@ class DemoSummary:
     episodes: int
     open_episodes: int
     users: int
+    practice: tuple[str, ...] = ()  # what the demo shows of the practice, a line each
 
 
 def anchor_moment(anchor: date) -> datetime:

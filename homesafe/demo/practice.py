@@ -30,7 +30,9 @@ from homesafe.demo.vocabulary import (
     CHILDS_WORDS,
     CP_CHAIR_ACCOUNTS,
     DEMO_EMAIL_DOMAIN,
+    DISTRICTS,
     DSL_ROLE,
+    DUTIES_HISTORY_DAYS,
     HOME_LA,
     HOST_CONTACTS,
     INDEPENDENT_REVIEWING,
@@ -38,9 +40,11 @@ from homesafe.demo.vocabulary import (
     LONDON,
     MEETINGS_SINCE,
     MULTI_AGENCY_EPISODES,
+    NEIGHBOURS,
     PERSON_LINKS,
     PERSONS_OF_CONCERN,
     POLICE,
+    POSTCODE_AREAS,
     QUALITY_ASSURANCE,
     RHI_24_HOUR_COUNCIL,
     RHI_24_HOURS,
@@ -214,7 +218,7 @@ class PracticePlanner:
             names[a.email] for a in accounts if a.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
         ]
 
-        children = list(plan.children)
+        children = self._placed_out(list(plan.children))
         without_iro = self._few(children, Cohort.LOOKED_AFTER, WITHOUT_IRO)
         without_chair = self._few(children, Cohort.CHILD_PROTECTION, WITHOUT_CP_CHAIR)
         children = [
@@ -255,11 +259,54 @@ class PracticePlanner:
             )
         return tuple(contacts)
 
+    # Placements -----------------------------------------------------------------------------
+
+    def _placed_out(self, children: list[ChildPlan]) -> list[ChildPlan]:
+        """A home-council child missing lately placed in each neighbouring council, so that
+        each host council has a notification in the demo: told in HomeSafe (Trentmoor), or
+        waiting for the coordinator to send it (Ashfield Edge)."""
+        from homesafe.episodes.postcodes import postcodes_in_districts
+
+        recent = self.end - timedelta(days=DUTIES_HISTORY_DAYS - 7)
+
+        def missing_lately(child: ChildPlan) -> bool:
+            return bool(child.episodes) and child.episodes[-1].reported_at >= recent
+
+        in_care = [
+            c
+            for c in children
+            if c.responsible_la == HOME_LA
+            and c.cohorts[-1].cohort == Cohort.LOOKED_AFTER
+            and c.placements
+            and missing_lately(c)
+        ]
+        for neighbour in NEIGHBOURS:
+            if any(c.placements[-1].host_la == neighbour for c in in_care):
+                continue
+            candidates = [c for c in in_care if c.placements[-1].host_la == HOME_LA]
+            # Those missing in the last two days first: older duties are mostly done.
+            latest = [
+                c for c in candidates if c.episodes[-1].reported_at >= self.end - timedelta(2)
+            ]
+            candidates = latest or candidates
+            if not candidates:
+                continue
+            chosen = self.rng.choice(candidates)
+            postcode = self.rng.choice(
+                postcodes_in_districts(set(DISTRICTS[neighbour]), POSTCODE_AREAS)
+            )
+            moved = replace(chosen.placements[-1], host_la=neighbour, postcode=postcode)
+            moved_child = replace(chosen, placements=(*chosen.placements[:-1], moved))
+            children[children.index(chosen)] = moved_child
+            in_care[in_care.index(chosen)] = moved_child
+        return children
+
     # Networks -------------------------------------------------------------------------------
 
     def _few(self, children: list[ChildPlan], cohort: str, count: int) -> set[str]:
-        """A few of the home council's children in `cohort` with nobody to name: those whose
-        duties are planned (an episode in the last weeks) first, so the list shows them."""
+        """A few of the home council's children in `cohort` with nobody to name: among those
+        whose duties are planned (an episode in the last weeks), so the list shows them, while
+        most of those keep theirs (a small demo takes the few from the others)."""
         eligible = [
             c for c in children if c.responsible_la == HOME_LA and c.cohorts[-1].cohort == cohort
         ]
@@ -268,7 +315,10 @@ class PracticePlanner:
             for c in eligible
             if c.episodes and c.episodes[-1].reported_at >= self.end - timedelta(days=14)
         ]
-        pool = recent if len(recent) >= count else eligible
+        if len(recent) >= 3 * count:
+            pool = recent
+        else:
+            pool = [c for c in eligible if c not in recent] or eligible
         return {c.key for c in self.rng.sample(pool, min(count, len(pool)))}
 
     def _child(self, child: ChildPlan, iros, chairs, no_iro: bool, no_chair: bool) -> ChildPlan:

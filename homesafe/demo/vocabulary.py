@@ -257,6 +257,12 @@ WITHOUT_CP_CHAIR = 1
 # Trentmoor has a missing coordinator on HomeSafe (host-council notifications are told in
 # HomeSafe); Ashfield Edge has none, only contacts (its notifications wait for the CMO to send).
 TRENTMOOR_CMO_EMAIL = f"cmo.trentmoor@{DEMO_EMAIL_DOMAIN}"
+# Accounts for the practice's journeys, printed after the one per role: (e-mail, what they do).
+JOURNEY_ACCOUNTS = (
+    (IRO_EMAIL, "Independent reviewing officer"),
+    (CP_CHAIR_EMAIL, "Child protection conference chair"),
+    (TRENTMOOR_CMO_EMAIL, "Missing coordinator, host council"),
+)
 # Contacts (access.OrganisationContact): (organisation, name, role, e-mail, phone). Phone
 # numbers are in Ofcom's range for drama (01632 960000 to 960999): none is anyone's.
 HOST_CONTACTS = (

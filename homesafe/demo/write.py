@@ -13,15 +13,17 @@ reference the bulk path is held equal to (tests/demo/test_seed_demo.py), about t
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import timedelta
 from typing import Protocol
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from homesafe.access.choices import Role
+from homesafe.access.choices import OrganisationType, Role
 from homesafe.access.models import Organisation, Team, User
 from homesafe.access.services import case_access_grant, user_create
+from homesafe.concerns.models import PersonOfConcern
 from homesafe.demo.history_writes import HistoryWrites, duties_complete_in_bulk
 from homesafe.demo.plan import (
     DemoAccount,
@@ -38,6 +40,7 @@ from homesafe.demo.vocabulary import (
     DUTIES_DONE_ON_TIME,
     DUTIES_HISTORY_DAYS,
     HOME_LA,
+    JOURNEY_ACCOUNTS,
     ROLE_ACCOUNTS,
 )
 from homesafe.duties.choices import DutyState
@@ -49,10 +52,14 @@ from homesafe.episodes.choices import (
     EpisodeStatus,
 )
 from homesafe.episodes.models import MissingEpisode
+from homesafe.interviews.choices import InterviewStatus
+from homesafe.interviews.models import ReturnInterview
+from homesafe.meetings.models import Meeting
 from homesafe.people.choices import Cohort
 from homesafe.people.models import Child, CohortPeriod
 from homesafe.profiles.services import profile_save
 from homesafe.protocol.settings import ProtocolSettings
+from homesafe.screening.models import ExploitationScreening
 
 # --- Writing --------------------------------------------------------------------------------
 
@@ -281,16 +288,46 @@ def demo_summary() -> DemoSummary:
         episodes=MissingEpisode.objects.count(),
         open_episodes=MissingEpisode.objects.filter(status=EpisodeStatus.MISSING).count(),
         users=User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").count(),
+        practice=_practice_lines(),
+    )
+
+
+def _practice_lines() -> tuple[str, ...]:
+    """What the demo shows of the practice, for the command's summary."""
+    interviews = Counter(ReturnInterview.objects.values_list("status", flat=True))
+    returned = MissingEpisode.objects.filter(returned_at__isnull=False).count()
+    own = ProtocolVersion.objects.filter(local_authority__isnull=False).select_related(
+        "local_authority"
+    )
+    councils = "; ".join(f"{v.local_authority.name}: {v.note.lower()}" for v in own)
+    hosts = [
+        f"{o.name} ({'on HomeSafe' if o.users.exists() else 'contacts only'})"
+        for o in Organisation.objects.filter(type=OrganisationType.LOCAL_AUTHORITY)
+        .exclude(code=HOME_LA)
+        .order_by("code")
+    ]
+    return (
+        f"Return interviews: {sum(interviews.values())} for {returned} returns "
+        f"({interviews[InterviewStatus.DECLINED]} declined).",
+        f"Meetings: {Meeting.objects.count()}; exploitation screenings: "
+        f"{ExploitationScreening.objects.count()}; persons of concern: "
+        f"{PersonOfConcern.objects.count()}.",
+        f"Other councils: {', '.join(hosts)}.",
+        f"Councils with settings of their own: {councils or 'none'}.",
     )
 
 
 def demo_accounts() -> list[DemoAccount]:
     """The sign-in accounts, one per role, as they are in the database."""
-    emails = {f"{local_part}@{DEMO_EMAIL_DOMAIN}": role for role, local_part, *_ in ROLE_ACCOUNTS}
+    emails = {
+        f"{local_part}@{DEMO_EMAIL_DOMAIN}": Role(role).label
+        for role, local_part, *_ in ROLE_ACCOUNTS
+    }
+    emails.update(JOURNEY_ACCOUNTS)
     users = User.objects.filter(email__in=emails).select_related("organisation")
     by_email = {user.email: user for user in users}
     return [
-        DemoAccount(email, Role(role).label, by_email[email].organisation.name)
-        for email, role in emails.items()
+        DemoAccount(email, label, by_email[email].organisation.name)
+        for email, label in emails.items()
         if email in by_email
     ]

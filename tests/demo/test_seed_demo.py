@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from homesafe.access.choices import Role
-from homesafe.access.models import AuditEntry, User
+from homesafe.access.choices import OrganisationType, Role
+from homesafe.access.models import AuditEntry, Organisation, User
+from homesafe.concerns.models import PersonOfConcern
 from homesafe.demo import (
     ADMIN_EMAIL,
     DEMO_EMAIL_DOMAIN,
@@ -21,15 +22,33 @@ from homesafe.demo import (
     plan_demo,
     write_demo,
 )
-from homesafe.demo.vocabulary import DUTIES_HISTORY_DAYS
+from homesafe.demo.vocabulary import (
+    ASHFIELD_EDGE,
+    CP_CHAIR_ACCOUNTS,
+    DUTIES_HISTORY_DAYS,
+    HOME_LA,
+    IRO_ACCOUNTS,
+    JOURNEY_ACCOUNTS,
+    RHI_SERVICE,
+    RHI_SETTLE_DAYS,
+    TRENTMOOR,
+    WITHOUT_CP_CHAIR,
+    WITHOUT_IRO,
+)
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.models import Duty, DutyEvent
+from homesafe.duties.protocol import protocol_current
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType
 from homesafe.episodes.models import MissingEpisode
-from homesafe.people.choices import Cohort
+from homesafe.interviews.choices import InterviewStatus
+from homesafe.interviews.models import ReturnInterview
+from homesafe.meetings.choices import MeetingKind
+from homesafe.meetings.models import Meeting
+from homesafe.people.choices import Cohort, NetworkRole
 from homesafe.people.models import Child, CohortPeriod
 from homesafe.people.queries import children_visible_to
 from homesafe.people.validators import validate_nhs_number, validate_upn
+from homesafe.screening.models import ExploitationScreening
 from homesafe.web.management.commands.demo import NOT_DEMO_MODE
 from homesafe.web.management.commands.seed_demo import (
     ALREADY_HAS_CHILDREN,
@@ -309,8 +328,11 @@ def test_demo_without_serving_migrates_seeds_and_prints_every_account(clock, set
 
     printed = out.getvalue()
     assert Child.objects.count() == 30
-    for email in EMAILS:
+    for email in [*EMAILS, *(email for email, _ in JOURNEY_ACCOUNTS)]:
         assert email in printed
+    # The practice it shows, and which council offers return interviews within 24 hours.
+    assert "Sherwood Vale County Council: seed 004: return interviews offered within 24" in printed
+    assert "Ashfield Edge Borough Council (contacts only)" in printed
     assert "homesafe-demo" in printed
     assert "http://127.0.0.1:8000" in printed
 
@@ -321,3 +343,171 @@ def test_demo_runs_only_in_demo_mode(settings):
 
     with pytest.raises(CommandError, match=re.escape(NOT_DEMO_MODE)):
         call_command("demo", "--no-serve")
+
+
+# --- The practice: who acts, who is told, what was recorded (issue 13) ------------------------
+
+
+def _current_cohort(child) -> str:
+    return child.cohorts[-1].cohort
+
+
+def test_the_practice_is_planned_reproducibly():
+    first = plan_demo(children=60, seed=7, anchor=ANCHOR)
+    second = plan_demo(children=60, seed=7, anchor=ANCHOR)
+    other = plan_demo(children=60, seed=8, anchor=ANCHOR)
+
+    def practice(plan):
+        return (
+            [e.interview for c in plan.children for e in c.episodes],
+            [(c.meetings, c.screenings, c.network) for c in plan.children],
+            plan.persons,
+            plan.contacts,
+            plan.council_settings,
+        )
+
+    assert practice(first) == practice(second)
+    assert any(e.interview for c in first.children for e in c.episodes)
+    assert practice(first)[0] != practice(other)[0]
+
+
+def test_every_looked_after_and_child_protection_child_but_a_few_has_an_iro_or_chair(full_plan):
+    """The home council's IROs and chairs are HomeSafe users named in the child's network;
+    a planned few have none (the coordinator's "needs an owner" list); another council's
+    child has its own council's IRO, known by e-mail only."""
+    iros = {f"{p}@{DEMO_EMAIL_DOMAIN}" for p in IRO_ACCOUNTS}
+    chairs = {f"{p}@{DEMO_EMAIL_DOMAIN}" for p in CP_CHAIR_ACCOUNTS}
+    for cohort, role, people, few in (
+        (Cohort.LOOKED_AFTER, NetworkRole.IRO, iros, WITHOUT_IRO),
+        (Cohort.CHILD_PROTECTION, NetworkRole.CP_CHAIR, chairs, WITHOUT_CP_CHAIR),
+    ):
+        children = [c for c in full_plan.children if _current_cohort(c) == cohort]
+        named = {c.key: [m for m in c.network if m.role == role] for c in children}
+        home = [c for c in children if c.responsible_la == HOME_LA]
+        assert sum(1 for c in home if not named[c.key]) == few
+        assert all(m.user in people for c in home for m in named[c.key])
+        assert len({m.user for c in home for m in named[c.key]}) == len(people)  # shared out
+        for child in children:
+            if child.responsible_la != HOME_LA:
+                assert [(m.organisation, m.user) for m in named[child.key]] == [
+                    (child.responsible_la, None)
+                ]
+    accounts = {a.email: a for a in full_plan.accounts}
+    assert all(accounts[email].team == "Independent Reviewing Service" for email in iros | chairs)
+
+
+def test_most_past_returns_have_a_return_interview(full_plan):
+    end = anchor_moment(ANCHOR)
+    settled = end - timedelta(days=RHI_SETTLE_DAYS)
+    returned = [e for c in full_plan.children for e in c.episodes if e.returned_at]
+    past = [e for e in returned if e.returned_at <= settled]
+    interviews = [e.interview for e in past if e.interview]
+    declined = [i for i in interviews if i.declined_at]
+    completed = [i for i in interviews if i.held_at]
+
+    assert 0.78 <= len(interviews) / len(past) <= 0.92
+    assert not any(e.interview for e in returned if e.returned_at > settled)  # still to do
+    assert 0.05 <= len(declined) / len(interviews) <= 0.2
+    assert len(declined) + len(completed) == len(interviews)
+    for episode in past:
+        interview = episode.interview
+        if interview is None:
+            continue
+        assert episode.returned_at < interview.offered_at <= end
+        assert interview.attempts and interview.attempts[-1].attempted_at <= end
+        if interview.held_at:
+            assert interview.offered_at < interview.held_at <= end
+            assert interview.childs_words and interview.push_factors and interview.pull_factors
+            assert interview.exploitation_indicators  # answered, if only "none identified"
+    by_provider = [i for i in interviews if i.offered_by == RHI_SERVICE]
+    assert 0.1 <= len(by_provider) / len(interviews) <= 0.5  # the commissioned provider's
+
+
+def test_meetings_screenings_and_persons_of_concern_are_planned(full_plan):
+    children = full_plan.children
+    kinds = Counter(m.kind for c in children for m in c.meetings)
+    exploited = [c for c in children if c.exploited]
+
+    assert kinds[MeetingKind.STRATEGY] >= 10 and kinds[MeetingKind.MULTI_AGENCY] >= 10
+    assert exploited and all(c.screenings for c in exploited if c.episodes)
+    assert not any(c.screenings for c in children if not c.exploited)
+    assert len(full_plan.persons) >= 3
+    for person in full_plan.persons:
+        linked = {key for key, _ in person.children}
+        assert len(linked) >= 3  # the networks view: one adult, several children
+    for child in children:
+        for meeting in child.meetings:
+            episode = child.episodes[meeting.episode]
+            assert episode.reported_at < meeting.held_at < anchor_moment(ANCHOR)
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_the_practice_working(clock, mailoutbox):
+    """Host councils and schools with and without users, IROs told in HomeSafe, the
+    commissioned provider's interviews, meetings, screenings, persons of concern, and the
+    home council's 24-hour RHI offer (seed 004); seeding sends no e-mail."""
+    plan = plan_demo(children=60, seed=7, anchor=ANCHOR)
+    write_demo(plan)
+
+    assert mailoutbox == []  # nothing sent at start: reminders come later, in digests
+    trentmoor = Organisation.objects.get(code=TRENTMOOR)
+    ashfield = Organisation.objects.get(code=ASHFIELD_EDGE)
+    assert trentmoor.users.filter(role_grants__role=Role.MISSING_COORDINATOR).exists()
+    assert not ashfield.users.exists()
+    assert ashfield.contacts.exclude(email="").exists()
+    assert ashfield.contacts.exclude(phone="").exists()
+    schools = Organisation.objects.filter(type=OrganisationType.SCHOOL)
+    with_users = schools.filter(users__isnull=False).distinct()
+    assert with_users.count() == 1 and not with_users.get().contacts.exists()
+    assert all(
+        s.contacts.filter(role="Designated safeguarding lead").count() == 1
+        for s in schools.exclude(pk__in=with_users)
+    )
+    # Host-council notifications: told in HomeSafe where the council has users, else left
+    # open with the coordinator, who sends them.
+    host = Duty.objects.filter(kind="notify_host_la")
+    told_trentmoor = host.filter(told_organisation=trentmoor)
+    assert told_trentmoor.exists()
+    assert all(d.told_at and d.notices.exists() for d in told_trentmoor)
+    waiting = host.filter(told_organisation=ashfield)
+    assert waiting.exists() and not waiting.filter(told_at__isnull=False).exists()
+    # Every looked-after child of the home council has an IRO on HomeSafe but the few.
+    looked_after = Child.objects.filter(
+        responsible_la__code=HOME_LA,
+        cohort_periods__ended_on__isnull=True,
+        cohort_periods__cohort=Cohort.LOOKED_AFTER,
+    )
+    with_iro = looked_after.filter(network__role=NetworkRole.IRO, network__user__isnull=False)
+    assert looked_after.count() - with_iro.count() == WITHOUT_IRO
+    told_iro = Duty.objects.filter(kind="notify_iro", told_user__isnull=False)
+    assert told_iro.exists()
+    assert all(d.notices.filter(recipient=d.told_user).exists() for d in told_iro if d.told_at)
+    # Return interviews for most past returns, some by the commissioned provider.
+    settled = anchor_moment(ANCHOR) - timedelta(days=RHI_SETTLE_DAYS)
+    past = MissingEpisode.objects.filter(returned_at__lte=settled)
+    interviews = ReturnInterview.objects.filter(episode__in=past)
+    assert 0.7 <= interviews.count() / past.count() <= 0.95
+    assert interviews.filter(status=InterviewStatus.DECLINED).exists()
+    assert interviews.filter(offered_by_organisation__code=RHI_SERVICE).exists()
+    completed = interviews.filter(status=InterviewStatus.COMPLETED)
+    assert completed.exists() and not completed.filter(childs_words="").exists()
+    assert Meeting.objects.filter(kind=MeetingKind.STRATEGY).exists()
+    assert Meeting.objects.filter(kind=MeetingKind.MULTI_AGENCY).exists()
+    assert ExploitationScreening.objects.filter(tool="seraf").exists()
+    assert PersonOfConcern.objects.count() == len(plan.persons)
+    assert (
+        max(p.links.values("child").distinct().count() for p in PersonOfConcern.objects.all()) >= 3
+    )
+    # Seed 004: the home council offers return interviews within 24 hours, the others 72.
+    offers = Duty.objects.filter(kind="rhi_offer").select_related(
+        "episode", "child__responsible_la"
+    )
+    hours = {
+        (d.child.responsible_la.code, (d.due_at - d.episode.returned_at) / timedelta(hours=1))
+        for d in offers
+    }
+    assert (HOME_LA, 24) in hours
+    assert all(h == (24 if la == HOME_LA else 72) for la, h in hours)
+    home = Organisation.objects.get(code=HOME_LA)
+    assert protocol_current()[1].rhi_offer_hours == 72  # the partnership's, for the others
+    assert protocol_current(local_authority_id=home.pk)[1].rhi_offer_hours == 24

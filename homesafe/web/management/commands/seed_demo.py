@@ -139,5 +139,7 @@ class Command(BaseCommand):
             f"{summary.care_leavers}). Episodes: {summary.episodes} (still open "
             f"{summary.open_episodes}). Demo users: {summary.users}."
         )
+        for line in summary.practice:
+            self.stdout.write(f"  {line}")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         self.stdout.write(accounts_table(demo_accounts()))
