@@ -120,7 +120,8 @@ def run(args, results: dict[str, float]) -> None:
     print(
         f"database: {connection.vendor}; children {counts['children']:,}, episodes "
         f"{counts['episodes']:,}, duties {counts['duties']:,}, audit entries "
-        f"{counts['audit']:,}; load average "
+        f"{counts['audit']:,}, return interviews {counts['interviews']:,}, meetings "
+        f"{counts['meetings']:,}, screenings {counts['screenings']:,}; load average "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     for key, value in results.items():
@@ -141,13 +142,19 @@ def written_counts() -> dict[str, int]:
     from homesafe.access.models import AuditEntry
     from homesafe.duties.models import Duty
     from homesafe.episodes.models import MissingEpisode
+    from homesafe.interviews.models import ReturnInterview
+    from homesafe.meetings.models import Meeting
     from homesafe.people.models import Child
+    from homesafe.screening.models import ExploitationScreening
 
     return {
         "children": Child.objects.count(),
         "episodes": MissingEpisode.objects.count(),
         "duties": Duty.objects.count(),
         "audit": AuditEntry.objects.count(),
+        "interviews": ReturnInterview.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "screenings": ExploitationScreening.objects.count(),
     }
 
 

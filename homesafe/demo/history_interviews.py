@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import Organisation, User
-from homesafe.demo.practice import InterviewPlan
+from homesafe.demo.practice_casework import InterviewPlan
 from homesafe.demo.service_writes import interview_content
 from homesafe.episodes.models import MissingEpisode
 from homesafe.interviews.choices import AttemptOutcome, ContactMethod, InterviewStatus

@@ -28,15 +28,8 @@ from django.core.exceptions import ValidationError
 from faker import Faker
 
 from homesafe.access.choices import OrganisationType, Role
-from homesafe.demo.practice import (
-    ContactPlan,
-    CouncilSettings,
-    InterviewPlan,
-    MeetingPlan,
-    PersonPlan,
-    ScreeningPlan,
-    plan_practice,
-)
+from homesafe.demo.practice import ContactPlan, CouncilSettings, PersonPlan, plan_practice
+from homesafe.demo.practice_casework import InterviewPlan, MeetingPlan, ScreeningPlan
 from homesafe.demo.vocabulary import (
     ADDRESSES_OF_CONCERN,
     ADMIN_EMAIL,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from homesafe.access.models import Organisation, User
 from homesafe.demo.plan import ChildPlan, EpisodePlan, Place
-from homesafe.demo.practice import InterviewPlan
+from homesafe.demo.practice_casework import InterviewPlan
 from homesafe.demo.vocabulary import DUTIES_HISTORY_DAYS, POLICE
 from homesafe.duties.services import duties_replan, duties_replans_deferred
 from homesafe.episodes.models import Location, MissingEpisode
@@ -174,7 +174,9 @@ class ServiceWrites:
             yield from self.interview_steps(episode, plan.interview)
 
     def interview_steps(self, episode: MissingEpisode, plan: InterviewPlan) -> Iterator[None]:
-        """The return interview's use cases: the offer, each contact attempt, then the outcome."""
+        """The return interview's use cases: the offer, each contact attempt, then the outcome,
+        as one step (the child re-planned once after them: the offer's re-plan would close the
+        offer duty that the outcome's closes as well)."""
         admin, organisations = self.admin, self.organisations
         interview = interview_offer(
             episode=episode,
@@ -184,7 +186,6 @@ class ServiceWrites:
             offer_method=plan.offer_method,
             actor=admin,
         )
-        yield
         for attempt in plan.attempts:
             interview_record_attempt(
                 interview=interview,
@@ -204,12 +205,11 @@ class ServiceWrites:
                 decline_reason=plan.decline_reason,
                 actor=admin,
             )
-            yield
         elif plan.held_at is not None:
             interview_complete(
                 interview=interview, actor=admin, **interview_content(plan, organisations)
             )
-            yield
+        yield
 
 
 def interview_content(plan: InterviewPlan, organisations: dict[str, Organisation]) -> dict:
@@ -235,10 +235,7 @@ def interview_content(plan: InterviewPlan, organisations: dict[str, Organisation
 
 def _steps(plan: EpisodePlan) -> int:
     steps = 1 + len(plan.regradings) + (plan.returned_at is not None)
-    interview = plan.interview
-    if interview is not None:
-        steps += 1 + (interview.declined_at is not None or interview.held_at is not None)
-    return steps
+    return steps + (plan.interview is not None)
 
 
 def write_window(

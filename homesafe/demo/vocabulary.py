@@ -315,7 +315,10 @@ RHI_TRAVEL = ("On foot", "By bus", "By train", "Given a lift")
 # Meetings and screenings.
 STRATEGY_SHARE = 0.7  # of high-risk episodes in the duties window
 MULTI_AGENCY_EPISODES = 3  # children with at least this many episodes in 90 days
-MEETINGS_SINCE = timedelta(days=182)  # meetings are recorded for the last six months
+# Meetings are recorded for the last months: strategy meetings (rarer) for six, multi-agency
+# meetings for three.
+STRATEGY_SINCE = timedelta(days=182)
+MULTI_AGENCY_SINCE = timedelta(days=91)
 MEETING_CHAIRS = ("Team manager", "Service manager")
 SERAF_REVIEW_MONTHS = 3
 
