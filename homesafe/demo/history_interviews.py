@@ -94,6 +94,7 @@ def interview_rows(
                 "fields": filled,
                 "shared_with": [],
                 "exploitation_identified": interview.exploitation_identified,
+                "trafficking_identified": interview.trafficking_identified,
                 "drafts_discarded": [],
             },
         )

@@ -70,6 +70,7 @@ DEMO_MODELS = (
     "meetings.meetingchild",
     "meetings.meetinginvitation",
     "meetings.meetingnote",
+    "meetings.meetingfulfilment",
     "screening.exploitationscreening",
     "concerns.personofconcern",
     "concerns.personlink",
