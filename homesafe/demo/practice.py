@@ -171,6 +171,13 @@ class PracticePlanner(CaseworkPlanner):
         plan = self.plan
         contacts = [ContactPlan(*c) for c in HOST_CONTACTS]
         with_users = {a.organisation for a in plan.accounts}
+        # The lead the children's networks name as the school's contact, where they do.
+        leads = {
+            m.organisation: m.contact_name
+            for c in plan.children
+            for m in c.network
+            if m.role == NetworkRole.SCHOOL
+        }
         schools = [o for o in plan.organisations if o.type == OrganisationType.SCHOOL]
         for n, school in enumerate(schools):
             if school.code in with_users:
@@ -178,7 +185,7 @@ class PracticePlanner(CaseworkPlanner):
             contacts.append(
                 ContactPlan(
                     school.code,
-                    self.fake.name(),
+                    leads.get(school.code) or self.fake.name(),
                     DSL_ROLE,
                     f"dsl.{school.code}@schools.{DEMO_EMAIL_DOMAIN}",
                     f"01632 {SCHOOL_PHONE_FROM + n}",
