@@ -269,6 +269,13 @@ def test_the_bulk_path_writes_what_the_services_write():
         assert by_bulk[key] == by_services[key], key
     closed = DutyEvent.objects.filter(kind=DutyEventKind.CLOSED_BY_PROTOCOL)
     assert closed.exists() and DutyEvent.objects.filter(kind=DutyEventKind.COMPLETED).exists()
+    # Interviews written in bulk (before the window) and through the services (in it) were
+    # compared, with the casework the services write on both paths.
+    window = anchor_moment(ANCHOR) - WINDOW
+    assert ReturnInterview.objects.filter(episode__reported_at__lt=window).exists()
+    assert ReturnInterview.objects.filter(episode__reported_at__gte=window).exists()
+    assert by_bulk["interviews.contactattempt"] and by_bulk["meetings.meeting"]
+    assert by_bulk["screening.exploitationscreening"] and by_bulk["concerns.personlink"]
 
 
 class _Terminal(io.StringIO):
