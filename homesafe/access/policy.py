@@ -55,6 +55,15 @@ def child_scope(user: User) -> Q:
             )
         )
     )
+    # A professional named in the child's network as themselves (the child's IRO or
+    # conference chair): they are told about the child, so they may open the record.
+    scope |= Q(
+        Exists(
+            NetworkMember.objects.filter(
+                child=OuterRef("pk"), user_id=user.pk, ended_on__isnull=True
+            )
+        )
+    )
     roles = user.roles
     hosted_here = Exists(
         Placement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True, host_la_id=org_id)
@@ -125,6 +134,8 @@ def can_view_child(user, child) -> bool:
         return False
     now = timezone.now()
     if child.access_grants.filter(user_id=user.pk, starts_at__lte=now, ends_at__gt=now).exists():
+        return True
+    if child.network.filter(user_id=user.pk, ended_on__isnull=True).exists():
         return True
     roles, org_id = user.roles, user.organisation_id
     placement = _current_placement(child)

@@ -70,3 +70,26 @@ def test_casework_queryset_agrees_with_the_predicate_for_every_child(world, user
     with_casework = set(children_with_casework_visible_to(user=user).values_list("pk", flat=True))
     for key, child in world.children.items():
         assert can_view_casework(user, child) == (child.pk in with_casework), key
+
+
+def test_a_professional_named_in_the_network_sees_that_child_while_involved(world):
+    """The child's IRO is told of an episode (a notice): they may open the child's record, and
+    only while the involvement is open."""
+    import datetime as dt
+
+    from homesafe.access.policy import can_view_child
+    from homesafe.people.queries import children_visible_to
+    from tests.factories import NetworkMemberFactory, UserFactory
+
+    child = world.children["a_team3"]
+    iro = UserFactory(organisation=world.orgs["la_a"], roles=["social_worker"])
+    assert not can_view_child(iro, child)
+    member = NetworkMemberFactory(
+        child=child, organisation=world.orgs["la_a"], role="iro", user=iro
+    )
+    assert can_view_child(iro, child)
+    assert list(children_visible_to(user=iro)) == [child]
+    member.ended_on = member.started_on + dt.timedelta(days=1)
+    member.save()
+    assert not can_view_child(iro, child)
+    assert not children_visible_to(user=iro).exists()
