@@ -1,6 +1,7 @@
 from django import forms
 
 from homesafe.reminders.choices import DigestDays, DigestTime
+from homesafe.web.forms import GovukForm
 
 NO_EMAIL = "none"
 TIMES_MISSING = "Select when you want your reminder e-mail, or select no e-mail"
@@ -8,7 +9,7 @@ TIMES_AND_NO_EMAIL = "Select times for your reminder e-mail, or no e-mail, not b
 DAYS_MISSING = "Select on which days you want your reminder e-mail"
 
 
-class ReminderPreferenceForm(forms.Form):
+class ReminderPreferenceForm(GovukForm):
     """When to e-mail my reminders: digest times (any of them), or none (in-app only)."""
 
     digest_times = forms.MultipleChoiceField(
@@ -17,7 +18,6 @@ class ReminderPreferenceForm(forms.Form):
         "last one. Select all that apply.",
         choices=[*DigestTime.choices, (NO_EMAIL, "No e-mail: show reminders in HomeSafe only")],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": TIMES_MISSING},
     )
     digest_days = forms.ChoiceField(
         label="On which days?",
@@ -25,6 +25,8 @@ class ReminderPreferenceForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+
+    required_messages = {"digest_times": TIMES_MISSING}
 
     def clean(self):
         data = super().clean()
