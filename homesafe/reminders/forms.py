@@ -41,6 +41,6 @@ class ReminderPreferenceForm(GovukForm):
         times = [t for t in self.cleaned_data["digest_times"] if t != NO_EMAIL]
         return {
             "digest_times": times,
-            # Days do not matter without times; keep what the person had, or the default.
+            # Days do not matter without times (the page always sends the person's current days).
             "digest_days": self.cleaned_data.get("digest_days") or DigestDays.WORKING_DAYS,
         }

@@ -85,7 +85,7 @@ def _gather_for(
     (reminders settled, e-mails reserved)."""
     never, alerts, routine = [], [], []
     for reminder in reminders:
-        if _is_history(reminder) or not person.email:
+        if _is_history(reminder) or not (person.email and person.is_active):
             never.append(reminder.pk)
         elif reminder.duty.kind in IMMEDIATE_KINDS:
             alerts.append(reminder)
@@ -124,7 +124,9 @@ def _gather(now: datetime) -> tuple[int, int]:
     """Per person, the reminders owed an e-mail and in none yet: settle or reserve."""
     _, protocol = protocol_current()
     waiting = Reminder.objects.filter(state=ReminderState.PENDING, email_item__isnull=True)
-    people = sorted(set(waiting.values_list("recipient_id", flat=True)))
+    people = list(
+        waiting.values_list("recipient_id", flat=True).distinct().order_by("recipient_id")
+    )
     settled = reserved = 0
     for chunk in batched(people, PEOPLE_PER_BATCH):
         users = User.objects.in_bulk(chunk)
