@@ -295,3 +295,40 @@ def test_a_reminder_is_in_one_email_at_most(world, reported):
     reminders_sweep(now=at(8, 0, day=dt.date(2026, 11, 26)))
     items = ReminderEmailItem.objects.values_list("reminder_id", flat=True)
     assert len(items) == len(set(items)) > 0
+
+
+def test_alerts_found_at_a_digest_time_come_in_the_digest(world, reported):
+    """One e-mail a person a sweep: the senior leader's 08:00 digest carries the new alert."""
+    from homesafe.duties.choices import ReminderKind
+
+    child, _ = reported
+    sl_a = world.users["sl_a"]
+    friday = dt.date(2026, 11, 27)
+    reminders_sweep(now=at(7, 0, day=friday))  # the head of service escalation is due soon
+    mail.outbox.clear()
+    alert = Duty.objects.get(child=child, kind="high_risk_alert")
+    Reminder.objects.create(
+        duty=alert,
+        recipient=sl_a,
+        kind=ReminderKind.DUE_SOON,
+        due_at=alert.due_at,
+        created_at=at(8, 0, day=friday),
+    )
+    reminders_sweep(now=at(8, 0, day=friday))
+
+    [email] = mails_to(sl_a)
+    assert "Alerts: act now: 1" in email.body
+    assert "Escalate to the head of service: 1" in email.body  # due soon, then overdue: once
+    assert email.subject == "HomeSafe: 1 alert to act on now, 1 overdue"
+    digest = ReminderEmail.objects.get(recipient=sl_a, slot_at=at(8, 0, day=friday))
+    assert digest.kind == ReminderEmailKind.DIGEST
+
+
+def test_a_deactivated_person_is_not_emailed(world, reported):
+    from homesafe.access.models import User
+
+    sw_1 = world.users["sw_1"]
+    reminders_sweep(now=at(7, 0))
+    User.objects.filter(pk=sw_1.pk).update(is_active=False)
+    reminders_sweep(now=at(8, 0))
+    assert mails_to(sw_1) == []
