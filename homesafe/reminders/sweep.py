@@ -24,6 +24,7 @@ from itertools import batched
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from homesafe.access.models import User
@@ -120,13 +121,60 @@ def _gather_for(
     return len(never), reserved
 
 
+def _people_to_settle(now: datetime, waiting, calendar: WorkingCalendar) -> list[int]:
+    """The people with something to do in this sweep: a digest due that they have not had,
+    an alert, or reminders never to be e-mailed. The rest wait, at the cost of two grouped
+    queries (every five minutes, with thousands of reminders waiting for the morning)."""
+    firsts = dict(
+        waiting.order_by()
+        .values("recipient_id")
+        .annotate(first=Min("created_at"))
+        .values_list("recipient_id", "first")
+    )
+    users = User.objects.only("pk", "email", "is_active").in_bulk(firsts)
+    preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=firsts)}
+    due: set[int] = set()
+    slots: dict[int, datetime] = {}
+    for person_id, first in firsts.items():
+        person = users[person_id]
+        preference = preferences.get(person_id) or reminder_preference_default(user=person)
+        if not (preference.wants_email and person.email and person.is_active):
+            due.add(person_id)  # everything they have waiting is settled, alerts e-mailed
+            continue
+        slot = digest_slot_at_or_before(
+            now,
+            times=preference.times,
+            working_days_only=preference.working_days_only,
+            calendar=calendar,
+        )
+        if slot is not None and first <= slot + DIGEST_GRACE:
+            slots[person_id] = slot
+    had = set(
+        ReminderEmail.objects.filter(
+            kind=ReminderEmailKind.DIGEST,
+            recipient_id__in=slots,
+            slot_at__in=set(slots.values()),
+        ).values_list("recipient_id", "slot_at")
+    )
+    due |= {person_id for person_id, slot in slots.items() if (person_id, slot) not in had}
+    due |= set(
+        waiting.filter(
+            Q(duty__kind__in=IMMEDIATE_KINDS)
+            | Q(kind=ReminderKind.OVERDUE, due_at__lt=F("duty__planned_at") - HISTORY_AFTER)
+        )
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return sorted(due)
+
+
 def _gather(now: datetime) -> tuple[int, int]:
-    """Per person, the reminders owed an e-mail and in none yet: settle or reserve."""
+    """Per person with something to do, the reminders owed an e-mail and in none yet: settle
+    or reserve."""
     _, protocol = protocol_current()
     waiting = Reminder.objects.filter(state=ReminderState.PENDING, email_item__isnull=True)
-    people = list(
-        waiting.values_list("recipient_id", flat=True).distinct().order_by("recipient_id")
-    )
+    people = _people_to_settle(now, waiting, protocol.calendar)
     settled = reserved = 0
     for chunk in batched(people, PEOPLE_PER_BATCH):
         users = User.objects.in_bulk(chunk)
