@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from homesafe.duties.choices import DutyState, ReminderState
 from homesafe.duties.models import Duty, Reminder
-from homesafe.duties.services import duty_complete
 from homesafe.people.models import Child
 from homesafe.reminders import sweep
 from homesafe.reminders.choices import DigestDays, ReminderEmailKind, ReminderEmailState
@@ -21,8 +20,8 @@ from homesafe.reminders.models import ReminderEmail, ReminderEmailItem, Reminder
 from homesafe.reminders.sweep import reminders_sweep
 from tests.clock import LONDON
 
-# The fixture's report is on Tuesday 24 November 2026 at 07:30; the sweeps below run on the
-# Wednesday, before, at and after the 08:00 digest.
+# The duties of the `work` fixture were planned on Tuesday 24 November 2026 at 07:30; most
+# sweeps below run on the Wednesday, before, at and after the 08:00 digest.
 WEDNESDAY = dt.date(2026, 11, 25)
 
 
@@ -38,7 +37,7 @@ def prefer(user, times: list[str], days: str = DigestDays.WORKING_DAYS) -> None:
     ReminderPreference.objects.create(user=user, digest_times=times, digest_days=days)
 
 
-def test_nothing_is_emailed_before_the_digest_time(world, reported):
+def test_nothing_is_emailed_before_the_digest_time(world, work):
     sw_1 = world.users["sw_1"]
     reminders_sweep(now=at(7, 0))
     reminders_sweep(now=at(7, 55))
@@ -47,18 +46,16 @@ def test_nothing_is_emailed_before_the_digest_time(world, reported):
     assert mails_to(sw_1) == []
 
 
-def test_the_digest_at_the_chosen_time_counts_and_links_each_duty_by_kind(world, reported):
-    child, _ = reported
+def test_the_digest_at_the_chosen_time_counts_and_links_each_duty_by_kind(world, work):
     sw_1 = world.users["sw_1"]
     reminders_sweep(now=at(7, 0))
     reminders_sweep(now=at(8, 0, day=WEDNESDAY) + dt.timedelta(seconds=3))
 
     [digest] = mails_to(sw_1)
-    mine = Duty.objects.filter(child=child, reminders__recipient=sw_1).distinct()
-    overdue = [d for d in mine if d.due_at <= at(8, 0)]
-    assert overdue and len(overdue) == mine.count()
-    assert digest.subject == f"HomeSafe: {len(overdue)} overdue"
-    assert f"Overdue: {len(overdue)}" in digest.body
+    overdue = [work.duties["strategy_meeting"], work.duties["rhi_offer"]]
+    assert digest.subject == "HomeSafe: 2 overdue"
+    assert "Overdue: 2" in digest.body and "Due soon" not in digest.body
+    assert "Consider a MACE referral" not in digest.body  # due on Friday
     for duty in overdue:
         assert f"{duty.label}: 1" in digest.body
         link = f"due {timezone.localtime(duty.due_at):%d/%m/%Y %H:%M}: " + (
@@ -75,7 +72,7 @@ def test_the_digest_at_the_chosen_time_counts_and_links_each_duty_by_kind(world,
     assert not Reminder.objects.filter(recipient=sw_1, state=ReminderState.PENDING).exists()
 
 
-def test_one_digest_per_person_whatever_the_number_of_duties(world, reported):
+def test_one_digest_per_person_whatever_the_number_of_duties(world, work):
     """The school's lead has the school's duty, the team manager the escalation: one each."""
     reminders_sweep(now=at(7, 0))
     reminders_sweep(now=at(8, 0))
@@ -83,7 +80,7 @@ def test_one_digest_per_person_whatever_the_number_of_duties(world, reported):
         assert len(mails_to(world.users[key])) == 1, key
 
 
-def test_a_later_time_only_gets_its_own_digest(world, reported):
+def test_a_later_time_only_gets_its_own_digest(world, work):
     sw_1 = world.users["sw_1"]
     prefer(sw_1, ["12:00", "16:00"])
     reminders_sweep(now=at(7, 0))
@@ -97,25 +94,24 @@ def test_a_later_time_only_gets_its_own_digest(world, reported):
     assert len(mails_to(sw_1)) == 1
 
 
-def test_a_reminder_after_the_digest_time_waits_for_the_next_one(world, reported):
+def test_a_reminder_after_the_digest_time_waits_for_the_next_one(world, work):
     """On a Saturday (not a working day), the Friday 08:00 digest is not sent late."""
-    child, _ = reported
     sw_1 = world.users["sw_1"]
-    strategy = Duty.objects.get(child=child, kind="strategy_meeting")  # due Friday 23:59:59
+    mace = work.duties["consider_mace"]  # due Friday 23:59
     saturday = dt.date(2026, 11, 28)
     reminders_sweep(now=at(7, 0))  # Wednesday: the social worker's first reminder
     reminders_sweep(now=at(8, 0))
     before = len(mails_to(sw_1))
     reminders_sweep(now=at(10, 0, day=saturday))
 
-    assert Reminder.objects.filter(duty=strategy, recipient=sw_1, kind="overdue").exists()
+    assert Reminder.objects.filter(duty=mace, recipient=sw_1, kind="overdue").exists()
     assert len(mails_to(sw_1)) == before
     reminders_sweep(now=at(8, 0, day=dt.date(2026, 11, 30)))  # Monday
     assert len(mails_to(sw_1)) == before + 1
-    assert "Hold a strategy meeting: 1" in mails_to(sw_1)[-1].body
+    assert "Consider a MACE referral: 1" in mails_to(sw_1)[-1].body
 
 
-def test_every_day_includes_the_weekend(world, reported):
+def test_every_day_includes_the_weekend(world, work):
     sw_1 = world.users["sw_1"]
     prefer(sw_1, ["08:00"], DigestDays.EVERY_DAY)
     saturday = dt.date(2026, 11, 28)
@@ -124,7 +120,7 @@ def test_every_day_includes_the_weekend(world, reported):
     assert len(mails_to(sw_1)) == 1
 
 
-def test_alerts_are_emailed_at_once_even_to_a_person_who_wants_no_email(world, reported):
+def test_alerts_are_emailed_at_once_even_to_a_person_who_wants_no_email(world, work):
     sl_a = world.users["sl_a"]
     prefer(sl_a, [])  # in-app only
     reminders_sweep(now=timezone.now())  # Tuesday 09:30: the high-risk alert is overdue
@@ -139,7 +135,7 @@ def test_alerts_are_emailed_at_once_even_to_a_person_who_wants_no_email(world, r
     assert all("Escalate" not in m.body for m in mails_to(sl_a))
 
 
-def test_in_app_only_reminders_are_never_emailed(world, reported):
+def test_in_app_only_reminders_are_never_emailed(world, work):
     sw_1 = world.users["sw_1"]
     prefer(sw_1, [])
     reminders_sweep(now=at(7, 0))
@@ -151,9 +147,9 @@ def test_in_app_only_reminders_are_never_emailed(world, reported):
     assert all(r.state == ReminderState.SENT and r.sent_at is None for r in reminders)
 
 
-def test_history_is_shown_in_the_app_but_never_emailed(world, reported):
+def test_history_is_shown_in_the_app_but_never_emailed(world, work):
     """A duty already overdue by more than a day when it was planned (records loaded in bulk)."""
-    child, _ = reported
+    child = work.child
     sw_1 = world.users["sw_1"]
     Duty.objects.filter(child=child).update(planned_at=at(8, 0, day=dt.date(2026, 12, 20)))
     reminders_sweep(now=at(7, 0, day=dt.date(2026, 12, 21)))
@@ -164,7 +160,7 @@ def test_history_is_shown_in_the_app_but_never_emailed(world, reported):
     assert not ReminderEmail.objects.exists()
 
 
-def test_running_the_sweep_again_sends_nothing_twice(world, reported):
+def test_running_the_sweep_again_sends_nothing_twice(world, work):
     reminders_sweep(now=at(7, 0))
     mail.outbox.clear()
     first = reminders_sweep(now=at(8, 0))
@@ -176,7 +172,7 @@ def test_running_the_sweep_again_sends_nothing_twice(world, reported):
     assert len(mail.outbox) == sent
 
 
-def test_a_sweep_that_died_after_reserving_sends_each_email_once(world, reported, monkeypatch):
+def test_a_sweep_that_died_after_reserving_sends_each_email_once(world, work, monkeypatch):
     reminders_sweep(now=at(7, 0))
     mail.outbox.clear()
     monkeypatch.setattr(sweep, "_send_reserved", lambda now, batch: 0)  # dies before sending
@@ -194,7 +190,7 @@ def test_a_sweep_that_died_after_reserving_sends_each_email_once(world, reported
     ).exists()
 
 
-def test_a_sweep_that_died_while_sending_finishes_the_rest(world, reported, monkeypatch):
+def test_a_sweep_that_died_while_sending_finishes_the_rest(world, work, monkeypatch):
     from django.core.mail import EmailMessage
 
     reminders_sweep(now=at(7, 0))
@@ -219,12 +215,13 @@ def test_a_sweep_that_died_while_sending_finishes_the_rest(world, reported, monk
     assert len(recipients) == ReminderEmail.objects.filter(created_at__gte=at(8, 0)).count()
 
 
-def test_a_duty_done_before_the_digest_is_left_out(world, reported):
-    child, _ = reported
+def test_a_duty_done_before_the_digest_is_left_out(world, work):
+    child = work.child
     sw_1 = world.users["sw_1"]
     reminders_sweep(now=at(7, 0))
-    for duty in Duty.objects.filter(child=child, owner_user=sw_1, state=DutyState.OPEN):
-        duty_complete(duty=duty, actor=sw_1)
+    Duty.objects.filter(child=child, owner_user=sw_1).update(
+        state=DutyState.DONE, closed_at=at(7, 30)
+    )
     reminders_sweep(now=at(8, 0))
 
     assert mails_to(sw_1) == []
@@ -232,13 +229,12 @@ def test_a_duty_done_before_the_digest_is_left_out(world, reported):
     assert email.state == ReminderEmailState.NOT_NEEDED and email.sent_at is None
 
 
-def test_a_long_digest_links_the_first_of_each_kind_and_counts_the_rest(world, reported):
+def test_a_long_digest_links_the_first_of_each_kind_and_counts_the_rest(world, work):
     from homesafe.duties.choices import ReminderKind
     from tests.factories import EpisodeFactory
 
-    child, _ = reported
     sw_1 = world.users["sw_1"]
-    duty = Duty.objects.get(child=child, kind="notify_social_worker")
+    duty = work.duties["strategy_meeting"]
     # More duties of one kind than a digest links: copies of the duty on other episodes.
     values = {f.attname: getattr(duty, f.attname) for f in Duty._meta.concrete_fields}
     duties = [duty]
@@ -256,13 +252,13 @@ def test_a_long_digest_links_the_first_of_each_kind_and_counts_the_rest(world, r
     reminders_sweep(now=at(8, 0))
 
     [digest] = mails_to(sw_1)
-    assert f"Overdue: {len(duties)}" in digest.body
-    assert f"Tell the allocated social worker: {len(duties)}" in digest.body
-    assert digest.body.count("/duties/") == LINKS_PER_KIND
+    assert f"Overdue: {len(duties) + 1}" in digest.body  # and the interview offer
+    assert f"Hold a strategy meeting: {len(duties)}" in digest.body
+    assert digest.body.count("/duties/") == LINKS_PER_KIND + 1
     assert f"- and {len(duties) - LINKS_PER_KIND} more in My work" in digest.body
 
 
-def test_no_email_names_a_child(world, reported):
+def test_no_email_names_a_child(world, work):
     reminders_sweep(now=timezone.now())
     reminders_sweep(now=at(7, 0))
     reminders_sweep(now=at(8, 0))
@@ -277,8 +273,8 @@ def test_no_email_names_a_child(world, reported):
         assert not names & words, message.body
 
 
-def test_in_app_reminders_name_the_child_at_once(world, reported, client):
-    child, _ = reported
+def test_in_app_reminders_name_the_child_at_once(world, work, client):
+    child = work.child
     reminders_sweep(now=at(7, 0))  # before the digest: not e-mailed yet
     assert mails_to(world.users["sw_1"]) == []
 
@@ -286,10 +282,10 @@ def test_in_app_reminders_name_the_child_at_once(world, reported, client):
     page = client.get(reverse("web:home")).content.decode()
     assert 'id="reminders-title"' in page
     assert f"{child.full_name}:" in page
-    assert "Tell the allocated social worker" in page
+    assert "Hold a strategy meeting" in page
 
 
-def test_a_reminder_is_in_one_email_at_most(world, reported):
+def test_a_reminder_is_in_one_email_at_most(world, work):
     reminders_sweep(now=at(7, 0))
     reminders_sweep(now=at(8, 0))
     reminders_sweep(now=at(8, 0, day=dt.date(2026, 11, 26)))
@@ -297,16 +293,15 @@ def test_a_reminder_is_in_one_email_at_most(world, reported):
     assert len(items) == len(set(items)) > 0
 
 
-def test_alerts_found_at_a_digest_time_come_in_the_digest(world, reported):
+def test_alerts_found_at_a_digest_time_come_in_the_digest(world, work):
     """One e-mail a person a sweep: the senior leader's 08:00 digest carries the new alert."""
     from homesafe.duties.choices import ReminderKind
 
-    child, _ = reported
     sl_a = world.users["sl_a"]
     friday = dt.date(2026, 11, 27)
     reminders_sweep(now=at(7, 0, day=friday))  # the head of service escalation is due soon
     mail.outbox.clear()
-    alert = Duty.objects.get(child=child, kind="high_risk_alert")
+    alert = work.duties["high_risk_alert"]
     Reminder.objects.create(
         duty=alert,
         recipient=sl_a,
@@ -318,13 +313,13 @@ def test_alerts_found_at_a_digest_time_come_in_the_digest(world, reported):
 
     [email] = mails_to(sl_a)
     assert "Alerts: act now: 1" in email.body
-    assert "Escalate to the head of service: 1" in email.body  # due soon, then overdue: once
-    assert email.subject == "HomeSafe: 1 alert to act on now, 1 overdue"
+    assert "Escalate to the head of service: 1" in email.body
+    assert email.subject == "HomeSafe: 1 alert to act on now, 1 due soon"
     digest = ReminderEmail.objects.get(recipient=sl_a, slot_at=at(8, 0, day=friday))
     assert digest.kind == ReminderEmailKind.DIGEST
 
 
-def test_a_deactivated_person_is_not_emailed(world, reported):
+def test_a_deactivated_person_is_not_emailed(world, work):
     from homesafe.access.models import User
 
     sw_1 = world.users["sw_1"]
