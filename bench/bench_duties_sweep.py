@@ -1,12 +1,14 @@
-"""Benchmark: a full reminder sweep over 1,000,000 stored duties (issue 4).
+"""Benchmark: the reminder sweep over 1,000,000 stored duties (issues 4 and 13).
 
     python bench/bench_duties_sweep.py [--duties 1000000] [--open-share 0.03]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/homesafe python bench/bench_duties_sweep.py
 
 Most stored duties are closed (years of history); a few per cent are open, about half of those
-overdue. The first sweep reserves and sends a reminder to each owner of every duty due soon or
-overdue; the second is the steady state (every five minutes: nothing new to send). The baseline,
-measured in the same run, is a plain COUNT of the open duties due by the sweep's horizon.
+overdue, each planned a few hours to three days before it fell due (so none is history). The
+first sweep reserves a reminder for each owner of every duty due soon or overdue (in the app at
+once) and e-mails the alerts; the second is the steady state (every five minutes: nothing new);
+the third is the next 08:00 digest: one e-mail per person. The baseline, measured in the same
+run, is a plain COUNT of the open duties due by the sweep's horizon.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def main() -> None:
 
 def run(args) -> None:
     from django.conf import settings
+    from django.core import mail
     from django.db import connection
     from django.utils import timezone
 
@@ -41,12 +44,14 @@ def run(args) -> None:
     from homesafe.duties.choices import DutyState
     from homesafe.duties.models import Duty
     from homesafe.duties.protocol import protocol_current
-    from homesafe.duties.reminders import duties_sweep
     from homesafe.episodes.models import MissingEpisode
     from homesafe.people.models import Child
     from homesafe.protocol.facts import DutyKind, OwnerRole
+    from homesafe.reminders.schedule import digest_slot_after
+    from homesafe.reminders.sweep import reminders_sweep
 
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    mail.outbox = []
     rng = random.Random(7)
     now = timezone.now()
     results: dict[str, float] = {}
@@ -126,6 +131,7 @@ def run(args) -> None:
                     reason="bench",
                     protocol_version="bench",
                     closed_at=None if is_open else due,
+                    planned_at=min(now, due - timedelta(hours=rng.uniform(2, 72))),
                 )
             )
             if len(batch) == 10_000:
@@ -135,10 +141,19 @@ def run(args) -> None:
     horizon = now + timedelta(hours=protocol_current()[1].reminder_lead_hours)
     with timed(results, "baseline: count of open duties due by the horizon"):
         due = Duty.objects.filter(state=DutyState.OPEN, due_at__lte=horizon).count()
-    with timed(results, "first sweep (reserve and send)"):
-        first = duties_sweep(now=now)
+    with timed(results, "first sweep (reserve; e-mail the alerts)"):
+        first = reminders_sweep(now=now)
+    first_emails = len(mail.outbox)
     with timed(results, "steady-state sweep (nothing new)"):
-        second = duties_sweep(now=now + timedelta(minutes=5))
+        second = reminders_sweep(now=now + timedelta(minutes=5))
+    digest_at = digest_slot_after(
+        now + timedelta(minutes=5),
+        times=["08:00"],
+        working_days_only=True,
+        calendar=protocol_current()[1].calendar,
+    )
+    with timed(results, "digest sweep at the next 08:00"):
+        third = reminders_sweep(now=digest_at)
     base = results["baseline: count of open duties due by the horizon"]
     print(
         f"database: {connection.vendor}; stored duties: {Duty.objects.count():,}; "
@@ -147,10 +162,11 @@ def run(args) -> None:
     for key, seconds in results.items():
         ratio = f"  ({seconds / base:,.0f}x baseline)" if "sweep" in key else ""
         print(f"{key:55s} {seconds:8.2f} s{ratio}")
-    print(
-        f"first sweep: {first['reserved']:,} reminders reserved, {first['sent']:,} sent; "
-        f"steady state: {second}"
-    )
+    recipients = len({address for message in mail.outbox for address in message.to})
+    print(f"first sweep: {first}; e-mails: {first_emails:,}")
+    print(f"steady state: {second}")
+    print(f"digest sweep: {third}; e-mails: {len(mail.outbox) - first_emails:,}")
+    print(f"e-mails in all: {len(mail.outbox):,} to {recipients:,} people")
     print(f"peak memory (RSS): {peak_rss_mb():,.0f} MB")
 
 

@@ -2,12 +2,15 @@
 
 from crontask import cron
 
-from homesafe.duties.tasks import replan_turning_eighteen, sweep_duties
+from homesafe.duties.tasks import replan_turning_eighteen
 from homesafe.intake.tasks import fail_interrupted_imports
+from homesafe.reminders.tasks import sweep_reminders
 from homesafe.task_leases import retake_stale_tasks
 
-# Reminders and escalations: every five minutes, an idempotent sweep of what is due.
-cron("*/5 * * * *")(sweep_duties)
+# Telling, reminders and escalations: every five minutes, an idempotent sweep of what is due
+# (reminders in-app at once; e-mail as each person chose: a digest at their times, alerts at
+# once; docs/reminders.md).
+cron("*/5 * * * *")(sweep_reminders)
 # A missing child's 18th-birthday prompt is planned as the birthday comes within 30 days.
 cron("10 0 * * *")(replan_turning_eighteen)
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "homesafe.people",
     "homesafe.episodes",
     "homesafe.duties",
+    "homesafe.reminders",
     "homesafe.interviews",
     "homesafe.meetings",
     "homesafe.screening",

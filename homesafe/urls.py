@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("homesafe.concerns.urls")),
     path("", include("homesafe.profiles.urls")),
     path("duties/", include("homesafe.duties.urls")),
+    path("reminders/", include("homesafe.reminders.urls")),
     path("intake/", include("homesafe.intake.urls")),
     path("administration/", include("homesafe.administration.urls")),
     path("api/", include("homesafe.api.urls")),

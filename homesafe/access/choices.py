@@ -161,6 +161,10 @@ class AuditVerb(models.TextChoices):
     USER_ROLE_REMOVED = "user.role_removed", "Removed a role from a user"
     USER_TEAM_CHANGED = "user.team_changed", "Changed a user's team"
     USER_MFA_RESET = "user.mfa_reset", "Reset a user's two-factor sign-in"
+    REMINDER_PREFERENCE_CHANGED = (
+        "reminders.preference_changed",
+        "Chose when to get reminder e-mails",
+    )
     ORGANISATION_CREATED = "organisation.created", "Added an organisation"
     ORGANISATION_CHANGED = "organisation.changed", "Changed an organisation"
     ORGANISATION_CONTACT_ADDED = "organisation.contact_added", "Added an organisation's contact"

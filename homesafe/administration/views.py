@@ -44,6 +44,7 @@ from homesafe.administration.services import (
     user_invite,
     user_invite_again,
 )
+from homesafe.reminders.queries import reminder_preference_for
 from homesafe.web.errors import form_add_service_error
 
 USERS_PAGE_SIZE = 100
@@ -178,6 +179,8 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "roles": [Role(grant.role) for grant in person.role_grants.all()],
             "invitations": user_invitations(user=person),
             "is_self": person.pk == request.user.pk,
+            # Each person chooses for themselves; the administration sees it (no child in it).
+            "reminder_preference": reminder_preference_for(user=person),
         },
     )
 

@@ -144,12 +144,13 @@ def protocol_preview(*, settings_toml: str, sample: int = 200) -> ProtocolPrevie
 
 
 def reminders_unread(*, user: User, limit: int = 10) -> list:
-    """The reminders sent to this person that they have not dismissed, newest first (in-app)."""
+    """This person's reminders they have not dismissed, newest first (in-app, naming the child:
+    shown as soon as the sweep reserves them, whenever they are e-mailed)."""
     from homesafe.duties.models import Reminder
 
     return list(
-        Reminder.objects.filter(recipient=user, read_at__isnull=True, state="sent")
+        Reminder.objects.filter(recipient=user, read_at__isnull=True)
         .filter(duty__child_id__in=Child.objects.filter(child_scope(user)).values("pk"))
-        .select_related("duty")
-        .order_by("-sent_at", "-pk")[:limit]
+        .select_related("duty", "duty__child")
+        .order_by("-created_at", "-pk")[:limit]
     )

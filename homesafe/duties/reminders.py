@@ -1,9 +1,11 @@
-"""The sweep: reminders for duties due soon and overdue, each sent once to each owner.
+"""Reminders are reserved here: one per duty, owner, kind and due time, for duties due soon
+and overdue.
 
-A reminder is first reserved (a row with a unique constraint on duty, person, kind and the
-duty's due time), committed, then sent and marked sent. A sweep that dies part way leaves
-pending rows that the next sweep sends; a reserved row is never reserved twice, so nobody is
-reminded twice of the same thing, however often the worker restarts.
+A reminder is a row with a unique constraint on duty, person, kind and the duty's due time, so
+a duty is never reminded twice of the same thing, however often the worker restarts. A reserved
+reminder shows in the app at once (My work, naming the child) and the duty's history records it.
+Whether and when it is e-mailed is the reminders app's business (homesafe/reminders/sweep.py:
+one digest per person at the times they chose, at once for alerts); until then it is pending.
 """
 
 from __future__ import annotations
@@ -11,24 +13,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
-from homesafe.duties.choices import DutyEventKind, DutyState, ReminderKind, ReminderState
+from homesafe.duties.choices import DutyEventKind, DutyState, ReminderKind
 from homesafe.duties.models import Duty, DutyEvent, Reminder
 from homesafe.duties.owners import owners_of
 from homesafe.duties.protocol import protocol_current
 
 logger = logging.getLogger(__name__)
-
-SUBJECTS = {
-    ReminderKind.DUE_SOON: "HomeSafe: a duty is due soon",
-    ReminderKind.OVERDUE: "HomeSafe: a duty is overdue",
-}
 
 
 def _due(now: datetime, lead: timedelta):
@@ -56,10 +50,12 @@ def _due(now: datetime, lead: timedelta):
 
 def _reserve(now: datetime, lead: timedelta, batch: int) -> int:
     """Reserve the reminders owed, a batch at a time (keyset pages, owners looked up once per
-    kind of owner). Returns the rows reserved."""
+    kind of owner), each page with its history entries in one transaction. Returns the rows
+    reserved."""
     reserved = 0
     owners_cache: dict[tuple, list] = {}
     for duties, kind in _due(now, lead):
+        label = ReminderKind(kind).label
         last_pk = 0
         while True:
             page = list(
@@ -87,51 +83,31 @@ def _reserve(now: datetime, lead: timedelta, batch: int) -> int:
                     for person in owners_cache[key]
                 ]
             with transaction.atomic():
-                created = Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-            reserved += len(created)
+                Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+                # The rows this sweep made (a concurrent sweep's conflicting rows are skipped
+                # above and carry another time): each is in the duty's history.
+                made = Reminder.objects.filter(
+                    duty_id__in=[duty.pk for duty in page], kind=kind, created_at=now
+                ).values_list("duty_id", "recipient_id")
+                events = [
+                    DutyEvent(
+                        duty_id=duty_id,
+                        kind=DutyEventKind.REMINDED,
+                        at=now,
+                        about_user_id=recipient_id,
+                        detail=label,
+                    )
+                    for duty_id, recipient_id in made
+                ]
+                DutyEvent.objects.bulk_create(events, batch_size=1000)
+            reserved += len(events)
     return reserved
 
 
-def _send_pending(now: datetime, batch: int) -> int:
-    sent = 0
-    while True:
-        pending = list(
-            Reminder.objects.filter(state=ReminderState.PENDING)
-            .select_related("recipient", "duty")
-            .order_by("pk")[:batch]
-        )
-        if not pending:
-            return sent
-        for reminder in pending:
-            link = settings.HOMESAFE_BASE_URL + reverse("duties:detail", args=[reminder.duty_id])
-            # No child's name or other personal data in the e-mail: the link leads to HomeSafe,
-            # where the access policy applies.
-            body = (
-                f"{reminder.duty.label} is {reminder.get_kind_display().lower()} "
-                f"(due {timezone.localtime(reminder.due_at):%d/%m/%Y %H:%M}).\n\n"
-                f"Open it in HomeSafe: {link}\n"
-            )
-            if reminder.recipient.email:
-                EmailMessage(
-                    SUBJECTS[reminder.kind],
-                    body,
-                    to=[reminder.recipient.email],
-                ).send()
-            with transaction.atomic():
-                Reminder.objects.filter(pk=reminder.pk).update(
-                    state=ReminderState.SENT, sent_at=now
-                )
-                DutyEvent.objects.create(
-                    duty_id=reminder.duty_id,
-                    kind=DutyEventKind.REMINDED,
-                    about_user_id=reminder.recipient_id,
-                    detail=reminder.get_kind_display(),
-                )
-            sent += 1
-
-
 def duties_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[str, int]:
-    """Find what is due soon or overdue and remind each owner once."""
+    """Tell what is now due to be told (telling.py), then reserve a reminder for each owner of
+    each duty newly due soon or overdue (shown in the app at once). E-mail is sent by
+    homesafe.reminders.sweep.reminders_sweep, which calls this."""
     now = now or timezone.now()
     _, protocol = protocol_current()
     lead = timedelta(hours=protocol.reminder_lead_hours)
@@ -140,6 +116,5 @@ def duties_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[str, 
     with transaction.atomic():
         told = duties_tell_due(now=now)  # alerts and escalations now due
     reserved = _reserve(now, lead, batch)
-    sent = _send_pending(now, batch)
-    logger.info("duties sweep: %s told, %s reminders reserved, %s sent", told, reserved, sent)
-    return {"told": told, "reserved": reserved, "sent": sent}
+    logger.info("duties sweep: %s told, %s reminders reserved", told, reserved)
+    return {"told": told, "reserved": reserved}

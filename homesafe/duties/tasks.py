@@ -2,7 +2,6 @@
 
 from django.tasks import task
 
-from homesafe.duties.reminders import duties_sweep
 from homesafe.duties.services import duties_replan
 from homesafe.task_leases import pause_for_tests
 
@@ -11,11 +10,6 @@ from homesafe.task_leases import pause_for_tests
 def replan_children(*, child_ids: list[int]) -> dict:
     pause_for_tests("replan_children")
     return duties_replan(child_ids=child_ids)
-
-
-@task
-def sweep_duties() -> dict:
-    return duties_sweep()
 
 
 @task
