@@ -217,7 +217,10 @@ class Notice(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the e-mail saying there is a notice was sent."
+        null=True,
+        blank=True,
+        help_text="When the e-mail saying there is a notice was sent, or settled as never to "
+        "be sent (history, or a person with no e-mail).",
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 

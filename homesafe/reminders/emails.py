@@ -10,8 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from homesafe.duties.choices import DUTY_LABELS, DutyState
-from homesafe.duties.models import Duty, Reminder
+from homesafe.duties.choices import DUTY_LABELS, NOTICE_TEXT, DutyState
+from homesafe.duties.models import Duty, Notice, Reminder
 from homesafe.reminders.choices import IMMEDIATE_KINDS, ReminderEmailKind
 from homesafe.reminders.models import ReminderEmail, ReminderPreference
 
@@ -71,11 +71,13 @@ def email_compose(
     reminders: list[Reminder],
     preference: ReminderPreference,
     now: datetime,
+    notices: list[Notice] = (),
 ) -> ComposedEmail | None:
-    """The e-mail for these reminders, or None if every duty in it was closed meanwhile. A duty
-    is listed once, as it stands now (overdue, or due soon)."""
+    """The e-mail for these reminders and notices, or None if every duty in it was closed
+    meanwhile and it tells of nothing. A duty is listed once, as it stands now (overdue, or due
+    soon); notices are counted by what they tell, naming no child."""
     duties = {r.duty_id: r.duty for r in reminders if r.duty.state == DutyState.OPEN}
-    if not duties:
+    if not duties and not notices:
         return None
     alerts = [d for d in duties.values() if d.kind in IMMEDIATE_KINDS]
     rest = [d for d in duties.values() if d.kind not in IMMEDIATE_KINDS]
@@ -83,6 +85,8 @@ def email_compose(
     due_soon = [d for d in rest if d.due_at > now]
 
     counts = []
+    if notices:
+        counts.append(_plural(len(notices), "notice", "notices"))
     if alerts:
         counts.append(_plural(len(alerts), "alert to act on now", "alerts to act on now"))
     if overdue:
@@ -98,6 +102,14 @@ def email_compose(
     else:
         intro = "HomeSafe alerts that need action now."
     lines = [intro, ""]
+    if notices:
+        told: dict[str, int] = {}
+        for notice in notices:
+            text = NOTICE_TEXT.get(notice.duty.kind, DUTY_LABELS.get(notice.duty.kind, ""))
+            told[text] = told.get(text, 0) + 1
+        lines += [f"You have been told ({len(notices)}): open My work to read and acknowledge."]
+        lines += [f"- {n} x a child {text}" for text, n in sorted(told.items())]
+        lines += [f"My work: {_link('web:home')}", ""]
     lines += _section("Alerts: act now", alerts, now=now)
     lines += _section("Overdue", overdue)
     lines += _section("Due soon", due_soon)

@@ -115,3 +115,16 @@ class ReminderEmailItem(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder {self.reminder_id} in e-mail {self.email_id}"
+
+
+class ReminderEmailNotice(models.Model):
+    """A told person's notice in an e-mail (the e-mail says they have been told; it names no
+    child): a notice is in one e-mail at most."""
+
+    email = models.ForeignKey(ReminderEmail, on_delete=models.CASCADE, related_name="notices")
+    notice = models.OneToOneField(
+        "duties.Notice", on_delete=models.CASCADE, related_name="email_item"
+    )
+
+    def __str__(self) -> str:
+        return f"Notice {self.notice_id} in e-mail {self.email_id}"

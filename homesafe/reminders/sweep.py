@@ -12,6 +12,9 @@ Every five minutes (homesafe/schedules.py):
    A person's e-mail is reserved first: a row unique per person, kind and slot (the digest time,
    or the sweep's time for alerts), with its reminders (each in one e-mail at most), committed.
    So a person gets at most one e-mail a sweep, and one digest a slot, however many duties.
+   A told person's notices (homesafe.duties.telling) ride the same way: in their digest, or in
+   this sweep's e-mail for a high-risk or senior leadership alert; the e-mail says they have
+   been told, and names no child.
 3. Each reserved e-mail is sent, then marked sent. A sweep that dies part way leaves reserved
    e-mails that the next sweep sends; nothing reserved is ever reserved again.
 """
@@ -29,13 +32,18 @@ from django.utils import timezone
 
 from homesafe.access.models import User
 from homesafe.duties.choices import ReminderKind, ReminderState
-from homesafe.duties.models import Reminder
+from homesafe.duties.models import Notice, Reminder
 from homesafe.duties.protocol import protocol_current
 from homesafe.duties.reminders import duties_sweep
 from homesafe.protocol.calendar import WorkingCalendar
 from homesafe.reminders.choices import IMMEDIATE_KINDS, ReminderEmailKind, ReminderEmailState
 from homesafe.reminders.emails import email_compose
-from homesafe.reminders.models import ReminderEmail, ReminderEmailItem, ReminderPreference
+from homesafe.reminders.models import (
+    ReminderEmail,
+    ReminderEmailItem,
+    ReminderEmailNotice,
+    ReminderPreference,
+)
 from homesafe.reminders.queries import reminder_preference_default
 from homesafe.reminders.schedule import digest_slot_at_or_before
 
@@ -57,10 +65,21 @@ def _is_history(reminder: Reminder) -> bool:
     )
 
 
+def _notice_is_history(notice: Notice) -> bool:
+    """Told of something long past (a re-plan of old records): shown in HomeSafe only."""
+    return notice.duty.due_at < notice.created_at - HISTORY_AFTER
+
+
 def _reserve_email(
-    *, person: User, kind: str, slot_at: datetime, reminders: list[Reminder], now: datetime
+    *,
+    person: User,
+    kind: str,
+    slot_at: datetime,
+    reminders: list[Reminder],
+    now: datetime,
+    notices: list[Notice] = (),
 ) -> bool:
-    """Reserve one e-mail with its reminders; False if this person already has it."""
+    """Reserve one e-mail with its reminders and notices; False if this person already has it."""
     try:
         with transaction.atomic():
             email = ReminderEmail.objects.create(
@@ -68,6 +87,9 @@ def _reserve_email(
             )
             ReminderEmailItem.objects.bulk_create(
                 [ReminderEmailItem(email=email, reminder=r) for r in reminders]
+            )
+            ReminderEmailNotice.objects.bulk_create(
+                [ReminderEmailNotice(email=email, notice=n) for n in notices]
             )
     except IntegrityError:  # a concurrent sweep reserved it, or took one of the reminders
         return False
@@ -81,10 +103,23 @@ def _gather_for(
     *,
     now: datetime,
     calendar: WorkingCalendar,
+    notices: list[Notice] = (),
 ) -> tuple[int, int]:
     """Settle what is never e-mailed; reserve this sweep's e-mail, if one is owed. Returns
     (reminders settled, e-mails reserved)."""
     never, alerts, routine = [], [], []
+    never_told, told_now, told_later = [], [], []
+    for notice in notices:
+        if _notice_is_history(notice) or not (person.email and person.is_active):
+            never_told.append(notice.pk)
+        elif notice.duty.kind in IMMEDIATE_KINDS:
+            told_now.append(notice)
+        elif preference.wants_email:
+            told_later.append(notice)
+        else:
+            never_told.append(notice.pk)
+    if never_told:
+        Notice.objects.filter(pk__in=never_told, emailed_at__isnull=True).update(emailed_at=now)
     for reminder in reminders:
         if _is_history(reminder) or not (person.email and person.is_active):
             never.append(reminder.pk)
@@ -105,18 +140,27 @@ def _gather_for(
         calendar=calendar,
     )
     digest = [r for r in routine if slot is not None and r.created_at <= slot + DIGEST_GRACE]
+    told_digest = [
+        n for n in told_later if slot is not None and n.created_at <= slot + DIGEST_GRACE
+    ]
     reserved = 0
-    if digest and _reserve_email(
+    if (digest or told_digest) and _reserve_email(
         person=person,
         kind=ReminderEmailKind.DIGEST,
         slot_at=slot,
         reminders=digest + alerts,
+        notices=told_digest + told_now,
         now=now,
     ):
-        reserved, alerts = 1, []
-    if alerts:
+        reserved, alerts, told_now = 1, [], []
+    if alerts or told_now:
         reserved += _reserve_email(
-            person=person, kind=ReminderEmailKind.ALERTS, slot_at=now, reminders=alerts, now=now
+            person=person,
+            kind=ReminderEmailKind.ALERTS,
+            slot_at=now,
+            reminders=alerts,
+            notices=told_now,
+            now=now,
         )
     return len(never), reserved
 
@@ -131,6 +175,14 @@ def _people_to_settle(now: datetime, waiting, calendar: WorkingCalendar) -> list
         .annotate(first=Min("created_at"))
         .values_list("recipient_id", "first")
     )
+    for person_id, first in (
+        _notices_waiting()
+        .order_by()
+        .values("recipient_id")
+        .annotate(first=Min("created_at"))
+        .values_list("recipient_id", "first")
+    ):
+        firsts[person_id] = min(first, firsts.get(person_id, first))
     users = User.objects.only("pk", "email", "is_active").in_bulk(firsts)
     preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=firsts)}
     due: set[int] = set()
@@ -158,6 +210,13 @@ def _people_to_settle(now: datetime, waiting, calendar: WorkingCalendar) -> list
     )
     due |= {person_id for person_id, slot in slots.items() if (person_id, slot) not in had}
     due |= set(
+        _notices_waiting()
+        .filter(duty__kind__in=IMMEDIATE_KINDS)
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    due |= set(
         waiting.filter(
             Q(duty__kind__in=IMMEDIATE_KINDS)
             | Q(kind=ReminderKind.OVERDUE, due_at__lt=F("duty__planned_at") - HISTORY_AFTER)
@@ -167,6 +226,11 @@ def _people_to_settle(now: datetime, waiting, calendar: WorkingCalendar) -> list
         .distinct()
     )
     return sorted(due)
+
+
+def _notices_waiting():
+    """Notices whose e-mail is neither sent nor settled, and in no e-mail yet."""
+    return Notice.objects.filter(emailed_at__isnull=True, email_item__isnull=True)
 
 
 def _gather(now: datetime) -> tuple[int, int]:
@@ -195,10 +259,26 @@ def _gather(now: datetime) -> tuple[int, int]:
             .order_by("pk")
         ):
             by_person.setdefault(reminder.recipient_id, []).append(reminder)
-        for person_id, reminders in by_person.items():
+        notices_by_person: dict[int, list[Notice]] = {}
+        for notice in (
+            _notices_waiting()
+            .filter(recipient_id__in=chunk)
+            .select_related("duty")
+            .only("pk", "recipient_id", "created_at", "duty__kind", "duty__due_at")
+            .order_by("pk")
+        ):
+            notices_by_person.setdefault(notice.recipient_id, []).append(notice)
+        for person_id in sorted(set(by_person) | set(notices_by_person)):
             person = users[person_id]
             preference = preferences.get(person_id) or reminder_preference_default(user=person)
-            s, r = _gather_for(person, reminders, preference, now=now, calendar=protocol.calendar)
+            s, r = _gather_for(
+                person,
+                by_person.get(person_id, []),
+                preference,
+                now=now,
+                calendar=protocol.calendar,
+                notices=notices_by_person.get(person_id, []),
+            )
             settled, reserved = settled + s, reserved + r
     return settled, reserved
 
@@ -219,6 +299,11 @@ def _send_reserved(now: datetime, batch: int) -> int:
             "reminder__duty"
         ):
             reminders.setdefault(item.email_id, []).append(item.reminder)
+        notices: dict[int, list[Notice]] = {}
+        for item in ReminderEmailNotice.objects.filter(email__in=emails).select_related(
+            "notice__duty"
+        ):
+            notices.setdefault(item.email_id, []).append(item.notice)
         preferences = {
             p.user_id: p
             for p in ReminderPreference.objects.filter(user_id__in={e.recipient_id for e in emails})
@@ -228,7 +313,11 @@ def _send_reserved(now: datetime, batch: int) -> int:
                 user=email.recipient
             )
             composed = email_compose(
-                email=email, reminders=reminders.get(email.pk, []), preference=preference, now=now
+                email=email,
+                reminders=reminders.get(email.pk, []),
+                preference=preference,
+                now=now,
+                notices=notices.get(email.pk, []),
             )
             if composed is not None:
                 EmailMessage(composed.subject, composed.body, to=[email.recipient.email]).send()
@@ -240,6 +329,7 @@ def _send_reserved(now: datetime, batch: int) -> int:
                 Reminder.objects.filter(email_item__email=email).update(
                     state=ReminderState.SENT, sent_at=now if composed else None
                 )
+                Notice.objects.filter(email_item__email=email).update(emailed_at=now)
             sent += composed is not None
 
 
