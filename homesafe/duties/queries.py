@@ -18,7 +18,7 @@ from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
 from homesafe.duties.owners import duties_owned_q, needs_owner_q
 from homesafe.people.models import Child
-from homesafe.protocol.facts import OwnerRole
+from homesafe.protocol.facts import DutyKind, OwnerRole
 
 
 def duties_visible_to(*, user: User) -> QuerySet[Duty]:
@@ -47,12 +47,15 @@ def duties_needing_owner(*, user: User, limit: int = 200) -> list[Duty]:
     nobody could be named to act on (or to be told), with why, earliest due first."""
     if not user.has_role(Role.MISSING_COORDINATOR) or not user.organisation_id:
         return []
-    return list(
+    duties = (
         duties_visible_to(user=user)
         .filter(needs_owner_q(organisation_id=user.organisation_id), state=DutyState.OPEN)
         .select_related("child", "episode", "owner_organisation")
         .order_by("due_at", "kind")[:limit]
     )
+    # Due at the same time, in the protocol's order (the offer before the completion).
+    order = {kind: i for i, kind in enumerate(DutyKind)}
+    return sorted(duties, key=lambda d: (d.due_at, order.get(d.kind, len(order)), d.pk))
 
 
 def reassign_candidates(*, duty: Duty) -> QuerySet[User]:
