@@ -262,4 +262,14 @@ def test_my_work_leads_with_children_missing_now_at_both_widths(
             page.screenshot(
                 path=f"{SCREENSHOTS}/my-work-{user.pk}-{viewport['width']}.png", full_page=True
             )
+        if role == "missing coordinator":
+            # A duty that needs an owner: its button opens the duty's page at the person picker,
+            # with why in a warning and whom the duty tells.
+            page.get_by_role("button", name="Choose an owner").first.click()
+            expect(page.get_by_text("Needs an owner: ")).to_be_visible()
+            expect(page.get_by_label("Who should do this?")).to_be_visible()
+            assert not _too_wide(page), f"{role}: duty page at {viewport['width']} px"
+            axe(page, context=f"{role}: a duty that needs an owner at {viewport['width']} px")
+            if SCREENSHOTS:
+                page.screenshot(path=f"{SCREENSHOTS}/duty-{viewport['width']}.png", full_page=True)
         context.close()
