@@ -282,10 +282,11 @@ def test_a_record_page_opened_from_a_duty_has_its_kind_chosen(world, protocol, c
     page = client.get(reverse("meetings:new"), {"child": child.pk, "kind": "strategy"})
     assert re.search(r'value="strategy"\s+checked', page.content.decode())
     client.force_login(world.users["cmo_a"])
-    page = client.get(
-        reverse("concerns:legal_new", args=[child.pk]), {"kind": "nrm_referral"}
-    ).content.decode()
-    assert re.search(r'value="nrm_referral"\s+checked', page)
+    for kind in ("nrm_referral", "mace_referral", "recovery_order"):
+        page = client.get(
+            reverse("concerns:legal_new", args=[child.pk]), {"kind": kind}
+        ).content.decode()
+        assert re.search(rf'value="{kind}"\s+checked', page), kind
 
 
 # --- Navigation -------------------------------------------------------------------------------
