@@ -89,6 +89,11 @@ def _form_page(
     )
 
 
+def _preset(request: HttpRequest, *names: str) -> dict:
+    """Initial values named in the query (a link from a duty), for the form to offer."""
+    return {name: request.GET[name] for name in names if request.GET.get(name)}
+
+
 def person_new(request: HttpRequest, child_id: int) -> HttpResponse:
     def save(*, child, actor, **data):
         person_of_concern_record(child=child, actor=actor, **data)
@@ -158,7 +163,10 @@ def legal_action_new(request: HttpRequest, child_id: int) -> HttpResponse:
     return _form_page(
         request,
         child_id,
-        form_factory=lambda child, data: forms.LegalActionForm(data, child=child),
+        # A duty's button ("Record the NRM referral") names the kind and the episode.
+        form_factory=lambda child, data: forms.LegalActionForm(
+            data, child=child, initial=_preset(request, "kind", "episode")
+        ),
         save=legal_action_record,
         title="Record a recovery order, an NRM referral or a MACE referral",
         done="Legal action recorded",

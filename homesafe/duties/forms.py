@@ -4,6 +4,7 @@ from django import forms
 
 from homesafe.access.models import User
 from homesafe.duties.models import Duty
+from homesafe.duties.queries import reassign_candidates
 from homesafe.duties.services import NOT_NEEDED_REASON_MISSING, REASSIGN_OUTSIDE
 from homesafe.web.forms import GovukForm
 
@@ -37,12 +38,18 @@ class DutyNotNeededForm(GovukForm):
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    # The owning organisation: its people are named with their team, others with their own.
+    organisation_id: int | None = None
+
     def label_from_instance(self, obj: User) -> str:
+        if obj.organisation_id != self.organisation_id:
+            return f"{obj} ({obj.organisation.name})"
         return f"{obj} ({obj.team.name})" if obj.team_id else str(obj)
 
 
 class DutyReassignForm(GovukForm):
-    """Only the active people of the organisation that owns the duty can be chosen."""
+    """Only the active people of the organisation that owns the duty can be chosen (or, for a
+    duty that needs an owner, of the organisations that could act: queries.reassign_candidates)."""
 
     required_messages = {"to": REASSIGN_MISSING}
 
@@ -54,8 +61,5 @@ class DutyReassignForm(GovukForm):
 
     def __init__(self, *args, duty: Duty, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = (
-            User.objects.filter(is_active=True, organisation_id=duty.owner_organisation_id)
-            .select_related("team")
-            .order_by("last_name", "first_name", "pk")
-        )
+        self.fields["to"].queryset = reassign_candidates(duty=duty)
+        self.fields["to"].organisation_id = duty.owner_organisation_id

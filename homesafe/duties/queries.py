@@ -6,18 +6,19 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from homesafe.access.audit import audit_record
-from homesafe.access.choices import AuditVerb
+from homesafe.access.choices import AuditVerb, OrganisationType, Role
 from homesafe.access.models import User
 from homesafe.access.policy import child_scope
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
-from homesafe.duties.owners import duties_owned_q
+from homesafe.duties.owners import duties_owned_q, needs_owner_q
 from homesafe.people.models import Child
+from homesafe.protocol.facts import DutyKind, OwnerRole
 
 
 def duties_visible_to(*, user: User) -> QuerySet[Duty]:
@@ -39,6 +40,42 @@ def duties_inbox(*, user: User, now: datetime | None = None, days_ahead: int = 7
         .order_by("due_at", "kind")
     )
     return duties_by_when(duties, now=now)
+
+
+def duties_needing_owner(*, user: User, limit: int = 200) -> list[Duty]:
+    """A missing coordinator's "Needs an owner" list: the open duties of their authority that
+    nobody could be named to act on (or to be told), with why, earliest due first."""
+    if not user.has_role(Role.MISSING_COORDINATOR) or not user.organisation_id:
+        return []
+    duties = (
+        duties_visible_to(user=user)
+        .filter(needs_owner_q(organisation_id=user.organisation_id), state=DutyState.OPEN)
+        .select_related("child", "episode", "owner_organisation")
+        .order_by("due_at", "kind")[:limit]
+    )
+    # Due at the same time, in the protocol's order (the offer before the completion).
+    order = {kind: i for i, kind in enumerate(DutyKind)}
+    return sorted(duties, key=lambda d: (d.due_at, order.get(d.kind, len(order)), d.pk))
+
+
+def reassign_candidates(*, duty: Duty) -> QuerySet[User]:
+    """Whom a duty may be reassigned to: the active people of the organisation that owns it.
+    A duty that needs an owner may go to anyone, so its picker offers the people of the
+    organisations that could act: the responsible authority's, and for a return interview
+    the return-interview workers of the authority's providers."""
+    people = Q(organisation_id=duty.owner_organisation_id)
+    if duty.needs_owner and duty.owner_role == OwnerRole.RHI_SERVICE:
+        people |= Q(
+            organisation__type=OrganisationType.RHI_SERVICE,
+            organisation__local_authority_id=duty.owner_organisation_id,
+            role_grants__role=Role.RHI_WORKER,
+        )
+    return (
+        User.objects.filter(people, is_active=True)
+        .select_related("team", "organisation")
+        .distinct()
+        .order_by("organisation__name", "last_name", "first_name", "pk")
+    )
 
 
 def duties_by_when(duties: list[Duty], *, now: datetime) -> dict[str, list[Duty]]:

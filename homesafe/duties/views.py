@@ -18,6 +18,7 @@ from homesafe.access.audit import audit_children_shown
 from homesafe.access.choices import AuditVerb, Role
 from homesafe.access.errors import ApplicationError
 from homesafe.access.policy import can_change_child
+from homesafe.duties.actions import duty_page_telling
 from homesafe.duties.forms import DutyCompleteForm, DutyNotNeededForm, DutyReassignForm
 from homesafe.duties.models import Duty
 from homesafe.duties.owners import duties_owned_q
@@ -62,6 +63,8 @@ def _duty_page(request: HttpRequest, duty: Duty, *, bound=None, status: int = 20
         "can_work": can_work,
         "fulfilled_by": meetings_fulfilling(episode_id=duty.episode_id, duty=duty.kind),
     }
+    # The button for the action that does the duty, who is told and whether they have read it.
+    context.update(duty_page_telling(duty, can_work=can_work, now=context["now"]))
     if can_work:
         forms = {
             "complete_form": DutyCompleteForm(),

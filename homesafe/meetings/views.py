@@ -200,6 +200,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         "when": _now(),
         "chair_organisation": user.organisation_id,
         "children": [str(child.pk) for child in chosen],
+        # A duty's "Record the meeting" names the kind (strategy, multi-agency).
+        "kind": request.GET.get("kind", ""),
     }
     form = forms.MeetingForm(request.POST or None, children=chosen, initial=initial)
     choose_again = (

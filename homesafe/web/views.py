@@ -11,17 +11,19 @@ from django.utils import timezone
 from homesafe.access.audit import audit_children_shown
 from homesafe.access.choices import AuditVerb, Role
 from homesafe.access.models import User
+from homesafe.duties.actions import duty_action
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
 from homesafe.duties.queries import (
-    duties_by_when,
     duties_inbox,
+    duties_needing_owner,
     duties_visible_to,
     reminders_unread,
 )
 from homesafe.duties.telling import (
     notices_unacknowledged,
 )
+from homesafe.duties.work import WorkItem, work_by_when, work_items
 from homesafe.episodes.queries import episodes_open_visible_to
 from homesafe.people.queries import children_granted_to, children_visible_to
 
@@ -81,15 +83,21 @@ NO_DUTY_ROLES = set(ROLE_PURPOSES)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """My work: my duties (or my team's, for a manager), then the open episodes of the children
-    I may see, longest missing first."""
+    """My work, what this person must do first: the notices to acknowledge, the children missing
+    now that they may see (longest missing first), their duties (or their team's, for a
+    manager) each with the button that does it, and for a missing coordinator the duties that
+    need an owner."""
     now = timezone.now()
     is_manager = request.user.has_role(*TEAM_VIEW_ROLES)
     team_view = is_manager and request.GET.get("view") == "team"
+    needs_owner = [] if team_view else duties_needing_owner(user=request.user)
     if team_view:
-        duties = duties_by_when(team_duties(user=request.user, now=now), now=now)
+        listed = team_duties(user=request.user, now=now)
     else:
-        duties = duties_inbox(user=request.user, now=now, days_ahead=DAYS_AHEAD)
+        inbox = duties_inbox(user=request.user, now=now, days_ahead=DAYS_AHEAD)
+        # A duty that needs an owner is in its own section, with the reason.
+        listed = [d for group in inbox.values() for d in group if not d.needs_owner]
+    duties = work_by_when(work_items(listed, now=now), now=now)
     open_episodes = list(episodes_open_visible_to(user=request.user)[:50])
     my_children = list(
         children_visible_to(user=request.user)
@@ -107,7 +115,8 @@ def home(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         verb=AuditVerb.TEAM_WORK_VIEWED if team_view else AuditVerb.WORK_VIEWED,
         child_ids=[
-            *(duty.child_id for group in duties.values() for duty in group),
+            *(item.duty.child_id for group in duties.values() for item in group),
+            *(duty.child_id for duty in needs_owner),
             *(episode.child_id for episode in open_episodes),
             *(child.pk for child in my_children),
             *(reminder.duty.child_id for reminder in reminders),
@@ -129,6 +138,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "casework_home": not request.user.roles <= NO_DUTY_ROLES,
             "granted_children": granted_children,
             "duties": duties,
+            # One row per duty (each step is given an owner on its own), each with its button.
+            "needs_owner": [WorkItem(d, duty_action(d, now=now)) for d in needs_owner],
             "is_manager": is_manager,
             "team_view": team_view,
             "open_episodes": open_episodes,

@@ -23,7 +23,7 @@ from homesafe.duties.services import NOT_NEEDED_REASON_MISSING, REASSIGN_OUTSIDE
 from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import episode_record_return, episode_report
 from homesafe.protocol.settings import ProtocolSettings
-from tests.factories import ChildFactory, PlacementFactory
+from tests.factories import ChildFactory, NetworkMemberFactory, PlacementFactory
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -297,23 +297,58 @@ def _queries(client, url, **params) -> int:
     return len(captured)
 
 
+INBOX_VIEWS = (("sw_1", {}), ("tm_1", {"view": "team"}), ("cmo_a", {}), ("rhi", {}))
+
+
+def _reported_and_returned(world, *, referred: bool):
+    """A child of LA A reported and returned: referred to the return interview service (its
+    offer and completion are one item on the worker's My work), or not (they need an owner)."""
+    child = _new_child(world)
+    if referred:
+        NetworkMemberFactory(child=child, organisation=world.orgs["rhi"], role="rhi_referral")
+    episode = _report(world, child)
+    episode_record_return(
+        episode=episode,
+        returned_at=timezone.now() - dt.timedelta(minutes=30),
+        found_by="police",
+        actor=world.users["cmo_a"],
+    )
+    return child
+
+
 def test_inbox_queries_do_not_grow_with_duties(world, protocol, client):
+    """My work, for a social worker, a manager's team view, a coordinator (with its "Needs an
+    owner" list) and a return interview worker (offer and completion as one item): the same
+    number of queries for one child's duties as for six."""
     _report(world, _new_child(world))
+    _reported_and_returned(world, referred=True)
+    _reported_and_returned(world, referred=False)
     counts = {}
-    for user_key, params in (("sw_1", {}), ("tm_1", {"view": "team"}), ("cmo_a", {})):
+    for user_key, params in INBOX_VIEWS:
         client.force_login(world.users[user_key])
         _queries(client, reverse("web:home"), **params)  # warm up (session, protocol)
         counts[user_key] = _queries(client, reverse("web:home"), **params)
     for _ in range(5):
         _report(world, _new_child(world))
-    for user_key, params in (("sw_1", {}), ("tm_1", {"view": "team"}), ("cmo_a", {})):
+        _reported_and_returned(world, referred=True)
+        _reported_and_returned(world, referred=False)
+    for user_key, params in INBOX_VIEWS:
         client.force_login(world.users[user_key])
         _queries(client, reverse("web:home"), **params)
         assert _queries(client, reverse("web:home"), **params) == counts[user_key], user_key
-    # and the duties really are there
+    # and the duties really are there, each with its button
     client.force_login(world.users["sw_1"])
     page = client.get(reverse("web:home")).content.decode()
-    assert page.count("Hold a strategy meeting") == 6
+    assert page.count(">Hold a strategy meeting</a>") == 6
+    assert page.count(">Record the meeting<") == 6
+    client.force_login(world.users["cmo_a"])
+    page = client.get(reverse("web:home")).content.decode()
+    needs_owner = page[page.index('id="needs-owner"') :]
+    assert needs_owner.count(">Offer a return home interview</a>") == 6
+    assert needs_owner.count(">Choose an owner<") == 12  # the offer and the completion
+    client.force_login(world.users["rhi"])
+    page = client.get(reverse("web:home")).content.decode()
+    assert page.count("Return home interview</a>: <strong>offer</strong>") == 6
 
 
 # --- The CMO's screening list --------------------------------------------------------------

@@ -4,6 +4,7 @@ per kind of page, plus the pages the journeys visit) at 390 px wide and fails, n
 if the document is wider than the viewport; at 1280 px the navigation must be one row."""
 
 import datetime as dt
+import os
 from collections import deque
 from urllib.parse import parse_qsl, urlsplit
 
@@ -51,6 +52,7 @@ SKIPPED_VIEWS = {
 }
 SKIPPED_PREFIXES = ("admin:", "api:", "djdt:")
 PAGES_PER_ROLE = 60
+SCREENSHOTS = os.environ.get("HOMESAFE_SCREENSHOTS", "")  # a folder, to look at My work
 
 
 def _page_kind(path: str) -> str | None:
@@ -232,3 +234,42 @@ def test_every_page_fits_a_phone_and_the_navigation_one_row(role, browser, live_
     desktop.close()
 
     assert not too_wide | wrapped, f"{role}: {too_wide | wrapped}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_my_work_leads_with_children_missing_now_at_both_widths(
+    role, browser, live_server, busy_world, axe
+):
+    """Each role's My work, at 390 and 1280 px: it fits, axe finds nothing, and for the roles
+    with casework the children missing now come before any duty, each duty with its button."""
+    user = busy_world.users[ROLES[role]]
+    for viewport in (PHONE, DESKTOP):
+        context = _signed_in(browser, live_server, user, viewport)
+        page = context.new_page()
+        page.goto(live_server.url + reverse("web:home"))
+        expect(page.get_by_role("heading", name="My work", exact=True)).to_be_visible()
+        assert not _too_wide(page), f"{role}: My work at {viewport['width']} px"
+        axe(page, context=f"{role}: My work at {viewport['width']} px")
+        headings = page.eval_on_selector_all("main h2", "hs => hs.map(h => h.id)")
+        if "missing-now" in headings or "duties" in headings:
+            assert headings.index("missing-now") < headings.index("duties"), headings
+            rows = page.locator("#duties ~ div table tbody tr")
+            if role in ("missing coordinator", "social worker"):  # busy_world gives them duties
+                assert rows.count() > 0
+            for i in range(rows.count()):
+                expect(rows.nth(i).get_by_role("button")).to_have_count(1)
+        if SCREENSHOTS:
+            page.screenshot(
+                path=f"{SCREENSHOTS}/my-work-{user.pk}-{viewport['width']}.png", full_page=True
+            )
+        if role == "missing coordinator":
+            # A duty that needs an owner: its button opens the duty's page at the person picker,
+            # with why in a warning and whom the duty tells.
+            page.get_by_role("button", name="Choose an owner").first.click()
+            expect(page.get_by_text("Needs an owner: ")).to_be_visible()
+            expect(page.get_by_label("Who should do this?")).to_be_visible()
+            assert not _too_wide(page), f"{role}: duty page at {viewport['width']} px"
+            axe(page, context=f"{role}: a duty that needs an owner at {viewport['width']} px")
+            if SCREENSHOTS:
+                page.screenshot(path=f"{SCREENSHOTS}/duty-{viewport['width']}.png", full_page=True)
+        context.close()
