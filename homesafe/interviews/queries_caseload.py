@@ -1,6 +1,7 @@
 """A return interview service's caseload: the children referred to the worker's organisation
 with an open interview duty (offer or complete), one row per return, through the access gate
-(a duty is seen with its child: homesafe.duties.queries.duties_visible_to)."""
+(a duty is seen with its child: homesafe.duties.queries.duties_visible_to). Every worker of the
+service sees the service's returns, whichever of them a duty was assigned to."""
 
 from __future__ import annotations
 
@@ -14,13 +15,12 @@ from homesafe.access.choices import Role
 from homesafe.access.models import User
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
-from homesafe.duties.owners import duties_owned_q
 from homesafe.duties.queries import duties_visible_to
 from homesafe.episodes.models import MissingEpisode
 from homesafe.interviews.choices import ALLOWED_TRANSITIONS, InterviewStatus
 from homesafe.people.choices import NetworkRole
 from homesafe.people.models import Child, NetworkMember
-from homesafe.protocol.facts import DutyKind
+from homesafe.protocol.facts import DutyKind, OwnerRole
 
 INTERVIEW_DUTIES = (DutyKind.RHI_OFFER, DutyKind.RHI_COMPLETE)
 CASELOAD_LIMIT = 500
@@ -71,11 +71,12 @@ def rhi_caseload(*, user: User, now: datetime | None = None) -> list[CaseloadRow
         role=NetworkRole.RHI_REFERRAL,
         ended_on__isnull=True,
     )
+    # The service's work, whichever of its workers a duty was assigned to.
     duties = (
         duties_visible_to(user=user)
-        .filter(duties_owned_q(user), Exists(referred), state=DutyState.OPEN)
-        .filter(kind__in=INTERVIEW_DUTIES, owner_organisation_id=user.organisation_id)
-        .select_related("child", "episode", "episode__return_interview")
+        .filter(Exists(referred), state=DutyState.OPEN, kind__in=INTERVIEW_DUTIES)
+        .filter(owner_organisation_id=user.organisation_id, owner_role=OwnerRole.RHI_SERVICE)
+        .select_related("child", "episode", "episode__return_interview", "owner_user")
         .order_by("due_at", "id")[:CASELOAD_LIMIT]
     )
     rows: dict[int, CaseloadRow] = {}
