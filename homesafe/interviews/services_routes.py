@@ -21,6 +21,7 @@ from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.models import Organisation, User
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
+from homesafe.duties.protocol import protocols_in_force
 from homesafe.duties.services import duties_replan_children
 from homesafe.episodes.choices import EpisodeStatus
 from homesafe.episodes.models import MissingEpisode
@@ -185,21 +186,22 @@ def rhi_referrals_on_return(
     partnership's rules name, unless they already have an open referral: so that the interview
     duties the return sets off belong to that service.
 
-    Only episodes the protocol plans duties for (reported since its `duties_from`) refer: a
-    download of old history refers nobody. The social worker route and no rule refer nobody.
-    The caller re-plans (the return does, once, after this); a fixed number of queries
+    Only episodes the protocol plans duties for (reported since the `duties_from` of the
+    child's council's settings) refer: a download of old history refers nobody. The social
+    worker route and no rule refer nobody. The caller re-plans (the return does, once, after this); a fixed number of queries
     whatever the number of episodes (the police download's bulk path calls it per chunk).
     """
-    from homesafe.duties.protocol import protocol_current
-
     episode_ids = list(episode_ids)
     if not episode_ids:
         return []
-    version, _settings = protocol_current()
-    episodes = MissingEpisode.objects.filter(
-        pk__in=episode_ids, status=EpisodeStatus.RETURNED, reported_at__gte=version.duties_from
-    ).values_list("pk", "child_id")
-    episode_of_child = {child_id: episode_id for episode_id, child_id in episodes}
+    (default, _settings), own = protocols_in_force()
+    episode_of_child: dict[int, int] = {}
+    for episode_id, child_id, la_id, reported_at in MissingEpisode.objects.filter(
+        pk__in=episode_ids, status=EpisodeStatus.RETURNED
+    ).values_list("pk", "child_id", "child__responsible_la_id", "reported_at"):
+        version = own[la_id][0] if la_id in own else default
+        if reported_at >= version.duties_from:  # the child's council's protocol plans for it
+            episode_of_child[child_id] = episode_id
     if not episode_of_child:
         return []
     children = (

@@ -183,11 +183,8 @@ def test_an_existing_referral_is_kept_and_not_duplicated(world, second_service):
     assert {d.owner_organisation for d in _rhi_duties(episode).values()} == {world.orgs["rhi"]}
 
 
-def test_a_return_from_before_the_protocol_came_in_refers_nobody(world):
-    _route(world, 10, provider=world.orgs["rhi"])
-    protocol_current()
-    ProtocolVersion.objects.update(duties_from=timezone.now() - dt.timedelta(days=1))
-    child = world.children["a_unallocated"]
+def _return_ten_days_ago(world, key):
+    child = world.children[key]
     child.episodes.all().delete()
     ten_days_ago = timezone.now() - dt.timedelta(days=10)
     episode = episode_report(
@@ -199,13 +196,40 @@ def test_a_return_from_before_the_protocol_came_in_refers_nobody(world):
         reported_by="parent",
         risk="low",
     )
-    episode_record_return(
+    return episode_record_return(
         episode=episode,
         returned_at=ten_days_ago + dt.timedelta(hours=5),
         found_by="self",
         actor=world.users["cmo_a"],
     )
-    assert not _referrals(child).exists()
+
+
+@pytest.mark.parametrize("whose", ["partnership", "council"])
+def test_a_return_from_before_the_protocol_came_in_refers_nobody(world, whose):
+    """HomeSafe plans nothing for episodes before `duties_from` (the partnership's, or the
+    child's council's own settings'): loading old history refers nobody."""
+    _route(world, 10, provider=world.orgs["rhi"])
+    version, _settings = protocol_current()
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    if whose == "partnership":
+        ProtocolVersion.objects.update(duties_from=yesterday)
+    else:  # the partnership plans from the start; LA A's own settings from yesterday
+        ProtocolVersion.objects.create(
+            version=f"{version.version}-la-a",
+            local_authority=world.orgs["la_a"],
+            settings_toml=version.settings_toml,
+            duties_from=yesterday,
+        )
+    _return_ten_days_ago(world, "a_unallocated")
+    assert not _referrals(world.children["a_unallocated"]).exists()
+
+
+def test_an_old_return_refers_when_the_protocol_plans_for_it(world):
+    _route(world, 10, provider=world.orgs["rhi"])
+    protocol_current()
+    ProtocolVersion.objects.update(duties_from=timezone.now() - dt.timedelta(days=30))
+    _return_ten_days_ago(world, "a_unallocated")
+    assert _referrals(world.children["a_unallocated"]).get().organisation == world.orgs["rhi"]
 
 
 def test_a_rule_naming_a_service_without_a_referral_says_whom_to_refer(world):
