@@ -192,7 +192,7 @@ def rhi_referrals_on_return(
     whatever the number of episodes (the police download's bulk path calls it per chunk).
     """
     episode_ids = list(episode_ids)
-    if not episode_ids:
+    if not episode_ids or not RhiRoute.objects.exists():  # no rules: nobody to refer to
         return []
     (default, _settings), own = protocols_in_force()
     episode_of_child: dict[int, int] = {}
