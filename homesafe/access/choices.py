@@ -57,6 +57,10 @@ class AuditVerb(models.TextChoices):
     PLACEMENT_RECORDED = "child.placement_recorded", "Recorded a placement"
     NETWORK_MEMBER_ADDED = "child.network_member_added", "Added to the professional network"
     NETWORK_MEMBER_ENDED = "child.network_member_ended", "Ended a network involvement"
+    RHI_REFERRAL_MADE = (
+        "child.rhi_referral_made",
+        "Referred for return interviews on return, by the partnership's rule",
+    )
     EPISODE_VIEWED = "episode.viewed", "Viewed a missing episode"
     EPISODE_REPORTED = "episode.reported", "Reported a missing episode"
     EPISODE_UPDATED = "episode.updated", "Changed a missing episode"
@@ -101,6 +105,9 @@ class AuditVerb(models.TextChoices):
     INTERVIEW_TERM_CHANGED = "interview_term.changed", "Changed an interview factor or indicator"
     INTERVIEW_TERM_MOVED = "interview_term.moved", "Reordered the interview factors or indicators"
     INTERVIEW_TERM_RETIRED = "interview_term.retired", "Retired an interview factor or indicator"
+    RHI_ROUTE_ADDED = "rhi_route.added", "Added a rule on who offers return interviews"
+    RHI_ROUTE_CHANGED = "rhi_route.changed", "Changed a rule on who offers return interviews"
+    RHI_ROUTE_REMOVED = "rhi_route.removed", "Removed a rule on who offers return interviews"
     INTERVIEW_TERM_REINSTATED = (
         "interview_term.reinstated",
         "Reinstated an interview factor or indicator",
@@ -142,6 +149,7 @@ class AuditVerb(models.TextChoices):
     SCREENING_COMPLETED = "screening.completed", "Recorded an exploitation screening"
     SCREENING_OVERRIDDEN = "screening.overridden", "Changed the band of an exploitation screening"
     INTERVIEWS_LISTED = "interviews.listed", "Listed return home interviews"
+    RHI_CASELOAD_VIEWED = "interviews.caseload_viewed", "Viewed a return interview caseload"
     MEETING_ACTIONS_LISTED = "meeting_actions.listed", "Listed meeting actions"
     DIFFERENCES_LISTED = "differences.listed", "Listed professional differences"
     # Pages that show many children: one entry each, naming the children shown (issue 12 point 7).

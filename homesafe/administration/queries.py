@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from homesafe.access.models import AuditEntry, Organisation, OrganisationContact, User, UserRole
 from homesafe.administration.models import Invitation
 from homesafe.intake.models import ForceMapping, PoliceApiKey
+from homesafe.interviews.models import RhiRoute
 
 AUDIT_PAGE_SIZE = 100
 
@@ -94,3 +95,12 @@ def audit_entries_for_administration(
     if target_id:
         entries = entries.filter(target_id=target_id)
     return entries
+
+
+def rhi_routes_for_administration() -> QuerySet[RhiRoute]:
+    """Every authority's rules on who offers return interviews, in the order they are tried."""
+    return RhiRoute.objects.select_related("local_authority", "host_authority", "provider")
+
+
+def rhi_route_get_for_administration(*, route_id: int) -> RhiRoute:
+    return get_object_or_404(RhiRoute.objects.select_related("local_authority"), pk=route_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homesafe.administration import views, views_organisations, views_protocol
+from homesafe.administration import views, views_organisations, views_protocol, views_rhi_routes
 
 app_name = "administration"
 urlpatterns = [
@@ -56,5 +56,17 @@ urlpatterns = [
     path("protocol/", views_protocol.protocol_settings, name="protocol"),
     path("protocol/settings.toml", views_protocol.protocol_download, name="protocol_download"),
     path("protocol/upload", views_protocol.protocol_upload, name="protocol_upload"),
+    path("rhi-routes/", views_rhi_routes.rhi_route_list, name="rhi_routes"),
+    path("rhi-routes/add", views_rhi_routes.rhi_route_add, name="rhi_route_add"),
+    path(
+        "rhi-routes/<int:route_id>/change",
+        views_rhi_routes.rhi_route_change,
+        name="rhi_route_change",
+    ),
+    path(
+        "rhi-routes/<int:route_id>/remove",
+        views_rhi_routes.rhi_route_remove_view,
+        name="rhi_route_remove",
+    ),
     path("audit/", views.audit_log, name="audit"),
 ]

@@ -12,6 +12,7 @@ from homesafe.duties.models import Duty
 from homesafe.episodes.choices import RiskGrade
 from homesafe.episodes.models import MissingEpisode, RiskGrading
 from homesafe.interviews.choices import Referral
+from homesafe.interviews.models import RhiRoute
 from homesafe.meetings.facts import episode_meeting_annotations
 from homesafe.people.choices import Cohort
 from homesafe.people.models import CarePeriod, Child, CohortPeriod, NetworkMember, Placement
@@ -90,6 +91,12 @@ def children_for_facts(child_ids):
                 to_attr="facts_placements",
             ),
             Prefetch("episodes", queryset=episodes, to_attr="facts_episodes"),
+            # Who offers return interviews when the child has no referral (duties.owners).
+            Prefetch(
+                "responsible_la__rhi_routes",
+                queryset=RhiRoute.objects.select_related("provider").order_by("order", "id"),
+                to_attr="facts_rhi_routes",
+            ),
             Prefetch(
                 "duties",
                 queryset=Duty.objects.exclude(state=DutyState.OPEN),

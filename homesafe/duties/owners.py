@@ -23,6 +23,7 @@ from django.db.models import Q
 
 from homesafe.access.choices import Role
 from homesafe.access.models import Organisation, Team, User
+from homesafe.interviews.routing import rhi_route_for
 from homesafe.people.choices import NetworkRole
 from homesafe.people.models import Child
 from homesafe.protocol.facts import OwnerRole
@@ -34,6 +35,10 @@ NO_TEAM = (
 NO_PROVIDER = (
     "No return interview provider: the child has no referral and the partnership names no "
     "default provider."
+)
+NOT_REFERRED = (
+    "The child has no return interview referral: the partnership's rules name {provider}; "
+    "refer the child to them."
 )
 NO_SCHOOL = "The child's school is not recorded."
 NO_PLACEMENT = "The child's current placement is not recorded, so the authority is not known."
@@ -80,6 +85,23 @@ def rhi_provider(child: Child) -> Organisation | None:
     return member.organisation if member else None
 
 
+def _rhi_owner(child: Child) -> Party:
+    """Return interviews: the provider the child is referred to; else the allocated social
+    worker where the partnership's rule for the child says so (homesafe.interviews.routing);
+    else nobody yet (the coordinator's "needs an owner" list)."""
+    provider = rhi_provider(child)
+    if provider is not None:
+        return Party(provider)
+    la = child.responsible_la
+    route = rhi_route_for(child)
+    worker = child.allocated_social_worker
+    if route is not None and route.by_social_worker and worker is not None:
+        return Party(la, worker.team, worker)
+    if route is not None and not route.by_social_worker:
+        return Party(la, missing=NOT_REFERRED.format(provider=route.provider.name))
+    return Party(la, missing=NO_PROVIDER)
+
+
 def resolve_owner(child: Child, role: OwnerRole) -> Party:
     """Who must act on a duty the protocol gives to `role`, for this child."""
     la = child.responsible_la
@@ -95,8 +117,7 @@ def resolve_owner(child: Child, role: OwnerRole) -> Party:
         case OwnerRole.HEAD_OF_SERVICE | OwnerRole.SENIOR_LEADER:
             return Party(la)
         case OwnerRole.RHI_SERVICE:
-            provider = rhi_provider(child)
-            return Party(provider) if provider else Party(la, missing=NO_PROVIDER)
+            return _rhi_owner(child)
     # A told party's role (school, other authorities, IRO, chair) never owns a planned duty:
     # a duty stored before that rule is the responsible authority's missing coordinator's.
     return Party(la)

@@ -25,6 +25,7 @@ from homesafe.episodes.choices import (
 )
 from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
 from homesafe.episodes.postcodes import postcode_lookup
+from homesafe.interviews.services_routes import rhi_referrals_on_return
 from homesafe.people.models import Child
 from homesafe.people.validators import normalise_postcode
 
@@ -244,6 +245,9 @@ def episode_record_return(
     audit_record(
         actor=actor, verb=AuditVerb.EPISODE_RETURNED, target=episode, payload={"found_by": found_by}
     )
+    # The partnership's default provider gets the referral, before the re-plan gives it the
+    # interview duties (homesafe.interviews.services_routes).
+    rhi_referrals_on_return(episode_ids=[episode.pk], actor=actor)
     duties_replan_for_child(child_id=episode.child_id)
     return episode
 

@@ -25,6 +25,7 @@ from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
 from homesafe.intake.choices import NotificationSource, ReviewStatus, RowOutcome
 from homesafe.intake.matching import REVIEW_NOT_FOUND, rows_where_in
 from homesafe.intake.models import IdentityCandidate, IdentityReview, PoliceReport
+from homesafe.interviews.services_routes import rhi_referrals_on_return
 from homesafe.people.models import Child
 
 if TYPE_CHECKING:
@@ -174,6 +175,15 @@ class ChunkWrites:
         self._learn_person_ids(rows, audit)
         self._open_reviews(reviews)
         bulk.insert(AuditEntry, audit, now=now, ids=False)
+        # As episode_record_return: a child found in the same download is referred first.
+        rhi_referrals_on_return(
+            episode_ids=[
+                episode_id
+                for row, episode_id in zip(rows, episode_ids, strict=True)
+                if row.n.found_at
+            ],
+            actor=self.actor,
+        )
         duties_replan_children(child_ids=[row.match.child_id for row in rows])
         for row in rows:
             self.report(row, RowOutcome.CREATED)

@@ -169,3 +169,20 @@ RECORD_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
 )
 SECTION_SLUGS = tuple(slug for slug, _, _ in RECORD_SECTIONS)
+
+
+class RouteAllocated(models.TextChoices):
+    """Whether a route (RhiRoute) is for children with an allocated social worker."""
+
+    ANY = "any", "Any child"
+    YES = "yes", "Children with an allocated social worker"
+    NO = "no", "Children with no allocated social worker"
+
+
+class RouteProvider(models.TextChoices):
+    """Who offers the return interviews of a route: a commissioned service, or the child's own
+    social worker (seed 003: "children who have a social worker ... will receive a return
+    interview" from them; the independent service for those who do not)."""
+
+    SERVICE = "service", "A return interview service"
+    SOCIAL_WORKER = "social_worker", "The allocated social worker"

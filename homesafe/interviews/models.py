@@ -17,8 +17,11 @@ from homesafe.interviews.choices import (
     ContactMethod,
     InterviewStatus,
     Referral,
+    RouteAllocated,
+    RouteProvider,
     TermKind,
 )
+from homesafe.people.choices import Cohort
 
 if TYPE_CHECKING:
     from homesafe.interviews.queries import Taxonomy
@@ -281,3 +284,92 @@ class InterviewDraft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of interview {self.interview_id} by user {self.author_id}"
+
+
+class RhiRoute(models.Model):
+    """A partnership rule saying who offers return home interviews to some of a responsible
+    authority's children: the first of its rules (by order) that matches the child wins."""
+
+    local_authority = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        related_name="rhi_routes",
+        limit_choices_to={"type": "local_authority"},
+        verbose_name="responsible local authority",
+    )
+    order = models.PositiveIntegerField(
+        help_text="The authority's rules are tried lowest first; the first that matches wins."
+    )
+    cohort = models.CharField(
+        max_length=20,
+        choices=Cohort.choices,
+        blank=True,
+        help_text="Blank: any cohort. A child with no current cohort is 'not known to social "
+        "care' (living at home).",
+    )
+    allocated = models.CharField(
+        max_length=10, choices=RouteAllocated.choices, default=RouteAllocated.ANY
+    )
+    host_authority = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        limit_choices_to={"type": "local_authority"},
+        verbose_name="placed in the area of",
+        help_text="Blank: anywhere. Otherwise the host authority of the child's current placement.",
+    )
+    provider_kind = models.CharField(
+        "who offers the interview", max_length=20, choices=RouteProvider.choices
+    )
+    provider = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.PROTECT,
+        related_name="rhi_routes_provided",
+        null=True,
+        blank=True,
+        limit_choices_to={"type": "rhi_service"},
+        verbose_name="return interview service",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["local_authority__name", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "order"],
+                name="rhiroute_order_unique",
+                violation_error_message="Another rule of this local authority has this order.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(provider_kind=RouteProvider.SERVICE, provider__isnull=False)
+                    | Q(provider_kind=RouteProvider.SOCIAL_WORKER, provider__isnull=True)
+                ),
+                name="rhiroute_provider_matches_kind",
+                violation_error_message="A rule names a return interview service, or the "
+                "allocated social worker, not both.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rule {self.order} of {self.local_authority_id}"
+
+    @property
+    def by_social_worker(self) -> bool:
+        return self.provider_kind == RouteProvider.SOCIAL_WORKER
+
+    def matches(self, *, cohort: str, allocated: bool, host_authority_id: int | None) -> bool:
+        """Does the rule cover a child in this cohort, allocated or not, placed there? The
+        social worker route covers only children who have an allocated social worker."""
+        if self.cohort and self.cohort != cohort:
+            return False
+        if self.allocated == RouteAllocated.YES and not allocated:
+            return False
+        if self.allocated == RouteAllocated.NO and allocated:
+            return False
+        if self.host_authority_id and self.host_authority_id != host_authority_id:
+            return False
+        return allocated or not self.by_social_worker
