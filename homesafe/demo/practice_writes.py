@@ -19,9 +19,11 @@ from homesafe.access.services_organisations import organisation_contact_add
 from homesafe.concerns.choices import LinkKind, PersonKind
 from homesafe.concerns.services import person_of_concern_link, person_of_concern_record
 from homesafe.demo.plan import DemoPlan
-from homesafe.demo.vocabulary import HOME_LA
+from homesafe.demo.vocabulary import HOME_LA, RHI_SERVICE
 from homesafe.duties.models import ProtocolVersion
 from homesafe.duties.protocol import DEFAULT_TOML
+from homesafe.interviews.choices import RouteAllocated, RouteProvider
+from homesafe.interviews.services_routes import rhi_route_create
 from homesafe.meetings.choices import Attendance, NoteKind
 from homesafe.meetings.services import (
     meeting_create,
@@ -56,6 +58,20 @@ def council_settings_write(
             note=COUNCIL_NOTE.format(hours=own.rhi_offer_hours),
             duties_from=duties_from,
         )
+
+
+def rhi_routes_write(organisations: dict[str, Organisation], admin: User) -> None:
+    """Seed 003: the home council's children with no social worker are referred, on return, to
+    the commissioned independent service (Compass). Written before any child, so it re-plans
+    nothing."""
+    rhi_route_create(
+        local_authority=organisations[HOME_LA],
+        order=1,
+        provider_kind=RouteProvider.SERVICE,
+        provider=organisations[RHI_SERVICE],
+        allocated=RouteAllocated.NO,
+        actor=admin,
+    )
 
 
 def contacts_write(plan: DemoPlan, organisations: dict[str, Organisation], admin: User) -> None:

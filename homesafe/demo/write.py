@@ -31,7 +31,12 @@ from homesafe.demo.plan import (
     DemoSummary,
     anchor_moment,
 )
-from homesafe.demo.practice_writes import casework_write, contacts_write, council_settings_write
+from homesafe.demo.practice_writes import (
+    casework_write,
+    contacts_write,
+    council_settings_write,
+    rhi_routes_write,
+)
 from homesafe.demo.service_writes import ServiceWrites, write_window
 from homesafe.demo.vocabulary import (
     AUDIT_REASON,
@@ -150,6 +155,7 @@ def write_demo(
         duties_from=duties_from,
     )
     council_settings_write(plan, organisations, duties_from=duties_from)
+    rhi_routes_write(organisations, admin)
     contacts_write(plan, organisations, admin)
     writer = ServiceWrites(admin=admin, organisations=organisations, users=users)
     if through_services:

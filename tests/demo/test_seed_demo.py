@@ -518,3 +518,14 @@ def test_the_demo_shows_the_practice_working(clock, mailoutbox):
     home = Organisation.objects.get(code=HOME_LA)
     assert protocol_current()[1].rhi_offer_hours == 72  # the partnership's, for the others
     assert protocol_current(local_authority_id=home.pk)[1].rhi_offer_hours == 24
+
+
+@pytest.mark.django_db
+def test_the_demo_s_council_refers_unallocated_children_to_the_commissioned_service(clock):
+    """Seed 003: the home council's children with no social worker go to Compass on return."""
+    from homesafe.demo.vocabulary import HOME_LA, RHI_SERVICE
+    from homesafe.interviews.models import RhiRoute
+
+    call_command("seed_demo", "--children=20", stdout=io.StringIO())
+    (route,) = RhiRoute.objects.filter(local_authority__code=HOME_LA)
+    assert route.provider.code == RHI_SERVICE and route.allocated == "no"
