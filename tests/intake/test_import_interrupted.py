@@ -28,7 +28,11 @@ APPLY = "homesafe.intake.tasks.police_import_apply"
 def test_an_import_whose_task_gave_up_is_failed_and_can_be_confirmed_again(
     world, client, django_capture_on_commit_callbacks
 ):
-    children = ChildFactory.create_batch(2, responsible_la=world.orgs["la_a"])
+    # Born on days no other child has: factory names alone can look alike to the matcher.
+    children = [
+        ChildFactory(responsible_la=world.orgs["la_a"], date_of_birth=dt.date(2009, 2, day))
+        for day in (10, 24)
+    ]
     cmo = world.users["cmo_a"]
     with django_capture_on_commit_callbacks(execute=True):
         police_import = police_import_upload(
