@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "homesafe.concerns",
     "homesafe.profiles",
     "homesafe.intake",
+    "homesafe.daily_screening",
     "homesafe.api",
     "homesafe.administration",
     "homesafe.web",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("duties/", include("homesafe.duties.urls")),
     path("reminders/", include("homesafe.reminders.urls")),
     path("intake/", include("homesafe.intake.urls")),
+    path("daily-screening/", include("homesafe.daily_screening.urls")),
     path("administration/", include("homesafe.administration.urls")),
     path("api/", include("homesafe.api.urls")),
     path("account/", include("allauth.urls")),

@@ -157,6 +157,18 @@ class AuditVerb(models.TextChoices):
     TEAM_WORK_VIEWED = "work.team_viewed", "Viewed the team's work"
     OVERDUE_VIEWED = "duties.overdue_viewed", "Viewed overdue duties"
     DAILY_SCREENING_VIEWED = "episodes.screening_viewed", "Viewed the daily screening list"
+    DAILY_SCREENING_DOWNLOADED = (
+        "episodes.screening_downloaded",
+        "Downloaded the daily screening list (CSV)",
+    )
+    SCREENING_DECISION_RECORDED = (
+        "episode.screening_decided",
+        "Recorded a screening decision on a police notification",
+    )
+    EPISODE_POLICE_TIMES_APPLIED = (
+        "episode.police_times_applied",
+        "Replaced an episode's times with the police's",
+    )
     IDENTITY_REVIEWS_VIEWED = "intake.reviews_viewed", "Viewed notifications awaiting a decision"
     IDENTITY_REVIEW_VIEWED = "intake.review_viewed", "Viewed a notification awaiting a decision"
     IMPORTS_VIEWED = "intake.imports_viewed", "Viewed police downloads"

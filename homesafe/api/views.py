@@ -247,6 +247,10 @@ class MissingReportedEventView(_PoliceEventView):
         def payload(self) -> dict:
             values = self.notification.as_json()
             values.pop("police_reference")
+            if not self.notification.last_seen_known:
+                # Stored without it, so that the police's record is not taken to know a
+                # last-seen time when it gave none (homesafe.intake.police_times).
+                values.pop("last_seen_at")
             return values
 
     @_event_schema(InputSerializer, "A child is reported missing")

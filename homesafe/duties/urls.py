@@ -5,7 +5,12 @@ from homesafe.duties import views
 
 app_name = "duties"
 urlpatterns = [
-    path("screening/", views.screening, name="screening"),
+    # The daily screening list moved to its own app (homesafe.daily_screening).
+    path(
+        "screening/",
+        RedirectView.as_view(pattern_name="daily_screening:list", query_string=True),
+        name="screening",
+    ),
     # The protocol settings moved to the administration pages.
     path(
         "protocol/",

@@ -1,14 +1,12 @@
-"""Duties' pages: a duty with its history and three small forms, the CMO's daily screening list,
-and the managers' view of overdue duties."""
+"""Duties' pages: a duty with its history and three small forms, and the managers' view of
+overdue duties. (The CMO's daily screening list is homesafe.daily_screening.)"""
 
 from __future__ import annotations
-
-from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,16 +20,11 @@ from homesafe.duties.actions import duty_page_telling
 from homesafe.duties.forms import DutyCompleteForm, DutyNotNeededForm, DutyReassignForm
 from homesafe.duties.models import Duty
 from homesafe.duties.owners import duties_owned_q
-from homesafe.duties.protocol import protocol_current
 from homesafe.duties.queries import duties_overdue_by_team, duty_get_for_user_or_404
 from homesafe.duties.services import duty_complete, duty_mark_not_needed, duty_reassign
-from homesafe.episodes.queries import episodes_visible_to
 from homesafe.meetings.queries import meetings_fulfilling
-from homesafe.people.models import Placement
-from homesafe.protocol.calendar import at_local_time
 from homesafe.web.errors import form_add_service_error
 
-SCREENING_LIMIT = 500
 OVERDUE_LIMIT = 1000
 OVERDUE_ROLES = (
     Role.TEAM_MANAGER,
@@ -140,69 +133,6 @@ def duty_reassign_view(request: HttpRequest, duty_id: int) -> HttpResponse:
         form_factory=lambda duty, data: DutyReassignForm(data, duty=duty),
         act=duty_reassign,
         done=lambda duty, data: f"Duty reassigned to {data['to']}",
-    )
-
-
-def screening_since(now: datetime) -> datetime:
-    """The start (00:00 Europe/London) of the working day before today, in the protocol's region
-    and with its local non-working days."""
-    _, protocol = protocol_current()
-    return at_local_time(protocol.calendar.previous_working_day(timezone.localdate(now)), time(0))
-
-
-def reported_outside_area(episode) -> bool:
-    """Reported by a force that is neither the responsible LA's nor that of the LA the child
-    lives in (its current placement's host): any force's key may report any child, and that
-    makes the child visible to the force, so the child's LA is told on its screening list."""
-    force_id = episode.police_force_id
-    if force_id is None:
-        return False
-    child = episode.child
-    areas = {child.responsible_la.police_force_id}
-    areas |= {p.host_la.police_force_id for p in getattr(child, "current_placements", [])}
-    return force_id not in areas
-
-
-def screening(request: HttpRequest) -> HttpResponse:
-    """The CMO's daily list: every episode reported since the last working day began, and the
-    duties each one set off."""
-    if not request.user.has_role(Role.MISSING_COORDINATOR):
-        raise PermissionDenied
-    now = timezone.now()
-    since = screening_since(now)
-    episodes = list(
-        episodes_visible_to(user=request.user)
-        .filter(reported_at__gte=since)
-        .select_related("child__responsible_la", "police_force")
-        .prefetch_related(
-            Prefetch("duties", queryset=Duty.objects.order_by("due_at", "kind")),
-            Prefetch(
-                "child__placements",
-                queryset=Placement.objects.filter(ended_on__isnull=True).select_related("host_la"),
-                to_attr="current_placements",
-            ),
-        )
-        .order_by("-reported_at", "-pk")[: SCREENING_LIMIT + 1]
-    )
-    outside = {e.pk for e in episodes if reported_outside_area(e)}
-    audit_children_shown(
-        actor=request.user,
-        verb=AuditVerb.DAILY_SCREENING_VIEWED,
-        target_type="episodes.missingepisode",
-        child_ids=[e.child_id for e in episodes[:SCREENING_LIMIT]],
-    )
-    return render(
-        request,
-        "duties/screening.html",
-        {
-            "title": "Daily screening",
-            "active_nav": "screening",
-            "since": since,
-            "now": now,
-            "episodes": episodes[:SCREENING_LIMIT],
-            "outside": outside,
-            "more": len(episodes) > SCREENING_LIMIT,
-        },
     )
 
 

@@ -57,3 +57,11 @@ IMPORT_TRANSITIONS: dict[str, set[str]] = {
     ImportStatus.DONE: set(),
     ImportStatus.FAILED: {ImportStatus.IMPORTING},  # only after a check (can_import_again)
 }
+
+
+class EpisodeTime(models.TextChoices):
+    """The times of an episode that a police record is the authority for."""
+
+    LAST_SEEN = "last_seen_at", "Last seen"
+    REPORTED = "reported_at", "Reported to police"
+    RETURNED = "returned_at", "Found or returned"

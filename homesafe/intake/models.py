@@ -8,6 +8,7 @@ from rest_framework_api_key.models import AbstractAPIKey
 
 from homesafe.access.choices import OrganisationType
 from homesafe.intake.choices import (
+    EpisodeTime,
     EventOutcome,
     ImportStatus,
     NotificationSource,
@@ -284,3 +285,58 @@ class PoliceImport(models.Model):
     @property
     def percent_done(self) -> int:
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class PoliceTimeCorrection(models.Model):
+    """A time of an episode that the police's own record replaced: the episode's history of it."""
+
+    episode = models.ForeignKey(
+        "episodes.MissingEpisode",
+        on_delete=models.PROTECT,
+        related_name="police_time_corrections",
+        db_index=False,  # the (episode, corrected_at) index serves it
+    )
+    time = models.CharField(max_length=20, choices=EpisodeTime.choices)
+    before = models.DateTimeField(help_text="The time HomeSafe held, replaced.")
+    after = models.DateTimeField(help_text="The police's time, now the episode's.")
+    source = models.CharField(max_length=10, choices=NotificationSource.choices)
+    corrected_at = models.DateTimeField(default=timezone.now)
+    to_screen = models.BooleanField(
+        help_text="It moved the time by more than an hour: on the daily screening list until "
+        "the missing coordinator has looked."
+    )
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(before=models.F("after")),
+                name="policetimecorrection_changes_the_time",
+                violation_error_message="A correction changes the time.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["episode", "corrected_at"]),
+            models.Index(
+                fields=["corrected_at"],
+                condition=Q(to_screen=True),
+                name="policetime_to_screen_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_time_display()} corrected by the police ({self.get_source_display()})"
+
+    @property
+    def sentence(self) -> str:
+        """'Last seen changed from 01/03/2026 09:00 to 01/03/2026 06:30 by the police download'."""
+        by = (
+            "the police download"
+            if self.source == NotificationSource.DOWNLOAD
+            else "the police API"
+        )
+        fmt = "%d/%m/%Y %H:%M"
+        return (
+            f"{self.get_time_display()} changed from {timezone.localtime(self.before):{fmt}} "
+            f"to {timezone.localtime(self.after):{fmt}} by {by}"
+        )

@@ -158,6 +158,11 @@ class PoliceNotification:
         return bool(self.person_id or self.la_child_id or self.nhs_number)
 
     @property
+    def last_seen_known(self) -> bool:
+        """False when the police gave no last-seen time (last_seen_at is then the report's)."""
+        return not self.extra.get("last_seen_unknown", False)
+
+    @property
     def full_name(self) -> str:
         return f"{self.forename} {self.surname}".strip()
 
@@ -321,7 +326,8 @@ def notification_parse(
     reported_at = when("reported_at")
     if reported_at is None:
         raise NotificationError("reported_at", REPORTED_REQUIRED)
-    last_seen_at = when("last_seen_at") or reported_at
+    given_last_seen = when("last_seen_at")
+    last_seen_at = given_last_seen or reported_at
     if last_seen_at > reported_at:
         raise NotificationError("last_seen_at", LAST_SEEN_AFTER_REPORT)
     last_seen_location = _text(values, "last_seen_location")
@@ -367,4 +373,5 @@ def notification_parse(
         found_location=found_location,
         found_by=found_by,
         closed_reason=closed_reason,
+        extra={} if given_last_seen else {"last_seen_unknown": True},
     )

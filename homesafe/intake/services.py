@@ -46,6 +46,7 @@ from homesafe.intake.models import (
     PoliceReport,
 )
 from homesafe.intake.notifications import NotificationError, PoliceNotification
+from homesafe.intake.police_times import PoliceTimes, episode_apply_police_times
 from homesafe.people.models import Child, ChildAlias
 from homesafe.people.services import child_create, child_update
 
@@ -135,8 +136,19 @@ def episode_changes(
 
 
 def _bring_up_to_date(
-    *, episode: MissingEpisode, n: PoliceNotification, actor: Actor, now: dt.datetime
+    *, episode: MissingEpisode, n: PoliceNotification, actor: Actor, now: dt.datetime, source: str
 ) -> bool:
+    # The police's times win over the ones HomeSafe holds (homesafe.intake.police_times).
+    corrected = episode_apply_police_times(
+        episode=episode,
+        times=PoliceTimes(
+            last_seen_at=n.last_seen_at if n.last_seen_known else None,
+            reported_at=n.reported_at,
+            returned_at=None if episode.is_open else n.found_at,
+        ),
+        source=source,
+        actor=actor,
+    )
     changes = episode_changes(
         status=episode.status,
         current_risk=_current_risk(episode),
@@ -171,7 +183,7 @@ def _bring_up_to_date(
             closed_at=max(now, episode.last_seen_at),
             actor=actor,
         )
-    return bool(changes)
+    return bool(changes or corrected)
 
 
 def _learn_identifiers(*, child: Child, n: PoliceNotification, actor: Actor) -> None:
@@ -181,7 +193,13 @@ def _learn_identifiers(*, child: Child, n: PoliceNotification, actor: Actor) -> 
 
 
 def _open_episode_report(
-    *, child: Child, force: Organisation, n: PoliceNotification, actor: Actor, now: dt.datetime
+    *,
+    child: Child,
+    force: Organisation,
+    n: PoliceNotification,
+    actor: Actor,
+    now: dt.datetime,
+    source: str,
 ) -> tuple[MissingEpisode, str]:
     """Create the episode, or adopt an open one recorded by hand without a police reference."""
     open_episode = child.episodes.filter(status=EpisodeStatus.MISSING).first()
@@ -197,7 +215,7 @@ def _open_episode_report(
             police_reference=n.police_reference,
             actor=actor,
         )
-        _bring_up_to_date(episode=episode, n=n, actor=actor, now=now)
+        _bring_up_to_date(episode=episode, n=n, actor=actor, now=now, source=source)
         return episode, RowOutcome.UPDATED
     last_seen_location = None
     if n.last_seen_location:
@@ -219,7 +237,7 @@ def _open_episode_report(
     if n.pre_planned:
         MissingEpisode.objects.filter(pk=episode.pk).update(pre_planned=True)
         episode.pre_planned = True
-    _bring_up_to_date(episode=episode, n=n, actor=actor, now=now)
+    _bring_up_to_date(episode=episode, n=n, actor=actor, now=now, source=source)
     return episode, RowOutcome.CREATED
 
 
@@ -288,7 +306,7 @@ def police_notification_apply(
         .first()
     )
     if episode is not None:
-        changed = _bring_up_to_date(episode=episode, n=n, actor=actor, now=now)
+        changed = _bring_up_to_date(episode=episode, n=n, actor=actor, now=now, source=source)
         outcome = RowOutcome.UPDATED if changed else RowOutcome.UNCHANGED
     else:
         if child is None:
@@ -303,7 +321,9 @@ def police_notification_apply(
                 )
                 return Applied(RowOutcome.NEEDS_REVIEW, reason=match.reason or REVIEW_NOT_FOUND)
         _learn_identifiers(child=child, n=n, actor=actor)
-        episode, outcome = _open_episode_report(child=child, force=force, n=n, actor=actor, now=now)
+        episode, outcome = _open_episode_report(
+            child=child, force=force, n=n, actor=actor, now=now, source=source
+        )
         IdentityReview.objects.filter(
             force=force, police_reference=n.police_reference, status=ReviewStatus.OPEN
         ).update(status=ReviewStatus.LINKED, child=child, resolved_at=now)
@@ -416,6 +436,13 @@ def _event_apply(event: PoliceEvent, *, actor: Actor, child: Child | None = None
             )
         elif event.event_type == PoliceEventType.FOUND:
             message = "The episode had already ended."
+            if episode_apply_police_times(
+                episode=episode,
+                times=PoliceTimes(returned_at=event.occurred_at),
+                source=NotificationSource.API,
+                actor=actor,
+            ):
+                message = "The episode had already ended: its found time is now the police's."
         if event.event_type == PoliceEventType.CLOSED:
             episode_record_police_closure(
                 episode=episode,

@@ -65,7 +65,7 @@ def _entry(client, url, verb, **params):
         ("sw_1", "web:home", {}, AuditVerb.WORK_VIEWED),
         ("tm_1", "web:home", {"view": "team"}, AuditVerb.TEAM_WORK_VIEWED),
         ("tm_1", "duties:overdue", {}, AuditVerb.OVERDUE_VIEWED),
-        ("cmo_a", "duties:screening", {}, AuditVerb.DAILY_SCREENING_VIEWED),
+        ("cmo_a", "daily_screening:list", {}, AuditVerb.DAILY_SCREENING_VIEWED),
         ("cmo_a", "people:search", {"name": "Zanzibar"}, AuditVerb.CHILDREN_SEARCHED),
     ],
 )

@@ -1,12 +1,10 @@
-"""Duties' pages: who may see and work a duty, bad input writes nothing, the inbox and the
-screening list make a fixed number of queries, and the screening list covers exactly the
-episodes reported since the last working day began."""
+"""Duties' pages: who may see and work a duty, bad input writes nothing, and the inbox makes a
+fixed number of queries."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,10 +18,9 @@ from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
 from homesafe.duties.protocol import protocol_current
 from homesafe.duties.reminders import duties_sweep
 from homesafe.duties.services import NOT_NEEDED_REASON_MISSING, REASSIGN_OUTSIDE
-from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import episode_record_return, episode_report
 from homesafe.protocol.settings import ProtocolSettings
-from tests.factories import ChildFactory, NetworkMemberFactory, PlacementFactory
+from tests.factories import ChildFactory, NetworkMemberFactory
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -351,47 +348,7 @@ def test_inbox_queries_do_not_grow_with_duties(world, protocol, client):
     assert page.count("Return home interview</a>: <strong>offer</strong>") == 6
 
 
-# --- The CMO's screening list --------------------------------------------------------------
-
-
-def test_screening_is_for_missing_coordinators_only(world, client):
-    for user_key, status in (("cmo_a", 200), ("sw_1", 403), ("tm_1", 403), ("police_a", 403)):
-        client.force_login(world.users[user_key])
-        assert client.get(reverse("duties:screening")).status_code == status, user_key
-
-
-def test_screening_shows_yesterday_not_last_week(world, protocol, client):
-    now = timezone.now()
-    yesterday = _report(world, _new_child(world), reported_at=now - dt.timedelta(days=1))
-    last_week = _report(world, _new_child(world), reported_at=now - dt.timedelta(days=8))
-    client.force_login(world.users["cmo_a"])
-    page = client.get(reverse("duties:screening")).content.decode()
-    assert reverse("episodes:detail", args=[yesterday.pk]) in page
-    assert reverse("episodes:detail", args=[last_week.pk]) not in page
-    # with what it set off
-    for duty in Duty.objects.filter(episode=yesterday):
-        assert reverse("duties:detail", args=[duty.pk]) in page
-    assert "Hold a strategy meeting" in page
-
-
-def test_screening_on_a_monday_goes_back_to_friday(world, client):
-    monday = dt.datetime(2026, 12, 7, 10, 0, tzinfo=LONDON)
-    with time_machine.travel(monday, tick=False):
-        protocol_current()
-        ProtocolVersion.objects.update(duties_from=monday - dt.timedelta(days=30))
-        at = {
-            "friday_early": dt.datetime(2026, 12, 4, 0, 30, tzinfo=LONDON),
-            "sunday": dt.datetime(2026, 12, 6, 15, 0, tzinfo=LONDON),
-            "thursday_late": dt.datetime(2026, 12, 3, 23, 30, tzinfo=LONDON),
-        }
-        episodes = {k: _report(world, _new_child(world), reported_at=v) for k, v in at.items()}
-        client.force_login(world.users["cmo_a"])
-        page = client.get(reverse("duties:screening")).content.decode()
-    shown = {k for k, e in episodes.items() if reverse("episodes:detail", args=[e.pk]) in page}
-    assert shown == {"friday_early", "sunday"}
-    assert page.index(f"/episodes/{episodes['sunday'].pk}/") < page.index(
-        f"/episodes/{episodes['friday_early'].pk}/"
-    )  # newest first
+# --- Working days (the CMO's screening list is tested in tests/daily_screening) -------------
 
 
 @pytest.mark.parametrize(
@@ -405,26 +362,6 @@ def test_screening_on_a_monday_goes_back_to_friday(world, client):
 )
 def test_previous_working_day(today, expected):
     assert ProtocolSettings.defaults().calendar.previous_working_day(today) == expected
-
-
-def test_screening_queries_do_not_grow_with_episodes(world, protocol, client):
-    _report(world, _new_child(world))
-    client.force_login(world.users["cmo_a"])
-    url = reverse("duties:screening")
-    _queries(client, url)
-    few = _queries(client, url)
-    for _ in range(5):
-        _report(world, _new_child(world))
-    assert _queries(client, url) == few
-
-
-def test_screening_shows_only_children_the_cmo_can_see(world, protocol, client):
-    theirs = _report(
-        world, ChildFactory(responsible_la=world.orgs["la_b"]), reported_at=timezone.now()
-    )
-    client.force_login(world.users["cmo_a"])
-    page = client.get(reverse("duties:screening")).content.decode()
-    assert reverse("episodes:detail", args=[theirs.pk]) not in page
 
 
 # --- Overdue duties ------------------------------------------------------------------------
@@ -470,13 +407,13 @@ def test_overdue_duties_by_team(world, reported, client):
 def test_navigation_by_role(world, client):
     client.force_login(world.users["cmo_a"])
     page = client.get(reverse("web:home")).content.decode()
-    assert reverse("duties:screening") in page and reverse("duties:overdue") in page
+    assert reverse("daily_screening:list") in page and reverse("duties:overdue") in page
     client.force_login(world.users["tm_1"])
     page = client.get(reverse("web:home")).content.decode()
-    assert reverse("duties:screening") not in page and reverse("duties:overdue") in page
+    assert reverse("daily_screening:list") not in page and reverse("duties:overdue") in page
     client.force_login(world.users["sw_1"])
     page = client.get(reverse("web:home")).content.decode()
-    assert reverse("duties:screening") not in page and reverse("duties:overdue") not in page
+    assert reverse("daily_screening:list") not in page and reverse("duties:overdue") not in page
 
 
 def test_returned_child_gets_an_rhi_offer_for_the_cmo(world, reported, client):
@@ -491,28 +428,3 @@ def test_returned_child_gets_an_rhi_offer_for_the_cmo(world, reported, client):
     client.force_login(world.users["cmo_a"])
     page = client.get(reverse("web:home")).content.decode()
     assert reverse("duties:detail", args=[offer.pk]) in page
-
-
-def test_a_report_by_a_force_outside_the_childs_area_is_flagged_on_screening(
-    world, protocol, client
-):
-    """Issue 12 point 9: any force may report any child (and then sees it), so the child's LA
-    is told on its screening list; its own force's reports, and those of the force where the
-    child lives, are not flagged."""
-    ours = _report(world, _new_child(world))
-    theirs = _report(world, _new_child(world))
-    placed = _new_child(world)
-    PlacementFactory(child=placed, placing_la=world.orgs["la_a"], host_la=world.orgs["la_b"])
-    where_placed = _report(world, placed)
-    MissingEpisode.objects.filter(pk=ours.pk).update(police_force=world.orgs["force_a"])
-    MissingEpisode.objects.filter(pk__in=[theirs.pk, where_placed.pk]).update(
-        police_force=world.orgs["force_b"]
-    )
-    client.force_login(world.users["cmo_a"])
-    page = client.get(reverse("duties:screening")).content.decode()
-    assert "1 episode was reported by a police force outside the child" in page
-    flag = "Reported by Force B, outside the child's area"
-    rows = page.split("<tr")
-    flagged = [row for row in rows if flag in row]
-    assert len(flagged) == 1
-    assert reverse("episodes:detail", args=[theirs.pk]) in flagged[0]

@@ -88,7 +88,7 @@ def test_sign_in_security_is_in_the_service_layout_in_sentence_case(client, cmo)
     assert 'href="/account/2fa/" aria-current="page">Sign-in security</a>' in html
     # The same service navigation as every other page, for this user's roles.
     assert 'class="govuk-service-navigation' in html
-    assert f'href="{reverse("duties:screening")}"' in html
+    assert f'href="{reverse("daily_screening:list")}"' in html
     assert "Signed in as" in html
     assert re.search(r">\s*Authenticator app\s*<", html)
     assert re.search(r">\s*Deactivate\s*<", html)
