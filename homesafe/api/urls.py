@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from homesafe.api import casework, docs, interviews, meetings, views
+from homesafe.api import casework, docs, interviews, meetings, screening, views
 
 app_name = "api"
 
@@ -40,6 +40,13 @@ urlpatterns = [
         "v1/interviews/<int:interview_id>/",
         _open(interviews.InterviewDetailView.as_view()),
         name="interview",
+    ),
+    # The missing coordinator's daily screening (homesafe.api.screening).
+    path("v1/screening/", _open(screening.ScreeningListView.as_view()), name="screening"),
+    path(
+        "v1/screening/decisions",
+        _open(screening.ScreeningDecisionView.as_view()),
+        name="screening_decisions",
     ),
     path("v1/meetings/", _open(meetings.MeetingListView.as_view()), name="meetings"),
     path(

@@ -84,6 +84,8 @@ def test_schema_lists_the_event_and_read_operations(api_schema):
         "/api/v1/persons-of-concern/{person_id}/",
         "/api/v1/professional-differences/",
         "/api/v1/professional-differences/{difference_id}/",
+        "/api/v1/screening/",
+        "/api/v1/screening/decisions",
     } <= paths
 
 
