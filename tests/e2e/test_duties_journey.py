@@ -64,13 +64,20 @@ def test_screening_inboxes_and_closing_the_rhi_offer(
     # The CMO's daily screening list shows it, with what it set off.
     page.get_by_role("link", name="Screening").click()
     expect(page.get_by_role("heading", name="Daily screening")).to_be_visible()
-    row = page.get_by_role("row").filter(has_text=child.full_name)
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text("Missing")
-    expect(row).to_contain_text("Medium")
-    expect(row.get_by_role("link", name="Tell the allocated social worker")).to_be_visible()
-    expect(row.get_by_role("link", name="Tell the school")).to_be_visible()
+    card = page.locator(f"#n{episode.pk}-missing")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("Missing now")
+    expect(card).to_contain_text("Medium")
+    expect(card.get_by_role("link", name="Tell the allocated social worker")).to_be_visible()
+    expect(card.get_by_role("link", name="Tell the school")).to_be_visible()
     axe(page, context="screening")
+    # The CMO records a screening decision on it, without JavaScript's help.
+    card.get_by_label("Strategy discussion").check()
+    card.get_by_role("button", name="Save decision").click()
+    card = page.locator(f"#n{episode.pk}-missing")
+    expect(card).to_contain_text("Screened")
+    expect(card).to_contain_text(f"By {cmo}")
+    axe(page, context="screening, decided")
 
     # HomeSafe told the allocated social worker itself: a notice on their My work, naming the
     # child, that they acknowledge; the CMO's duty to tell them is done by that.
