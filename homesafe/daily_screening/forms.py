@@ -53,9 +53,10 @@ class ScreeningRangeForm(GovukForm):
 
     def screening_range(self) -> ScreeningRange:
         default = screening_default_range(self.now)
-        first = self.cleaned_data.get("from") or default.first_day
-        last = self.cleaned_data.get("to") or max(first, default.last_day)
-        return ScreeningRange(first, last)
+        first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        if first is None:  # only an end: the default start, or that day if it is earlier
+            first = min(default.first_day, last) if last else default.first_day
+        return ScreeningRange(first, last or max(first, default.last_day))
 
 
 class ScreeningDecisionForm(GovukForm):

@@ -170,6 +170,10 @@ def test_a_date_range_on_request(world, protocol, client):
     page = _page(client, **{"from": day.isoformat()})
     _card(page, last_week, "missing")
     _card(page, today, "missing")
+    # Only an end, before the default start: that day alone.
+    page = _page(client, to=day.isoformat())
+    _card(page, last_week, "missing")
+    assert f'id="n{today.pk}-missing"' not in page
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,16 @@ def test_screening_inboxes_and_closing_the_rhi_offer(
     expect(card.get_by_role("link", name="Tell the allocated social worker")).to_be_visible()
     expect(card.get_by_role("link", name="Tell the school")).to_be_visible()
     axe(page, context="screening")
-    # The CMO records a screening decision on it, without JavaScript's help.
+    # The CMO records a screening decision on it, without JavaScript's help: "other" without a
+    # note is an error in the summary, linked to the note; then a decision is recorded.
+    card.get_by_label("Other (say what in the note)").check()
+    card.get_by_role("button", name="Save decision").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("'other' needs a note")
+    axe(page, context="screening, error")
+    summary.get_by_role("link").click()
+    card = page.locator(f"#n{episode.pk}-missing")
+    expect(card.get_by_role("textbox")).to_be_focused()
     card.get_by_label("Strategy discussion").check()
     card.get_by_role("button", name="Save decision").click()
     card = page.locator(f"#n{episode.pk}-missing")
