@@ -23,6 +23,7 @@ from homesafe.daily_screening.services import NOTE_REQUIRED, screening_decision_
 from homesafe.duties.models import Duty, ProtocolVersion
 from homesafe.duties.protocol import protocol_current
 from homesafe.episodes.models import MissingEpisode
+from homesafe.intake.models import PoliceTimeCorrection
 from tests.daily_screening.conftest import new_child, report, returned
 from tests.factories import ChildFactory, PlacementFactory
 
@@ -57,7 +58,19 @@ def _count(page: str, key: str) -> int:
 
 @pytest.mark.parametrize(
     ("user_key", "status"),
-    [("cmo_a", 200), ("sw_1", 403), ("tm_1", 403), ("sl_a", 403), ("police_a", 403)],
+    [
+        ("cmo_a", 200),
+        ("sw_1", 403),
+        ("tm_1", 403),
+        ("sm_cic", 403),
+        ("sl_a", 403),
+        ("police_a", 403),
+        ("rhi", 403),
+        ("school_1", 403),
+        ("analyst", 403),
+        ("auditor", 403),
+        ("admin", 403),
+    ],
 )
 def test_screening_is_for_missing_coordinators_only(world, protocol, client, user_key, status):
     episode = report(world, new_child(world))
@@ -405,6 +418,14 @@ def test_the_list_makes_a_fixed_number_of_queries(world, protocol, client):
             episode=episode, decision="no_further_action", actor=world.users["cmo_a"]
         )
         returned(world, episode, at=timezone.now())
+        PoliceTimeCorrection.objects.create(  # as the police download would (intake)
+            episode=episode,
+            time="last_seen_at",
+            before=episode.last_seen_at,
+            after=episode.last_seen_at - dt.timedelta(hours=3),
+            source="download",
+            to_screen=True,
+        )
 
     one()
     client.force_login(world.users["cmo_a"])
@@ -415,6 +436,8 @@ def test_the_list_makes_a_fixed_number_of_queries(world, protocol, client):
         one()
     assert _queries(client, url) == few
     assert _queries(client, reverse("daily_screening:csv")) <= few
+    page = _page(client)
+    assert _count(page, "time_corrected") >= 6 and _count(page, "found") >= 6  # all there
 
 
 def test_the_list_is_logged_naming_the_children_shown(world, protocol, client):

@@ -128,6 +128,19 @@ def test_the_police_download_corrects_a_hand_entered_last_seen_time(world, child
     page = client.get(reverse("daily_screening:list")).content.decode()
     card = page.split(f'id="n{episode.pk}-time_corrected"', 1)[1].split('govuk-summary-card"', 1)[0]
     assert correction.sentence in card and "To screen" in card
+    # The CMO looks, and records it from the list.
+    prefix = f"n{episode.pk}-time_corrected"
+    response = client.post(
+        reverse("daily_screening:decide"),
+        {
+            "episode": episode.pk,
+            "notification": "time_corrected",
+            f"{prefix}-decision": "no_further_action",
+            f"{prefix}-note": "Carer confirmed the earlier time",
+        },
+    )
+    assert response.status_code == 302
+    assert _on_screening_list(world, episode)[0].screened
 
 
 def test_a_correction_stays_on_the_list_until_screened_and_a_new_one_comes_back(world, child):
