@@ -66,6 +66,8 @@ class AuditVerb(models.TextChoices):
     EPISODE_UPDATED = "episode.updated", "Changed a missing episode"
     EPISODE_REGRADED = "episode.regraded", "Recorded a police risk grading"
     EPISODE_RETURNED = "episode.returned", "Recorded a return"
+    EPISODE_CORRECTED = "episode.corrected", "Corrected a missing episode"
+    EPISODE_VOIDED = "episode.voided", "Marked a missing episode recorded in error"
     LOCATION_CREATED = "location.created", "Recorded a location"
     DUTIES_LISTED = "duties.listed", "Listed duties"
     DUTY_VIEWED = "duty.viewed", "Viewed a duty"

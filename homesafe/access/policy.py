@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from homesafe.access.models import User
     from homesafe.people.models import Child
 
+# EpisodeStatus.VOIDED (homesafe.episodes sits above access): an episode recorded in error.
+VOIDED = "voided"
+
 # Roles whose work is the child's case in a local authority.
 LA_CASE_ROLES = (
     Role.MISSING_COORDINATOR,
@@ -86,7 +89,14 @@ def child_scope(user: User) -> Q:
     if Role.POLICE_COORDINATOR in roles:
         scope |= (
             Q(responsible_la__police_force_id=org_id)
-            | Q(Exists(MissingEpisode.objects.filter(child=OuterRef("pk"), police_force_id=org_id)))
+            | Q(
+                Exists(
+                    # An episode recorded in error opens nothing (it may be the wrong child).
+                    MissingEpisode.objects.filter(
+                        child=OuterRef("pk"), police_force_id=org_id
+                    ).exclude(status=VOIDED)
+                )
+            )
             | Q(
                 Exists(
                     Placement.objects.filter(
@@ -162,7 +172,7 @@ def can_view_child(user, child) -> bool:
         return True
     if Role.POLICE_COORDINATOR in roles and (
         child.responsible_la.police_force_id == org_id
-        or child.episodes.filter(police_force_id=org_id).exists()
+        or child.episodes.filter(police_force_id=org_id).exclude(status=VOIDED).exists()
         or (placement and placement.host_la.police_force_id == org_id)
     ):
         return True

@@ -57,6 +57,7 @@ def children_for_facts(child_ids):
             high_risk_at=Subquery(first_high.values("graded_at")[:1]),
             **episode_meeting_annotations(),
         )
+        .exclude(status="voided")  # recorded in error (EpisodeStatus.VOIDED): no facts
         .select_related("return_interview")
         .order_by("reported_at", "id")
     )

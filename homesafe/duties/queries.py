@@ -191,3 +191,51 @@ def reminders_unread(*, user: User, limit: int = 10) -> list:
         .select_related("duty", "duty__child")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+# Duties whose point is that someone is told: the notifications, the alerts and the escalations.
+# The episode page shows them apart, as "Who has been told".
+TELLING_KINDS = frozenset(
+    {str(kind) for kind in DutyKind if str(kind).startswith("notify_")}
+    | {
+        str(DutyKind.SENIOR_LEADER_ALERT),
+        str(DutyKind.HIGH_RISK_ALERT),
+        str(DutyKind.ESCALATE_TEAM_MANAGER),
+        str(DutyKind.ESCALATE_SERVICE_MANAGER),
+        str(DutyKind.ESCALATE_HEAD_OF_SERVICE),
+    }
+)
+
+
+@dataclass(frozen=True)
+class EpisodeDuties:
+    """An episode's duties in the episode page's two groups, each in due order."""
+
+    work: list[Duty]
+    told: list[Duty]
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for duty in self.work + self.told if duty.is_open)
+
+
+def _told_relations() -> list[str]:
+    """The whom-it-tells relations of a duty, where the model has them (issue 13 adds them)."""
+    names = {field.name for field in Duty._meta.get_fields()}
+    wanted = {"told_user": "told_user__organisation", "told_organisation": "told_organisation"}
+    return [path for name, path in wanted.items() if name in names]
+
+
+def duties_for_episode(*, episode) -> EpisodeDuties:
+    """Every duty of an episode the caller has read through the gate, in two queries' worth."""
+    duties = list(
+        Duty.objects.filter(episode_id=episode.pk)
+        .select_related(
+            "owner_user__organisation", "owner_team", "owner_organisation", *_told_relations()
+        )
+        .order_by("due_at", "kind")
+    )
+    return EpisodeDuties(
+        work=[d for d in duties if d.kind not in TELLING_KINDS],
+        told=[d for d in duties if d.kind in TELLING_KINDS],
+    )

@@ -11,12 +11,15 @@ class EpisodeType(models.TextChoices):
 class EpisodeStatus(models.TextChoices):
     MISSING = "missing", "Missing"
     RETURNED = "returned", "Returned"
+    # Recorded in error (docs/adr/0004): kept for the audit trail, left out of everything else.
+    VOIDED = "voided", "Recorded in error"
 
 
 # Allowed status changes, declared once and checked in one function (services.episode_check_transition).
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    EpisodeStatus.MISSING: {EpisodeStatus.RETURNED},
-    EpisodeStatus.RETURNED: set(),
+    EpisodeStatus.MISSING: {EpisodeStatus.RETURNED, EpisodeStatus.VOIDED},
+    EpisodeStatus.RETURNED: {EpisodeStatus.VOIDED},
+    EpisodeStatus.VOIDED: set(),
 }
 
 

@@ -11,6 +11,7 @@ from homesafe.episodes.choices import (
     RiskGrade,
 )
 from homesafe.people.validators import validate_postcode
+from homesafe.web.edits import VersionedForm
 from homesafe.web.fields import GovukDateTimeField
 from homesafe.web.forms import GovukForm
 
@@ -136,4 +137,67 @@ class RegradeForm(GovukForm):
     graded_at = GovukDateTimeField(label="When was the child re-graded?")
     rationale = forms.CharField(
         label="Reason (optional)", required=False, widget=forms.Textarea, max_length=2000
+    )
+
+
+class EpisodeCorrectForm(VersionedForm, EpisodeReportForm):
+    """The report's (and, once the child is back, the return's) details as they stand, to
+    correct, with the reason. Only the fields a person changes are corrected."""
+
+    required_messages = {
+        **EpisodeReportForm.required_messages,
+        "returned_at": "Enter the date and time the child was found or returned",
+        "found_by": "Select how the child came back",
+        "reason": "Enter why you are correcting this episode",
+    }
+    field_classes = {**EpisodeReportForm.field_classes, "found_postcode": "govuk-input--width-10"}
+
+    risk = forms.ChoiceField(
+        label="Current police risk grading",
+        choices=RiskGrade.choices,
+        widget=forms.RadioSelect,
+        help_text="Correct a grading recorded wrongly. If the police have re-graded the child, "
+        "record a new risk grading instead.",
+    )
+    returned_at = EpisodeReturnForm.base_fields["returned_at"]
+    found_by = EpisodeReturnForm.base_fields["found_by"]
+    found_place = EpisodeReturnForm.base_fields["found_place"]
+    found_postcode = EpisodeReturnForm.base_fields["found_postcode"]
+    stayed_where = EpisodeReturnForm.base_fields["stayed_where"]
+    stayed_with = EpisodeReturnForm.base_fields["stayed_with"]
+    reason = forms.CharField(
+        label="Why are you correcting this episode?",
+        help_text="Say what was wrong and how you know. Everyone who can see the episode "
+        "sees the reason and the values before.",
+        widget=forms.Textarea,
+        max_length=1000,
+    )
+
+    def __init__(self, *args, returned: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not returned:
+            for name in RETURN_FORM_FIELDS:
+                del self.fields[name]
+
+
+# The return's fields on the correction form, only for an episode whose child has returned.
+RETURN_FORM_FIELDS = (
+    "returned_at",
+    "found_by",
+    "found_place",
+    "found_postcode",
+    "stayed_where",
+    "stayed_with",
+)
+
+
+class EpisodeVoidForm(VersionedForm, GovukForm):
+    required_messages = {"reason": "Enter why this episode was recorded in error"}
+
+    reason = forms.CharField(
+        label="Why was this episode recorded in error?",
+        help_text="For example: the wrong child was chosen, or the same episode was recorded "
+        "twice. Everyone who can see the child's record sees the reason.",
+        widget=forms.Textarea,
+        max_length=1000,
     )

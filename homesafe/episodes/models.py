@@ -103,6 +103,12 @@ class MissingEpisode(models.Model):
         help_text="Why the police closed their missing-person report, in the force's words.",
     )
     police_closed_at = models.DateTimeField("police report closed at", null=True, blank=True)
+    # Recorded in error (status "voided", docs/adr/0004): who said so, when and why.
+    voided_at = models.DateTimeField("recorded in error at", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    void_reason = models.CharField("why it was recorded in error", max_length=1000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -119,9 +125,19 @@ class MissingEpisode(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status=EpisodeStatus.MISSING, returned_at__isnull=True)
-                | Q(status=EpisodeStatus.RETURNED, returned_at__isnull=False),
+                | Q(status=EpisodeStatus.RETURNED, returned_at__isnull=False)
+                | Q(status=EpisodeStatus.VOIDED),
                 name="episode_status_matches_return",
                 violation_error_message="A returned episode has a return time; an open one has none.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=EpisodeStatus.VOIDED, voided_at__isnull=False) & ~Q(void_reason="")
+                )
+                | (~Q(status=EpisodeStatus.VOIDED) & Q(voided_at__isnull=True)),
+                name="episode_voided_with_reason",
+                violation_error_message="An episode recorded in error says when and why; "
+                "no other episode does.",
             ),
             models.UniqueConstraint(
                 fields=["police_force", "police_reference"],
@@ -142,6 +158,10 @@ class MissingEpisode(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == EpisodeStatus.MISSING
+
+    @property
+    def is_voided(self) -> bool:
+        return self.status == EpisodeStatus.VOIDED
 
     @property
     def duration(self):
@@ -167,3 +187,33 @@ class RiskGrading(models.Model):
 
     def __str__(self) -> str:
         return self.get_grade_display()
+
+
+class EpisodeCorrection(models.Model):
+    """A correction of an episode's details, with the reason and the values before and after."""
+
+    episode = models.ForeignKey(
+        MissingEpisode, on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The API client that corrected it, when not a person (a police system's label).
+    corrected_by_label = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=1000)
+    # {field: [before, after]}, each value as the page shows it (times in ISO 8601, codes).
+    changes = models.JSONField()
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="episode_correction_has_reason",
+                violation_error_message="A correction says why it was made.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.episode} at {timezone.localtime(self.corrected_at):%d/%m/%Y %H:%M}"

@@ -10,7 +10,7 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
 from homesafe.access.policy import child_scope
 from homesafe.episodes.choices import EpisodeStatus
-from homesafe.episodes.models import MissingEpisode, RiskGrading
+from homesafe.episodes.models import EpisodeCorrection, MissingEpisode, RiskGrading
 from homesafe.people.models import Child
 
 
@@ -19,13 +19,20 @@ def _with_current_risk(episodes: QuerySet[MissingEpisode]) -> QuerySet[MissingEp
     return episodes.annotate(current_risk=Subquery(latest.values("grade")[:1]))
 
 
-def episodes_visible_to(*, user: User) -> QuerySet[MissingEpisode]:
+def episodes_visible_to(*, user: User, include_voided: bool = False) -> QuerySet[MissingEpisode]:
+    """Episodes of the children the user may see. Those recorded in error are left out (lists,
+    counts, the screening list) unless asked for: only the record and the audit show them."""
     visible_children = Child.objects.filter(child_scope(user)).values("pk")
-    return _with_current_risk(MissingEpisode.objects.filter(child_id__in=visible_children))
+    episodes = MissingEpisode.objects.filter(child_id__in=visible_children)
+    if not include_voided:
+        episodes = episodes.exclude(status=EpisodeStatus.VOIDED)
+    return _with_current_risk(episodes)
 
 
 def episodes_for_child(*, child: Child) -> QuerySet[MissingEpisode]:
-    """A child's episodes, newest first; the caller has already passed the gate for the child."""
+    """A child's episodes, newest first; the caller has already passed the gate for the child.
+    Episodes recorded in error are included (the record shows them, labelled): leave them out
+    with `.exclude(status=EpisodeStatus.VOIDED)` wherever they would count."""
     return _with_current_risk(
         MissingEpisode.objects.filter(child=child).select_related(
             "police_force", "last_seen_location", "found_location"
@@ -53,7 +60,7 @@ def children_missing_now(*, child_ids: list[int]) -> set[int]:
 
 def episode_get_for_user_or_404(*, user: User, episode_id: int) -> MissingEpisode:
     episode = (
-        episodes_visible_to(user=user)
+        episodes_visible_to(user=user, include_voided=True)
         .select_related(
             "child__responsible_la",
             "child__allocated_social_worker",
@@ -61,6 +68,7 @@ def episode_get_for_user_or_404(*, user: User, episode_id: int) -> MissingEpisod
             "last_seen_location",
             "found_location",
             "created_by",
+            "voided_by__organisation",
         )
         .filter(pk=episode_id)
         .first()
@@ -69,3 +77,8 @@ def episode_get_for_user_or_404(*, user: User, episode_id: int) -> MissingEpisod
         raise Http404("No episode found")
     audit_record(actor=user, verb=AuditVerb.EPISODE_VIEWED, target=episode)
     return episode
+
+
+def episode_corrections(*, episode: MissingEpisode) -> list[EpisodeCorrection]:
+    """The corrections of an episode the caller has already read through the gate, newest first."""
+    return list(episode.corrections.select_related("corrected_by__organisation"))

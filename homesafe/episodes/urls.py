@@ -8,4 +8,6 @@ urlpatterns = [
     path("episodes/<int:episode_id>/", views.episode_detail, name="detail"),
     path("episodes/<int:episode_id>/return", views.episode_return, name="return"),
     path("episodes/<int:episode_id>/regrade", views.episode_regrade_view, name="regrade"),
+    path("episodes/<int:episode_id>/correct", views.episode_correct_view, name="correct"),
+    path("episodes/<int:episode_id>/void", views.episode_void_view, name="void"),
 ]

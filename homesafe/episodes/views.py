@@ -4,20 +4,40 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
+from homesafe.access.edits import StaleEdit
 from homesafe.access.errors import ApplicationError
 from homesafe.access.policy import can_record_episode
 from homesafe.concerns.queries import episode_concerns_view
-from homesafe.episodes.forms import EpisodeReportForm, EpisodeReturnForm, RegradeForm
-from homesafe.episodes.queries import episode_get_for_user_or_404
+from homesafe.duties.queries import duties_for_episode
+from homesafe.episodes.forms import (
+    EpisodeCorrectForm,
+    EpisodeReportForm,
+    EpisodeReturnForm,
+    EpisodeVoidForm,
+    RegradeForm,
+)
+from homesafe.episodes.policy import can_correct_episode
+from homesafe.episodes.queries import episode_corrections, episode_get_for_user_or_404
 from homesafe.episodes.services import (
     episode_record_return,
     episode_regrade,
     episode_report,
     location_create,
 )
+from homesafe.episodes.services_corrections import (
+    CORRECTABLE_FIELDS,
+    FIELD_LABELS,
+    POLICE_TIMES,
+    episode_correct,
+    episode_edit_version,
+    episode_values,
+    episode_void,
+)
 from homesafe.interviews.queries import interview_view_for_user
 from homesafe.people.queries import child_get_for_user_or_404
+from homesafe.web.edits import form_show_stale
 from homesafe.web.errors import form_add_service_error
 from homesafe.web.jinja import london
 
@@ -89,8 +109,13 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "child": episode.child,
             "gradings": list(episode.gradings.select_related("recorded_by")),
             "can_record": can_record_episode(request.user, episode.child),
+            "can_correct": can_correct_episode(request.user, episode.child),
             "interview_view": interview_view_for_user(user=request.user, episode=episode),
             "concerns": episode_concerns_view(user=request.user, episode=episode),
+            "duties": duties_for_episode(episode=episode),
+            "corrections": episode_corrections(episode=episode),
+            "field_labels": FIELD_LABELS,
+            "now": timezone.now(),
         },
     )
 
@@ -168,5 +193,133 @@ def episode_regrade_view(request: HttpRequest, episode_id: int) -> HttpResponse:
             "submit_text": "Save grading",
             "back_url": reverse("episodes:detail", args=[episode.pk]),
             "back_text": "Back to the episode",
+        },
+    )
+
+
+# --- Correcting an episode, and voiding one recorded in error ---------------------------------
+
+CORRECT_FIELD_MAP = {"last_seen_location": "last_seen_place", "found_location": "found_place"}
+POLICE_TIMES_NOTE = (
+    "The police reported this episode ({reference}). Their times are the record's authority: "
+    "if you correct when the child was last seen, reported or found, the police's next "
+    "download or update will put their time back. Ask them to correct their record too."
+)
+
+
+def _episode_for_correction(request: HttpRequest, episode_id: int):
+    episode = episode_get_for_user_or_404(user=request.user, episode_id=episode_id)
+    if not can_correct_episode(request.user, episode.child) or episode.is_voided:
+        raise PermissionDenied
+    return episode
+
+
+def _correction_initial(episode) -> dict:
+    values = episode_values(episode)
+    initial = {name: values[name] for name in CORRECTABLE_FIELDS}
+    for prefix in ("last_seen", "found"):
+        location = getattr(episode, f"{prefix}_location")
+        initial[f"{prefix}_place"] = location.description if location else ""
+        initial[f"{prefix}_postcode"] = location.postcode if location else ""
+    initial["version"] = episode_edit_version(episode)
+    return initial
+
+
+def _location_change(request, form, episode, prefix: str, changes: dict) -> None:
+    """A new place when its description or postcode changed (places are shared, never edited)."""
+    if not {f"{prefix}_place", f"{prefix}_postcode"} & set(form.changed_data):
+        return
+    data = form.cleaned_data
+    place, postcode = data[f"{prefix}_place"], data[f"{prefix}_postcode"]
+    current = getattr(episode, f"{prefix}_location")
+    changes[f"{prefix}_location"] = (
+        location_create(
+            actor=request.user,
+            kind=current.kind if current else "other",
+            description=place,
+            postcode=postcode,
+            child_id=episode.child_id,
+        )
+        if place or postcode
+        else None
+    )
+
+
+def episode_correct_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = _episode_for_correction(request, episode_id)
+    form = EpisodeCorrectForm(
+        request.POST or None,
+        initial=_correction_initial(episode),
+        returned=episode.returned_at is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {
+            name: data[name]
+            for name in form.changed_data
+            if name in CORRECTABLE_FIELDS and name in data
+        }
+        try:
+            with transaction.atomic():
+                _location_change(request, form, episode, "last_seen", changes)
+                if episode.returned_at is not None:
+                    _location_change(request, form, episode, "found", changes)
+                episode_correct(
+                    episode=episode,
+                    changes=changes,
+                    reason=data["reason"],
+                    actor=request.user,
+                    version=data["version"] or None,
+                )
+        except StaleEdit as error:
+            form_show_stale(form, error)
+        except (ValidationError, ApplicationError) as error:
+            form_add_service_error(form, error, CORRECT_FIELD_MAP)
+        else:
+            messages.success(request, "Episode corrected")
+            return redirect("episodes:detail", episode_id=episode.pk)
+    return render(
+        request,
+        "episodes/correct.html",
+        {
+            "title": f"Correct {episode.child.full_name}'s episode",
+            "episode": episode,
+            "child": episode.child,
+            "form": form,
+            "police_note": POLICE_TIMES_NOTE.format(reference=episode.police_reference)
+            if episode.police_reference
+            else "",
+            "police_times": sorted(FIELD_LABELS[name] for name in POLICE_TIMES),
+        },
+    )
+
+
+def episode_void_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = _episode_for_correction(request, episode_id)
+    form = EpisodeVoidForm(request.POST or None, initial={"version": episode_edit_version(episode)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode_void(
+                episode=episode,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                version=form.cleaned_data["version"] or None,
+            )
+        except StaleEdit as error:
+            form_show_stale(form, error)
+        except (ValidationError, ApplicationError) as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, "Episode marked as recorded in error")
+            return redirect("episodes:detail", episode_id=episode.pk)
+    return render(
+        request,
+        "episodes/void.html",
+        {
+            "title": f"Mark {episode.child.full_name}'s episode as recorded in error",
+            "episode": episode,
+            "child": episode.child,
+            "form": form,
+            "open_duties": duties_for_episode(episode=episode).open_count,
         },
     )
