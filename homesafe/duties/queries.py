@@ -207,6 +207,23 @@ TELLING_KINDS = frozenset(
 )
 
 
+# Whom each of them tells, by kind: the page's words until duties carry whom they tell
+# (issue 13's `tells_role`, `told_organisation`, `told_user`), which the page shows first.
+TELLS_LABELS = {
+    "notify_social_worker": "The allocated social worker",
+    "notify_school": "The school's safeguarding lead",
+    "notify_placing_la": "The placing authority",
+    "notify_host_la": "The host authority",
+    "notify_iro": "The independent reviewing officer",
+    "notify_cp_chair": "The child protection chair",
+    "senior_leader_alert": "A senior leader",
+    "high_risk_alert": "A senior manager",
+    "escalate_team_manager": "The team manager",
+    "escalate_service_manager": "The service manager",
+    "escalate_head_of_service": "The head of service",
+}
+
+
 @dataclass(frozen=True)
 class EpisodeDuties:
     """An episode's duties in the episode page's two groups, each in due order."""

@@ -82,3 +82,12 @@ def episode_get_for_user_or_404(*, user: User, episode_id: int) -> MissingEpisod
 def episode_corrections(*, episode: MissingEpisode) -> list[EpisodeCorrection]:
     """The corrections of an episode the caller has already read through the gate, newest first."""
     return list(episode.corrections.select_related("corrected_by__organisation"))
+
+
+def episode_corrections_for_child(*, child: Child) -> list[EpisodeCorrection]:
+    """The corrections of all a child's episodes (the caller has passed the gate), newest first."""
+    return list(
+        EpisodeCorrection.objects.filter(episode__child=child).select_related(
+            "corrected_by__organisation", "episode"
+        )
+    )

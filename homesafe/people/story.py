@@ -17,7 +17,7 @@ from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
 from homesafe.duties.protocol import protocol_current
 from homesafe.episodes.choices import EpisodeStatus
-from homesafe.episodes.queries import episodes_for_child
+from homesafe.episodes.queries import episode_corrections_for_child, episodes_for_child
 from homesafe.interviews.models import ReturnInterview
 from homesafe.interviews.policy import rhi_content_visibility
 from homesafe.interviews.queries import interviews_attach_taxonomy
@@ -69,6 +69,9 @@ class Story:
     # Persons of concern linked to the child, each with `child_links` (how: by hand, named in
     # a return interview, discussed at a meeting); None: the user may not see them.
     associates: list | None = None
+    counted: int = 0  # episodes that count: not those recorded in error
+    voided: list = field(default_factory=list)  # episodes recorded in error
+    corrections: list = field(default_factory=list)  # corrections of the episodes, newest first
 
 
 def _time_band(hour: int) -> str:
@@ -91,6 +94,9 @@ def child_story(*, user, child: Child) -> Story:
             )
         )
     )
+    # Episodes recorded in error stay in the list, labelled, and count in nothing below.
+    voided = [e for e in episodes if e.status == EpisodeStatus.VOIDED]
+    all_episodes, episodes = episodes, [e for e in episodes if e.status != EpisodeStatus.VOIDED]
     interviews = [e.return_interview for e in episodes if hasattr(e, "return_interview")]
     interviews_attach_taxonomy(interviews)  # the labels of every interview in one query
     visible = rhi_content_visibility(user, interviews)
@@ -100,7 +106,7 @@ def child_story(*, user, child: Child) -> Story:
             getattr(e, "return_interview", None),
             visible.get(getattr(getattr(e, "return_interview", None), "pk", None), False),
         )
-        for e in episodes
+        for e in all_episodes
     ]
     # Places where the child was last seen or found, most frequent first.
     places: dict[str, Place] = {}
@@ -117,6 +123,8 @@ def child_story(*, user, child: Child) -> Story:
     # What the child said in the interviews the user may read.
     push, pull, indicators = Counter(), Counter(), Counter()
     for item in story_episodes:
+        if item.episode.status == EpisodeStatus.VOIDED:
+            continue
         if item.interview is not None and item.content_visible:
             push.update(item.interview.push_factor_labels)
             pull.update(item.interview.pull_factor_labels)
@@ -141,6 +149,9 @@ def child_story(*, user, child: Child) -> Story:
         if can_view_concerns(user, child)
         else None,
         episodes=story_episodes,
+        counted=len(episodes),
+        voided=voided,
+        corrections=episode_corrections_for_child(child=child),
         flags=flags,
         places=ranked_places,
         push=push.most_common(),
