@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from homesafe.api import casework, docs, interviews, meetings, screening, views
+from homesafe.api import casework, docs, episodes, interviews, meetings, screening, views
 
 app_name = "api"
 
@@ -34,6 +34,16 @@ urlpatterns = [
     path("v1/duties/", _open(views.DutyListView.as_view()), name="duties"),
     path("v1/duties/<int:duty_id>/", _open(views.DutyDetailView.as_view()), name="duty"),
     path("v1/episodes/<int:episode_id>/", _open(views.EpisodeDetailView.as_view()), name="episode"),
+    path(
+        "v1/episodes/<int:episode_id>/correct",
+        _open(episodes.EpisodeCorrectView.as_view()),
+        name="episode_correct",
+    ),
+    path(
+        "v1/episodes/<int:episode_id>/void",
+        _open(episodes.EpisodeVoidView.as_view()),
+        name="episode_void",
+    ),
     # Casework after a return (homesafe.api.casework and homesafe.api.meetings).
     path("v1/interviews/", _open(interviews.InterviewListView.as_view()), name="interviews"),
     path(

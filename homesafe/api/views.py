@@ -40,6 +40,7 @@ from homesafe.duties.queries import duties_visible_to, duty_get_for_user_or_404
 from homesafe.episodes.choices import EpisodeStatus, FoundBy, RiskGrade
 from homesafe.episodes.queries import episode_get_for_user_or_404, episodes_visible_to
 from homesafe.episodes.services import FUTURE_TOLERANCE
+from homesafe.episodes.services_corrections import episode_edit_version
 from homesafe.intake.choices import EventOutcome, PoliceEventType
 from homesafe.intake.notifications import NotificationError, notification_parse
 from homesafe.intake.services import WRONG_FORCE, police_event_receive
@@ -541,7 +542,10 @@ class ChildDetailView(_SignedInRead, generics.RetrieveAPIView):
 
 
 class EpisodeFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=EpisodeStatus.choices)
+    status = django_filters.ChoiceFilter(
+        choices=EpisodeStatus.choices,
+        help_text="`voided`: the episodes recorded in error, left out of the list otherwise.",
+    )
     child = django_filters.NumberFilter(field_name="child_id", min_value=1, max_value=MAX_ID)
 
 
@@ -558,6 +562,10 @@ class EpisodeOutputSerializer(serializers.Serializer):
     returned_at = serializers.DateTimeField(allow_null=True)
     found_by = serializers.CharField()
     police_closed_reason = serializers.CharField()
+    voided_at = serializers.DateTimeField(
+        allow_null=True, help_text="When it was marked recorded in error (status `voided`)."
+    )
+    void_reason = serializers.CharField(help_text="Why it was recorded in error.")
 
 
 @extend_schema(tags=["reads"], responses={200: EpisodeOutputSerializer(many=True), **_LIST_ERRORS})
@@ -570,8 +578,9 @@ class EpisodeListView(_AuditedList, generics.ListAPIView):
     audit_target_type = "episodes.missingepisode"
 
     def get_queryset(self):
+        voided = self.request.query_params.get("status") == EpisodeStatus.VOIDED
         return (
-            episodes_visible_to(user=self.request.user)
+            episodes_visible_to(user=self.request.user, include_voided=voided)
             .select_related("police_force")
             .order_by("-last_seen_at", "-pk")
         )
@@ -579,6 +588,16 @@ class EpisodeListView(_AuditedList, generics.ListAPIView):
 
 @extend_schema(
     tags=["reads"],
+    parameters=[
+        OpenApiParameter(
+            "ETag",
+            str,
+            OpenApiParameter.HEADER,
+            response=[200],
+            description="The version of the episode: send it as If-Match with a correction "
+            "or a void.",
+        )
+    ],
     responses={
         200: EpisodeOutputSerializer,
         404: OpenApiResponse(ErrorSerializer, description="No such episode, or not yours to see."),
@@ -586,12 +605,21 @@ class EpisodeListView(_AuditedList, generics.ListAPIView):
     },
 )
 class EpisodeDetailView(_SignedInRead, generics.RetrieveAPIView):
+    """An episode (one recorded in error too, with status `voided`); the ETag header is the
+    version to send back in If-Match with a correction or a void."""
+
     serializer_class = EpisodeOutputSerializer
 
     def get_object(self):
         return episode_get_for_user_or_404(
             user=self.request.user, episode_id=_id_or_404(self.kwargs["episode_id"])
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        episode = self.get_object()
+        response = Response(EpisodeOutputSerializer(episode).data)
+        response["ETag"] = _etag(episode_edit_version(episode))
+        return response
 
 
 class DutyFilter(django_filters.FilterSet):

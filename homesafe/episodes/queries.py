@@ -58,7 +58,9 @@ def children_missing_now(*, child_ids: list[int]) -> set[int]:
     )
 
 
-def episode_get_for_user_or_404(*, user: User, episode_id: int) -> MissingEpisode:
+def episode_get_for_user_or_404(
+    *, user: User, episode_id: int, log_read: bool = True
+) -> MissingEpisode:
     episode = (
         episodes_visible_to(user=user, include_voided=True)
         .select_related(
@@ -75,7 +77,8 @@ def episode_get_for_user_or_404(*, user: User, episode_id: int) -> MissingEpisod
     )
     if episode is None:
         raise Http404("No episode found")
-    audit_record(actor=user, verb=AuditVerb.EPISODE_VIEWED, target=episode)
+    if log_read:  # a change is audited by its service instead
+        audit_record(actor=user, verb=AuditVerb.EPISODE_VIEWED, target=episode)
     return episode
 
 

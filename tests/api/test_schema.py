@@ -72,6 +72,8 @@ def test_schema_lists_the_event_and_read_operations(api_schema):
         "/api/v1/children/{child_id}/",
         "/api/v1/episodes/",
         "/api/v1/episodes/{episode_id}/",
+        "/api/v1/episodes/{episode_id}/correct",
+        "/api/v1/episodes/{episode_id}/void",
         "/api/v1/interviews/",
         "/api/v1/interviews/{interview_id}/",
         "/api/v1/meetings/",
