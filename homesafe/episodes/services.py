@@ -127,7 +127,10 @@ def episode_report(
     _not_future("last_seen_at", last_seen_at)
     _not_future("reported_at", reported_at)
     overlapping = (
-        child.episodes.filter(returned_at__gt=last_seen_at).order_by("-returned_at").first()
+        child.episodes.filter(returned_at__gt=last_seen_at)
+        .exclude(status=EpisodeStatus.VOIDED)
+        .order_by("-returned_at")
+        .first()
     )
     if overlapping is not None:
         until = timezone.localtime(overlapping.returned_at).strftime("%d/%m/%Y %H:%M")

@@ -22,7 +22,7 @@ from homesafe.concerns.models import PersonLink, PersonOfConcern
 from homesafe.concerns.queries import persons_visible_to
 from homesafe.concerns.services import person_of_concern_link
 from homesafe.duties.services import duties_replan_for_child
-from homesafe.episodes.choices import LocationKind
+from homesafe.episodes.choices import EpisodeStatus, LocationKind
 from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import location_create
 from homesafe.meetings.choices import (
@@ -126,7 +126,12 @@ def _replan(meeting: Meeting) -> None:
 
 def _episode_concerned(child: Child, when: datetime) -> MissingEpisode | None:
     """By default a meeting concerns the child's latest episode reported before it."""
-    return child.episodes.filter(reported_at__lte=when).order_by("-reported_at", "-id").first()
+    return (
+        child.episodes.filter(reported_at__lte=when)
+        .exclude(status=EpisodeStatus.VOIDED)
+        .order_by("-reported_at", "-id")
+        .first()
+    )
 
 
 @transaction.atomic

@@ -392,3 +392,26 @@ def test_a_voided_episode_opens_nothing_to_the_force_that_reported_it(world):
     child.refresh_from_db()
     assert not can_view_child(police, child)
     assert child not in children_visible_to(user=police)
+
+
+def test_a_voided_return_does_not_block_a_new_report_at_that_time(world, reported):
+    """Voiding a wrongly recorded episode frees its time: the real one can be reported."""
+    child, episode = reported
+    cmo = world.users["cmo_a"]
+    episode_record_return(
+        episode=episode,
+        returned_at=timezone.now() - dt.timedelta(minutes=10),
+        found_by="self",
+        actor=cmo,
+    )
+    episode_void(episode=episode, reason="Entered on the wrong child", actor=cmo)
+    again = episode_report(
+        child=child,
+        actor=cmo,
+        episode_type="M",
+        last_seen_at=episode.last_seen_at + dt.timedelta(minutes=5),
+        reported_at=episode.reported_at,
+        reported_by="parent",
+        risk="low",
+    )
+    assert again.status == EpisodeStatus.MISSING
