@@ -415,3 +415,39 @@ def test_a_voided_return_does_not_block_a_new_report_at_that_time(world, reporte
         risk="low",
     )
     assert again.status == EpisodeStatus.MISSING
+
+
+def test_police_events_for_a_voided_episode_leave_it_voided(world):
+    """The force's later events still find the episode by its reference, and change nothing
+    that counts: a re-grading is refused, a found event is noted as the episode having ended."""
+    from homesafe.access.audit import ClientActor
+    from homesafe.intake.choices import EventOutcome
+    from homesafe.intake.services import police_event_receive
+
+    episode = world.episodes["a_team1"]  # Force A, reference REF-a_team1
+    episode_void(episode=episode, reason="Recorded twice", actor=world.users["cmo_a"])
+    actor = ClientActor("api:FA:test")
+    now = timezone.now()
+    regraded = police_event_receive(
+        force=world.orgs["force_a"],
+        event_type="risk_regraded",
+        police_reference="REF-a_team1",
+        event_id="e1",
+        occurred_at=now,
+        payload={"risk": "high"},
+        actor=actor,
+    )
+    found = police_event_receive(
+        force=world.orgs["force_a"],
+        event_type="found",
+        police_reference="REF-a_team1",
+        event_id="e2",
+        occurred_at=now,
+        payload={"found_by": "police"},
+        actor=actor,
+    )
+    assert regraded.event.outcome == EventOutcome.REJECTED
+    assert found.event.episode_id == episode.pk
+    episode.refresh_from_db()
+    assert (episode.status, episode.returned_at) == (EpisodeStatus.VOIDED, None)
+    assert list(episode.gradings.values_list("grade", flat=True)) == ["medium"]
