@@ -264,7 +264,7 @@ def _reason(reason: str, message: str) -> str:
 
 def _lock(episode: MissingEpisode) -> MissingEpisode:
     return (
-        MissingEpisode.objects.select_for_update()
+        MissingEpisode.objects.select_for_update(of=("self",))
         .select_related("police_force", "last_seen_location", "found_location")
         .get(pk=episode.pk)
     )
