@@ -50,6 +50,7 @@ OVERLAPS_OTHER = (
     "Check the times."
 )
 CHOOSE = "Choose one of the options"
+TIME_MISSING = "Enter the date and time"
 CHOOSE_FORCE = "Choose a police force."
 REASON_MAX_LENGTH = 1000
 
@@ -130,6 +131,8 @@ def episode_values(episode: MissingEpisode) -> dict[str, object]:
             values[name] = grading.grade if grading else ""
         elif name in ("police_force", "last_seen_location", "found_location"):
             values[name] = getattr(episode, f"{name}_id")
+        elif name == "pre_planned_indicators":
+            values[name] = sorted(episode.pre_planned_indicators)
         else:
             values[name] = getattr(episode, name)
     values["status"] = episode.status
@@ -190,7 +193,7 @@ def _clean(episode: MissingEpisode, changes: dict[str, object]) -> dict[str, obj
             value = value.strip()
         if name in POLICE_TIMES:
             if value is None:
-                raise ValidationError({name: "Enter the date and time"})
+                raise ValidationError({name: TIME_MISSING})
             _not_future(name, value)
         if (
             name == "police_force"

@@ -451,3 +451,25 @@ def test_police_events_for_a_voided_episode_leave_it_voided(world):
     episode.refresh_from_db()
     assert (episode.status, episode.returned_at) == (EpisodeStatus.VOIDED, None)
     assert list(episode.gradings.values_list("grade", flat=True)) == ["medium"]
+
+
+def test_signs_of_planning_in_another_order_are_no_change_and_none_clear_planned(world, reported):
+    _, episode = reported
+    cmo = world.users["cmo_a"]
+    episode.pre_planned_indicators, episode.pre_planned = ["took_money", "bag_packed"], True
+    episode.save()
+    correction = episode_correct(
+        episode=episode,
+        changes={"pre_planned_indicators": ["bag_packed", "took_money"], "episode_type": "A"},
+        reason="Away",
+        actor=cmo,
+    )
+    assert list(correction.changes) == ["episode_type"]
+    correction = episode_correct(
+        episode=episode, changes={"pre_planned_indicators": []}, reason="No bag", actor=cmo
+    )
+    assert correction.changes == {
+        "pre_planned_indicators": ["Packed a bag or took belongings, Took money or bank cards", ""]
+    }
+    episode.refresh_from_db()
+    assert (episode.pre_planned, episode.pre_planned_indicators) == (False, [])
