@@ -202,6 +202,8 @@ def test_void_through_the_page_labels_the_episode_everywhere(world, reported, cl
     detail = client.get(reverse("episodes:detail", args=[episode.pk])).content.decode()
     assert "Recorded in error" in detail and "Recorded on the wrong child" in detail
     assert "Correct the episode" not in detail and "Record the return" not in detail
+    assert "None: the episode was recorded in error." in detail  # no interview offered
+    assert "Missing for" not in detail
     record = client.get(reverse("people:child", args=[child.pk])).content.decode()
     assert "Recorded in error" in record and "<s>" in record
     assert "is missing: last seen" not in record  # no longer "missing now"
