@@ -29,7 +29,6 @@ from homesafe.episodes.services import (
 from homesafe.episodes.services_corrections import (
     CORRECTABLE_FIELDS,
     FIELD_LABELS,
-    POLICE_TIMES,
     episode_correct,
     episode_edit_version,
     episode_values,
@@ -290,7 +289,6 @@ def episode_correct_view(request: HttpRequest, episode_id: int) -> HttpResponse:
             "police_note": POLICE_TIMES_NOTE.format(reference=episode.police_reference)
             if episode.police_reference
             else "",
-            "police_times": sorted(FIELD_LABELS[name] for name in POLICE_TIMES),
         },
     )
 
