@@ -193,7 +193,8 @@ def reminders_unread(*, user: User, limit: int = 10) -> list:
     )
 
 
-# Duties whose point is that someone is told: the notifications, the alerts and the escalations.
+# Duties whose point is that someone is told: the notifications, the alerts and the escalations
+# (any duty with `tells_role`; these kinds too, for duties planned before it was recorded).
 # The episode page shows them apart, as "Who has been told".
 TELLING_KINDS = frozenset(
     {str(kind) for kind in DutyKind if str(kind).startswith("notify_")}
@@ -205,23 +206,6 @@ TELLING_KINDS = frozenset(
         str(DutyKind.ESCALATE_HEAD_OF_SERVICE),
     }
 )
-
-
-# Whom each of them tells, by kind: the page's words until duties carry whom they tell
-# (issue 13's `tells_role`, `told_organisation`, `told_user`), which the page shows first.
-TELLS_LABELS = {
-    "notify_social_worker": "The allocated social worker",
-    "notify_school": "The school's safeguarding lead",
-    "notify_placing_la": "The placing authority",
-    "notify_host_la": "The host authority",
-    "notify_iro": "The independent reviewing officer",
-    "notify_cp_chair": "The child protection chair",
-    "senior_leader_alert": "A senior leader",
-    "high_risk_alert": "A senior manager",
-    "escalate_team_manager": "The team manager",
-    "escalate_service_manager": "The service manager",
-    "escalate_head_of_service": "The head of service",
-}
 
 
 @dataclass(frozen=True)
@@ -236,23 +220,20 @@ class EpisodeDuties:
         return sum(1 for duty in self.work + self.told if duty.is_open)
 
 
-def _told_relations() -> list[str]:
-    """The whom-it-tells relations of a duty, where the model has them (issue 13 adds them)."""
-    names = {field.name for field in Duty._meta.get_fields()}
-    wanted = {"told_user": "told_user__organisation", "told_organisation": "told_organisation"}
-    return [path for name, path in wanted.items() if name in names]
-
-
 def duties_for_episode(*, episode) -> EpisodeDuties:
-    """Every duty of an episode the caller has read through the gate, in two queries' worth."""
+    """Every duty of an episode the caller has read through the gate, in one query, with who
+    acts and who is told."""
     duties = list(
         Duty.objects.filter(episode_id=episode.pk)
         .select_related(
-            "owner_user__organisation", "owner_team", "owner_organisation", *_told_relations()
+            "owner_user__organisation",
+            "owner_team",
+            "owner_organisation",
+            "told_user__organisation",
+            "told_team",
+            "told_organisation",
         )
         .order_by("due_at", "kind")
     )
-    return EpisodeDuties(
-        work=[d for d in duties if d.kind not in TELLING_KINDS],
-        told=[d for d in duties if d.kind in TELLING_KINDS],
-    )
+    telling = [d for d in duties if d.tells_role or d.kind in TELLING_KINDS]
+    return EpisodeDuties(work=[d for d in duties if d not in telling], told=telling)

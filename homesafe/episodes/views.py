@@ -10,7 +10,7 @@ from homesafe.access.edits import StaleEdit
 from homesafe.access.errors import ApplicationError
 from homesafe.access.policy import can_record_episode
 from homesafe.concerns.queries import episode_concerns_view
-from homesafe.duties.queries import TELLS_LABELS, duties_for_episode
+from homesafe.duties.queries import duties_for_episode
 from homesafe.episodes.forms import (
     EpisodeCorrectForm,
     EpisodeReportForm,
@@ -114,7 +114,6 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "duties": duties_for_episode(episode=episode),
             "corrections": episode_corrections(episode=episode),
             "field_labels": FIELD_LABELS,
-            "tells_labels": TELLS_LABELS,
             "now": timezone.now(),
         },
     )

@@ -57,7 +57,8 @@ def test_a_correction_on_the_version_read_is_saved(world, reported):
             "last_seen_at": last_seen.isoformat(),
             "reported_at": (reported.reported_at - dt.timedelta(hours=1)).isoformat(),
             "risk": "medium",
-            "reason": "The police log shows an hour earlier, graded medium",
+            "trafficking_concern": True,
+            "reason": "The police log shows an hour earlier, graded medium, and a concern",
         },
         format="json",
         HTTP_IF_MATCH=etag,
@@ -69,14 +70,19 @@ def test_a_correction_on_the_version_read_is_saved(world, reported):
     assert response["ETag"] != etag
     assert response["ETag"] == api.get(url)["ETag"]
     correction = EpisodeCorrection.objects.get(episode=reported)
-    assert set(correction.changes) == {"last_seen_at", "reported_at", "risk"}
+    assert set(correction.changes) == {
+        "last_seen_at",
+        "reported_at",
+        "risk",
+        "trafficking_concern",
+    }
+    # Re-planned: the concern calls for the NRM to be considered.
+    assert Duty.objects.get(episode=reported, kind="consider_nrm").state == DutyState.OPEN
     entry = AuditEntry.objects.get(verb="episode.corrected")
     assert entry.payload["before"]["risk"] == "high"
     assert entry.payload["after"]["last_seen_at"] == last_seen.isoformat()
     moved = Duty.objects.get(pk=escalation.pk)
     assert moved.due_at == escalation.due_at - dt.timedelta(hours=1)
-    # Replanned: the high-risk alert is no longer needed.
-    assert Duty.objects.get(episode=reported, kind="high_risk_alert").state == DutyState.NOT_NEEDED
 
 
 def test_a_correction_without_a_reason_is_a_400_naming_it(world, reported):

@@ -116,23 +116,57 @@ def test_a_correction_changes_the_values_keeps_them_before_and_replans(world, re
     assert escalation.events.filter(kind="replanned").exists()
 
 
-def test_correcting_the_risk_corrects_the_grading_and_closes_the_high_risk_alert(world, reported):
-    _, episode = reported
-    assert _duty(episode, "high_risk_alert").state == DutyState.OPEN
+def test_correcting_the_risk_corrects_the_grading_and_replans(world):
+    """A child with no social worker graded high risk needs a strategy meeting; graded medium
+    all along, they do not: the correction closes it as not needed."""
+    protocol_current()
+    ProtocolVersion.objects.update(duties_from=timezone.now() - dt.timedelta(days=1))
+    child = world.children["a_unallocated"]
+    child.episodes.all().delete()
+    now = timezone.now()
+    episode = episode_report(
+        child=child,
+        actor=world.users["cmo_a"],
+        episode_type="M",
+        last_seen_at=now - dt.timedelta(hours=3),
+        reported_at=now - dt.timedelta(hours=2),
+        reported_by="parent",
+        risk="high",
+    )
+    assert _duty(episode, "strategy_meeting").state == DutyState.OPEN
     correction = episode_correct(
         episode=episode,
         changes={"risk": "medium"},
         reason="Graded medium by the police; high was a slip",
-        actor=world.users["sw_1"],
+        actor=world.users["cmo_a"],
     )
     assert correction.changes == {"risk": ["High", "Medium"]}
     assert list(episode.gradings.values_list("grade", flat=True)) == ["medium"]
-    assert _duty(episode, "high_risk_alert").state == DutyState.NOT_NEEDED
+    assert _duty(episode, "strategy_meeting").state == DutyState.NOT_NEEDED
     entry = AuditEntry.objects.get(verb="episode.corrected")
     assert (entry.payload["before"], entry.payload["after"]) == (
         {"risk": "high"},
         {"risk": "medium"},
     )
+
+
+def test_correcting_a_concern_plans_and_closes_its_duty(world, reported):
+    _, episode = reported
+    assert not Duty.objects.filter(episode=episode, kind="consider_nrm").exists()
+    episode_correct(
+        episode=episode,
+        changes={"trafficking_concern": True},
+        reason="The carer said he was moved between addresses",
+        actor=world.users["sw_1"],
+    )
+    assert _duty(episode, "consider_nrm").state == DutyState.OPEN
+    episode_correct(
+        episode=episode,
+        changes={"trafficking_concern": False},
+        reason="Ticked on the wrong episode",
+        actor=world.users["sw_1"],
+    )
+    assert _duty(episode, "consider_nrm").state == DutyState.NOT_NEEDED
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
