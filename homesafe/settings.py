@@ -299,6 +299,18 @@ if TESTING:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="homesafe@localhost")
 
+# A notification sent from a duty's page to a told party outside HomeSafe goes through the
+# e-mail backend above, or through GOV.UK Notify when its API key is set (docs/deployment.md):
+# a Notify e-mail template whose subject is ((subject)) and body ((body)).
+HOMESAFE_NOTIFY_API_KEY = env.str("HOMESAFE_NOTIFY_API_KEY", default="")
+HOMESAFE_NOTIFY_TEMPLATE_ID = env.str("HOMESAFE_NOTIFY_TEMPLATE_ID", default="")
+HOMESAFE_NOTIFY_BASE_URL = env.str("HOMESAFE_NOTIFY_BASE_URL", default="")
+if HOMESAFE_NOTIFY_API_KEY and not HOMESAFE_NOTIFY_TEMPLATE_ID:
+    raise ImproperlyConfigured(
+        "HOMESAFE_NOTIFY_API_KEY is set: set HOMESAFE_NOTIFY_TEMPLATE_ID to the id of the "
+        "Notify e-mail template whose subject is ((subject)) and body ((body))."
+    )
+
 # Logs carry ids and verbs, never names or other personal data (see docs/deployment.md).
 LOGGING = {
     "version": 1,

@@ -9,6 +9,13 @@ class OrganisationType(models.TextChoices):
     RHI_SERVICE = "rhi_service", "Return interview service"
 
 
+class ContactTakes(models.TextChoices):
+    """Which notifications an organisation's contact takes (the contact directory)."""
+
+    MISSING_NOTIFICATIONS = "missing", "Missing-child notifications"
+    GENERAL = "general", "General enquiries"
+
+
 class Role(models.TextChoices):
     """The roles of DESIGN.md's need-to-know table."""
 
@@ -75,6 +82,9 @@ class AuditVerb(models.TextChoices):
     DUTY_NOT_NEEDED = "duty.not_needed", "Marked a duty not needed"
     DUTY_REASSIGNED = "duty.reassigned", "Reassigned a duty"
     NOTICE_ACKNOWLEDGED = "duty.notice_acknowledged", "Acknowledged a notice"
+    DUTY_MESSAGE_SENT = "duty.message_sent", "Sent a notification by e-mail"
+    DUTY_MESSAGE_FAILED = "duty.message_failed", "Tried to send a notification: it failed"
+    DUTY_TOLD_ANOTHER_WAY = "duty.told_another_way", "Recorded telling outside HomeSafe"
     PROTOCOL_CHANGED = "protocol.changed", "Changed the protocol settings"
     USER_CREATED = "user.created", "Created a user"
     USER_DEACTIVATED = "user.deactivated", "Deactivated a user"
@@ -190,6 +200,10 @@ class AuditVerb(models.TextChoices):
     ORGANISATION_CREATED = "organisation.created", "Added an organisation"
     ORGANISATION_CHANGED = "organisation.changed", "Changed an organisation"
     ORGANISATION_CONTACT_ADDED = "organisation.contact_added", "Added an organisation's contact"
+    ORGANISATION_CONTACT_CHANGED = (
+        "organisation.contact_changed",
+        "Changed an organisation's contact",
+    )
     ORGANISATION_CONTACT_REMOVED = (
         "organisation.contact_removed",
         "Removed an organisation's contact",

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from homesafe.access.choices import AuditVerb, OrganisationType, Role
+from homesafe.access.choices import AuditVerb, ContactTakes, OrganisationType, Role
 
 
 class Organisation(models.Model):
@@ -232,7 +232,8 @@ class AuditEntry(models.Model):
 
 
 class OrganisationContact(models.Model):
-    """Someone partners reach at an organisation: a named person or a shared mailbox."""
+    """Someone partners reach at an organisation: a named person or a shared mailbox (the
+    contact directory)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="contacts"
@@ -242,17 +243,40 @@ class OrganisationContact(models.Model):
         max_length=200, help_text="What they do, e.g. Designated safeguarding lead."
     )
     email = models.EmailField("e-mail address", blank=True)
+    email_secure = models.BooleanField(
+        "secure mailbox",
+        default=False,
+        help_text="The address is a secure mailbox fit for a child's personal data: HomeSafe "
+        "sends notifications only to such addresses.",
+    )
     phone = models.CharField(max_length=40, blank=True)
+    out_of_hours_phone = models.CharField("out-of-hours phone", max_length=40, blank=True)
+    takes = models.CharField(
+        "takes",
+        max_length=20,
+        choices=ContactTakes.choices,
+        default=ContactTakes.GENERAL,
+        help_text="Which notifications the contact takes.",
+    )
 
     class Meta:
         ordering = ["organisation", "role", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(email="") | ~Q(phone=""),
+                condition=~Q(email="") | ~Q(phone="") | ~Q(out_of_hours_phone=""),
                 name="organisationcontact_reachable",
                 violation_error_message="Give an e-mail address or a phone number.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(email_secure=False) | ~Q(email=""),
+                name="organisationcontact_secure_needs_email",
+                violation_error_message="Only an e-mail address can be a secure mailbox.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"
+
+    @property
+    def takes_missing_notifications(self) -> bool:
+        return self.takes == ContactTakes.MISSING_NOTIFICATIONS

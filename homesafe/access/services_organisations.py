@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from homesafe.access.audit import audit_record, changed_fields
-from homesafe.access.choices import AuditVerb, OrganisationType
+from homesafe.access.choices import AuditVerb, ContactTakes, OrganisationType
 from homesafe.access.models import Organisation, OrganisationContact, Team, User
 
 ORGANISATION_FIELDS = ["type", "code", "name", "police_force", "local_authority", "is_active"]
@@ -84,6 +84,19 @@ def organisation_update(*, organisation: Organisation, actor: User, **changes) -
     return organisation
 
 
+CONTACT_FIELDS = ["name", "role", "email", "email_secure", "phone", "out_of_hours_phone", "takes"]
+CONTACT_UNREACHABLE = "Enter an e-mail address or a phone number."
+SECURE_NEEDS_EMAIL = 'Enter the secure mailbox\'s e-mail address, or untick "secure mailbox".'
+
+
+def _check_contact(contact: OrganisationContact) -> None:
+    if not (contact.email or contact.phone or contact.out_of_hours_phone):
+        raise ValidationError({"email": CONTACT_UNREACHABLE})
+    if contact.email_secure and not contact.email:
+        raise ValidationError({"email": SECURE_NEEDS_EMAIL})
+    contact.full_clean()
+
+
 @transaction.atomic
 def organisation_contact_add(
     *,
@@ -92,18 +105,24 @@ def organisation_contact_add(
     role: str,
     actor: User,
     email: str = "",
+    email_secure: bool = False,
     phone: str = "",
+    out_of_hours_phone: str = "",
+    takes: str = ContactTakes.GENERAL,
 ) -> OrganisationContact:
+    """Add a contact to the directory. `email_secure` says the address may receive a child's
+    personal data (HomeSafe's "Send" offers only such addresses)."""
     contact = OrganisationContact(
         organisation=organisation,
         name=name.strip(),
         role=role.strip(),
         email=email.strip(),
+        email_secure=email_secure,
         phone=phone.strip(),
+        out_of_hours_phone=out_of_hours_phone.strip(),
+        takes=ContactTakes(takes),
     )
-    if not contact.email and not contact.phone:
-        raise ValidationError({"email": "Enter an e-mail address or a phone number."})
-    contact.full_clean()
+    _check_contact(contact)
     contact.save()
     audit_record(
         actor=actor,
@@ -111,6 +130,32 @@ def organisation_contact_add(
         target=contact,
         payload={"organisation_id": organisation.pk},
     )
+    return contact
+
+
+@transaction.atomic
+def organisation_contact_update(
+    *, contact: OrganisationContact, actor: User, **changes
+) -> OrganisationContact:
+    """Change any of CONTACT_FIELDS; the audit entry names the fields that changed, not their
+    values."""
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"organisation_contact_update() cannot change {sorted(unknown)}")
+    contact = OrganisationContact.objects.select_for_update().get(pk=contact.pk)
+    before = {name: getattr(contact, name) for name in CONTACT_FIELDS}
+    for name, value in changes.items():
+        setattr(contact, name, value.strip() if isinstance(value, str) else value)
+    _check_contact(contact)
+    fields = changed_fields(before, {name: getattr(contact, name) for name in CONTACT_FIELDS})
+    if fields:
+        contact.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.ORGANISATION_CONTACT_CHANGED,
+            target=contact,
+            payload={"organisation_id": contact.organisation_id, "fields": fields},
+        )
     return contact
 
 

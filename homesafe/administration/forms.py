@@ -8,7 +8,7 @@ import json
 
 from django import forms
 
-from homesafe.access.choices import OrganisationType, Role
+from homesafe.access.choices import ContactTakes, OrganisationType, Role
 from homesafe.access.models import Organisation, Team
 from homesafe.web.forms import GovukForm
 
@@ -119,9 +119,12 @@ class OrganisationChangeForm(OrganisationForm):
 
 
 class ContactForm(GovukForm):
+    """A contact of the directory (homesafe.access.models.OrganisationContact)."""
+
     required_messages = {
         "name": "Enter the contact's name",
         "role": "Enter what the contact does",
+        "takes": "Choose which notifications the contact takes",
     }
     name = forms.CharField(
         label="Name", max_length=200, help_text="A person's name, or a shared mailbox's name."
@@ -131,13 +134,27 @@ class ContactForm(GovukForm):
         max_length=200,
         help_text="For example, Designated safeguarding lead, or Missing persons unit.",
     )
+    takes = forms.ChoiceField(
+        label="Which notifications do they take?",
+        choices=ContactTakes.choices,
+        initial=ContactTakes.GENERAL,
+        widget=forms.RadioSelect,
+    )
     email = forms.EmailField(
         label="E-mail address",
         required=False,
         max_length=254,
         error_messages={"invalid": "Enter an e-mail address like name@example.org"},
     )
+    email_secure = forms.BooleanField(
+        label="This address is a secure mailbox, fit for a child's personal data",
+        required=False,
+        help_text="HomeSafe sends a missing child's details only to a secure mailbox.",
+    )
     phone = forms.CharField(label="Phone number", required=False, max_length=40)
+    out_of_hours_phone = forms.CharField(
+        label="Out-of-hours phone number", required=False, max_length=40
+    )
 
 
 class TeamAddForm(GovukForm):

@@ -36,6 +36,11 @@ urlpatterns = [
         name="contact_add",
     ),
     path(
+        "contacts/<int:contact_id>/change",
+        views_organisations.contact_change,
+        name="contact_change",
+    ),
+    path(
         "contacts/<int:contact_id>/remove",
         views_organisations.contact_remove,
         name="contact_remove",

@@ -14,6 +14,7 @@ from homesafe.access.errors import ApplicationError
 from homesafe.access.services_organisations import (
     organisation_contact_add,
     organisation_contact_remove,
+    organisation_contact_update,
     organisation_create,
     organisation_update,
     team_create,
@@ -123,6 +124,28 @@ def contact_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
         title="Add a contact",
         caption=organisation.name,
         done="Contact added",
+        back_url=reverse("administration:organisation", args=[organisation.pk]),
+        back_text=f"Back to {organisation.name}",
+    )
+
+
+def contact_change(request: HttpRequest, contact_id: int) -> HttpResponse:
+    check_administrator(request)
+    contact = contact_get_for_administration(contact_id=contact_id)
+    form = forms.ContactForm(
+        request.POST if request.method == "POST" else None,
+        initial={name: getattr(contact, name) for name in forms.ContactForm.base_fields},
+    )
+    organisation = contact.organisation
+    return form_page(
+        request,
+        form=form,
+        save=lambda **data: organisation_contact_update(
+            contact=contact, actor=request.user, **data
+        ),
+        title="Change a contact",
+        caption=organisation.name,
+        done="Contact changed",
         back_url=reverse("administration:organisation", args=[organisation.pk]),
         back_text=f"Back to {organisation.name}",
     )

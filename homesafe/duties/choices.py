@@ -63,6 +63,22 @@ class DutyEventKind(models.TextChoices):
     REMINDED = "reminded", "Reminder sent"
     TOLD = "told", "Told in HomeSafe"
     ACKNOWLEDGED = "acknowledged", "Notice acknowledged"
+    SENT = "sent", "Sent by e-mail"
+    SEND_FAILED = "send_failed", "Sending failed"
+    TOLD_ANOTHER_WAY = "told_another_way", "Told outside HomeSafe"
+
+
+class MessageChannel(models.TextChoices):
+    """How a notification left HomeSafe: the e-mail backend (SMTP) or GOV.UK Notify."""
+
+    EMAIL = "email", "E-mail"
+    NOTIFY = "notify", "GOV.UK Notify"
+
+
+class MessageState(models.TextChoices):
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
 
 
 class ReminderKind(models.TextChoices):

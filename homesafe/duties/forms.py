@@ -1,10 +1,14 @@
-"""The three small forms on a duty's page: done, not needed (with a reason), reassign."""
+"""The small forms on a duty's page: done, not needed (with a reason), reassign; and for a
+notification told from outside HomeSafe, send and told another way."""
+
+import secrets
 
 from django import forms
 
-from homesafe.access.models import User
+from homesafe.access.models import OrganisationContact, User
 from homesafe.duties.models import Duty
 from homesafe.duties.queries import reassign_candidates
+from homesafe.duties.sending import CONTACT_MISSING, TOLD_NOTE_MISSING
 from homesafe.duties.services import NOT_NEEDED_REASON_MISSING, REASSIGN_OUTSIDE
 from homesafe.web.forms import GovukForm
 
@@ -63,3 +67,49 @@ class DutyReassignForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = reassign_candidates(duty=duty)
         self.fields["to"].organisation_id = duty.owner_organisation_id
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.role}): {obj.email}"
+
+
+class DutySendForm(GovukForm):
+    """Send a notification to one of the told organisation's secure mailboxes. `token` is made
+    when the page is drawn: a second submission of the same form sends nothing."""
+
+    required_messages = {"contact": CONTACT_MISSING}
+
+    contact = ContactChoiceField(
+        label="Send to",
+        queryset=OrganisationContact.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": CONTACT_MISSING},
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, contacts=(), **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("token", secrets.token_urlsafe(24))
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = OrganisationContact.objects.filter(
+            pk__in=[c.pk for c in contacts]
+        ).select_related("organisation")
+        if len(contacts) == 1:
+            self.fields["contact"].initial = contacts[0].pk
+
+
+class DutyToldForm(GovukForm):
+    required_messages = {"note": TOLD_NOTE_MISSING}
+
+    note = forms.CharField(
+        label="Whom you told, how and when",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, rang the duty desk at 14:10 and spoke to J. Smith.",
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError(TOLD_NOTE_MISSING)
+        return note

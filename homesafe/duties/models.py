@@ -10,6 +10,8 @@ from homesafe.duties.choices import (
     OWNER_ROLE_CHOICES,
     DutyEventKind,
     DutyState,
+    MessageChannel,
+    MessageState,
     ReminderKind,
     ReminderState,
 )
@@ -241,3 +243,67 @@ class Notice(models.Model):
     @property
     def text(self) -> str:
         return NOTICE_TEXT.get(self.duty.kind, self.duty.label)
+
+
+class OutboundMessage(models.Model):
+    """One attempt to tell a notification's told party from outside HomeSafe, by e-mail."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="messages")
+    contact = models.ForeignKey(
+        "access.OrganisationContact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The directory's contact it went to (empty if removed from the directory since).",
+    )
+    to_address = models.EmailField("sent to")
+    to_label = models.CharField(
+        max_length=300,
+        help_text="Whom it went to, as the history names them: contact at organisation.",
+    )
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices)
+    state = models.CharField(
+        max_length=10, choices=MessageState.choices, default=MessageState.SENDING
+    )
+    token = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="The sending form's one-time token: a second submission of the same form "
+        "finds this row and sends nothing.",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=500, blank=True, help_text="What the provider said.")
+    provider_reference = models.CharField(
+        max_length=200, blank=True, help_text="The Message-ID, or GOV.UK Notify's notification id."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duty"],
+                condition=Q(state=MessageState.SENT),
+                name="outboundmessage_sent_once_per_duty",
+                violation_error_message="This notification has already been sent.",
+            ),
+            models.UniqueConstraint(
+                fields=["duty"],
+                condition=Q(state=MessageState.SENDING),
+                name="outboundmessage_one_sending_per_duty",
+                violation_error_message="This notification is being sent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=MessageState.SENT, sent_at__isnull=False)
+                | (~Q(state=MessageState.SENT) & Q(sent_at__isnull=True)),
+                name="outboundmessage_sent_iff_sent_at",
+                violation_error_message="A sent message has a sending time; no other has one.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()}: {self.duty} to {self.to_label}"

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from homesafe.duties import views
+from homesafe.duties import views, views_send
 
 app_name = "duties"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
         name="protocol",
     ),
     path("overdue/", views.overdue, name="overdue"),
+    path("directory/", views_send.directory, name="directory"),
     path("reminders/read", views.reminders_read, name="reminders_read"),
     path(
         "notices/<int:notice_id>/acknowledge",
@@ -28,4 +29,6 @@ urlpatterns = [
     path("<int:duty_id>/complete", views.duty_complete_view, name="complete"),
     path("<int:duty_id>/not-needed", views.duty_not_needed_view, name="not_needed"),
     path("<int:duty_id>/reassign", views.duty_reassign_view, name="reassign"),
+    path("<int:duty_id>/send", views_send.duty_send_view, name="send"),
+    path("<int:duty_id>/told", views_send.duty_told_view, name="told"),
 ]

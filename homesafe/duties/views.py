@@ -69,6 +69,10 @@ def _duty_page(request: HttpRequest, duty: Duty, *, bound=None, status: int = 20
             forms[name] = form
             context["form"] = form  # the layout shows its error summary
         context.update(forms)
+        # A notification told from outside HomeSafe: its contacts, Send, told another way.
+        from homesafe.duties.views_send import send_panel
+
+        context.update(send_panel(request, duty, bound=bound))
     return render(request, "duties/detail.html", context, status=status)
 
 
