@@ -2,7 +2,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from homesafe.api import casework, docs, episodes, interviews, meetings, screening, views
+from homesafe.api import (
+    casework,
+    docs,
+    episodes,
+    interviews,
+    meetings,
+    screening,
+    sending,
+    views,
+)
 
 app_name = "api"
 
@@ -33,6 +42,7 @@ urlpatterns = [
     path("v1/episodes/", _open(views.EpisodeListView.as_view()), name="episodes"),
     path("v1/duties/", _open(views.DutyListView.as_view()), name="duties"),
     path("v1/duties/<int:duty_id>/", _open(views.DutyDetailView.as_view()), name="duty"),
+    path("v1/duties/<int:duty_id>/send/", _open(sending.DutySendView.as_view()), name="duty_send"),
     path("v1/episodes/<int:episode_id>/", _open(views.EpisodeDetailView.as_view()), name="episode"),
     path(
         "v1/episodes/<int:episode_id>/correct",

@@ -48,6 +48,7 @@ def _pages(targets) -> list[str]:
         reverse("administration:organisation", args=[o]),
         reverse("administration:organisation_change", args=[o]),
         reverse("administration:contact_add", args=[o]),
+        reverse("administration:contact_change", args=[targets["contact"].pk]),
         reverse("administration:contact_remove", args=[targets["contact"].pk]),
         reverse("administration:team_add", args=[o]),
         reverse("administration:force_mapping", args=[targets["force"].pk]),
