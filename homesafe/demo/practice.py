@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from faker import Faker
 
-from homesafe.access.choices import OrganisationType, Role
+from homesafe.access.choices import ContactTakes, OrganisationType, Role
 from homesafe.demo.practice_casework import CaseworkPlanner
 from homesafe.demo.vocabulary import (
     CP_CHAIR_ACCOUNTS,
@@ -64,6 +64,8 @@ class ContactPlan:
     role: str
     email: str
     phone: str
+    email_secure: bool = False  # a secure mailbox: HomeSafe may send a notification to it
+    takes: str = ContactTakes.GENERAL
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,13 @@ class PracticePlanner(CaseworkPlanner):
         """Host councils' mailboxes and phones; a designated safeguarding lead for each school
         without a HomeSafe user (the school lead's school has its user instead)."""
         plan = self.plan
-        contacts = [ContactPlan(*c) for c in HOST_CONTACTS]
+        # A council's missing children mailbox is secure: its notifications are sent to it.
+        contacts = [
+            ContactPlan(*c, email_secure=bool(c[3]), takes=ContactTakes.MISSING_NOTIFICATIONS)
+            if c[3]
+            else ContactPlan(*c)
+            for c in HOST_CONTACTS
+        ]
         with_users = {a.organisation for a in plan.accounts}
         # The lead the children's networks name as the school's contact, where they do.
         leads = {
@@ -189,6 +197,8 @@ class PracticePlanner(CaseworkPlanner):
                     DSL_ROLE,
                     f"dsl.{school.code}@schools.{DEMO_EMAIL_DOMAIN}",
                     f"01632 {SCHOOL_PHONE_FROM + n}",
+                    email_secure=True,
+                    takes=ContactTakes.MISSING_NOTIFICATIONS,
                 )
             )
         return tuple(contacts)

@@ -81,7 +81,9 @@ def contacts_write(plan: DemoPlan, organisations: dict[str, Organisation], admin
             name=contact.name,
             role=contact.role,
             email=contact.email,
+            email_secure=contact.email_secure,
             phone=contact.phone,
+            takes=contact.takes,
             actor=admin,
         )
 
