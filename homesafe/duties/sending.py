@@ -90,8 +90,9 @@ Police reference: {police_reference}
 Who to contact at {authority}, the authority responsible for the child:
 {contacts}
 
-Sent by {sender} through {service}. This e-mail holds a child's personal data: keep it in a
-secure mailbox, do not forward it outside your organisation, and reply to the contact above.
+Sent by {sender} through {service}. \
+This e-mail holds a child's personal data: keep it in a secure mailbox, \
+do not forward it outside your organisation, and reply to the contact above.
 """
 
 
