@@ -230,7 +230,7 @@ def _reserve(*, duty: Duty, contact: OrganisationContact, token: str, actor: Use
         if existing.duty_id != duty.pk:
             raise ValidationError({"contact": TOKEN_OTHER_DUTY})
         return existing, False
-    duty = Duty.objects.select_for_update().select_related("told_user", "told_team").get(pk=duty.pk)
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
     if not duty_is_sendable(duty):
         raise ApplicationError(NOT_SENDABLE, code="not_sendable")
     if not (
