@@ -38,6 +38,7 @@ from homesafe.duties.choices import DutyEventKind, DutyState, MessageChannel, Me
 from homesafe.duties.models import Duty, DutyEvent, OutboundMessage
 from homesafe.duties.owners import people_told
 from homesafe.duties.services import duties_replan_for_child
+from homesafe.duties.telling import TELL_WHEN_DUE
 from homesafe.people.choices import NetworkRole
 from homesafe.protocol.facts import DutyKind, OwnerRole
 
@@ -141,12 +142,14 @@ def _contacts_first_for_missing(organisation_id: int) -> list[OrganisationContac
 
 
 def duty_is_sendable(duty: Duty) -> bool:
-    """An open notification or alert with a told party that has no HomeSafe users."""
+    """An open notification or alert with a told party that has no HomeSafe users; an alert by
+    how long the child has been missing only once it is due (as HomeSafe tells its users)."""
     return (
         duty.state == DutyState.OPEN
         and bool(duty.tells_role)
         and not duty.needs_owner
         and duty.told_organisation_id is not None
+        and (duty.kind not in TELL_WHEN_DUE or duty.due_at <= timezone.now())
         and not people_told(duty)
     )
 

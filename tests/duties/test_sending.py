@@ -30,6 +30,7 @@ from homesafe.duties.sending import (
     CONTACT_NOT_SECURE,
     SEND_FAILED,
     TOLD_NOTE_MISSING,
+    duty_is_sendable,
     duty_send,
 )
 from homesafe.episodes.services import episode_report
@@ -394,3 +395,13 @@ def test_a_told_party_with_users_is_not_sent_to(client, world, protocol):
     assert duty.state == DutyState.DONE
     html = _page(client, world.users["cmo_a"], duty).content.decode()
     assert 'id="send"' not in html
+
+
+def test_an_alert_by_duration_is_sent_only_once_due(duty):
+    """A senior leadership alert says the child is still missing after 24 hours: it is not
+    offered to send before then (HomeSafe tells its own users when it falls due too)."""
+    duty.kind = DutyKind.SENIOR_LEADER_ALERT  # in memory: the same told party, with no users
+    duty.due_at = timezone.now() + dt.timedelta(hours=3)
+    assert not duty_is_sendable(duty)
+    duty.due_at = timezone.now() - dt.timedelta(minutes=1)
+    assert duty_is_sendable(duty)
