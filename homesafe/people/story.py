@@ -72,6 +72,12 @@ class Story:
     counted: int = 0  # episodes that count: not those recorded in error
     voided: list = field(default_factory=list)  # episodes recorded in error
     corrections: list = field(default_factory=list)  # corrections of the episodes, newest first
+    # Who has been told (notifications and alerts), with how: in HomeSafe, or a message sent.
+    told: list = field(default_factory=list)
+    # The duties done or closed, newest first, with what closed them.
+    closed_duties: list = field(default_factory=list)
+    # The missing coordinator's screening decisions on the child's notifications.
+    screening_decisions: list = field(default_factory=list)
 
 
 def _time_band(hour: int) -> str:
@@ -130,8 +136,19 @@ def child_story(*, user, child: Child) -> Story:
             pull.update(item.interview.pull_factor_labels)
             indicators.update(item.interview.exploitation_indicator_labels)
     flags = _flags(episodes, ranked_places, indicators)
-    open_duties = list(
-        Duty.objects.filter(child=child, state=DutyState.OPEN).order_by("due_at", "kind")
+    duties = list(
+        Duty.objects.filter(child=child)
+        .select_related("told_organisation", "told_user", "closed_by")
+        .prefetch_related("notices")
+        .order_by("due_at", "kind")
+    )
+    open_duties = [d for d in duties if d.state == DutyState.OPEN]
+    from homesafe.daily_screening.models import ScreeningDecision
+
+    decisions = list(
+        ScreeningDecision.objects.filter(episode__child=child, superseded_at__isnull=True)
+        .select_related("episode", "decided_by")
+        .order_by("-decided_at")
     )
     from homesafe.concerns.policy import can_view_concerns
     from homesafe.concerns.queries import associates_for_child
@@ -158,6 +175,13 @@ def child_story(*, user, child: Child) -> Story:
         pull=pull.most_common(),
         indicators=indicators.most_common(),
         open_duties=open_duties,
+        told=[d for d in duties if d.tells_role],
+        closed_duties=sorted(
+            (d for d in duties if d.state != DutyState.OPEN),
+            key=lambda d: (d.closed_at, d.pk),
+            reverse=True,
+        ),
+        screening_decisions=decisions,
         map_points=[
             {"lat": p.latitude, "lng": p.longitude, "label": p.label, "count": p.total}
             for p in ranked_places
