@@ -26,6 +26,7 @@ PAYLOAD_IDS = {
     "organisation_id": "access.organisation",
     "owner_organisation_id": "access.organisation",
     "local_authority_id": "access.organisation",
+    "provider_id": "access.organisation",
     "user_id": "access.user",
     "owner_person_id": "access.user",
     "child_id": "people.child",
