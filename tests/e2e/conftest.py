@@ -48,6 +48,13 @@ class AxeViolations(AssertionError):
 
 def axe_check(page, *, context: str = "") -> None:
     """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page; fail listing any violation."""
+    # A click that navigates returns once the new page commits, before its stylesheet has
+    # applied; axe measuring unstyled links reports false target-size failures.
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "() => document.readyState === 'complete'"
+        " && [...document.styleSheets].every(s => { try { return s.cssRules !== null } catch (e) { return true } })"
+    )
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE.read_text() + "\n;undefined")
     result = page.evaluate(
