@@ -8,9 +8,7 @@ longer calls for are closed with the reason.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -31,6 +29,7 @@ from homesafe.episodes.models import MissingEpisode
 from homesafe.people.models import Child
 from homesafe.protocol.duties import plan_duties
 from homesafe.protocol.facts import DutyStatus, OwnerRole
+from homesafe.use_cases import facts_changed, facts_changes_gathered, in_use_case
 
 logger = logging.getLogger(__name__)
 
@@ -44,28 +43,25 @@ def _event(duty: Duty, kind: str, *, actor: User | None = None, detail: str = ""
     return DutyEvent(duty=duty, kind=kind, actor=actor, detail=detail[:500])
 
 
-# Children whose re-plan is deferred, while a bulk import runs (duties_replans_deferred).
-_deferred: ContextVar[set[int] | None] = ContextVar("duties_replans_deferred", default=None)
-
 # Children a queued re-plan task takes at most (a task is one transaction of the worker).
 REPLAN_TASK_SIZE = 1000
 
 
-@contextmanager
-def duties_replans_deferred() -> Iterator[set[int]]:
+def duties_replans_deferred():
     """Within this block, the services' re-plans are gathered instead of run.
 
     For bulk imports (homesafe.intake.imports): the caller enqueues the gathered children with
     duties_replan_enqueue inside the transaction that wrote their facts, so the worker's
     re-plan commits with them or not at all, and one task re-plans a chunk's children in a few
-    queries instead of a few queries for every row.
+    queries instead of a few queries for every row. (homesafe.use_cases.facts_changes_gathered.)
     """
-    pending: set[int] = set()
-    token = _deferred.set(pending)
-    try:
-        yield pending
-    finally:
-        _deferred.reset(token)
+    return facts_changes_gathered()
+
+
+def duties_replan_facts_changed(child_ids: set[int]) -> None:
+    """The duties app's subscription to use cases: re-plan the children whose facts changed,
+    once, at the end of the use case (homesafe.use_cases; registered in DutiesConfig.ready)."""
+    duties_replan(child_ids=sorted(child_ids))
 
 
 def duties_replan_for_child(*, child_id: int, now: datetime | None = None) -> None:
@@ -74,11 +70,11 @@ def duties_replan_for_child(*, child_id: int, now: datetime | None = None) -> No
 
 
 def duties_replan_children(*, child_ids: Iterable[int], now: datetime | None = None) -> None:
-    """Re-plan these children's duties now, or gather them when re-plans are deferred."""
+    """Re-plan these children's duties now, or once at the end of the running use case (or
+    gathered by the bulk path that runs)."""
     ids = set(child_ids)
-    pending = _deferred.get()
-    if pending is not None:
-        pending.update(ids)
+    if in_use_case():
+        facts_changed(child_ids=ids)
     elif ids:
         duties_replan(child_ids=sorted(ids), now=now)
 
