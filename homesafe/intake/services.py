@@ -1,5 +1,6 @@
 """Writes of police intake: a notification applied to the right child's episode, events from
-police systems (idempotent, out of order), identity reviews and merging two records of a child.
+police systems (idempotent, out of order) and identity reviews (merging two records of a
+child is services_merge.py).
 
 Every function here is one use case in a transaction, audited; the record's own rules are the
 episode and child services' (episode_report, episode_regrade, episode_record_return, ...).
@@ -47,7 +48,7 @@ from homesafe.intake.models import (
 )
 from homesafe.intake.notifications import NotificationError, PoliceNotification
 from homesafe.intake.police_times import PoliceTimes, episode_apply_police_times
-from homesafe.people.models import Child, ChildAlias
+from homesafe.people.models import Child
 from homesafe.people.services import child_create, child_update
 
 UNKNOWN_FORCE = "No police force has the code {code}. `homesafe organisations` lists the codes."
@@ -58,8 +59,6 @@ ALREADY_MISSING_OTHER_REPORT = (
 REVIEW_NOT_OPEN = "This notification has already been decided."
 REVIEW_CHOOSE = "Choose a child, or create a new record."
 NEW_CHILD_NEEDS_NAME = "A new record needs the child's forename, surname and date of birth."
-MERGE_SAME = "Choose two different records."
-MERGE_ALREADY = "One of these records has already been merged."
 EPISODE_NOT_FOUND_YET = "Kept: the missing report for this reference has not arrived yet."
 # Where a service names a field the notification calls differently.
 FIELD_NAMES = {
@@ -566,74 +565,3 @@ def identity_review_resolve(
         source=NotificationSource.DOWNLOAD,
         child=child,
     )
-
-
-# --- Merging two records of the same child ----------------------------------------------
-
-
-@transaction.atomic
-def child_merge(*, kept: Child, merged: Child, reason: str, actor: User) -> ChildMerge:
-    """Move everything of `merged` to `kept`; the merged record stays, marked, for the audit log."""
-    from homesafe.access.models import CaseAccessGrant
-    from homesafe.people.models import (
-        CarePeriod,
-        ChildNeed,
-        CohortPeriod,
-        NetworkMember,
-        Placement,
-    )
-
-    if kept.pk == merged.pk:
-        raise ValidationError({"merged": MERGE_SAME})
-    Child.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk]).count()
-    if ChildMerge.objects.filter(merged_child_id__in=[kept.pk, merged.pk]).exists():
-        raise ApplicationError(MERGE_ALREADY, code="already_merged")
-    moved = {
-        "episodes": MissingEpisode.objects.filter(child=merged).update(child=kept),
-        "needs": ChildNeed.objects.filter(child=merged).update(child=kept),
-        "network": NetworkMember.objects.filter(child=merged).update(child=kept),
-        "access_grants": CaseAccessGrant.objects.filter(child=merged).update(child=kept),
-    }
-    # Periods with "one open" rules: closed ones always move; an open one moves if kept has none.
-    for name, model in (
-        ("cohort_periods", CohortPeriod),
-        ("care_periods", CarePeriod),
-        ("placements", Placement),
-    ):
-        count = model.objects.filter(child=merged, ended_on__isnull=False).update(child=kept)
-        if not model.objects.filter(child=kept, ended_on__isnull=True).exists():
-            count += model.objects.filter(child=merged).update(child=kept)
-        moved[name] = count
-    kept_names = set(kept.aliases.values_list("name", flat=True))
-    names = [*merged.aliases.values_list("name", flat=True), merged.full_name]
-    new_aliases = [n for n in dict.fromkeys(names) if n not in kept_names and n != kept.full_name]
-    ChildAlias.objects.bulk_create([ChildAlias(child=kept, name=n) for n in new_aliases])
-    moved["aliases"] = len(new_aliases)
-    moved["identity_reviews"] = IdentityReview.objects.filter(child=merged).update(child=kept)
-    IdentityCandidate.objects.filter(child=merged).delete()
-    identifiers = {}
-    for name in ("la_child_id", "nhs_number", "upn", "police_person_id"):
-        if getattr(merged, name) and not getattr(kept, name):
-            identifiers[name] = getattr(merged, name)
-    if identifiers:
-        # Unique identifiers leave the merged record first, then join the kept one.
-        Child.objects.filter(pk=merged.pk).update(**dict.fromkeys(identifiers, ""))
-        Child.objects.filter(pk=kept.pk).update(**identifiers)
-    record = ChildMerge.objects.create(
-        merged_child=merged, kept_child=kept, reason=reason[:300], moved=moved, merged_by=actor
-    )
-    for child, role in ((kept, "kept"), (merged, "merged")):
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.CHILDREN_MERGED,
-            target=child,
-            payload={
-                "role": role,
-                "kept_child_id": kept.pk,
-                "merged_child_id": merged.pk,
-                "moved": moved,
-                "identifiers": sorted(identifiers),
-            },
-        )
-    duties_replan_children(child_ids=[kept.pk, merged.pk])
-    return record

@@ -25,8 +25,9 @@ from homesafe.intake.queries import (
     review_get_for_user_or_404,
     reviews_visible_to,
 )
-from homesafe.intake.services import child_merge, identity_review_resolve
+from homesafe.intake.services import identity_review_resolve
 from homesafe.intake.services_imports import police_import_confirm, police_import_upload
+from homesafe.intake.services_merge import child_merge
 from homesafe.people.queries import child_get_for_user_or_404
 from homesafe.web.errors import form_add_service_error
 

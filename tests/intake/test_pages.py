@@ -13,7 +13,7 @@ from homesafe.episodes.models import MissingEpisode
 from homesafe.intake.choices import ImportStatus, ReviewStatus
 from homesafe.intake.imports import police_download_import
 from homesafe.intake.models import ChildMerge, IdentityReview, PoliceImport
-from homesafe.intake.services import child_merge
+from homesafe.intake.services_merge import child_merge
 from tests.factories import ChildFactory, EpisodeFactory
 from tests.intake.helpers import csv_bytes, parse_report, row_for
 

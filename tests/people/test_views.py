@@ -184,7 +184,7 @@ def test_child_page_lists_episodes_newest_first(world, cmo_client):
 
 
 def test_a_merged_record_is_not_found_and_points_to_the_current_one(world, cmo_client):
-    from homesafe.intake.services import child_merge
+    from homesafe.intake.services_merge import child_merge
 
     kept, merged = world.children["a_team1"], world.children["a_unallocated"]
     child_merge(kept=kept, merged=merged, reason="Same child", actor=world.users["cmo_a"])
