@@ -207,8 +207,7 @@ def merge(request: HttpRequest) -> HttpResponse:
         if not (can_change_child(request.user, kept) and can_change_child(request.user, merged)):
             raise PermissionDenied
         try:
-            with transaction.atomic():
-                child_merge(kept=kept, merged=merged, reason=data["reason"], actor=request.user)
+            child_merge(kept=kept, merged=merged, reason=data["reason"], actor=request.user)
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error, field_map={"merged": "merged_child"})
         else:
