@@ -404,7 +404,9 @@ class ChildListView(_AuditedList, generics.ListAPIView):
 
     def get_queryset(self):
         return (
+            # A record merged into another is kept for the log, not listed (as in search).
             children_visible_to(user=self.request.user)
+            .filter(merged_into__isnull=True)
             .select_related("responsible_la")
             .order_by("pk")
         )

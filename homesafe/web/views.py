@@ -101,7 +101,7 @@ def home(request: HttpRequest) -> HttpResponse:
     open_episodes = list(episodes_open_visible_to(user=request.user)[:50])
     my_children = list(
         children_visible_to(user=request.user)
-        .filter(allocated_social_worker=request.user)
+        .filter(allocated_social_worker=request.user, merged_into__isnull=True)
         .order_by("last_name", "first_name")[:50]
     )
     reminders = reminders_unread(user=request.user)

@@ -4,6 +4,7 @@ rule table, and the children are re-planned once."""
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from homesafe import use_cases
@@ -255,3 +256,17 @@ def test_a_merged_record_cannot_be_merged_again_nor_kept(world):
         with pytest.raises(Exception, match="already been merged"):
             child_merge(kept=pair[0], merged=pair[1], reason="again", actor=actor)
     assert ChildMerge.objects.count() == 1
+
+
+def test_a_merged_record_leaves_the_lists_but_its_page_points_on(world, client):
+    kept, merged = world.children["a_team1"], world.children["a_team2"]
+    child_merge(kept=kept, merged=merged, reason="Same child", actor=world.users["cmo_a"])
+    merged_url = reverse("people:child", args=[merged.pk])
+    client.force_login(world.users["sw_2"])  # a_team2's social worker
+    assert merged_url not in client.get(reverse("web:home")).content.decode()
+    client.force_login(world.users["cmo_a"])
+    listed = {child["id"] for child in client.get(reverse("api:children")).json()["results"]}
+    assert kept.pk in listed and merged.pk not in listed
+    page = client.get(merged_url).content.decode()
+    assert reverse("people:child", args=[kept.pk]) in page
+    assert AuditEntry.objects.filter(verb="child.viewed", child_id=merged.pk).exists()
