@@ -154,6 +154,20 @@ TASKS = {
 # (homesafe/task_leases.py); long tasks renew their lease as they go.
 HOMESAFE_TASK_LEASE_SECONDS = env.int("HOMESAFE_TASK_LEASE_SECONDS", default=15 * 60)
 
+# Police download imports (homesafe/intake/imports.py; figures in docs/benchmarks.md).
+# Rows a chunk (one transaction) takes: fewer, bigger transactions write faster (a page of an
+# index that many rows change is written once), at the cost of holding SQLite's write lock for
+# about half a second at a time.
+HOMESAFE_INTAKE_CHUNK_SIZE = env.int("HOMESAFE_INTAKE_CHUNK_SIZE", default=5000)
+# A file with at least this many rows (a CSV file: lines) is matched by a second process.
+HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS = env.int(
+    "HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS", default=20000
+)
+# SQLite only, for the import's connection: its page cache in KiB, and how many pages the WAL
+# grows by before it is checkpointed into the database.
+HOMESAFE_SQLITE_CACHE_KIB = env.int("HOMESAFE_SQLITE_CACHE_KIB", default=256 * 1024)
+HOMESAFE_SQLITE_CHECKPOINT_PAGES = env.int("HOMESAFE_SQLITE_CHECKPOINT_PAGES", default=50000)
+
 AUTH_USER_MODEL = "access.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

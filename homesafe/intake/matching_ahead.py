@@ -13,6 +13,7 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import connection, connections
 
 from homesafe.intake.files import PoliceFileError, is_xlsx, read_police_file
@@ -21,9 +22,6 @@ from homesafe.intake.notifications import NotificationError, PoliceNotification,
 
 if TYPE_CHECKING:
     from homesafe.intake.imports import PoliceDownloadImport, _Row
-
-# A file with at least this many rows (a CSV file: lines) is matched by a second process.
-MATCH_AHEAD_MIN_ROWS = int(os.environ.get("HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS", "20000"))
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -115,8 +113,8 @@ class MatchingAhead:
     """A big file's rows matched by a second process, a chunk ahead of the process that
     writes (two cores: one writes, one matches; docs/intake.md).
 
-    A CSV file with at least MATCH_AHEAD_MIN_ROWS lines: the second process is forked before
-    the file is parsed and reads the children of the file's dates of birth meanwhile. Any other
+    A CSV file with at least HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS lines (a setting): the second
+    process is forked before the file is parsed and reads the children of the file's dates of birth meanwhile. Any other
     file with that many references: forked once the file is parsed. Otherwise (a smaller
     file, a transaction around the import, an in-memory SQLite database, one core), `send`
     matches the rows here and now, for the whole file. A row left without a match (the
@@ -134,7 +132,7 @@ class MatchingAhead:
 
     def start_early(self, content: bytes, columns: dict) -> None:
         lines = 0 if is_xlsx(content) else content.count(b"\n")
-        if self.possible and lines >= MATCH_AHEAD_MIN_ROWS:
+        if self.possible and lines >= settings.HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS:
             self._fork(content, columns)
 
     def _fork(self, content: bytes | None, columns: dict) -> None:
@@ -164,7 +162,11 @@ class MatchingAhead:
         and it was not started before), or matched here."""
         self.chunks = chunks
         firsts = self.importer.first_rows(chunks)
-        if self.process is None and self.possible and len(firsts) >= MATCH_AHEAD_MIN_ROWS:
+        if (
+            self.process is None
+            and self.possible
+            and len(firsts) >= settings.HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS
+        ):
             self._fork(None, {})
         if self.process is None:
             every = [row for chunk in chunks for row in chunk if id(row) in firsts]
