@@ -8,13 +8,10 @@ services would write for it (tests/intake/test_import_bulk.py holds the two toge
 from __future__ import annotations
 
 import json
-import os
-import sys
-import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.dispatch import Signal
 
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import AuditEntry
@@ -32,16 +29,10 @@ if TYPE_CHECKING:
     from homesafe.intake.imports import _Row
 
 
-def _pause_for_tests(rows_written: int) -> None:
-    """Test hook: with HOMESAFE_INTAKE_PAUSE_AFTER_ROWS=N, stop inside the transaction of the
-    chunk that passes N rows, so a test can kill the process with a chunk half written."""
-    limit = os.environ.get("HOMESAFE_INTAKE_PAUSE_AFTER_ROWS")
-    if limit and rows_written >= int(limit):
-        marker = os.environ.get("HOMESAFE_INTAKE_PAUSE_FILE")
-        if marker:
-            Path(marker).write_text(str(rows_written))
-        print("paused", file=sys.stderr, flush=True)
-        time.sleep(600)
+# Sent inside the transaction of a chunk's writes, its episodes inserted and nothing else, with
+# the rows the import has written so far. HomeSafe does not receive it: a test holds a process
+# here to kill it with a chunk half written (tests/held_process.py).
+import_chunk_writing = Signal()
 
 
 class ChunkWrites:
@@ -119,7 +110,7 @@ class ChunkWrites:
             )
         episode_ids = bulk.insert(MissingEpisode, episodes, now=now)
         self.written += len(rows)
-        _pause_for_tests(self.written)
+        import_chunk_writing.send(sender=type(self), rows_written=self.written)
         gradings, states = [], []
         for row, episode_id in zip(rows, episode_ids, strict=True):
             n = row.n

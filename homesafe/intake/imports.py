@@ -30,12 +30,12 @@ import gc
 import hashlib
 import io
 import json
-import os
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -88,12 +88,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NOTIFICATION_FIELDS = tuple(
     f.name for f in dataclasses.fields(PoliceNotification) if f.name != "extra"
 )
-# Rows a chunk (one transaction) takes: fewer, bigger transactions write faster (a page of an
-# index that many rows change is written once), at the cost of holding SQLite's write lock for
-# about half a second at a time (bench/bench_intake.py).
-DEFAULT_CHUNK_SIZE = 5000
-SQLITE_CACHE_KIB = int(os.environ.get("HOMESAFE_SQLITE_CACHE_KIB", "262144"))
-SQLITE_CHECKPOINT_PAGES = int(os.environ.get("HOMESAFE_SQLITE_CHECKPOINT_PAGES", "50000"))
 
 
 def csv_safe(value) -> str:
@@ -227,7 +221,7 @@ def _collector_paused():
 def _sqlite_tuned():
     """SQLite, while the import writes into large tables and their indexes: a bigger page
     cache for this connection (SQLite's default is 2 MiB), and the write-ahead log copied back
-    into the database every SQLITE_CHECKPOINT_PAGES pages rather than every 1,000 (a page that
+    into the database every HOMESAFE_SQLITE_CHECKPOINT_PAGES pages rather than every 1,000 (a page that
     many chunks change is copied once, not once per chunk). Both are given back afterwards."""
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         yield
@@ -237,8 +231,8 @@ def _sqlite_tuned():
         (cache,) = cursor.fetchone()
         cursor.execute("PRAGMA wal_autocheckpoint")
         (checkpoint,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
+        cursor.execute(f"PRAGMA cache_size = -{settings.HOMESAFE_SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {settings.HOMESAFE_SQLITE_CHECKPOINT_PAGES}")
     try:
         yield
     finally:
@@ -581,9 +575,7 @@ def police_download_import(
 
     Raises PoliceFileError when the file as a whole cannot be read.
     """
-    chunk_size = chunk_size or int(
-        os.environ.get("HOMESAFE_INTAKE_CHUNK_SIZE", str(DEFAULT_CHUNK_SIZE))
-    )
+    chunk_size = chunk_size or settings.HOMESAFE_INTAKE_CHUNK_SIZE
     return PoliceDownloadImport(
         force=force,
         actor=actor,
