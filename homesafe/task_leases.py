@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import time
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -77,16 +74,6 @@ def tasks_retake_stale(*, now: dt.datetime | None = None) -> dict[str, int]:
                 "failed" if attempts >= TASK_MAX_ATTEMPTS else "queued again",
             )
     return counts
-
-
-def pause_for_tests(task_name: str) -> None:
-    """Test hook: with HOMESAFE_TASKS_PAUSE_TASK=<name> and HOMESAFE_TASKS_PAUSE_FILE, the
-    task of that name stops once it has started (the worker has claimed it), so a test can
-    kill the worker with the task RUNNING (tests/test_task_leases.py)."""
-    marker = os.environ.get("HOMESAFE_TASKS_PAUSE_FILE")
-    if marker and os.environ.get("HOMESAFE_TASKS_PAUSE_TASK") == task_name:
-        Path(marker).write_text(task_name)
-        time.sleep(600)
 
 
 @task

@@ -4,8 +4,8 @@ Real processes against their own database (a SQLite file, or a scratch PostgreSQ
 when DATABASE_URL points at PostgreSQL): `homesafe db_worker` killed with SIGKILL while a
 task is RUNNING, the scheduled sweep (homesafe.task_leases) that queues it again, and the
 matching process of `import_police`, which dies with its parent.
-HOMESAFE_TASKS_PAUSE_TASK / HOMESAFE_TASKS_PAUSE_FILE make a task stop once it has started,
-so the kill lands with the task RUNNING.
+tests/held_process.py holds the worker once it has claimed the task (or inside an import's
+chunk), so the kill lands with the task RUNNING.
 """
 
 import json
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.held_process import held_command
 from tests.intake.helpers import csv_bytes, homesafe_env, run_homesafe
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,13 +137,9 @@ def test_a_task_running_when_its_worker_is_killed_is_taken_again(tmp_path, datab
 
     marker = tmp_path / "paused"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "homesafe.cli", "db_worker", "--no-startup-delay", "-v0"],
+        held_command(str(marker), "task:replan_children", "db_worker", "--no-startup-delay", "-v0"),
         cwd=ROOT,
-        env=_env(
-            database_url,
-            HOMESAFE_TASKS_PAUSE_TASK="replan_children",
-            HOMESAFE_TASKS_PAUSE_FILE=str(marker),
-        ),
+        env=_env(database_url),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -206,13 +203,9 @@ def test_a_web_import_killed_part_way_is_resumed(tmp_path, database_url):
 
     marker = tmp_path / "paused"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "homesafe.cli", "db_worker", "--no-startup-delay", "-v0"],
+        held_command(str(marker), "rows:12", "db_worker", "--no-startup-delay", "-v0"),
         cwd=ROOT,
-        env=_env(
-            database_url,
-            HOMESAFE_INTAKE_PAUSE_AFTER_ROWS="12",
-            HOMESAFE_INTAKE_PAUSE_FILE=str(marker),
-        ),
+        env=_env(database_url),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

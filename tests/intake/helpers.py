@@ -54,7 +54,7 @@ def xlsx_bytes(rows: list[dict], *, columns=STANDARD_COLUMNS) -> bytes:
 
 
 ROOT = Path(__file__).resolve().parents[2]
-# Test-only pause hooks and chunk sizes, never inherited from the caller's environment.
+# Import and task settings (chunk sizes, leases), never inherited from the caller's environment.
 _OWN_VARIABLES = ("HOMESAFE_INTAKE_", "HOMESAFE_TASK")
 
 

@@ -4,8 +4,8 @@ row, and running it again finishes the job with no duplicates.
 The import runs in a real subprocess (`homesafe import_police`) against its own database (a
 SQLite file, or a scratch PostgreSQL database when DATABASE_URL points at PostgreSQL), a copy
 of one migrated and given SETUP's children once per session.
-HOMESAFE_INTAKE_PAUSE_AFTER_ROWS makes it stop inside the transaction that writes the chunk
-passing that many rows, after inserting the episodes and before their gradings and states.
+tests/held_process.py holds it inside the transaction that writes the chunk passing
+PAUSE_AFTER rows, after inserting the episodes and before their gradings and states.
 """
 
 import datetime as dt
@@ -14,13 +14,13 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from tests.held_process import held_command
 from tests.intake.helpers import csv_bytes, homesafe_env, run_homesafe, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,13 +145,11 @@ def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicate
     marker = tmp_path / "paused"
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "homesafe.cli", "import_police", str(download), "--force", "KF"],
-        cwd=ROOT,
-        env=_env(
-            database_url,
-            HOMESAFE_INTAKE_PAUSE_AFTER_ROWS=str(PAUSE_AFTER),
-            HOMESAFE_INTAKE_PAUSE_FILE=str(marker),
+        held_command(
+            str(marker), f"rows:{PAUSE_AFTER}", "import_police", str(download), "--force", "KF"
         ),
+        cwd=ROOT,
+        env=_env(database_url),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
