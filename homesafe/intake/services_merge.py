@@ -109,9 +109,12 @@ FOLDS: dict[str, tuple[tuple[tuple[str, ...], ...], Callable]] = {
 
 
 def child_references() -> Iterator[tuple[str, type[models.Model], str]]:
-    """Every foreign key, one-to-one or many-to-many field to people.Child in the registry."""
+    """Every foreign key and one-to-one field to people.Child in the registry; a many-to-many
+    field is named by its through model's foreign key (auto-created ones included)."""
     for model in apps.get_models(include_auto_created=True):
         for field in model._meta.get_fields():
+            if field.many_to_many:
+                continue
             if field.is_relation and field.concrete and field.related_model is Child:
                 yield f"{model._meta.label}.{field.name}", model, field.name
 
