@@ -16,6 +16,14 @@ re-planned duties commit with the facts that call for them or not at all.
 - `facts_changed` outside any use case (the shell, a data migration) hands its children over
   at once.
 
+A lower app that must let a higher one act within the same use case (an episode's return
+refers the child for an interview; a voided episode's duties are closed with its reason)
+announces a typed event (`announce(EpisodeReturned(...))`); the higher app subscribes to that
+type in its AppConfig.ready (`subscribe(EpisodeReturned, handler)`). Handlers run at once, in
+the announcing use case's transaction, in the order they subscribed, and their results are
+returned to the announcer (for its audit entry). Business events never come from model
+signals: an announcement is an explicit call in a service.
+
 This is written here rather than taken from a library: it is the project's own contract
 between services and the duties app (DESIGN.md rule 2), a few lines on Django's `atomic`.
 """
@@ -26,6 +34,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.db import transaction
 
@@ -35,6 +44,9 @@ FactsHandler = Callable[[set[int]], None]
 _changed: ContextVar[set[int] | None] = ContextVar("use_case_facts_changed", default=None)
 # The children a bulk path gathers for itself (None: none is gathering).
 _gathered: ContextVar[set[int] | None] = ContextVar("use_case_facts_gathered", default=None)
+# Whether an outermost use case opens its own durable transaction (False inside
+# use_cases_in_callers_transaction: a savepoint of the caller's).
+_durable: ContextVar[bool] = ContextVar("use_case_durable", default=True)
 
 _subscribers: list[FactsHandler] = []
 
@@ -88,7 +100,7 @@ def use_case[**P, R](func: Callable[P, R]) -> Callable[P, R]:
         pending: set[int] = set()
         token = _changed.set(pending)
         try:
-            with transaction.atomic(durable=True):
+            with transaction.atomic(durable=_durable.get()):
                 result = func(*args, **kwargs)
                 _changed.reset(token)
                 token = None
@@ -101,6 +113,19 @@ def use_case[**P, R](func: Callable[P, R]) -> Callable[P, R]:
 
     run.is_use_case = True  # type: ignore[attr-defined]
     return run
+
+
+@contextmanager
+def use_cases_in_callers_transaction() -> Iterator[None]:
+    """Within this block, each use case still hands its children over at its own end, but in a
+    savepoint of the caller's transaction rather than a durable one of its own: for a writer
+    that must be all or nothing over many use cases, each seeing the duties of the one before
+    (the demo's writer through the services)."""
+    token = _durable.set(False)
+    try:
+        yield
+    finally:
+        _durable.reset(token)
 
 
 @contextmanager
@@ -118,3 +143,19 @@ def facts_changes_gathered() -> Iterator[set[int]]:
         if inner is not None:
             _changed.reset(inner)
         _gathered.reset(token)
+
+
+_handlers: dict[type, list[Callable[[Any], Any]]] = {}
+
+
+def subscribe[E](event_type: type[E], handler: Callable[[E], Any]) -> None:
+    """Call `handler(event)` whenever a service announces an event of this type (a higher app
+    acting on a lower one's change). Subscribing twice is harmless."""
+    handlers = _handlers.setdefault(event_type, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def announce(event: object) -> list[Any]:
+    """Run every handler of this event's type now, in the caller's transaction; their results."""
+    return [handler(event) for handler in list(_handlers.get(type(event), ()))]

@@ -6,8 +6,12 @@ class DutiesConfig(AppConfig):
     label = "duties"
 
     def ready(self) -> None:
-        # Use cases hand the duties app the children whose facts changed (homesafe.use_cases).
+        # Use cases hand the duties app the children whose facts changed, and announce the
+        # changes it acts on (homesafe.use_cases): services never call the duties app.
         from homesafe.duties.services import duties_replan_facts_changed
-        from homesafe.use_cases import facts_changed_subscribe
+        from homesafe.duties.services_voided import duties_close_on_episode_voided
+        from homesafe.episodes.events import EpisodeVoided
+        from homesafe.use_cases import facts_changed_subscribe, subscribe
 
         facts_changed_subscribe(duties_replan_facts_changed)
+        subscribe(EpisodeVoided, duties_close_on_episode_voided)

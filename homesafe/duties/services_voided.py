@@ -1,4 +1,5 @@
-"""Duties of an episode recorded in error (homesafe.episodes.services_corrections.episode_void).
+"""Duties of an episode recorded in error (homesafe.episodes.services_corrections.episode_void
+announces EpisodeVoided; the duties app subscribes).
 
 Apart from duties.services: re-planning alone would close them too (the protocol's facts leave
 voided episodes out), but with its generic "no longer needed"; whoever owned one should read
@@ -13,6 +14,7 @@ from homesafe.access.audit import Actor
 from homesafe.access.models import User
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.models import Duty, DutyEvent
+from homesafe.episodes.events import EpisodeVoided
 
 RECORDED_IN_ERROR = "The episode was recorded in error: {reason}"
 
@@ -47,3 +49,10 @@ def duties_close_for_voided_episode(*, episode_id: int, reason: str, actor: Acto
         ]
     )
     return [duty.pk for duty in duties]
+
+
+def duties_close_on_episode_voided(event: EpisodeVoided) -> list[int]:
+    """The duties app's subscription to EpisodeVoided (DutiesConfig.ready)."""
+    return duties_close_for_voided_episode(
+        episode_id=event.episode_id, reason=event.reason, actor=event.actor
+    )

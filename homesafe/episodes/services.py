@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
-from homesafe.duties.services import duties_replan_for_child
 from homesafe.episodes.choices import (
     ALLOWED_TRANSITIONS,
     EpisodeStatus,
@@ -23,11 +21,12 @@ from homesafe.episodes.choices import (
     ReportedBy,
     RiskGrade,
 )
+from homesafe.episodes.events import EpisodeReturned
 from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
 from homesafe.episodes.postcodes import postcode_lookup
-from homesafe.interviews.services_routes import rhi_referrals_on_return
 from homesafe.people.models import Child
 from homesafe.people.validators import normalise_postcode
+from homesafe.use_cases import announce, facts_changed, use_case
 
 # Clocks on phones and police systems drift: a time a few minutes ahead is not "the future".
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -67,7 +66,7 @@ def _actor_user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
-@transaction.atomic
+@use_case
 def location_create(
     *,
     actor: Actor,
@@ -94,7 +93,7 @@ def location_create(
     return location
 
 
-@transaction.atomic
+@use_case
 def episode_report(
     *,
     child: Child,
@@ -179,11 +178,11 @@ def episode_report(
         target=episode,
         payload={"episode_type": episode.episode_type, "risk": risk},
     )
-    duties_replan_for_child(child_id=child.pk)
+    facts_changed(child_id=child.pk)
     return episode
 
 
-@transaction.atomic
+@use_case
 def episode_regrade(
     *, episode: MissingEpisode, grade: str, graded_at: datetime, actor: Actor, rationale: str = ""
 ) -> RiskGrading:
@@ -208,11 +207,11 @@ def episode_regrade(
         target=episode,
         payload={"grade": grade, "grading_id": grading.pk},
     )
-    duties_replan_for_child(child_id=episode.child_id)
+    facts_changed(child_id=episode.child_id)
     return grading
 
 
-@transaction.atomic
+@use_case
 def episode_record_return(
     *,
     episode: MissingEpisode,
@@ -248,10 +247,10 @@ def episode_record_return(
     audit_record(
         actor=actor, verb=AuditVerb.EPISODE_RETURNED, target=episode, payload={"found_by": found_by}
     )
-    # The partnership's default provider gets the referral, before the re-plan gives it the
-    # interview duties (homesafe.interviews.services_routes).
-    rhi_referrals_on_return(episode_ids=[episode.pk], actor=actor)
-    duties_replan_for_child(child_id=episode.child_id)
+    # The partnership's default provider gets the referral (the interviews app subscribes),
+    # before the use case's re-plan gives it the interview duties.
+    announce(EpisodeReturned(episode_id=episode.pk, actor=actor))
+    facts_changed(child_id=episode.child_id)
     return episode
 
 
@@ -261,7 +260,7 @@ POLICE_REFERENCE_TAKEN = "The episode already has police reference {reference}."
 CLOSED_BEFORE_LAST_SEEN = "The report cannot be closed before the child was last seen."
 
 
-@transaction.atomic
+@use_case
 def episode_link_police_report(
     *, episode: MissingEpisode, police_force: Organisation, police_reference: str, actor: Actor
 ) -> MissingEpisode:
@@ -290,7 +289,7 @@ def episode_link_police_report(
     return episode
 
 
-@transaction.atomic
+@use_case
 def episode_record_police_closure(
     *, episode: MissingEpisode, closed_reason: str, closed_at: datetime, actor: Actor
 ) -> MissingEpisode:
@@ -304,11 +303,11 @@ def episode_record_police_closure(
     episode.full_clean()
     episode.save(update_fields=["police_closed_reason", "police_closed_at", "updated_at"])
     audit_record(actor=actor, verb=AuditVerb.EPISODE_POLICE_CLOSED, target=episode)
-    duties_replan_for_child(child_id=episode.child_id)
+    facts_changed(child_id=episode.child_id)
     return episode
 
 
-@transaction.atomic
+@use_case
 def episode_record_sighting(
     *,
     episode: MissingEpisode,

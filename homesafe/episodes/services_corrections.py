@@ -12,7 +12,6 @@ from datetime import datetime
 from enum import Enum
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -20,8 +19,6 @@ from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
-from homesafe.duties.services import duties_replan_for_child
-from homesafe.duties.services_voided import duties_close_for_voided_episode
 from homesafe.episodes.choices import (
     EpisodeStatus,
     EpisodeType,
@@ -30,6 +27,7 @@ from homesafe.episodes.choices import (
     ReportedBy,
     RiskGrade,
 )
+from homesafe.episodes.events import EpisodeVoided
 from homesafe.episodes.models import EpisodeCorrection, Location, MissingEpisode, RiskGrading
 from homesafe.episodes.services import (
     DUPLICATE_REFERENCE,
@@ -38,6 +36,7 @@ from homesafe.episodes.services import (
     _not_future,
     episode_check_transition,
 )
+from homesafe.use_cases import announce, facts_changed, use_case
 
 REASON_MISSING = "Enter why you are correcting this episode"
 VOID_REASON_MISSING = "Enter why this episode was recorded in error"
@@ -273,7 +272,7 @@ def _lock(episode: MissingEpisode) -> MissingEpisode:
     )
 
 
-@transaction.atomic
+@use_case
 def episode_correct(
     *,
     episode: MissingEpisode,
@@ -358,11 +357,11 @@ def episode_correct(
             "after": {n: _audited(n, after[n]) for n in changed if n not in FREE_TEXT},
         },
     )
-    duties_replan_for_child(child_id=episode.child_id)
+    facts_changed(child_id=episode.child_id)
     return correction
 
 
-@transaction.atomic
+@use_case
 def episode_void(
     *, episode: MissingEpisode, reason: str, actor: Actor, version: str | None = None
 ) -> MissingEpisode:
@@ -382,12 +381,15 @@ def episode_void(
     episode.void_reason = reason
     episode.full_clean()
     episode.save(update_fields=["status", "voided_at", "voided_by", "void_reason", "updated_at"])
-    closed = duties_close_for_voided_episode(episode_id=episode.pk, reason=reason, actor=actor)
+    # Its open duties are closed with the reason (the duties app subscribes), so whoever owned
+    # one reads why rather than the re-plan's generic "no longer needed".
+    announcement = EpisodeVoided(episode_id=episode.pk, reason=reason, actor=actor)
+    closed = sorted(pk for ids in announce(announcement) for pk in ids)
     audit_record(
         actor=actor,
         verb=AuditVerb.EPISODE_VOIDED,
         target=episode,
         payload={"previous_status": previous, "duties_closed": closed},
     )
-    duties_replan_for_child(child_id=episode.child_id)
+    facts_changed(child_id=episode.child_id)
     return episode

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -22,8 +21,8 @@ from homesafe.access.models import Organisation, User
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
 from homesafe.duties.protocol import protocols_in_force
-from homesafe.duties.services import duties_replan_children
 from homesafe.episodes.choices import EpisodeStatus
+from homesafe.episodes.events import EpisodeReturned
 from homesafe.episodes.models import MissingEpisode
 from homesafe.interviews.choices import RouteAllocated, RouteProvider
 from homesafe.interviews.models import RhiRoute
@@ -31,6 +30,7 @@ from homesafe.interviews.routing import rhi_route_for
 from homesafe.people.choices import Cohort, NetworkRole
 from homesafe.people.models import Child, CohortPeriod, NetworkMember, Placement
 from homesafe.protocol.facts import DutyKind
+from homesafe.use_cases import facts_changed, use_case
 
 LOCAL_AUTHORITY_REQUIRED = "Choose the responsible local authority"
 HOST_NOT_AUTHORITY = "Choose a local authority, or leave it blank for anywhere"
@@ -99,10 +99,10 @@ def _replan_open_interview_duties(*, local_authority_id: int) -> None:
         .values_list("child_id", flat=True)
         .distinct()
     )
-    duties_replan_children(child_ids=list(child_ids))
+    facts_changed(child_ids=list(child_ids))
 
 
-@transaction.atomic
+@use_case
 def rhi_route_create(
     *,
     local_authority: Organisation | None,
@@ -136,7 +136,7 @@ def rhi_route_create(
     return route
 
 
-@transaction.atomic
+@use_case
 def rhi_route_update(*, route: RhiRoute, actor: User, **changes) -> RhiRoute:
     """Change any of ROUTE_FIELDS; the audit entry names the fields that changed."""
     unknown = set(changes) - set(ROUTE_FIELDS)
@@ -164,7 +164,7 @@ def rhi_route_update(*, route: RhiRoute, actor: User, **changes) -> RhiRoute:
     return route
 
 
-@transaction.atomic
+@use_case
 def rhi_route_remove(*, route: RhiRoute, actor: User) -> None:
     la_id, route_id = route.local_authority_id, route.pk
     route.delete()
@@ -178,7 +178,7 @@ def rhi_route_remove(*, route: RhiRoute, actor: User) -> None:
     _replan_open_interview_duties(local_authority_id=la_id)
 
 
-@transaction.atomic
+@use_case
 def rhi_referrals_on_return(
     *, episode_ids: Iterable[int], actor: Actor, today: date | None = None
 ) -> list[NetworkMember]:
@@ -263,3 +263,8 @@ def rhi_referrals_on_return(
             },
         )
     return [member for member, _route in referrals]
+
+
+def rhi_referrals_on_episode_returned(event: EpisodeReturned) -> list[NetworkMember]:
+    """The interviews app's subscription to EpisodeReturned (InterviewsConfig.ready)."""
+    return rhi_referrals_on_return(episode_ids=[event.episode_id], actor=event.actor)
