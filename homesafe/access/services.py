@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import ROLE_ORGANISATION_TYPES, AuditVerb, Role
 from homesafe.access.models import CaseAccessGrant, Organisation, Team, User, UserRole
 from homesafe.access.services_users import user_deactivate  # noqa: F401 (its home since roles)
+from homesafe.use_cases import use_case
 
 ROLE_WRONG_ORGANISATION = "A {role} must belong to a {types}."
 
 
-@transaction.atomic
+@use_case
 def user_create(
     *,
     email: str,
@@ -61,7 +61,7 @@ def user_create(
     return user
 
 
-@transaction.atomic
+@use_case
 def case_access_grant(
     *, user: User, child, reason: str, starts_at: datetime, ends_at: datetime, actor: User
 ) -> CaseAccessGrant:

@@ -7,11 +7,11 @@ never the values typed).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from homesafe.access.audit import audit_record, changed_fields
 from homesafe.access.choices import AuditVerb, ContactTakes, OrganisationType
 from homesafe.access.models import Organisation, OrganisationContact, Team, User
+from homesafe.use_cases import use_case
 
 ORGANISATION_FIELDS = ["type", "code", "name", "police_force", "local_authority", "is_active"]
 FORCE_ONLY_FOR_LA = "Only a local authority has a police force area."
@@ -32,7 +32,7 @@ def _state(organisation: Organisation) -> dict:
     return {name: organisation.serializable_value(name) for name in ORGANISATION_FIELDS}
 
 
-@transaction.atomic
+@use_case
 def organisation_create(
     *,
     type: str,
@@ -61,7 +61,7 @@ def organisation_create(
     return organisation
 
 
-@transaction.atomic
+@use_case
 def organisation_update(*, organisation: Organisation, actor: User, **changes) -> Organisation:
     """Change any of ORGANISATION_FIELDS; the audit entry names the fields that changed."""
     unknown = set(changes) - set(ORGANISATION_FIELDS)
@@ -97,7 +97,7 @@ def _check_contact(contact: OrganisationContact) -> None:
     contact.full_clean()
 
 
-@transaction.atomic
+@use_case
 def organisation_contact_add(
     *,
     organisation: Organisation,
@@ -133,7 +133,7 @@ def organisation_contact_add(
     return contact
 
 
-@transaction.atomic
+@use_case
 def organisation_contact_update(
     *, contact: OrganisationContact, actor: User, **changes
 ) -> OrganisationContact:
@@ -159,7 +159,7 @@ def organisation_contact_update(
     return contact
 
 
-@transaction.atomic
+@use_case
 def organisation_contact_remove(*, contact: OrganisationContact, actor: User) -> None:
     contact_id, organisation_id = contact.pk, contact.organisation_id
     contact.delete()
@@ -172,7 +172,7 @@ def organisation_contact_remove(*, contact: OrganisationContact, actor: User) ->
     )
 
 
-@transaction.atomic
+@use_case
 def team_create(*, organisation: Organisation, name: str, service: str, actor: User) -> Team:
     if organisation.type != OrganisationType.LOCAL_AUTHORITY:
         raise ValidationError({"name": "Only a local authority has teams."})

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import ROLE_ORGANISATION_TYPES, AuditVerb, OrganisationType, Role
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Team, User, UserRole
+from homesafe.use_cases import use_case
 
 ROLE_ALREADY_HELD = "{name} already has the role {role}."
 ROLE_NOT_HELD = "{name} does not have the role {role}."
@@ -31,7 +31,7 @@ def _organisation_types(types: set[str]) -> str:
     return " or ".join(sorted(OrganisationType(t).label.lower() for t in types))
 
 
-@transaction.atomic
+@use_case
 def user_role_grant(*, user: User, role: str, actor: User) -> UserRole:
     role = Role(role)
     allowed = ROLE_ORGANISATION_TYPES[role]
@@ -60,7 +60,7 @@ def user_role_grant(*, user: User, role: str, actor: User) -> UserRole:
     return grant
 
 
-@transaction.atomic
+@use_case
 def user_role_remove(*, user: User, role: str, actor: User) -> None:
     role = Role(role)
     if role == Role.ADMINISTRATOR and user.pk == actor.pk:
@@ -76,7 +76,7 @@ def user_role_remove(*, user: User, role: str, actor: User) -> None:
     )
 
 
-@transaction.atomic
+@use_case
 def user_team_set(*, user: User, team: Team | None, actor: User) -> User:
     """Put the user in a team of their organisation, or in none."""
     if team is not None and team.organisation_id != user.organisation_id:
@@ -93,7 +93,7 @@ def user_team_set(*, user: User, team: Team | None, actor: User) -> User:
     return user
 
 
-@transaction.atomic
+@use_case
 def user_deactivate(*, user: User, actor: User) -> User:
     """Users are never deleted (the audit log names them); they are deactivated and can no
     longer sign in."""
@@ -107,7 +107,7 @@ def user_deactivate(*, user: User, actor: User) -> User:
     return user
 
 
-@transaction.atomic
+@use_case
 def user_reactivate(*, user: User, actor: User) -> User:
     if user.is_active:
         raise ApplicationError(ALREADY_ACTIVE, code="already_active")
@@ -117,7 +117,7 @@ def user_reactivate(*, user: User, actor: User) -> User:
     return user
 
 
-@transaction.atomic
+@use_case
 def user_mfa_reset(*, user: User, actor: User) -> int:
     """Remove the user's authenticators (TOTP and recovery codes): they set up a new one the
     next time they sign in. Returns how many were removed."""

@@ -24,6 +24,7 @@ from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, Team, User
 from homesafe.access.services import user_create
 from homesafe.administration.models import Invitation
+from homesafe.use_cases import use_case
 
 INVITATION_VALID_FOR = timedelta(days=7)
 INVITATION_NOT_USABLE = (
@@ -84,7 +85,7 @@ def _invitation_send(*, user: User, actor: User | None) -> str:
     return token
 
 
-@transaction.atomic
+@use_case
 def user_invite(
     *,
     email: str,
@@ -114,7 +115,7 @@ def user_invite(
     return user, _invitation_send(user=user, actor=actor)
 
 
-@transaction.atomic
+@use_case
 def user_invite_again(*, user: User, actor: User) -> str:
     """A new link for someone whose invitation expired or was lost; earlier links stop working."""
     if user.has_usable_password():
@@ -138,7 +139,7 @@ def invitation_get_usable(*, token: str) -> Invitation:
     return invitation
 
 
-@transaction.atomic
+@use_case
 def invitation_accept(*, token: str, new_password1: str, new_password2: str) -> User:
     """Set the invited user's password; the link then stops working."""
     invitation = invitation_get_usable(token=token)

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -31,11 +30,11 @@ from homesafe.concerns.models import (
     PersonLink,
     PersonOfConcern,
 )
-from homesafe.duties.services import duties_replan_for_child
 from homesafe.episodes.choices import LocationKind
 from homesafe.episodes.models import Location, MissingEpisode
 from homesafe.episodes.services import location_create
 from homesafe.people.models import Child
+from homesafe.use_cases import facts_changed, use_case
 
 if TYPE_CHECKING:
     from homesafe.interviews.models import ReturnInterview
@@ -97,7 +96,7 @@ def _raise(errors: dict) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@use_case
 def person_of_concern_record(
     *,
     child: Child,
@@ -158,7 +157,7 @@ def person_of_concern_record(
     return person
 
 
-@transaction.atomic
+@use_case
 def person_of_concern_link(
     *,
     person: PersonOfConcern,
@@ -209,7 +208,7 @@ def person_of_concern_link(
     return link
 
 
-@transaction.atomic
+@use_case
 def location_of_concern_record(
     *,
     child: Child,
@@ -259,7 +258,7 @@ def location_of_concern_record(
     return link
 
 
-@transaction.atomic
+@use_case
 def disruption_record(
     *,
     child: Child,
@@ -362,7 +361,7 @@ LEGAL_DECISION_FIELDS = (
 )
 
 
-@transaction.atomic
+@use_case
 def legal_action_record(
     *,
     child: Child,
@@ -407,7 +406,7 @@ def legal_action_record(
         target=action,
         payload={"kind": action.kind, "episode_id": action.episode_id},
     )
-    duties_replan_for_child(child_id=child.pk)
+    facts_changed(child_id=child.pk)
     return action
 
 
@@ -416,7 +415,7 @@ def legal_action_decisions_version(action: LegalAction) -> str:
     return edit_version({name: getattr(action, name) for name in LEGAL_DECISION_FIELDS})
 
 
-@transaction.atomic
+@use_case
 def legal_action_record_decisions(
     *,
     action: LegalAction,
@@ -459,5 +458,5 @@ def legal_action_record_decisions(
         target=action,
         payload={"changed": sorted(k for k in after if before[k] != after[k])},
     )
-    duties_replan_for_child(child_id=action.child_id)
+    facts_changed(child_id=action.child_id)
     return action

@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -23,8 +22,8 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
 from homesafe.concerns.choices import ConcernKind
 from homesafe.concerns.models import EpisodeConcern
-from homesafe.duties.services import duties_replan_for_child
 from homesafe.episodes.models import MissingEpisode
+from homesafe.use_cases import facts_changed, use_case
 
 KIND_MISSING = "Select the concern you are raising"
 RAISED_IN_FUTURE = "The time the concern was raised cannot be in the future"
@@ -33,7 +32,7 @@ ALREADY_RAISED = "This concern is already raised on this episode"
 ALREADY_AT_REPORT = "This concern was already raised when the episode was reported"
 
 
-@transaction.atomic
+@use_case
 def episode_concern_raise(
     *,
     episode: MissingEpisode,
@@ -80,5 +79,5 @@ def episode_concern_raise(
         target=concern,
         payload={"kind": concern.kind, "episode_id": episode.pk},
     )
-    duties_replan_for_child(child_id=episode.child_id)
+    facts_changed(child_id=episode.child_id)
     return concern

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.audit import audit_record
@@ -14,6 +13,7 @@ from homesafe.daily_screening.choices import NotificationKind, ScreeningOutcome
 from homesafe.daily_screening.models import ScreeningDecision
 from homesafe.episodes.models import MissingEpisode
 from homesafe.intake.models import PoliceTimeCorrection
+from homesafe.use_cases import use_case
 
 DECISION_REQUIRED = "Choose a screening decision."
 NOTE_REQUIRED = "Say what was decided: 'other' needs a note."
@@ -40,7 +40,7 @@ def _check_notification(episode: MissingEpisode, notification: str) -> None:
         )
 
 
-@transaction.atomic
+@use_case
 def screening_decision_record(
     *,
     episode: MissingEpisode,

@@ -65,6 +65,7 @@ from homesafe.people.models import Child, CohortPeriod
 from homesafe.profiles.services import profile_save
 from homesafe.protocol.settings import ProtocolSettings
 from homesafe.screening.models import ExploitationScreening
+from homesafe.use_cases import use_cases_in_callers_transaction
 
 # --- Writing --------------------------------------------------------------------------------
 
@@ -89,11 +90,18 @@ class _Quiet:
         pass
 
 
-@transaction.atomic
 def write_demo(
     plan: DemoPlan, *, progress: DemoProgress | None = None, through_services: bool = False
 ) -> DemoSummary:
-    """Write the plan as the demo administrator, all or nothing."""
+    """Write the plan as the demo administrator, all or nothing: one transaction, in which each
+    service's use case still re-plans its children at its own end (the next one sees them)."""
+    with transaction.atomic(), use_cases_in_callers_transaction():
+        return _write_demo(plan, progress=progress, through_services=through_services)
+
+
+def _write_demo(
+    plan: DemoPlan, *, progress: DemoProgress | None, through_services: bool
+) -> DemoSummary:
     progress = progress or _Quiet()
     organisations: dict[str, Organisation] = {}
     for spec in plan.organisations:

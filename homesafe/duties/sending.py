@@ -37,10 +37,10 @@ from homesafe.access.models import Organisation, OrganisationContact, User
 from homesafe.duties.choices import DutyEventKind, DutyState, MessageChannel, MessageState
 from homesafe.duties.models import Duty, DutyEvent, OutboundMessage
 from homesafe.duties.owners import people_told
-from homesafe.duties.services import duties_replan_for_child
 from homesafe.duties.telling import TELL_WHEN_DUE
 from homesafe.people.choices import NetworkRole
 from homesafe.protocol.facts import DutyKind, OwnerRole
+from homesafe.use_cases import facts_changed, use_case
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ def notify_configured() -> bool:
 # -- sending ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@use_case
 def _reserve(*, duty: Duty, contact: OrganisationContact, token: str, actor: User):
     """Step 1: the message row in state "sending", or (a second submission of the same form)
     the row that submission wrote, with nothing to send."""
@@ -311,7 +311,7 @@ def _deliver(message: OutboundMessage, subject: str, body: str) -> tuple[str, st
         return "", f"{type(error).__name__}: {error}"[:500]
 
 
-@transaction.atomic
+@use_case
 def _record(*, message: OutboundMessage, reference: str, failure: str, actor: User):
     """Step 3: sent (the duty done) or failed (the duty stays open)."""
     now = timezone.now()
@@ -350,7 +350,7 @@ def _record(*, message: OutboundMessage, reference: str, failure: str, actor: Us
         target=duty,
         payload={"kind": duty.kind, "message_id": message.pk, "channel": message.channel},
     )
-    duties_replan_for_child(child_id=duty.child_id)
+    facts_changed(child_id=duty.child_id)
     return message
 
 
@@ -377,7 +377,7 @@ def duty_send(
     return _record(message=message, reference=reference, failure=failure, actor=actor)
 
 
-@transaction.atomic
+@use_case
 def duty_record_told(*, duty: Duty, note: str, actor: User) -> Duty:
     """The owner told the told party another way (by phone, say): the note says whom, how and
     when; the duty is done with `told_at` set."""
@@ -397,5 +397,5 @@ def duty_record_told(*, duty: Duty, note: str, actor: User) -> Duty:
     audit_record(
         actor=actor, verb=AuditVerb.DUTY_TOLD_ANOTHER_WAY, target=duty, payload={"kind": duty.kind}
     )
-    duties_replan_for_child(child_id=duty.child_id)
+    facts_changed(child_id=duty.child_id)
     return duty

@@ -29,7 +29,7 @@ from homesafe.episodes.models import MissingEpisode
 from homesafe.people.models import Child
 from homesafe.protocol.duties import plan_duties
 from homesafe.protocol.facts import DutyStatus, OwnerRole
-from homesafe.use_cases import facts_changed, facts_changes_gathered, in_use_case
+from homesafe.use_cases import facts_changed, facts_changes_gathered, in_use_case, use_case
 
 logger = logging.getLogger(__name__)
 
@@ -313,7 +313,7 @@ def _check_open(duty: Duty) -> None:
         )
 
 
-@transaction.atomic
+@use_case
 def duty_complete(*, duty: Duty, actor: User, note: str = "") -> Duty:
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     _check_open(duty)
@@ -327,11 +327,11 @@ def duty_complete(*, duty: Duty, actor: User, note: str = "") -> Duty:
     audit_record(
         actor=actor, verb=AuditVerb.DUTY_COMPLETED, target=duty, payload={"kind": duty.kind}
     )
-    duties_replan_for_child(child_id=duty.child_id)
+    facts_changed(child_id=duty.child_id)
     return duty
 
 
-@transaction.atomic
+@use_case
 def duty_mark_not_needed(*, duty: Duty, reason: str, actor: User) -> Duty:
     if not reason.strip():
         raise ValidationError({"reason": NOT_NEEDED_REASON_MISSING})
@@ -346,11 +346,11 @@ def duty_mark_not_needed(*, duty: Duty, reason: str, actor: User) -> Duty:
     audit_record(
         actor=actor, verb=AuditVerb.DUTY_NOT_NEEDED, target=duty, payload={"kind": duty.kind}
     )
-    duties_replan_for_child(child_id=duty.child_id)
+    facts_changed(child_id=duty.child_id)
     return duty
 
 
-@transaction.atomic
+@use_case
 def duty_reassign(*, duty: Duty, to: User, actor: User) -> Duty:
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     _check_open(duty)
@@ -378,7 +378,7 @@ def duty_reassign(*, duty: Duty, to: User, actor: User) -> Duty:
     return duty
 
 
-@transaction.atomic
+@use_case
 def protocol_settings_save(
     *,
     settings_toml: str,
@@ -419,7 +419,7 @@ def protocol_settings_save(
     return version
 
 
-@transaction.atomic
+@use_case
 def reminders_mark_read(*, user: User) -> int:
     """Dismiss every unread in-app reminder of this person."""
     from homesafe.duties.models import Reminder

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,6 +28,7 @@ from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.models import Duty, DutyEvent, Notice
 from homesafe.duties.owners import people_told
 from homesafe.protocol.facts import DutyKind
+from homesafe.use_cases import use_case
 
 # Told when due, not when planned: these depend on the child still being missing by then.
 TELL_WHEN_DUE = frozenset(
@@ -101,7 +101,7 @@ def notices_unacknowledged(*, user: User) -> list[Notice]:
     )
 
 
-@transaction.atomic
+@use_case
 def notice_acknowledge(*, notice: Notice, actor: User) -> Notice:
     """The told person says they have read the notice: recorded on the duty's history."""
     notice = Notice.objects.select_for_update().select_related("duty").get(pk=notice.pk)

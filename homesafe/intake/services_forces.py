@@ -5,7 +5,6 @@ a key by its prefix)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from homesafe.access.audit import audit_record, changed_fields
 from homesafe.access.choices import AuditVerb, OrganisationType
@@ -13,12 +12,13 @@ from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
 from homesafe.intake.models import ForceMapping, PoliceApiKey
 from homesafe.intake.notifications import STANDARD_COLUMNS
+from homesafe.use_cases import use_case
 
 NOT_A_FORCE = "Choose a police force: only police systems send events with a key."
 ALREADY_REVOKED = "This key is already revoked."
 
 
-@transaction.atomic
+@use_case
 def police_api_key_create(
     *, organisation: Organisation, name: str, actor: User
 ) -> tuple[PoliceApiKey, str]:
@@ -39,7 +39,7 @@ def police_api_key_create(
     return api_key, key
 
 
-@transaction.atomic
+@use_case
 def police_api_key_revoke(*, api_key: PoliceApiKey, actor: User) -> PoliceApiKey:
     """Police systems using the key are refused from now on (this cannot be undone)."""
     if api_key.revoked:
@@ -87,7 +87,7 @@ def _check_mapping(columns, codes) -> None:
             raise ValidationError({"codes": MAPPING_UNKNOWN_COLUMN.format(name=ours, known=known)})
 
 
-@transaction.atomic
+@use_case
 def force_mapping_save(
     *,
     organisation: Organisation,

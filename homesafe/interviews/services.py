@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -21,7 +20,6 @@ from homesafe.concerns.choices import LinkKind, PersonKind
 from homesafe.concerns.models import PersonLink, PersonOfConcern
 from homesafe.concerns.queries import persons_visible_to
 from homesafe.concerns.services import person_of_concern_link, person_of_concern_record
-from homesafe.duties.services import duties_replan_for_child
 from homesafe.episodes.models import MissingEpisode
 from homesafe.interviews.choices import (
     ALLOWED_TRANSITIONS,
@@ -35,6 +33,7 @@ from homesafe.interviews.choices import (
 )
 from homesafe.interviews.models import ContactAttempt, ReturnInterview
 from homesafe.interviews.queries import Taxonomy, interview_taxonomy
+from homesafe.use_cases import facts_changed, use_case
 
 EPISODE_OPEN = "The child has not returned yet: a return interview is offered after the return."
 ALREADY_OFFERED = "A return interview has already been offered for this episode."
@@ -138,10 +137,10 @@ def _finish(interview: ReturnInterview, verb: AuditVerb, actor: Actor, **payload
         target=interview,
         payload={"episode_id": interview.episode_id, **payload},
     )
-    duties_replan_for_child(child_id=interview.child_id)
+    facts_changed(child_id=interview.child_id)
 
 
-@transaction.atomic
+@use_case
 def interview_offer(
     *,
     episode: MissingEpisode,
@@ -177,7 +176,7 @@ def interview_offer(
     return interview
 
 
-@transaction.atomic
+@use_case
 def interview_record_attempt(
     *,
     interview: ReturnInterview,
@@ -216,7 +215,7 @@ def interview_record_attempt(
     return attempt
 
 
-@transaction.atomic
+@use_case
 def interview_accept(
     *, interview: ReturnInterview, accepted_at: datetime, actor: Actor
 ) -> ReturnInterview:
@@ -229,7 +228,7 @@ def interview_accept(
     return interview
 
 
-@transaction.atomic
+@use_case
 def interview_decline(
     *, interview: ReturnInterview, declined_at: datetime, decline_reason: str, actor: Actor
 ) -> ReturnInterview:
@@ -248,7 +247,7 @@ def interview_decline(
     return interview
 
 
-@transaction.atomic
+@use_case
 def interview_mark_unreachable(
     *, interview: ReturnInterview, unreachable_at: datetime, actor: Actor, note: str = ""
 ) -> ReturnInterview:
@@ -414,7 +413,7 @@ def interview_complete_problems(*, interview: ReturnInterview, **content) -> dic
     return errors
 
 
-@transaction.atomic
+@use_case
 def interview_complete(
     *,
     interview: ReturnInterview,
@@ -529,7 +528,7 @@ def interview_factors_version(interview: ReturnInterview) -> str:
     return edit_version({name: getattr(interview, name) for name in FACTOR_FIELDS})
 
 
-@transaction.atomic
+@use_case
 def interview_change_factors(
     *,
     interview: ReturnInterview,
@@ -580,7 +579,7 @@ def interview_change_factors(
     return interview
 
 
-@transaction.atomic
+@use_case
 def interview_link_persons(
     *,
     interview: ReturnInterview,

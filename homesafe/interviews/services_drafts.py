@@ -9,7 +9,6 @@ import json
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -18,6 +17,7 @@ from homesafe.access.errors import ApplicationError
 from homesafe.access.models import User
 from homesafe.interviews.choices import SECTION_SLUGS, InterviewStatus
 from homesafe.interviews.models import InterviewDraft, ReturnInterview
+from homesafe.use_cases import use_case
 
 DRAFT_CLOSED = "The interview is {status}: it can no longer be drafted."
 DRAFT_UNKNOWN_SECTION = "There is no section '{section}' in the interview's record."
@@ -38,7 +38,7 @@ def _checked_answers(answers: Mapping[str, Iterable[str]]) -> dict[str, list[str
     return checked
 
 
-@transaction.atomic
+@use_case
 def interview_draft_save(
     *,
     interview: ReturnInterview,

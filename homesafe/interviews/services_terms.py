@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,6 +20,7 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.interviews.choices import PROTECTED_TERMS, TermKind
 from homesafe.interviews.models import InterviewTerm
+from homesafe.use_cases import use_case
 
 KIND_MISSING = "Select whether this is a push factor, a pull factor or an exploitation indicator"
 LABEL_MISSING = "Enter the label shown on the interview form"
@@ -70,7 +70,7 @@ def _audit(term: InterviewTerm, verb: AuditVerb, actor: Actor, **payload) -> Non
     )
 
 
-@transaction.atomic
+@use_case
 def interview_term_add(
     *, kind: str, label: str, actor: Actor, code: str = "", hint: str = ""
 ) -> InterviewTerm:
@@ -106,7 +106,7 @@ def interview_term_add(
     return term
 
 
-@transaction.atomic
+@use_case
 def interview_term_change(
     *, term: InterviewTerm, label: str, actor: Actor, hint: str = ""
 ) -> InterviewTerm:
@@ -128,7 +128,7 @@ def interview_term_change(
     return term
 
 
-@transaction.atomic
+@use_case
 def interview_term_move(*, term: InterviewTerm, up: bool, actor: Actor) -> InterviewTerm:
     """Move a term one place up or down its list (retired terms keep their places too)."""
     terms = list(
@@ -150,7 +150,7 @@ def interview_term_move(*, term: InterviewTerm, up: bool, actor: Actor) -> Inter
     return term
 
 
-@transaction.atomic
+@use_case
 def interview_term_retire(*, term: InterviewTerm, actor: Actor) -> InterviewTerm:
     """Stop offering a term on the interview form; interviews that hold it keep it."""
     if term.is_retired:
@@ -163,7 +163,7 @@ def interview_term_retire(*, term: InterviewTerm, actor: Actor) -> InterviewTerm
     return term
 
 
-@transaction.atomic
+@use_case
 def interview_term_reinstate(*, term: InterviewTerm, actor: Actor) -> InterviewTerm:
     """Offer a retired term on the interview form again."""
     if not term.is_retired:

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -21,7 +20,6 @@ from homesafe.concerns.choices import LinkKind
 from homesafe.concerns.models import PersonLink, PersonOfConcern
 from homesafe.concerns.queries import persons_visible_to
 from homesafe.concerns.services import person_of_concern_link
-from homesafe.duties.services import duties_replan_for_child
 from homesafe.episodes.choices import EpisodeStatus, LocationKind
 from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import location_create
@@ -51,6 +49,7 @@ from homesafe.meetings.models import (
 )
 from homesafe.meetings.policy import can_complete_action, can_record_meeting, can_update_difference
 from homesafe.people.models import Child
+from homesafe.use_cases import facts_changed, use_case
 
 TRANSITION_NOT_ALLOWED = "The meeting is {current}: it cannot now be recorded as {target}."
 NO_CHILDREN = "Enter at least one child"
@@ -121,7 +120,7 @@ def _audit_meeting(meeting: Meeting, verb: AuditVerb, actor: Actor, **payload) -
 
 def _replan(meeting: Meeting) -> None:
     for child_id in _child_ids(meeting):
-        duties_replan_for_child(child_id=child_id)
+        facts_changed(child_id=child_id)
 
 
 def _episode_concerned(child: Child, when: datetime) -> MissingEpisode | None:
@@ -134,7 +133,7 @@ def _episode_concerned(child: Child, when: datetime) -> MissingEpisode | None:
     )
 
 
-@transaction.atomic
+@use_case
 def meeting_create(
     *,
     kind: str,
@@ -242,7 +241,7 @@ def _fulfils_checked(
     return chosen
 
 
-@transaction.atomic
+@use_case
 def meeting_change_fulfils(*, meeting: Meeting, fulfils: Iterable[str], actor: Actor) -> Meeting:
     """Name again which duties of its episodes the meeting fulfils (replacing what it named)."""
     errors: dict[str, str] = {}
@@ -265,7 +264,7 @@ def meeting_change_fulfils(*, meeting: Meeting, fulfils: Iterable[str], actor: A
     return meeting
 
 
-@transaction.atomic
+@use_case
 def meeting_record_held(*, meeting: Meeting, held_at: datetime, actor: Actor) -> Meeting:
     meeting_check_transition(meeting, to=MeetingStatus.HELD)
     _not_future("held_at", held_at)
@@ -277,7 +276,7 @@ def meeting_record_held(*, meeting: Meeting, held_at: datetime, actor: Actor) ->
     return meeting
 
 
-@transaction.atomic
+@use_case
 def meeting_cancel(*, meeting: Meeting, actor: Actor) -> Meeting:
     meeting_check_transition(meeting, to=MeetingStatus.CANCELLED)
     meeting.status = MeetingStatus.CANCELLED
@@ -287,7 +286,7 @@ def meeting_cancel(*, meeting: Meeting, actor: Actor) -> Meeting:
     return meeting
 
 
-@transaction.atomic
+@use_case
 def meeting_record_invitation(
     *,
     meeting: Meeting,
@@ -323,7 +322,7 @@ def _check_child_in_meeting(meeting: Meeting, child: Child | None) -> None:
         raise ValidationError({"child": CHILD_NOT_IN_MEETING})
 
 
-@transaction.atomic
+@use_case
 def meeting_record_note(
     *, meeting: Meeting, kind: str, text: str, actor: Actor, child: Child | None = None
 ) -> MeetingNote:
@@ -347,7 +346,7 @@ def meeting_record_note(
     return note
 
 
-@transaction.atomic
+@use_case
 def meeting_add_action(
     *,
     meeting: Meeting,
@@ -394,7 +393,7 @@ def meeting_add_action(
     return action
 
 
-@transaction.atomic
+@use_case
 def meeting_complete_action(
     *, action: MeetingAction, completed_at: datetime, actor: Actor, note: str = ""
 ) -> MeetingAction:
@@ -423,7 +422,7 @@ def meeting_complete_action(
     return action
 
 
-@transaction.atomic
+@use_case
 def meeting_record_persons(
     *,
     meeting: Meeting,
@@ -483,7 +482,7 @@ def meeting_record_persons(
 # --- Professional differences ------------------------------------------------------------
 
 
-@transaction.atomic
+@use_case
 def difference_raise(
     *,
     child: Child,
@@ -546,7 +545,7 @@ def _check_open(difference: ProfessionalDifference, actor: Actor) -> None:
         raise ApplicationError(NOT_ALLOWED, code="not_allowed")
 
 
-@transaction.atomic
+@use_case
 def difference_escalate(
     *,
     difference: ProfessionalDifference,
@@ -582,7 +581,7 @@ def difference_escalate(
     return difference
 
 
-@transaction.atomic
+@use_case
 def difference_resolve(
     *,
     difference: ProfessionalDifference,

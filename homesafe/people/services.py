@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -13,7 +12,6 @@ from homesafe.access.audit import Actor, audit_record, changed_fields
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.models import Organisation, User
-from homesafe.duties.services import duties_replan_for_child
 from homesafe.people.choices import (
     Cohort,
     LegalStatus,
@@ -32,6 +30,7 @@ from homesafe.people.models import (
     Placement,
 )
 from homesafe.people.validators import normalise_postcode
+from homesafe.use_cases import facts_changed, use_case
 
 CHILD_FIELDS = (
     "first_name",
@@ -56,7 +55,7 @@ def _check_organisation_type(field: str, organisation: Organisation | None, kind
         raise ValidationError({field: f"Choose a {OrganisationType(kind).label.lower()}."})
 
 
-@transaction.atomic
+@use_case
 def child_create(
     *,
     responsible_la: Organisation,
@@ -100,7 +99,7 @@ def child_details_version(child: Child) -> str:
     return edit_version(child_details(child))
 
 
-@transaction.atomic
+@use_case
 def child_update(
     *,
     child: Child,
@@ -142,11 +141,11 @@ def child_update(
         audit_record(
             actor=actor, verb=AuditVerb.CHILD_UPDATED, target=child, payload={"fields": changed}
         )
-        duties_replan_for_child(child_id=child.pk)
+        facts_changed(child_id=child.pk)
     return child
 
 
-@transaction.atomic
+@use_case
 def child_add_alias(*, child: Child, name: str, actor: Actor) -> ChildAlias:
     alias = ChildAlias(child=child, name=name.strip())
     alias.full_clean()
@@ -155,7 +154,7 @@ def child_add_alias(*, child: Child, name: str, actor: Actor) -> ChildAlias:
     return alias
 
 
-@transaction.atomic
+@use_case
 def cohort_record(
     *, child: Child, cohort: str, started_on: date, actor: Actor, uasc: bool = False
 ) -> CohortPeriod:
@@ -174,11 +173,11 @@ def cohort_record(
     audit_record(
         actor=actor, verb=AuditVerb.COHORT_RECORDED, target=period, payload={"cohort": cohort}
     )
-    duties_replan_for_child(child_id=child.pk)
+    facts_changed(child_id=child.pk)
     return period
 
 
-@transaction.atomic
+@use_case
 def care_period_start(
     *, child: Child, legal_status: str, placing_la: Organisation, started_on: date, actor: Actor
 ) -> CarePeriod:
@@ -198,11 +197,11 @@ def care_period_start(
         target=period,
         payload={"legal_status": legal_status},
     )
-    duties_replan_for_child(child_id=child.pk)
+    facts_changed(child_id=child.pk)
     return period
 
 
-@transaction.atomic
+@use_case
 def care_period_end(*, child: Child, ended_on: date, actor: Actor) -> CarePeriod:
     """End the child's current care period (the child leaves care)."""
     period = child.care_periods.filter(ended_on__isnull=True).first()
@@ -212,11 +211,11 @@ def care_period_end(*, child: Child, ended_on: date, actor: Actor) -> CarePeriod
     period.full_clean()
     period.save(update_fields=["ended_on"])
     audit_record(actor=actor, verb=AuditVerb.CARE_PERIOD_ENDED, target=period)
-    duties_replan_for_child(child_id=child.pk)
+    facts_changed(child_id=child.pk)
     return period
 
 
-@transaction.atomic
+@use_case
 def placement_record(
     *,
     child: Child,
@@ -256,11 +255,11 @@ def placement_record(
         target=placement,
         payload={"placement_type": placement_type, "out_of_area": placement.out_of_area},
     )
-    duties_replan_for_child(child_id=child.pk)
+    facts_changed(child_id=child.pk)
     return placement
 
 
-@transaction.atomic
+@use_case
 def child_need_add(
     *, child: Child, kind: str, description: str, status: str, actor: Actor
 ) -> ChildNeed:
@@ -273,7 +272,7 @@ def child_need_add(
     return need
 
 
-@transaction.atomic
+@use_case
 def network_member_add(
     *,
     child: Child,
@@ -308,15 +307,15 @@ def network_member_add(
         target=member,
         payload=payload,
     )
-    duties_replan_for_child(child_id=child.pk)
+    facts_changed(child_id=child.pk)
     return member
 
 
-@transaction.atomic
+@use_case
 def network_member_end(*, member: NetworkMember, ended_on: date, actor: Actor) -> NetworkMember:
     member.ended_on = ended_on
     member.full_clean()
     member.save(update_fields=["ended_on"])
     audit_record(actor=actor, verb=AuditVerb.NETWORK_MEMBER_ENDED, target=member)
-    duties_replan_for_child(child_id=member.child_id)
+    facts_changed(child_id=member.child_id)
     return member

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -17,10 +16,10 @@ from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.models import User
-from homesafe.duties.services import duties_replan_for_child
 from homesafe.episodes.models import Location
 from homesafe.people.models import Child
 from homesafe.profiles.models import PROFILE_TEXT_FIELDS, ProfileVersion
+from homesafe.use_cases import facts_changed, use_case
 
 PHOTO_MAX_BYTES_DEFAULT = 5 * 1024 * 1024
 PHOTO_NOT_IMAGE = "The photo must be a JPEG or PNG image"
@@ -93,7 +92,7 @@ def profile_edit_version(version: ProfileVersion | None) -> str:
     return edit_version(profile_values(version))
 
 
-@transaction.atomic
+@use_case
 def profile_save(
     *,
     child: Child,
@@ -171,5 +170,5 @@ def profile_save(
         target=saved,
         payload={"version": saved.number, "changed": changed},
     )
-    duties_replan_for_child(child_id=child.pk)
+    facts_changed(child_id=child.pk)
     return saved

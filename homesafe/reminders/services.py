@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.audit import audit_record
@@ -11,13 +10,14 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
 from homesafe.reminders.choices import DigestDays, DigestTime
 from homesafe.reminders.models import ReminderPreference
+from homesafe.use_cases import use_case
 
 TIMES_UNKNOWN = "Choose digest times from 08:00, 12:00 and 16:00."
 DAYS_UNKNOWN = "Choose working days or every day."
 NOT_YOURS = "You can change only your own reminder e-mails."
 
 
-@transaction.atomic
+@use_case
 def reminder_preference_set(
     *, user: User, digest_times: list[str], digest_days: str, actor: User
 ) -> ReminderPreference:

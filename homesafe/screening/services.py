@@ -10,18 +10,17 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
 from homesafe.duties.protocol import protocol_current
-from homesafe.duties.services import duties_replan_for_child
 from homesafe.people.models import Child
 from homesafe.protocol.duties import screening_review_on
 from homesafe.protocol.screening import ScreeningAnswersError, score, tool_get
 from homesafe.screening.models import ExploitationScreening
+from homesafe.use_cases import facts_changed, use_case
 
 IN_FUTURE = "The date of the screening cannot be in the future"
 BEFORE_BIRTH = "The date of the screening cannot be before the child was born"
@@ -50,7 +49,7 @@ def _check_override(tool, computed: str, override_band: str, override_reason: st
         raise ValidationError({"override_reason": OVERRIDE_REASON_MISSING})
 
 
-@transaction.atomic
+@use_case
 def screening_complete(
     *,
     child: Child,
@@ -112,11 +111,11 @@ def screening_complete(
             "raises": list(screening.concerns_raised()),
         },
     )
-    duties_replan_for_child(child_id=child.pk)
+    facts_changed(child_id=child.pk)
     return screening
 
 
-@transaction.atomic
+@use_case
 def screening_override_band(
     *, screening: ExploitationScreening, override_band: str, override_reason: str, actor: User
 ) -> ExploitationScreening:
@@ -138,5 +137,5 @@ def screening_override_band(
         },
     )
     # The band in force decides whether the screening raises an exploitation concern.
-    duties_replan_for_child(child_id=screening.child_id)
+    facts_changed(child_id=screening.child_id)
     return screening
