@@ -12,7 +12,7 @@ import logging
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -525,10 +525,9 @@ class ChildDetailView(_SignedInRead, generics.RetrieveAPIView):
         serializer = ChildChangeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            with transaction.atomic():
-                child = child_update(
-                    child=child, actor=request.user, version=version, **serializer.validated_data
-                )
+            child = child_update(
+                child=child, actor=request.user, version=version, **serializer.validated_data
+            )
         except StaleEdit as stale:
             response = Response(
                 {"code": stale.code, "detail": stale.message, "changed": stale.fields},

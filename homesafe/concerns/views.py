@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,8 +68,7 @@ def _form_page(
     form = form_factory(child, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                save(child=child, actor=request.user, **form.cleaned_data)
+            save(child=child, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form_add_service_error(form, error, {"link_kind": "link_kind", "kind": "kind"})
         else:
@@ -189,10 +187,7 @@ def legal_action_decisions(request: HttpRequest, action_id: int) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                legal_action_record_decisions(
-                    action=action, actor=request.user, **form.cleaned_data
-                )
+            legal_action_record_decisions(action=action, actor=request.user, **form.cleaned_data)
         except StaleEdit as error:
             form_show_stale(form, error)
         except ValidationError as error:
@@ -222,10 +217,9 @@ def episode_concern_new(request: HttpRequest, episode_id: int) -> HttpResponse:
     form = forms.RaiseConcernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                concern = episode_concern_raise(
-                    episode=episode, actor=request.user, **form.cleaned_data
-                )
+            concern = episode_concern_raise(
+                episode=episode, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form_add_service_error(form, error)
         else:

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -156,14 +155,13 @@ def screening_decide(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            with transaction.atomic():
-                screening_decision_record(
-                    episode=episode,
-                    notification=kind,
-                    decision=form.cleaned_data["decision"],
-                    note=form.cleaned_data["note"],
-                    actor=request.user,
-                )
+            screening_decision_record(
+                episode=episode,
+                notification=kind,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error)
         else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -89,8 +88,7 @@ def _duty_action(request: HttpRequest, duty_id: int, *, name: str, form_factory,
     form = form_factory(duty, request.POST)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                result = act(duty=duty, actor=request.user, **form.cleaned_data)
+            result = act(duty=duty, actor=request.user, **form.cleaned_data)
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error)
         else:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,19 +19,18 @@ from homesafe.episodes.forms import (
 )
 from homesafe.episodes.policy import can_correct_episode
 from homesafe.episodes.queries import episode_corrections, episode_get_for_user_or_404
-from homesafe.episodes.services import (
-    episode_record_return,
-    episode_regrade,
-    episode_report,
-    location_create,
-)
+from homesafe.episodes.services import episode_regrade
 from homesafe.episodes.services_corrections import (
     CORRECTABLE_FIELDS,
     FIELD_LABELS,
-    episode_correct,
     episode_edit_version,
     episode_values,
     episode_void,
+)
+from homesafe.episodes.services_places import (
+    episode_correct_with_places,
+    episode_record_return_at_place,
+    episode_report_at_place,
 )
 from homesafe.interviews.queries import interview_view_for_user
 from homesafe.people.queries import child_get_for_user_or_404
@@ -51,32 +49,24 @@ def episode_new(request: HttpRequest, child_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                place = None
-                if data["last_seen_place"] or data["last_seen_postcode"]:
-                    place = location_create(
-                        actor=request.user,
-                        description=data["last_seen_place"],
-                        postcode=data["last_seen_postcode"],
-                        child_id=child.pk,
-                    )
-                episode = episode_report(
-                    child=child,
-                    actor=request.user,
-                    episode_type=data["episode_type"],
-                    last_seen_at=data["last_seen_at"],
-                    reported_at=data["reported_at"],
-                    reported_by=data["reported_by"],
-                    risk=data["risk"],
-                    police_force=data["police_force"],
-                    police_reference=data["police_reference"],
-                    last_seen_location=place,
-                    circumstances=data["circumstances"],
-                    description_and_clothing=data["description_and_clothing"],
-                    pre_planned_indicators=data["pre_planned_indicators"],
-                    exploitation_concern=data["exploitation_concern"],
-                    trafficking_concern=data["trafficking_concern"],
-                )
+            episode = episode_report_at_place(
+                child=child,
+                actor=request.user,
+                last_seen_place=data["last_seen_place"],
+                last_seen_postcode=data["last_seen_postcode"],
+                episode_type=data["episode_type"],
+                last_seen_at=data["last_seen_at"],
+                reported_at=data["reported_at"],
+                reported_by=data["reported_by"],
+                risk=data["risk"],
+                police_force=data["police_force"],
+                police_reference=data["police_reference"],
+                circumstances=data["circumstances"],
+                description_and_clothing=data["description_and_clothing"],
+                pre_planned_indicators=data["pre_planned_indicators"],
+                exploitation_concern=data["exploitation_concern"],
+                trafficking_concern=data["trafficking_concern"],
+            )
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error, REPORT_FIELD_MAP)
         else:
@@ -132,25 +122,17 @@ def episode_return(request: HttpRequest, episode_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                place = None
-                if data["found_place"] or data["found_postcode"]:
-                    place = location_create(
-                        actor=request.user,
-                        description=data["found_place"],
-                        postcode=data["found_postcode"],
-                        kind=data["found_place_kind"] or "other",
-                        child_id=episode.child_id,
-                    )
-                episode_record_return(
-                    episode=episode,
-                    returned_at=data["returned_at"],
-                    found_by=data["found_by"],
-                    actor=request.user,
-                    found_location=place,
-                    stayed_where=data["stayed_where"],
-                    stayed_with=data["stayed_with"],
-                )
+            episode_record_return_at_place(
+                episode=episode,
+                actor=request.user,
+                returned_at=data["returned_at"],
+                found_by=data["found_by"],
+                found_place=data["found_place"],
+                found_postcode=data["found_postcode"],
+                found_place_kind=data["found_place_kind"],
+                stayed_where=data["stayed_where"],
+                stayed_with=data["stayed_with"],
+            )
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error)
         else:
@@ -224,24 +206,15 @@ def _correction_initial(episode) -> dict:
     return initial
 
 
-def _location_change(request, form, episode, prefix: str, changes: dict) -> None:
-    """A new place when its description or postcode changed (places are shared, never edited)."""
-    if not {f"{prefix}_place", f"{prefix}_postcode"} & set(form.changed_data):
-        return
+def _places_changed(form, episode) -> dict[str, tuple[str, str]]:
+    """The places whose description or postcode the person changed, as they entered them."""
+    prefixes = ["last_seen", "found"] if episode.returned_at is not None else ["last_seen"]
     data = form.cleaned_data
-    place, postcode = data[f"{prefix}_place"], data[f"{prefix}_postcode"]
-    current = getattr(episode, f"{prefix}_location")
-    changes[f"{prefix}_location"] = (
-        location_create(
-            actor=request.user,
-            kind=current.kind if current else "other",
-            description=place,
-            postcode=postcode,
-            child_id=episode.child_id,
-        )
-        if place or postcode
-        else None
-    )
+    return {
+        prefix: (data[f"{prefix}_place"], data[f"{prefix}_postcode"])
+        for prefix in prefixes
+        if {f"{prefix}_place", f"{prefix}_postcode"} & set(form.changed_data)
+    }
 
 
 def episode_correct_view(request: HttpRequest, episode_id: int) -> HttpResponse:
@@ -259,17 +232,14 @@ def episode_correct_view(request: HttpRequest, episode_id: int) -> HttpResponse:
             if name in CORRECTABLE_FIELDS and name in data
         }
         try:
-            with transaction.atomic():
-                _location_change(request, form, episode, "last_seen", changes)
-                if episode.returned_at is not None:
-                    _location_change(request, form, episode, "found", changes)
-                episode_correct(
-                    episode=episode,
-                    changes=changes,
-                    reason=data["reason"],
-                    actor=request.user,
-                    version=data["version"] or None,
-                )
+            episode_correct_with_places(
+                episode=episode,
+                changes=changes,
+                places=_places_changed(form, episode),
+                reason=data["reason"],
+                actor=request.user,
+                version=data["version"] or None,
+            )
         except StaleEdit as error:
             form_show_stale(form, error)
         except (ValidationError, ApplicationError) as error:

@@ -3,7 +3,6 @@ review queue, and merging two records of the same child. Thin: parse, authorise,
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -165,18 +164,15 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
         try:
-            with transaction.atomic():
-                if decision == "new":
-                    applied = identity_review_resolve(
-                        review=review, actor=request.user, create_new=True
-                    )
-                else:
-                    child = child_get_for_user_or_404(
-                        user=request.user, child_id=int(decision), log_read=False
-                    )
-                    applied = identity_review_resolve(
-                        review=review, actor=request.user, child=child
-                    )
+            if decision == "new":
+                applied = identity_review_resolve(
+                    review=review, actor=request.user, create_new=True
+                )
+            else:
+                child = child_get_for_user_or_404(
+                    user=request.user, child_id=int(decision), log_read=False
+                )
+                applied = identity_review_resolve(review=review, actor=request.user, child=child)
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(
                 form, error, field_map={"forename": "decision", "surname": "decision"}

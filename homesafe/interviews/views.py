@@ -5,7 +5,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -85,8 +84,7 @@ def _interview_page(
     form = form_factory(view, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                save(view=view, actor=request.user, **form.cleaned_data)
+            save(view=view, actor=request.user, **form.cleaned_data)
         except StaleEdit as error:
             form_show_stale(form, error)
         except (ValidationError, ApplicationError) as error:

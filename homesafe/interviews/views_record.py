@@ -6,7 +6,6 @@ the drafts of the people whose work they manage (read only)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -126,16 +125,15 @@ def record_section(request: HttpRequest, episode_id: int, section: str) -> HttpR
         later = posted.get("action") == DRAFT
         if later or form.is_valid():
             try:
-                with transaction.atomic():
-                    interview_draft_save(
-                        interview=interview,
-                        author=request.user,
-                        section=current.slug,
-                        inputs=forms_record.section_inputs(form, current),
-                        answers=forms_record.answers_from_post(form, current, posted),
-                        done=not later,
-                        actor=request.user,
-                    )
+                interview_draft_save(
+                    interview=interview,
+                    author=request.user,
+                    section=current.slug,
+                    inputs=forms_record.section_inputs(form, current),
+                    answers=forms_record.answers_from_post(form, current, posted),
+                    done=not later,
+                    actor=request.user,
+                )
             except (ValidationError, ApplicationError) as error:
                 form_add_service_error(form, error)
             else:
@@ -173,8 +171,7 @@ def record_check(request: HttpRequest, episode_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    interview_complete(interview=interview, actor=request.user, **form.cleaned_data)
+                interview_complete(interview=interview, actor=request.user, **form.cleaned_data)
             except (ValidationError, ApplicationError) as error:
                 form_add_service_error(form, error)
             else:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,8 +50,7 @@ def term_list(request: HttpRequest) -> HttpResponse:
 def _form_page(request, *, form, save, title: str, done: str, caption: str = "") -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                save(**form.cleaned_data)
+            save(**form.cleaned_data)
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error)
         else:

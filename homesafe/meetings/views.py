@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -82,8 +81,7 @@ def _form_page(
     """One form recorded through one service; errors become a GOV.UK error summary."""
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                result = save(**form.cleaned_data)
+            result = save(**form.cleaned_data)
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error)
         else:

@@ -2,7 +2,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,8 +120,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
     form = forms.ChildForm(request.POST or None, local_authority=la)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                child = child_create(responsible_la=la, actor=request.user, **form.cleaned_data)
+            child = child_create(responsible_la=la, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -158,8 +156,7 @@ def _change_page(
     form = form_factory(child, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                save(child=child, actor=request.user, **form.cleaned_data)
+            save(child=child, actor=request.user, **form.cleaned_data)
         except StaleEdit as error:
             form_show_stale(form, error)
         except ValidationError as error:

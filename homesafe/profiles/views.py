@@ -4,7 +4,6 @@ photo (streamed only after the access check; never public media)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,14 +97,13 @@ def profile_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            with transaction.atomic():
-                profile_save(
-                    child=child,
-                    actor=request.user,
-                    allowed_locations=locations,
-                    locations=data.pop("locations", []),
-                    **data,
-                )
+            profile_save(
+                child=child,
+                actor=request.user,
+                allowed_locations=locations,
+                locations=data.pop("locations", []),
+                **data,
+            )
         except StaleEdit as error:
             form_show_stale(form, error)
         except ValidationError as error:

@@ -4,7 +4,6 @@ bad input writes nothing)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,13 +68,12 @@ def screening_new(request: HttpRequest, child_id: int, tool: str) -> HttpRespons
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                screening = screening_complete(
-                    child=child,
-                    tool=definition.code,
-                    actor=request.user,
-                    **form.service_arguments(),
-                )
+            screening = screening_complete(
+                child=child,
+                tool=definition.code,
+                actor=request.user,
+                **form.service_arguments(),
+            )
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error)
         else:
@@ -112,10 +110,7 @@ def screening_override(request: HttpRequest, screening_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                screening_override_band(
-                    screening=screening, actor=request.user, **form.cleaned_data
-                )
+            screening_override_band(screening=screening, actor=request.user, **form.cleaned_data)
         except (ValidationError, ApplicationError) as error:
             form_add_service_error(form, error)
         else:
