@@ -19,7 +19,6 @@ from homesafe.access.audit import Actor, ClientActor, audit_record
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
-from homesafe.duties.services import duties_replan_children
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType, ReportedBy
 from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import (
@@ -50,6 +49,7 @@ from homesafe.intake.notifications import NotificationError, PoliceNotification
 from homesafe.intake.police_times import PoliceTimes, episode_apply_police_times
 from homesafe.people.models import Child
 from homesafe.people.services import child_create, child_update
+from homesafe.use_cases import facts_changed, use_case
 
 UNKNOWN_FORCE = "No police force has the code {code}. `homesafe organisations` lists the codes."
 WRONG_FORCE = "This key belongs to another force: it may only send events for its own."
@@ -280,7 +280,7 @@ def _record_state(*, force: Organisation, n: PoliceNotification, episode: Missin
     )
 
 
-@transaction.atomic
+@use_case
 def police_notification_apply(
     *,
     force: Organisation,
@@ -329,7 +329,7 @@ def police_notification_apply(
     if source == NotificationSource.DOWNLOAD:
         _record_state(force=force, n=n, episode=episode)
     if outcome != RowOutcome.UNCHANGED:
-        duties_replan_children(child_ids=[episode.child_id])
+        facts_changed(child_ids=[episode.child_id])
     police_events_replay(force=force, police_reference=n.police_reference, episode=episode)
     return Applied(outcome, episode=episode)
 
@@ -452,7 +452,7 @@ def _event_apply(event: PoliceEvent, *, actor: Actor, child: Child | None = None
     event.outcome, event.outcome_message = EventOutcome.APPLIED, message
     event.applied_at = timezone.now()
     if event.event_type != PoliceEventType.SIGHTING:
-        duties_replan_children(child_ids=[episode.child_id])
+        facts_changed(child_ids=[episode.child_id])
 
 
 def _event_apply_safely(event: PoliceEvent, *, actor: Actor, child: Child | None = None) -> None:
@@ -475,7 +475,7 @@ def _event_apply_safely(event: PoliceEvent, *, actor: Actor, child: Child | None
     event.save()
 
 
-@transaction.atomic
+@use_case
 def police_event_receive(
     *,
     force: Organisation,
@@ -526,7 +526,7 @@ def police_events_replay(
 # --- Identity review ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@use_case
 def identity_review_resolve(
     *, review: IdentityReview, actor: User, child: Child | None = None, create_new: bool = False
 ) -> Applied:
