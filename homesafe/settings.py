@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "homesafe.profiles",
     "homesafe.intake",
     "homesafe.daily_screening",
+    "homesafe.story",
     "homesafe.api",
     "homesafe.administration",
     "homesafe.web",

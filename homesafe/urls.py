@@ -3,10 +3,22 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from homesafe.episodes import urls as episodes_urls
+from homesafe.people import urls as people_urls
+from homesafe.story import urls as story_urls
+from homesafe.web import urls as web_urls
+
+
+def _with_story(app_urls, story_urlpatterns):
+    """An app's pages and the story app's pages that keep that app's names (people:child,
+    episodes:detail, web:home), in one namespace: the app does not import the story app."""
+    return include(([*story_urlpatterns, *app_urls.urlpatterns], app_urls.app_name))
+
+
 urlpatterns = [
-    path("", include("homesafe.web.urls")),
-    path("children/", include("homesafe.people.urls")),
-    path("", include("homesafe.episodes.urls")),
+    path("", _with_story(web_urls, story_urls.web_urlpatterns)),
+    path("children/", _with_story(people_urls, story_urls.people_urlpatterns)),
+    path("", _with_story(episodes_urls, story_urls.episodes_urlpatterns)),
     path("", include("homesafe.interviews.urls")),
     path("", include("homesafe.meetings.urls")),
     path("", include("homesafe.screening.urls")),

@@ -36,7 +36,6 @@ from homesafe.concerns.choices import ConcernKind
 from homesafe.concerns.policy import can_record_concerns
 from homesafe.concerns.queries import (
     child_concerns_for_user_or_404,
-    episode_concerns_view,
     episode_for_concern_or_404,
     person_get_for_user_or_404,
 )
@@ -46,6 +45,7 @@ from homesafe.meetings.models import DifferenceStep
 from homesafe.meetings.queries import difference_view_for_user, differences_visible_to
 from homesafe.profiles.queries import profile_page_for_user_or_404
 from homesafe.screening.queries import screenings_list_for_user
+from homesafe.story.episode_concerns import episode_concerns_view
 
 
 def not_found(what: str) -> dict:

@@ -12,10 +12,8 @@ from django.http import Http404
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
-from homesafe.concerns.facts import RaisedConcern, concerns_raised, screenings_by_episode
 from homesafe.concerns.models import (
     DisruptionAction,
-    EpisodeConcern,
     LegalAction,
     LocationLink,
     PersonLink,
@@ -24,10 +22,8 @@ from homesafe.concerns.models import (
 from homesafe.concerns.policy import can_record_concerns, can_view_concerns
 from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.queries import episode_get_for_user_or_404
-from homesafe.interviews.models import ReturnInterview
 from homesafe.people.models import Child
 from homesafe.people.queries import child_get_for_user_or_404, children_visible_to
-from homesafe.screening.models import ExploitationScreening
 
 
 @dataclass(frozen=True)
@@ -144,34 +140,6 @@ def legal_action_for_user_or_404(*, user: User, action_id: int) -> LegalAction:
     if action is None:
         raise Http404("No legal action found")
     return action
-
-
-@dataclass(frozen=True)
-class EpisodeConcerns:
-    """The exploitation and trafficking concerns raised about an episode, as its page and the
-    API show them: when, and by what (the report, a professional, the return interview, a
-    screening), the report's first."""
-
-    episode: MissingEpisode
-    raised: list[RaisedConcern]
-    can_raise: bool
-
-
-def episode_concerns_view(*, user: User, episode: MissingEpisode) -> EpisodeConcerns:
-    """For an episode the caller fetched through the gate (episode_get_for_user_or_404)."""
-    interview = ReturnInterview.objects.filter(episode=episode).first()
-    siblings = list(MissingEpisode.objects.filter(child_id=episode.child_id).only("reported_at"))
-    screenings = ExploitationScreening.objects.filter(child_id=episode.child_id)
-    return EpisodeConcerns(
-        episode=episode,
-        raised=concerns_raised(
-            episode,
-            records=EpisodeConcern.objects.filter(episode=episode).select_related("raised_by"),
-            interview=interview,
-            screenings=screenings_by_episode(siblings, screenings).get(episode.pk, ()),
-        ),
-        can_raise=can_record_concerns(user, episode.child),
-    )
 
 
 def episode_for_concern_or_404(*, user: User, episode_id: int) -> MissingEpisode:

@@ -3,12 +3,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from homesafe.access.edits import StaleEdit
 from homesafe.access.errors import ApplicationError
 from homesafe.access.policy import can_record_episode
-from homesafe.concerns.queries import episode_concerns_view
 from homesafe.duties.queries import duties_for_episode
 from homesafe.episodes.forms import (
     EpisodeCorrectForm,
@@ -18,11 +16,10 @@ from homesafe.episodes.forms import (
     RegradeForm,
 )
 from homesafe.episodes.policy import can_correct_episode
-from homesafe.episodes.queries import episode_corrections, episode_get_for_user_or_404
+from homesafe.episodes.queries import episode_get_for_user_or_404
 from homesafe.episodes.services import episode_regrade
 from homesafe.episodes.services_corrections import (
     CORRECTABLE_FIELDS,
-    FIELD_LABELS,
     episode_edit_version,
     episode_values,
     episode_void,
@@ -32,7 +29,6 @@ from homesafe.episodes.services_places import (
     episode_record_return_at_place,
     episode_report_at_place,
 )
-from homesafe.interviews.queries import interview_view_for_user
 from homesafe.people.queries import child_get_for_user_or_404
 from homesafe.web.edits import form_show_stale
 from homesafe.web.errors import form_add_service_error
@@ -83,28 +79,6 @@ def episode_new(request: HttpRequest, child_id: int) -> HttpResponse:
             "submit_text": "Save report",
             "back_url": reverse("people:child", args=[child.pk]),
             "back_text": f"Back to {child.full_name}",
-        },
-    )
-
-
-def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
-    episode = episode_get_for_user_or_404(user=request.user, episode_id=episode_id)
-    return render(
-        request,
-        "episodes/detail.html",
-        {
-            "title": f"{episode.get_episode_type_display()} episode: {episode.child.full_name}",
-            "episode": episode,
-            "child": episode.child,
-            "gradings": list(episode.gradings.select_related("recorded_by")),
-            "can_record": can_record_episode(request.user, episode.child),
-            "can_correct": can_correct_episode(request.user, episode.child),
-            "interview_view": interview_view_for_user(user=request.user, episode=episode),
-            "concerns": episode_concerns_view(user=request.user, episode=episode),
-            "duties": duties_for_episode(episode=episode),
-            "corrections": episode_corrections(episode=episode),
-            "field_labels": FIELD_LABELS,
-            "now": timezone.now(),
         },
     )
 

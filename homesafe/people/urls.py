@@ -4,10 +4,7 @@ from homesafe.people import views
 
 app_name = "people"
 urlpatterns = [
-    path("", views.search, name="search"),
     path("new", views.child_new, name="new"),
-    path("<int:child_id>/", views.child_detail, name="child"),
-    path("<int:child_id>/story", views.child_story_view, name="story"),
     path("<int:child_id>/edit", views.child_edit, name="edit"),
     path("<int:child_id>/cohort/new", views.cohort_new, name="cohort_new"),
     path("<int:child_id>/care/new", views.care_new, name="care_new"),

@@ -5,22 +5,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from homesafe.access.edits import StaleEdit, edit_version
 from homesafe.access.policy import (
     can_change_child,
     can_create_child,
-    can_record_episode,
-    can_view_casework,
 )
-from homesafe.episodes.queries import children_missing_now, episodes_for_child
 from homesafe.people import forms
 from homesafe.people.models import Child
 from homesafe.people.queries import (
     child_get_for_user_or_404,
-    children_search,
-    search_match_reasons,
 )
 from homesafe.people.services import (
     care_period_start,
@@ -34,83 +28,6 @@ from homesafe.people.services import (
 )
 from homesafe.web.edits import form_show_stale
 from homesafe.web.errors import form_add_service_error
-
-SEARCH_LIMIT = 50
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    form = forms.ChildSearchForm(request.GET or None)
-    results = None
-    reasons, missing = {}, set()
-    if form.is_bound and form.is_valid():
-        results = children_search(user=request.user, limit=SEARCH_LIMIT, **form.cleaned_data)
-        shown = results[:SEARCH_LIMIT]
-        reasons = search_match_reasons(
-            children=shown,
-            name=form.cleaned_data["name"],
-            identifier=form.cleaned_data["identifier"],
-        )
-        missing = children_missing_now(child_ids=[c.pk for c in shown])
-    return render(
-        request,
-        "people/search.html",
-        {
-            "title": "Find a child",
-            "active_nav": "search",
-            "form": form,
-            "results": results[:SEARCH_LIMIT] if results is not None else None,
-            "more": results is not None and len(results) > SEARCH_LIMIT,
-            "reasons": reasons,
-            "missing": missing,
-            "can_create": can_create_child(request.user),
-        },
-    )
-
-
-def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
-    casework = can_view_casework(request.user, child)
-    context = {
-        "title": child.full_name,
-        "today": timezone.localdate(),
-        "child": child,
-        "aliases": list(child.aliases.all()),
-        "episodes": list(episodes_for_child(child=child)),
-        "casework": casework,
-        "can_record_episode": can_record_episode(request.user, child),
-        "can_change": can_change_child(request.user, child),
-        "merged_into": getattr(getattr(child, "merged_into", None), "kept_child_id", None),
-    }
-    if casework:
-        context.update(
-            {
-                "cohort_periods": list(child.cohort_periods.all()),
-                "care_periods": list(child.care_periods.select_related("placing_la")),
-                "placements": list(child.placements.all()),
-                "network": list(child.network.select_related("organisation")),
-                "needs": list(child.needs.all()),
-            }
-        )
-    return render(request, "people/child_detail.html", context)
-
-
-def child_story_view(request: HttpRequest, child_id: int) -> HttpResponse:
-    """The child's story: the pattern across episodes, interviews, places and duties."""
-    from django.conf import settings
-
-    from homesafe.people.story import child_story
-
-    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
-    return render(
-        request,
-        "people/story.html",
-        {
-            "title": f"{child.full_name}: the child's story",
-            "child": child,
-            "story": child_story(user=request.user, child=child),
-            "map_tiles": settings.HOMESAFE_MAP_TILE_URL,
-        },
-    )
 
 
 def child_new(request: HttpRequest) -> HttpResponse:

@@ -4,7 +4,6 @@ from homesafe.web import views, views_session
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("session/extend", views_session.session_extend, name="session_extend"),
     path("session/ended", views_session.session_ended, name="session_ended"),

@@ -1,5 +1,5 @@
 """Each duty's button: every kind has an action, it names the action, and it opens the page
-that does it (duties/actions.py). Checked here for the map itself; tests/web/test_my_work.py
+that does it (duties/actions.py). Checked here for the map itself; tests/story/test_my_work.py
 checks the buttons on My work and the duty's page."""
 
 from __future__ import annotations

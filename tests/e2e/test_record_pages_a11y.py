@@ -61,7 +61,7 @@ def test_two_factor_set_up_page_has_no_axe_violations(page, live_server, db, axe
 
 
 def test_the_story_of_a_child_with_40_episodes_has_no_axe_violations(page, live_server, world, axe):
-    from tests.people.test_story import add_history
+    from tests.story.test_child_story import add_history
 
     child = world.children["a_team2"]
     child.episodes.all().delete()

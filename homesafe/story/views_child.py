@@ -1,0 +1,127 @@
+"""The pages of one child and one episode that read every casework app through its queries:
+finding a child, the child's record, the child's story and an episode's page."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from homesafe.access.policy import (
+    can_change_child,
+    can_create_child,
+    can_record_episode,
+    can_view_casework,
+)
+from homesafe.duties.queries import duties_for_episode
+from homesafe.episodes.policy import can_correct_episode
+from homesafe.episodes.queries import (
+    children_missing_now,
+    episode_corrections,
+    episode_get_for_user_or_404,
+    episodes_for_child,
+)
+from homesafe.episodes.services_corrections import FIELD_LABELS
+from homesafe.interviews.queries import interview_view_for_user
+from homesafe.people import forms
+from homesafe.people.queries import (
+    child_get_for_user_or_404,
+    children_search,
+    search_match_reasons,
+)
+from homesafe.story.child_story import child_story
+from homesafe.story.episode_concerns import episode_concerns_view
+
+SEARCH_LIMIT = 50
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = forms.ChildSearchForm(request.GET or None)
+    results = None
+    reasons, missing = {}, set()
+    if form.is_bound and form.is_valid():
+        results = children_search(user=request.user, limit=SEARCH_LIMIT, **form.cleaned_data)
+        shown = results[:SEARCH_LIMIT]
+        reasons = search_match_reasons(
+            children=shown,
+            name=form.cleaned_data["name"],
+            identifier=form.cleaned_data["identifier"],
+        )
+        missing = children_missing_now(child_ids=[c.pk for c in shown])
+    return render(
+        request,
+        "story/search.html",
+        {
+            "title": "Find a child",
+            "active_nav": "search",
+            "form": form,
+            "results": results[:SEARCH_LIMIT] if results is not None else None,
+            "more": results is not None and len(results) > SEARCH_LIMIT,
+            "reasons": reasons,
+            "missing": missing,
+            "can_create": can_create_child(request.user),
+        },
+    )
+
+
+def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
+    casework = can_view_casework(request.user, child)
+    context = {
+        "title": child.full_name,
+        "today": timezone.localdate(),
+        "child": child,
+        "aliases": list(child.aliases.all()),
+        "episodes": list(episodes_for_child(child=child)),
+        "casework": casework,
+        "can_record_episode": can_record_episode(request.user, child),
+        "can_change": can_change_child(request.user, child),
+        "merged_into": getattr(getattr(child, "merged_into", None), "kept_child_id", None),
+    }
+    if casework:
+        context.update(
+            {
+                "cohort_periods": list(child.cohort_periods.all()),
+                "care_periods": list(child.care_periods.select_related("placing_la")),
+                "placements": list(child.placements.all()),
+                "network": list(child.network.select_related("organisation")),
+                "needs": list(child.needs.all()),
+            }
+        )
+    return render(request, "story/child_detail.html", context)
+
+
+def child_story_view(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The child's story: the pattern across episodes, interviews, places and duties."""
+    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
+    return render(
+        request,
+        "story/child_story.html",
+        {
+            "title": f"{child.full_name}: the child's story",
+            "child": child,
+            "story": child_story(user=request.user, child=child),
+            "map_tiles": settings.HOMESAFE_MAP_TILE_URL,
+        },
+    )
+
+
+def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = episode_get_for_user_or_404(user=request.user, episode_id=episode_id)
+    return render(
+        request,
+        "story/episode_detail.html",
+        {
+            "title": f"{episode.get_episode_type_display()} episode: {episode.child.full_name}",
+            "episode": episode,
+            "child": episode.child,
+            "gradings": list(episode.gradings.select_related("recorded_by")),
+            "can_record": can_record_episode(request.user, episode.child),
+            "can_correct": can_correct_episode(request.user, episode.child),
+            "interview_view": interview_view_for_user(user=request.user, episode=episode),
+            "concerns": episode_concerns_view(user=request.user, episode=episode),
+            "duties": duties_for_episode(episode=episode),
+            "corrections": episode_corrections(episode=episode),
+            "field_labels": FIELD_LABELS,
+            "now": timezone.now(),
+        },
+    )
