@@ -49,8 +49,8 @@ from homesafe.people.models import Child, CohortPeriod
 from homesafe.people.queries import children_visible_to
 from homesafe.people.validators import validate_nhs_number, validate_upn
 from homesafe.screening.models import ExploitationScreening
-from homesafe.web.management.commands.demo import NOT_DEMO_MODE
-from homesafe.web.management.commands.seed_demo import (
+from homesafe.administration.management.commands.demo import NOT_DEMO_MODE
+from homesafe.administration.management.commands.seed_demo import (
     ALREADY_HAS_CHILDREN,
     ANCHOR_IN_FUTURE,
     SKIPPED,

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from homesafe.web.management.commands.demo import _demo_base_url
+from homesafe.administration.management.commands.demo import _demo_base_url
 from tests.protocol.test_simulate import EXAMPLE
 
 # Variables that would make a run less "fresh" than a new user's shell.
