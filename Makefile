@@ -23,6 +23,7 @@ test:
 	./scripts/bootstrap --test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check homesafe tests
+	.venv/bin/lint-imports --no-cache
 	$(PYTEST) $(PYTEST_ARGS)
 
 # The quick loop: everything but the browser tests.
@@ -30,5 +31,6 @@ test-fast:
 	./scripts/bootstrap --test
 	$(PYTEST) -m "not e2e" $(PYTEST_ARGS)
 
+# lint-imports: the layers of docs/architecture.md ([tool.importlinter] in pyproject.toml).
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check homesafe tests
+	.venv/bin/ruff check . && .venv/bin/ruff format --check homesafe tests && .venv/bin/lint-imports --no-cache

@@ -1,6 +1,8 @@
 """Rules of the house that a reviewer would otherwise have to remember (STYLE.md 3 and 2)."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,36 @@ def test_models_and_migrations_agree(db):
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+# What calls use cases: pages, API classes, tasks and commands.
+ENTRY_MODULES = sorted(
+    {
+        *HOMESAFE.glob("*/views*.py"),
+        *HOMESAFE.glob("api/*.py"),
+        *HOMESAFE.glob("*/tasks.py"),
+        *HOMESAFE.glob("*/management/commands/*.py"),
+    }
+)
+
+
+@pytest.mark.parametrize("path", ENTRY_MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_views_open_no_transaction_of_their_own(path):
+    """A view calls one use case, which owns the (durable) transaction: a view that needs two
+    writes together calls a service that composes them (homesafe.use_cases)."""
+    assert "transaction.atomic" not in path.read_text()
+
+
+def test_the_layers_hold():
+    """import-linter's contracts in pyproject.toml (docs/architecture.md, "Layers"): an app
+    that imports one above it fails here, as in `make lint`, naming the import."""
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"],
+        cwd=HOMESAFE.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
