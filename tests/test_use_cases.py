@@ -1,5 +1,7 @@
 """The use-case contract: one durable transaction, one hand-over of the children at its end."""
 
+from dataclasses import dataclass
+
 import pytest
 from django.db import transaction
 
@@ -79,3 +81,45 @@ def test_the_duties_app_is_subscribed():
     from homesafe.duties.services import duties_replan_facts_changed
 
     assert duties_replan_facts_changed in use_cases._subscribers
+
+
+def test_use_cases_in_the_callers_transaction_each_hand_over_at_their_end(handed_over):
+    with transaction.atomic(), use_cases.use_cases_in_callers_transaction():
+        _inner(child_id=31)
+        assert handed_over == [{31}]  # at its own end, not the caller's
+        _outer(child_ids=[32, 33])
+    assert handed_over == [{31}, {32, 33}]
+
+
+@dataclass(frozen=True)
+class _Happened:
+    child_id: int
+
+
+def test_an_announcement_runs_its_subscribers_at_once_and_returns_their_results(monkeypatch):
+    monkeypatch.setattr(use_cases, "_handlers", {})
+    seen: list[int] = []
+
+    def handler(event: _Happened) -> int:
+        seen.append(event.child_id)
+        return event.child_id * 10
+
+    use_cases.subscribe(_Happened, handler)
+    use_cases.subscribe(_Happened, handler)  # twice: still once
+    assert use_cases.announce(_Happened(child_id=4)) == [40]
+    assert seen == [4]
+    assert use_cases.announce(object()) == []  # nobody subscribed to that type
+
+
+def test_the_apps_above_subscribe_to_what_episodes_and_interviews_announce():
+    from homesafe.duties.subscriptions import (
+        duties_close_on_episode_voided,
+        duties_replan_on_rhi_routes_changed,
+    )
+    from homesafe.episodes.events import EpisodeReturned, EpisodeVoided
+    from homesafe.interviews.events import RhiRoutesChanged
+    from homesafe.interviews.services_routes import rhi_referrals_on_episode_returned
+
+    assert use_cases._handlers[EpisodeReturned] == [rhi_referrals_on_episode_returned]
+    assert use_cases._handlers[EpisodeVoided] == [duties_close_on_episode_voided]
+    assert use_cases._handlers[RhiRoutesChanged] == [duties_replan_on_rhi_routes_changed]

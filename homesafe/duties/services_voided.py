@@ -14,7 +14,6 @@ from homesafe.access.audit import Actor
 from homesafe.access.models import User
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.models import Duty, DutyEvent
-from homesafe.episodes.events import EpisodeVoided
 
 RECORDED_IN_ERROR = "The episode was recorded in error: {reason}"
 
@@ -49,10 +48,3 @@ def duties_close_for_voided_episode(*, episode_id: int, reason: str, actor: Acto
         ]
     )
     return [duty.pk for duty in duties]
-
-
-def duties_close_on_episode_voided(event: EpisodeVoided) -> list[int]:
-    """The duties app's subscription to EpisodeVoided (DutiesConfig.ready)."""
-    return duties_close_for_voided_episode(
-        episode_id=event.episode_id, reason=event.reason, actor=event.actor
-    )

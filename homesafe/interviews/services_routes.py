@@ -18,19 +18,17 @@ from django.utils import timezone
 from homesafe.access.audit import Actor, audit_record, changed_fields
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.models import Organisation, User
-from homesafe.duties.choices import DutyState
-from homesafe.duties.models import Duty
 from homesafe.duties.protocol import protocols_in_force
 from homesafe.episodes.choices import EpisodeStatus
 from homesafe.episodes.events import EpisodeReturned
 from homesafe.episodes.models import MissingEpisode
 from homesafe.interviews.choices import RouteAllocated, RouteProvider
+from homesafe.interviews.events import RhiRoutesChanged
 from homesafe.interviews.models import RhiRoute
 from homesafe.interviews.routing import rhi_route_for
 from homesafe.people.choices import Cohort, NetworkRole
 from homesafe.people.models import Child, CohortPeriod, NetworkMember, Placement
-from homesafe.protocol.facts import DutyKind
-from homesafe.use_cases import facts_changed, use_case
+from homesafe.use_cases import announce, use_case
 
 LOCAL_AUTHORITY_REQUIRED = "Choose the responsible local authority"
 HOST_NOT_AUTHORITY = "Choose a local authority, or leave it blank for anywhere"
@@ -89,17 +87,9 @@ def _state(route: RhiRoute) -> dict:
 
 
 def _replan_open_interview_duties(*, local_authority_id: int) -> None:
-    """The open interview duties of the authority's children follow the new rules."""
-    child_ids = (
-        Duty.objects.filter(
-            child__responsible_la_id=local_authority_id,
-            kind__in=[DutyKind.RHI_OFFER, DutyKind.RHI_COMPLETE],
-            state=DutyState.OPEN,
-        )
-        .values_list("child_id", flat=True)
-        .distinct()
-    )
-    facts_changed(child_ids=list(child_ids))
+    """The open interview duties of the authority's children follow the new rules (the duties
+    app subscribes to RhiRoutesChanged and re-plans them at the use case's end)."""
+    announce(RhiRoutesChanged(local_authority_id=local_authority_id))
 
 
 @use_case
