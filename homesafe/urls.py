@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from homesafe.episodes import urls as episodes_urls
+from homesafe.interviews import urls as interviews_urls
 from homesafe.people import urls as people_urls
 from homesafe.story import urls as story_urls
 from homesafe.web import urls as web_urls
@@ -19,7 +20,7 @@ urlpatterns = [
     path("", _with_story(web_urls, story_urls.web_urlpatterns)),
     path("children/", _with_story(people_urls, story_urls.people_urlpatterns)),
     path("", _with_story(episodes_urls, story_urls.episodes_urlpatterns)),
-    path("", include("homesafe.interviews.urls")),
+    path("", _with_story(interviews_urls, story_urls.interviews_urlpatterns)),
     path("", include("homesafe.meetings.urls")),
     path("", include("homesafe.screening.urls")),
     path("", include("homesafe.concerns.urls")),

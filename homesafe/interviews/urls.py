@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homesafe.interviews import views, views_caseload, views_record, views_terms
+from homesafe.interviews import views, views_record, views_terms
 
 app_name = "interviews"
 urlpatterns = [
@@ -48,7 +48,6 @@ urlpatterns = [
         views.interview_persons_view,
         name="persons",
     ),
-    path("interviews/caseload/", views_caseload.caseload, name="caseload"),
     path("interviews/terms/", views_terms.term_list, name="terms"),
     path("interviews/terms/new", views_terms.term_add, name="term_add"),
     path("interviews/terms/<int:term_id>/change", views_terms.term_change, name="term_change"),

@@ -24,11 +24,11 @@ from homesafe.duties.owners import (
 from homesafe.duties.protocol import protocol_current
 from homesafe.episodes.services import episode_record_return, episode_report
 from homesafe.interviews.choices import RouteAllocated, RouteProvider
-from homesafe.interviews.queries_caseload import rhi_caseload
 from homesafe.interviews.services_routes import REFERRAL_REASON, rhi_route_create
 from homesafe.people.choices import NetworkRole
 from homesafe.people.models import CohortPeriod, NetworkMember
 from homesafe.protocol.facts import DutyKind as K
+from homesafe.story.interview_caseload import rhi_caseload
 from tests.factories import OrganisationFactory, UserFactory
 from tests.interviews.helpers import report_and_return
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from homesafe.access.audit import audit_children_shown
 from homesafe.access.choices import AuditVerb, Role
-from homesafe.interviews.queries_caseload import CASELOAD_LIMIT, rhi_caseload
+from homesafe.story.interview_caseload import CASELOAD_LIMIT, rhi_caseload
 
 
 def caseload(request: HttpRequest) -> HttpResponse:
@@ -25,7 +25,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "interviews/caseload.html",
+        "story/interview_caseload.html",
         {
             "title": "Return interviews to do",
             "active_nav": "caseload",
