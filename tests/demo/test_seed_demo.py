@@ -13,6 +13,12 @@ from django.db import transaction
 
 from homesafe.access.choices import OrganisationType, Role
 from homesafe.access.models import AuditEntry, Organisation, User
+from homesafe.administration.management.commands.demo import NOT_DEMO_MODE
+from homesafe.administration.management.commands.seed_demo import (
+    ALREADY_HAS_CHILDREN,
+    ANCHOR_IN_FUTURE,
+    SKIPPED,
+)
 from homesafe.concerns.models import PersonOfConcern
 from homesafe.demo import (
     ADMIN_EMAIL,
@@ -49,12 +55,6 @@ from homesafe.people.models import Child, CohortPeriod
 from homesafe.people.queries import children_visible_to
 from homesafe.people.validators import validate_nhs_number, validate_upn
 from homesafe.screening.models import ExploitationScreening
-from homesafe.administration.management.commands.demo import NOT_DEMO_MODE
-from homesafe.administration.management.commands.seed_demo import (
-    ALREADY_HAS_CHILDREN,
-    ANCHOR_IN_FUTURE,
-    SKIPPED,
-)
 from tests.demo.content import demo_content
 
 ANCHOR = date(2026, 3, 2)

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from homesafe.demo import DEMO_PASSWORD, database_has_children, demo_accounts
 from homesafe.administration.management.commands.seed_demo import accounts_table
+from homesafe.demo import DEMO_PASSWORD, database_has_children, demo_accounts
 
 NOT_DEMO_MODE = (
     "The demo runs only in demo mode: set HOMESAFE_MODE=demo in the environment "
