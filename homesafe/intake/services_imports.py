@@ -14,6 +14,7 @@ from homesafe.intake.imports import police_download_import
 from homesafe.intake.models import PoliceImport
 from homesafe.task_leases import task_lease_renew
 from homesafe.uploads import file_too_big_message, upload_limit_bytes
+from homesafe.use_cases import use_case
 
 FILE_WRONG_TYPE = "The file must be a CSV or an XLSX spreadsheet."
 IMPORT_NOT_ALLOWED = "This import is {status}; it cannot be {target}."
@@ -75,7 +76,7 @@ def police_import_upload(
     return police_import
 
 
-@transaction.atomic
+@use_case
 def police_import_confirm(*, police_import: PoliceImport, actor: User) -> PoliceImport:
     from homesafe.intake.tasks import police_import_apply
 
