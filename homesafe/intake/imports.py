@@ -58,6 +58,7 @@ from homesafe.intake.import_writes import ChunkWrites
 from homesafe.intake.matching import (
     REVIEW_NOT_FOUND,
     IdentityMatcher,
+    InFileChildren,
     MatchResult,
     _swapped,
     rows_where_in,
@@ -262,6 +263,7 @@ class PoliceDownloadImport(ChunkWrites):
         self.result = ImportResult()
         self.matcher = IdentityMatcher(excluded=merged_child_ids())
         self.default_la = force_default_local_authority(force)
+        self.in_file = InFileChildren()  # the children this import's rows created
         self.seen: dict[str, str] = {}  # dry run: reference -> state hash of rows already counted
         self.written = 0
         self.bulk = BulkInsert()
@@ -445,6 +447,15 @@ class PoliceDownloadImport(ChunkWrites):
 
     def run_row(self, row: _Row) -> None:
         """A row that needs the services (an update, a new child, an episode recorded by hand)."""
+        creates_child = (
+            row.match is not None and row.match.unknown_child and self.default_la is not None
+        )
+        if creates_child:
+            # A child this file already created may be the one (the same person reported
+            # again): matched against them, by the matcher's rules, before making another.
+            in_file = self.in_file.match_one(row.n)
+            if not in_file.unknown_child:
+                row.match, creates_child = in_file, False
         try:
             with transaction.atomic():
                 applied = police_notification_apply(
@@ -465,6 +476,14 @@ class PoliceDownloadImport(ChunkWrites):
             return
         if not self.dry_run and applied.outcome in (RowOutcome.CREATED, RowOutcome.UPDATED):
             self.dirty.add(row.n)  # it may have created the child or given them an identifier
+            if creates_child and applied.episode is not None:
+                child = applied.episode.child
+                self.in_file.add(
+                    child_id=child.pk,
+                    n=row.n,
+                    la_child_id=child.la_child_id,
+                    nhs_number=child.nhs_number,
+                )
         self.report(row, applied.outcome, reason=applied.reason)
 
     # --- the whole file ---------------------------------------------------------------------

@@ -363,3 +363,77 @@ class IdentityMatcher:
         candidates = [Candidate(c, round(s, 1), "name and date of birth") for c, s in ranked]
         reason = REVIEW_CLOSE_CALL if best >= CONFIDENT_SCORE else REVIEW_WEAK
         return MatchResult(candidates=candidates, reason=reason)
+
+
+@dataclass
+class _NewChild:
+    child_id: int
+    person_id: str
+    la_child_id: str
+    nhs_number: str
+    date_of_birth: dt.date
+    sex: str
+    first_name: str
+    last_name: str
+    aliases: tuple[str, ...]
+
+
+class InFileChildren(IdentityMatcher):
+    """The children a file's own earlier rows create, matched by IdentityMatcher's very rules.
+
+    A row of a child unknown to HomeSafe is matched against these before it creates another:
+    a new child reported three times in one file is one child (issue 14). The database holds
+    no candidate for such a row (its match found none), so matching it against these alone
+    gives what matching against the database with them in it would. The rules are the
+    matcher's own: only the two places it reads children (`_identified`, `_read_blocks`) read
+    this list instead of the database."""
+
+    def __init__(self):
+        super().__init__()
+        self.children: list[_NewChild] = []
+
+    def add(self, *, child_id: int, n: PoliceNotification, la_child_id: str, nhs_number: str):
+        self.children.append(
+            _NewChild(
+                child_id,
+                n.person_id,
+                la_child_id,
+                nhs_number,
+                n.date_of_birth,
+                n.sex,
+                n.forename,
+                n.surname,
+                tuple(dict.fromkeys(a.strip() for a in n.aliases if a.strip())),
+            )
+        )
+
+    def replace_id(self, old: int, new: int) -> None:
+        for child in self.children:
+            if child.child_id == old:
+                child.child_id = new
+
+    def _identified(self, column: str, values: set[str]) -> list[tuple]:
+        name = "person_id" if column == "police_person_id" else column
+        return [
+            (c.child_id, getattr(c, name), c.date_of_birth)
+            for c in self.children
+            if getattr(c, name) and getattr(c, name) in values
+        ]
+
+    def _read_blocks(self, days: list[dt.date]) -> dict[dt.date, _Block]:
+        wanted = set(days)
+        by_day: dict[dt.date, list[_NewChild]] = defaultdict(list)
+        for c in self.children:
+            if c.date_of_birth in wanted:
+                by_day[c.date_of_birth].append(c)
+        blocks: dict[dt.date, _Block] = {}
+        for born, members in by_day.items():
+            members.sort(key=lambda c: (c.last_name, c.first_name, c.child_id))
+            block = blocks[born] = _Block()
+            for c in members:
+                block.keys.append(name_key(f"{c.first_name} {c.last_name}"))
+                block.owners.append((c.child_id, c.sex))
+                for alias in sorted(c.aliases):
+                    block.keys.append(name_key(alias))
+                    block.owners.append((c.child_id, c.sex))
+        return blocks
