@@ -61,6 +61,7 @@ from homesafe.intake.matching import (
     InFileChildren,
     MatchResult,
     _swapped,
+    matches_combined,
     rows_where_in,
 )
 from homesafe.intake.matching_ahead import MatchingAhead
@@ -77,6 +78,7 @@ from homesafe.intake.notifications import (
     notification_parse,
 )
 from homesafe.intake.services import (
+    ALREADY_MISSING_OTHER_REPORT,
     error_field_and_reason,
     force_default_local_authority,
     merged_child_ids,
@@ -132,6 +134,55 @@ class ImportResult:
                 ]
             )
         return out.getvalue()
+
+
+NEW_ID = 2**62  # stand-in ids of the children a chunk creates, until they are written
+OPEN_UNKNOWN = "?"  # an episode open before the chunk: the services decide (it may be adopted)
+
+
+@dataclass
+class _EpisodeState:
+    """A child's episodes as the chunk's rows are decided: the reference of an open episode
+    (OPEN_UNKNOWN for one open before the chunk), and the latest return."""
+
+    open_reference: str | None = None
+    last_return: dt.datetime | None = None
+
+    def opened(self, n: PoliceNotification) -> None:
+        if n.found_at is None:
+            self.open_reference = n.police_reference
+        elif self.last_return is None or n.found_at > self.last_return:
+            self.last_return = n.found_at
+
+
+def episode_opening_refusal(
+    *, open_reference: str | None, last_return: dt.datetime | None, n: PoliceNotification
+) -> tuple[str, str] | None:
+    """Why a new police report cannot open an episode for its child, as (field, reason), or
+    None: the rules of episode_report (and police_notification_apply's wording of them), for a
+    child whose open episode came from a police report and whose latest return is known.
+    tests/intake/test_import_one_path.py holds the import and the single path equal."""
+    if open_reference is not None:
+        return "police_reference", ALREADY_MISSING_OTHER_REPORT.format(reference=open_reference)
+    if last_return is not None and last_return > n.last_seen_at:
+        until = timezone.localtime(last_return).strftime("%d/%m/%Y %H:%M")
+        return "last_seen_at", OVERLAPS_EARLIER.format(until=until)
+    return None
+
+
+def _fits_new_child(n: PoliceNotification) -> bool:
+    """Whether a child can be created from this row as it stands (else the services refuse it,
+    naming the field)."""
+    return bool(
+        n.forename
+        and n.surname
+        and n.date_of_birth
+        and len(n.forename) <= 100
+        and len(n.surname) <= 100
+        and len(n.person_id) <= 50
+        and len(n.la_child_id) <= 30
+        and all(len(alias.strip()) <= 200 for alias in n.aliases)
+    )
 
 
 class _DryRunRollback(Exception):
@@ -264,6 +315,8 @@ class PoliceDownloadImport(ChunkWrites):
         self.matcher = IdentityMatcher(excluded=merged_child_ids())
         self.default_la = force_default_local_authority(force)
         self.in_file = InFileChildren()  # the children this import's rows created
+        self.new_ids = NEW_ID
+        self.dry_states: dict[int, _EpisodeState] = {}  # a dry run's new children
         self.seen: dict[str, str] = {}  # dry run: reference -> state hash of rows already counted
         self.written = 0
         self.bulk = BulkInsert()
@@ -383,48 +436,7 @@ class PoliceDownloadImport(ChunkWrites):
         again = [r for r in fresh if r.match is None or self.dirty.touches(r.n)]
         for row, match in zip(again, self.matcher.match_many([r.n for r in again]), strict=True):
             row.match = match
-        child_ids = {row.match.child_id for row in fresh if row.match.confident}
-        # One query by child (the episodes' child index) for both: who is missing now, and
-        # when each child last came back.
-        open_children: set[int] = set()
-        last_return: dict[int, dt.datetime] = {}
-        for child_id, status, returned_at in rows_where_in(
-            MissingEpisode, ["child_id", "status", "returned_at"], "child_id", child_ids
-        ):
-            if status == EpisodeStatus.MISSING:
-                open_children.add(child_id)
-            if returned_at is None:
-                continue
-            if returned_at.tzinfo is None:  # SQLite's: UTC without an offset
-                returned_at = returned_at.replace(tzinfo=dt.UTC)
-            if child_id not in last_return or returned_at > last_return[child_id]:
-                last_return[child_id] = returned_at
-        new_episodes: list[_Row] = []
-        new_reviews: list[_Row] = []
-        taken: set[int] = set()
-        for row in fresh:
-            match = row.match
-            if match.confident:
-                child_id = match.child_id
-                if child_id in open_children or child_id in taken:
-                    slow.append(row)
-                    continue
-                latest = last_return.get(child_id)
-                if latest is not None and latest > row.n.last_seen_at:
-                    until = timezone.localtime(latest).strftime("%d/%m/%Y %H:%M")
-                    self.report(
-                        row,
-                        RowOutcome.REJECTED,
-                        field="last_seen_at",
-                        reason=OVERLAPS_EARLIER.format(until=until),
-                    )
-                    continue
-                taken.add(child_id)
-                new_episodes.append(row)
-            elif match.unknown_child and self.default_la is not None:
-                slow.append(row)
-            else:
-                new_reviews.append(row)
+        new_episodes, new_reviews, new_children = self.decide(fresh, slow)
         if self.dry_run:
             for row in new_episodes:
                 self.report(row, RowOutcome.CREATED)
@@ -440,10 +452,112 @@ class PoliceDownloadImport(ChunkWrites):
         # and the re-plan of its children is queued for the worker inside it: the duties
         # follow the facts once the chunk commits, or neither happens.
         with duties_replans_deferred() as replan, transaction.atomic():
-            self.write_new(new_episodes, new_reviews)
+            self.write_new(new_episodes, new_reviews, new_children)
             for row in slow:
                 self.run_row(row)
             self.result.replans_queued += duties_replan_enqueue(child_ids=replan)
+
+    def episode_states(self, child_ids: set[int]) -> dict[int, _EpisodeState]:
+        """Each child's open episode and latest return, as the chunk starts: one query by
+        child (the episodes' child index). Children this dry run would have created: as the
+        dry run left them."""
+        states: dict[int, _EpisodeState] = {}
+        child_ids = {child_id for child_id in child_ids if child_id < NEW_ID}
+        for child_id, status, returned_at in rows_where_in(
+            MissingEpisode, ["child_id", "status", "returned_at"], "child_id", child_ids
+        ):
+            state = states.setdefault(child_id, _EpisodeState())
+            if status == EpisodeStatus.MISSING:
+                state.open_reference = OPEN_UNKNOWN
+            if returned_at is None or status == EpisodeStatus.VOIDED:
+                continue
+            if returned_at.tzinfo is None:  # SQLite's: UTC without an offset
+                returned_at = returned_at.replace(tzinfo=dt.UTC)
+            if state.last_return is None or returned_at > state.last_return:
+                state.last_return = returned_at
+        states.update(self.dry_states)
+        return states
+
+    def decide(
+        self, fresh: list[_Row], slow: list[_Row]
+    ) -> tuple[list[_Row], list[_Row], list[_Row]]:
+        """What each new report of the chunk does, in time order, as police_notification_apply
+        would do it row after row: a new episode (for a known child, or for a child new to
+        HomeSafe, created once however many reports they have), a review, a rejection, or the
+        services (a child with an episode open before the chunk, or a match that the chunk's
+        own new children may change). Returns the new episodes, the new reviews, and the
+        first row of each new child."""
+        in_file = self.in_file
+        new_children: list[_Row] = []
+        unknown: set[int] = set()  # rows (by id()) of children the database did not know
+        # 1. Rows of children unknown to HomeSafe, in order: the same person again (a child an
+        # earlier row of the file created), or a child to create.
+        for row in fresh:
+            n = row.n
+            if not (row.match.unknown_child and self.default_la is not None):
+                continue
+            unknown.add(id(row))
+            match = in_file.match_one(n) if in_file else row.match
+            if match.unknown_child:
+                if not _fits_new_child(n):
+                    continue  # the services say what is wrong with it (below)
+                self.new_ids += 1
+                match = MatchResult(child_id=self.new_ids, how="new")
+                in_file.add(
+                    child_id=self.new_ids, n=n, la_child_id=n.la_child_id, nhs_number=n.nhs_number
+                )
+                new_children.append(row)
+            row.match = match
+        # 2. Rows matched to children HomeSafe knew: the file's new children may change the
+        # match (another candidate, or identifiers now pointing to two children). The two
+        # matches combined; where they cannot be, the services match the row again, once this
+        # chunk's new children are written.
+        if in_file:
+            touching = [
+                row
+                for row in fresh
+                if id(row) not in unknown
+                and (in_file.identifiers_touch(row.n) or in_file.days_touch(row.n))
+            ]
+            for row, found in zip(
+                touching, in_file.match_many([row.n for row in touching]), strict=True
+            ):
+                row.match = matches_combined(row.match, found)
+        states = self.episode_states(
+            {r.match.child_id for r in fresh if r.match and r.match.confident}
+        )
+        # 3. In time order, child by child: a new episode, a review, a rejection, or the
+        # services (a child with an episode open before the chunk, and their later rows).
+        new_episodes: list[_Row] = []
+        new_reviews: list[_Row] = []
+        by_services: set[int] = set()
+        for row in fresh:
+            n, match = row.n, row.match
+            if match is None or (match.unknown_child and self.default_la is not None):
+                slow.append(row)
+                continue
+            if not match.confident:
+                new_reviews.append(row)
+                continue
+            child_id = match.child_id
+            state = states.setdefault(child_id, _EpisodeState())
+            if child_id in by_services or state.open_reference == OPEN_UNKNOWN:
+                by_services.add(child_id)
+                slow.append(row)
+                continue
+            refusal = episode_opening_refusal(
+                open_reference=state.open_reference, last_return=state.last_return, n=n
+            )
+            if refusal is not None:
+                self.report(row, RowOutcome.REJECTED, field=refusal[0], reason=refusal[1])
+                continue
+            new_episodes.append(row)
+            state.opened(n)
+            if n.person_id and in_file:  # as police_notification_apply keeps it
+                in_file.learn_person_id(child_id, n.date_of_birth, n.person_id)
+        if self.dry_run:
+            self.dry_states.update({c: s for c, s in states.items() if c > NEW_ID})
+        return new_episodes, new_reviews, new_children
 
     def run_row(self, row: _Row) -> None:
         """A row that needs the services (an update, a new child, an episode recorded by hand)."""
