@@ -13,10 +13,12 @@ from django.urls import reverse
 from homesafe.access.audit import ClientActor
 from homesafe.episodes.choices import EpisodeStatus
 from homesafe.episodes.models import MissingEpisode
+from homesafe.intake.choices import ImportStatus
 from homesafe.intake.imports import police_download_import
 from homesafe.intake.models import PoliceApiKey, PoliceImport
+from homesafe.intake.queries import imports_visible_to
 from homesafe.people.models import Child
-from tests.intake.helpers import csv_bytes
+from tests.intake.helpers import csv_bytes, parse_report
 
 ACTOR = ClientActor("test import")
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -85,6 +87,16 @@ def test_the_command_line_creates_one_child_with_three_episodes(world, tmp_path)
     path.write_bytes(csv_bytes(rows("person ID")))
     call_command("import_police", str(path), force=world.orgs["force_a"].code)
     assert_one_child_three_episodes(world)
+    # It leaves a PoliceImport, as the page does, for the force's local authority to see.
+    police_import = PoliceImport.objects.get()
+    assert police_import.status == ImportStatus.DONE and police_import.counts["created"] == 3
+    assert police_import.organisation == world.orgs["la_a"] and police_import.uploaded_by is None
+    assert police_import.uploaded_by_label == "cli:import_police:FA:download.csv"
+    assert police_import.rows_done == police_import.rows_total == 3
+    assert [r["outcome"] for r in parse_report(police_import.report)] == ["created"] * 3
+    assert police_import in imports_visible_to(user=world.users["cmo_a"])
+    call_command("import_police", str(path), force=world.orgs["force_a"].code, dry_run=True)
+    assert PoliceImport.objects.count() == 1  # a dry run writes nothing
 
 
 @override_settings(TASKS=IMMEDIATE)
