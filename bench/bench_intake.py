@@ -22,6 +22,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 import random
 import sys
 import time
@@ -179,6 +180,17 @@ def unique_nhs_number(rng: random.Random, used: set[str]) -> str:
     return number
 
 
+SYLLABLES = ["ka", "lo", "ven", "dri", "mar", "tus", "bel", "quin", "zo", "rha", "pel", "gry"]
+
+
+def new_surname(rng: random.Random) -> str:
+    """A surname from outside the known children's list (a child new to HomeSafe is not a
+    near namesake of a million others born around the same time)."""
+    return "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize() + rng.choice(
+        ["ski", "son", "ley", "ova", "etti", "ard"]
+    )
+
+
 def typo(rng: random.Random, name: str) -> str:
     i = rng.randrange(1, len(name)) if len(name) > 1 else 0
     return name[:i] + rng.choice("aeiouy") + name[i + 1 :]
@@ -324,7 +336,7 @@ def make_realistic_download(rows, rng, people, now) -> tuple[bytes, dict, dict]:
         if new:
             born = now.date() - dt.timedelta(days=rng.randint(365 * 8, 365 * 18))
             person = (
-                next(stand_ins)[0], rng.choice(FORENAMES), rng.choice(SURNAMES), born,
+                next(stand_ins)[0], rng.choice(FORENAMES), new_surname(rng), born,
                 rng.choice("12"), "", f"NP{c:08d}" if rng.random() < 0.7 else "", "",
             )  # fmt: skip
             new_children[c] = []
@@ -450,6 +462,12 @@ def main() -> None:
         "--import-only", action="store_true", help="stop after the import (for profiling)"
     )
     parser.add_argument("--profile", metavar="OUT", help="cProfile the import into OUT")
+    parser.add_argument(
+        "--short",
+        action="store_true",
+        help="the import and the executemany/COPY baseline only (no worker, no re-import, "
+        "no bulk_create)",
+    )
     args = parser.parse_args()
     from _setup import django_on_scratch_database
 
@@ -533,7 +551,8 @@ def run(args) -> None:
         return
     duties_before = Duty.objects.count()
     started = time.perf_counter()
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    if not args.short:
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     replanning = time.perf_counter() - started
     duties = Duty.objects.count() - duties_before
     replanned = len(
@@ -556,14 +575,15 @@ def run(args) -> None:
     )
     made = [len({linked[ref] for ref in refs if ref in linked}) for refs in new_children.values()]
 
-    started = time.perf_counter()
-    again = police_download_import(content=content, force=force, actor=ClientActor("bench"))
-    reimport = time.perf_counter() - started
-
-    plain_force = Organisation.objects.create(type="police", code="PF", name="Plain Force")
-    started = time.perf_counter()
-    plain_django(content, truth, plain_force.pk)
-    plain = time.perf_counter() - started
+    again, reimport, plain = None, 0.0, 0.0
+    if not args.short:
+        started = time.perf_counter()
+        again = police_download_import(content=content, force=force, actor=ClientActor("bench"))
+        reimport = time.perf_counter() - started
+        plain_force = Organisation.objects.create(type="police", code="PF", name="Plain Force")
+        started = time.perf_counter()
+        plain_django(content, truth, plain_force.pk)
+        plain = time.perf_counter() - started
     raw_force = Organisation.objects.create(type="police", code="RF", name="Raw Force")
     started = time.perf_counter()
     plain_raw(content, truth, raw_force.pk)
@@ -579,6 +599,13 @@ def run(args) -> None:
     print(f"audit entries written: {audited:,}")
     print(f"import with matching: {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s")
     print(
+        "load average at the end (1, 5, 15 min): " + ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    )
+    print(f"plain bulk insert (executemany/COPY):   {raw:.1f} s = {rows / raw:,.0f} rows/s")
+    print(f"ratio import / executemany or COPY: {elapsed / raw:.2f}x")
+    if args.short:
+        return
+    print(
         f"duty re-planning by the worker (db_worker --batch): {result.replans_queued} tasks, "
         f"{replanned:,} children, {duties:,} duties in {replanning:.1f} s = "
         f"{replanned / replanning:,.0f} children/s ({failed} tasks failed)"
@@ -590,10 +617,10 @@ def run(args) -> None:
     print(f"re-import (all unchanged): {reimport:.1f} s = {rows / reimport:,.0f} rows/s")
     print(f"  ({again.counts})")
     print(f"plain bulk insert (Django bulk_create): {plain:.1f} s = {rows / plain:,.0f} rows/s")
-    print(f"plain bulk insert (executemany/COPY):   {raw:.1f} s = {rows / raw:,.0f} rows/s")
     print(
         f"ratio import / plain: {elapsed / plain:.2f}x (bulk_create), {elapsed / raw:.2f}x "
-        f"(executemany/COPY); target >= 5,000 rows/s with matching: "
+        f"(executemany/COPY); end to end / executemany or COPY: "
+        f"{(elapsed + replanning) / raw:.2f}x; target >= 5,000 rows/s with matching: "
         f"{'met' if rows / elapsed >= 5000 else 'NOT met'}"
     )
 
