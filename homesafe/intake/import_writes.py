@@ -7,11 +7,13 @@ services would write for it (tests/intake/test_import_bulk.py holds the two toge
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.dispatch import Signal
+from django.utils import timezone
 
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import AuditEntry
@@ -23,7 +25,8 @@ from homesafe.intake.choices import NotificationSource, ReviewStatus, RowOutcome
 from homesafe.intake.matching import REVIEW_NOT_FOUND, rows_where_in
 from homesafe.intake.models import IdentityCandidate, IdentityReview, PoliceReport
 from homesafe.interviews.services_routes import rhi_referrals_on_return
-from homesafe.people.models import Child
+from homesafe.people.choices import Cohort
+from homesafe.people.models import Child, ChildAlias, CohortPeriod
 
 if TYPE_CHECKING:
     from homesafe.intake.imports import _Row
@@ -57,13 +60,25 @@ class ChunkWrites:
             "payload": text,
         }
 
-    def write_new(self, rows: list[_Row], reviews: list[_Row]) -> None:
-        """Write a chunk's new episodes (and their places, gradings, states and audit entries)
-        and its new reviews, by bulk statements (BulkInsert); the caller holds the transaction."""
+    def write_new(self, rows: list[_Row], reviews: list[_Row], children: list[_Row]) -> None:
+        """Write a chunk's new children, its new episodes (and their places, gradings, states
+        and audit entries) and its new reviews, by bulk statements (BulkInsert); the caller
+        holds the transaction."""
         force, now = self.force, self.now
         user_id = self.user.pk if self.user else None
         bulk = self.bulk
         audit: list[dict] = []
+        if children:
+            real = self._create_children(children, audit)
+            for row in (*rows, *reviews):
+                match = row.match
+                if match.child_id is not None:
+                    match.child_id = real.get(match.child_id, match.child_id)
+                match.candidates = [
+                    dataclasses.replace(c, child_id=real.get(c.child_id, c.child_id))
+                    for c in match.candidates
+                ]
+            self.in_file.replace_ids(real)
         places: list[dict] = []
         place_rows: list[tuple[_Row, str]] = []
         for row in rows:
@@ -181,8 +196,72 @@ class ChunkWrites:
         for row in reviews:
             self.report(row, RowOutcome.NEEDS_REVIEW, reason=row.match.reason or REVIEW_NOT_FOUND)
 
+    def _create_children(self, rows: list[_Row], audit: list[dict]) -> dict[int, int]:
+        """The chunk's children new to HomeSafe, one per first row, as child_create and
+        police_notification_apply make them (an NHS number or LA child ID another child has is
+        left blank); returns their ids by stand-in id."""
+        la = self.default_la
+        nhs_taken = {
+            value
+            for (value,) in rows_where_in(
+                Child, ["nhs_number"], "nhs_number", {r.n.nhs_number for r in rows if r.n.nhs_number},
+                nonempty=True,
+            )
+        }  # fmt: skip
+        la_ids_taken = {
+            value
+            for (value,) in rows_where_in(
+                Child, ["la_child_id"], "la_child_id",
+                {r.n.la_child_id for r in rows if r.n.la_child_id},
+                nonempty=True, responsible_la_id=la.pk,
+            )
+        }  # fmt: skip
+        values = []
+        for row in rows:
+            n = row.n
+            nhs = "" if n.nhs_number in nhs_taken else n.nhs_number
+            la_child_id = "" if n.la_child_id in la_ids_taken else n.la_child_id
+            nhs_taken.add(nhs)
+            la_ids_taken.add(la_child_id)
+            values.append(
+                {
+                    "first_name": n.forename,
+                    "last_name": n.surname,
+                    "date_of_birth": n.date_of_birth,
+                    "sex": n.sex,
+                    "police_person_id": n.person_id,
+                    "nhs_number": nhs.replace(" ", ""),
+                    "la_child_id": la_child_id,
+                    "responsible_la_id": la.pk,
+                    "created_at": self.now,
+                }
+            )
+        ids = self.bulk.insert(Child, values, now=self.now)
+        started_on = timezone.localdate(self.now)
+        self.bulk.insert(
+            CohortPeriod,
+            [{"child_id": pk, "cohort": Cohort.NOT_KNOWN, "started_on": started_on} for pk in ids],
+            now=self.now,
+            ids=False,
+        )
+        self.bulk.insert(
+            ChildAlias,
+            [
+                {"child_id": pk, "name": name}
+                for pk, row in zip(ids, rows, strict=True)
+                for name in dict.fromkeys(a.strip() for a in row.n.aliases if a.strip())
+            ],
+            now=self.now,
+            ids=False,
+        )
+        audit.extend(self._audit(AuditVerb.CHILD_CREATED, "people.child", pk, pk) for pk in ids)
+        return {row.match.child_id: pk for row, pk in zip(rows, ids, strict=True)}
+
     def _learn_person_ids(self, rows: list[_Row], audit: list[dict]) -> None:
-        wanted = {row.match.child_id: row.n.person_id for row in rows if row.n.person_id}
+        wanted: dict[int, str] = {}
+        for row in rows:  # the first person ID a child is given, as row after row would
+            if row.n.person_id:
+                wanted.setdefault(row.match.child_id, row.n.person_id)
         if not wanted:
             return
         lacking = [pk for (pk,) in rows_where_in(Child, ["id"], "id", wanted, police_person_id="")]

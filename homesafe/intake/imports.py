@@ -9,11 +9,16 @@ How it stays fast and safe (docs/intake.md):
 - Python's cycle collector is paused while the import holds the parsed rows (_collector_paused);
 - rows are applied in order of when the child was last seen, in chunks; a chunk's lookups are
   one plain-SQL query per kind of key (rows_where_in), never one per row;
-- a row that creates a new episode for a confidently matched child is fully checked in Python
-  and then written with the rest of its chunk in ONE transaction, by bulk statements
-  (import_writes.ChunkWrites, with homesafe.bulk.BulkInsert: executemany on SQLite, COPY on
-  PostgreSQL), so a row is either wholly written or not at all, audit entries included;
-  anything else (updates, new children, adopting an episode recorded by hand) goes through the
+- a chunk's new reports are decided in Python in time order, as police_notification_apply
+  would decide them one after another (PoliceDownloadImport.decide): a child new to HomeSafe is
+  matched against the file's earlier new children (InFileChildren) and created once; a repeat
+  opens its episode after the child's earlier one or is refused as the services refuse it
+  (episode_opening_refusal); tests/intake/test_import_one_path.py holds the two paths equal;
+- new children and episodes are written with the rest of their chunk in ONE transaction, by
+  bulk statements (import_writes.ChunkWrites, with homesafe.bulk.BulkInsert: executemany on
+  SQLite, COPY on PostgreSQL), so a row is either wholly written or not at all, audit entries
+  included; anything else (updates, a child with an episode open before the chunk, adopting an
+  episode recorded by hand, a match the chunk's new children may change) goes through the
   services one row per savepoint;
 - the duties of a chunk's children are re-planned by the worker: tasks of up to 1,000 children,
   queued in the chunk's transaction (duties_replans_deferred, duties_replan_enqueue);
@@ -49,11 +54,10 @@ from homesafe.duties.services import (
     duties_replan_enqueue,
     duties_replans_deferred,
 )
-from homesafe.episodes.choices import EpisodeStatus
 from homesafe.episodes.models import MissingEpisode, RiskGrading
-from homesafe.episodes.services import OVERLAPS_EARLIER
 from homesafe.intake.choices import EventOutcome, NotificationSource, ReviewStatus, RowOutcome
 from homesafe.intake.files import read_police_file
+from homesafe.intake.import_decisions import NEW_ID, ChunkDecisions, _EpisodeState
 from homesafe.intake.import_writes import ChunkWrites
 from homesafe.intake.matching import (
     REVIEW_NOT_FOUND,
@@ -63,6 +67,7 @@ from homesafe.intake.matching import (
     rows_where_in,
 )
 from homesafe.intake.matching_ahead import MatchingAhead
+from homesafe.intake.matching_in_file import InFileChildren
 from homesafe.intake.models import (
     ForceMapping,
     IdentityReview,
@@ -243,7 +248,7 @@ def _sqlite_tuned():
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
-class PoliceDownloadImport(ChunkWrites):
+class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
     """One run of one file for one force (see police_download_import)."""
 
     def __init__(
@@ -262,6 +267,9 @@ class PoliceDownloadImport(ChunkWrites):
         self.result = ImportResult()
         self.matcher = IdentityMatcher(excluded=merged_child_ids())
         self.default_la = force_default_local_authority(force)
+        self.in_file = InFileChildren()  # the children this import's rows created
+        self.new_ids = NEW_ID
+        self.dry_states: dict[int, _EpisodeState] = {}  # a dry run's new children
         self.seen: dict[str, str] = {}  # dry run: reference -> state hash of rows already counted
         self.written = 0
         self.bulk = BulkInsert()
@@ -381,48 +389,7 @@ class PoliceDownloadImport(ChunkWrites):
         again = [r for r in fresh if r.match is None or self.dirty.touches(r.n)]
         for row, match in zip(again, self.matcher.match_many([r.n for r in again]), strict=True):
             row.match = match
-        child_ids = {row.match.child_id for row in fresh if row.match.confident}
-        # One query by child (the episodes' child index) for both: who is missing now, and
-        # when each child last came back.
-        open_children: set[int] = set()
-        last_return: dict[int, dt.datetime] = {}
-        for child_id, status, returned_at in rows_where_in(
-            MissingEpisode, ["child_id", "status", "returned_at"], "child_id", child_ids
-        ):
-            if status == EpisodeStatus.MISSING:
-                open_children.add(child_id)
-            if returned_at is None:
-                continue
-            if returned_at.tzinfo is None:  # SQLite's: UTC without an offset
-                returned_at = returned_at.replace(tzinfo=dt.UTC)
-            if child_id not in last_return or returned_at > last_return[child_id]:
-                last_return[child_id] = returned_at
-        new_episodes: list[_Row] = []
-        new_reviews: list[_Row] = []
-        taken: set[int] = set()
-        for row in fresh:
-            match = row.match
-            if match.confident:
-                child_id = match.child_id
-                if child_id in open_children or child_id in taken:
-                    slow.append(row)
-                    continue
-                latest = last_return.get(child_id)
-                if latest is not None and latest > row.n.last_seen_at:
-                    until = timezone.localtime(latest).strftime("%d/%m/%Y %H:%M")
-                    self.report(
-                        row,
-                        RowOutcome.REJECTED,
-                        field="last_seen_at",
-                        reason=OVERLAPS_EARLIER.format(until=until),
-                    )
-                    continue
-                taken.add(child_id)
-                new_episodes.append(row)
-            elif match.unknown_child and self.default_la is not None:
-                slow.append(row)
-            else:
-                new_reviews.append(row)
+        new_episodes, new_reviews, new_children = self.decide(fresh, slow)
         if self.dry_run:
             for row in new_episodes:
                 self.report(row, RowOutcome.CREATED)
@@ -438,13 +405,22 @@ class PoliceDownloadImport(ChunkWrites):
         # and the re-plan of its children is queued for the worker inside it: the duties
         # follow the facts once the chunk commits, or neither happens.
         with duties_replans_deferred() as replan, transaction.atomic():
-            self.write_new(new_episodes, new_reviews)
+            self.write_new(new_episodes, new_reviews, new_children)
             for row in slow:
                 self.run_row(row)
             self.result.replans_queued += duties_replan_enqueue(child_ids=replan)
 
     def run_row(self, row: _Row) -> None:
         """A row that needs the services (an update, a new child, an episode recorded by hand)."""
+        creates_child = (
+            row.match is not None and row.match.unknown_child and self.default_la is not None
+        )
+        if creates_child:
+            # A child this file already created may be the one (the same person reported
+            # again): matched against them, by the matcher's rules, before making another.
+            in_file = self.in_file.match_one(row.n)
+            if not in_file.unknown_child:
+                row.match, creates_child = in_file, False
         try:
             with transaction.atomic():
                 applied = police_notification_apply(
@@ -465,6 +441,14 @@ class PoliceDownloadImport(ChunkWrites):
             return
         if not self.dry_run and applied.outcome in (RowOutcome.CREATED, RowOutcome.UPDATED):
             self.dirty.add(row.n)  # it may have created the child or given them an identifier
+            if creates_child and applied.episode is not None:
+                child = applied.episode.child
+                self.in_file.add(
+                    child_id=child.pk,
+                    n=row.n,
+                    la_child_id=child.la_child_id,
+                    nhs_number=child.nhs_number,
+                )
         self.report(row, applied.outcome, reason=applied.reason)
 
     # --- the whole file ---------------------------------------------------------------------

@@ -56,6 +56,15 @@ class MatchResult:
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
     how: str = ""
+    score: float = 0.0  # a confident match by name: its score
+
+    @property
+    def by_identifier(self) -> bool:
+        """Decided by identifiers (the names were not compared)."""
+        return self.how == "identifier" or self.reason in (
+            REVIEW_IDENTIFIERS_DISAGREE,
+            REVIEW_BIRTH_DIFFERS,
+        )
 
     @property
     def confident(self) -> bool:
@@ -359,7 +368,9 @@ class IdentityMatcher:
         best_id, best = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         if best >= CONFIDENT_SCORE and best - runner_up >= CLEAR_MARGIN:
-            return MatchResult(child_id=best_id, how=f"name and date of birth ({best:.0f})")
+            return MatchResult(
+                child_id=best_id, how=f"name and date of birth ({best:.0f})", score=best
+            )
         candidates = [Candidate(c, round(s, 1), "name and date of birth") for c, s in ranked]
         reason = REVIEW_CLOSE_CALL if best >= CONFIDENT_SCORE else REVIEW_WEAK
         return MatchResult(candidates=candidates, reason=reason)

@@ -265,7 +265,17 @@ class PoliceImport(models.Model):
     report = models.TextField(blank=True)
     error = models.CharField(max_length=500, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Who uploaded it on the import page (none for `homesafe import_police`).",
+    )
+    uploaded_by_label = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A command-line import: who ran it, as its audit entries name them.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

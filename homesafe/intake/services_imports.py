@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from homesafe.access.audit import ClientActor
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
 from homesafe.intake.choices import IMPORT_TRANSITIONS, ImportStatus
 from homesafe.intake.files import PoliceFileError, count_rows
-from homesafe.intake.imports import police_download_import
+from homesafe.intake.imports import ImportResult, police_download_import
 from homesafe.intake.models import PoliceImport
+from homesafe.intake.services import force_default_local_authority
 from homesafe.task_leases import task_lease_renew
 from homesafe.uploads import file_too_big_message, upload_limit_bytes
 from homesafe.use_cases import use_case
@@ -107,7 +109,7 @@ def police_import_run(*, import_id: int, dry_run: bool) -> None:
         result = police_download_import(
             content=bytes(police_import.content),
             force=police_import.force,
-            actor=police_import.uploaded_by,
+            actor=police_import.uploaded_by or ClientActor(police_import.uploaded_by_label),
             dry_run=dry_run,
             progress=progress,
         )
@@ -129,6 +131,46 @@ def police_import_run(*, import_id: int, dry_run: bool) -> None:
             report=result.report_csv(),
             finished_at=timezone.now(),
         )
+
+
+def police_import_from_command(
+    *, force: Organisation, file_name: str, content: bytes, actor: ClientActor
+) -> tuple[PoliceImport, ImportResult]:
+    """`homesafe import_police` (not a dry run, which writes nothing): the file imported at
+    once, leaving a PoliceImport as the page does (imported, with its counts and report),
+    visible to the force's local authority (the force mapping's, or its only one) or, if it
+    has none, to the force. Raises PoliceFileError when the file cannot be read."""
+    total = count_rows(content)
+    police_import = PoliceImport.objects.create(
+        force=force,
+        organisation=force_default_local_authority(force) or force,
+        file_name=file_name[:255],
+        content=content,
+        rows_total=total,
+        status=ImportStatus.IMPORTING,
+        uploaded_by_label=actor.label[:200],
+    )
+
+    def progress(done: int, total: int) -> None:
+        PoliceImport.objects.filter(pk=police_import.pk).update(rows_done=done, rows_total=total)
+
+    try:
+        result = police_download_import(
+            content=content, force=force, actor=actor, progress=progress
+        )
+    except PoliceFileError as error:
+        PoliceImport.objects.filter(pk=police_import.pk).update(
+            status=ImportStatus.FAILED, error=str(error)[:500], finished_at=timezone.now()
+        )
+        raise
+    PoliceImport.objects.filter(pk=police_import.pk).update(
+        status=ImportStatus.DONE,
+        counts=result.counts,
+        report=result.report_csv(),
+        finished_at=timezone.now(),
+    )
+    police_import.refresh_from_db()
+    return police_import, result
 
 
 def police_imports_fail_interrupted() -> int:

@@ -9,6 +9,7 @@ from homesafe.access.errors import ApplicationError
 from homesafe.intake.files import PoliceFileError
 from homesafe.intake.imports import police_download_import
 from homesafe.intake.services import force_by_code
+from homesafe.intake.services_imports import police_import_from_command
 
 
 class Command(BaseCommand):
@@ -32,12 +33,15 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         try:
-            result = police_download_import(
-                content=content,
-                force=organisation,
-                actor=ClientActor(f"cli:import_police:{organisation.code}:{file.name}"[:200]),
-                dry_run=dry_run,
-            )
+            actor = ClientActor(f"cli:import_police:{organisation.code}:{file.name}"[:200])
+            if dry_run:
+                result = police_download_import(
+                    content=content, force=organisation, actor=actor, dry_run=True
+                )
+            else:  # leaves a PoliceImport, as the page does
+                _import, result = police_import_from_command(
+                    force=organisation, file_name=file.name, content=content, actor=actor
+                )
         except PoliceFileError as error:
             raise CommandError(str(error)) from None
         if report:
