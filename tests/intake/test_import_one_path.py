@@ -20,6 +20,7 @@ from homesafe.intake.imports import police_download_import
 from homesafe.intake.notifications import notification_parse
 from homesafe.intake.services import error_field_and_reason, police_notification_apply
 from homesafe.people.models import Child
+from homesafe.use_cases import use_cases_in_callers_transaction
 from tests.factories import ChildFactory
 from tests.intake.helpers import csv_bytes, parse_report
 
@@ -153,7 +154,8 @@ def test_the_file_and_the_single_path_agree(world, rows, chunk_size):
         AuditEntry.objects.filter(pk__in=audit_before).delete()
         by_file = snapshot(known_ids)
         transaction.set_rollback(True)
-    with transaction.atomic():
+    # Rolled back like the file's run: each use case in a savepoint of this transaction.
+    with use_cases_in_callers_transaction(), transaction.atomic():
         single_outcomes = one_by_one(world, rows)
         AuditEntry.objects.filter(pk__in=audit_before).delete()
         single = snapshot(known_ids)
