@@ -13,20 +13,29 @@ A concern is raised by
   first episode raises none: there is no episode yet to plan for.
 The earliest raising of each kind counts. Interviews and screenings are read, not copied, so
 correcting an interview's indicators or a screening's band withdraws what they raised.
+
+For the protocol (homesafe.duties.facts), `concerns_first_raised` gives the same answer as
+`first_raised(concerns_raised(...))` from plain data read for many children at once
+(`concern_records_by_episode`, `legal_actions_by_episode`, and the interviews' and screenings'
+own facts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from homesafe.bulk_reads import ids_in
 from homesafe.concerns.choices import ConcernKind
+from homesafe.concerns.models import EpisodeConcern, LegalAction
 
 if TYPE_CHECKING:
-    from homesafe.concerns.models import EpisodeConcern
+    from homesafe.episodes.facts import EpisodeRecord
     from homesafe.episodes.models import MissingEpisode
+    from homesafe.interviews.facts import InterviewRecord
     from homesafe.interviews.models import ReturnInterview
     from homesafe.screening.models import ExploitationScreening
 
@@ -115,3 +124,68 @@ def first_raised(raised: Iterable[RaisedConcern]) -> dict[ConcernKind, datetime 
     for concern in raised:  # concerns_raised() orders them: the first of each kind counts
         first.setdefault(concern.kind, concern.raised_at)
     return first
+
+
+def concern_records_by_episode(child_ids: Iterable[int]) -> dict[int, list[tuple[str, datetime]]]:
+    """The concerns professionals raised about the children's episodes: (kind, raised_at) by
+    episode id, in one query."""
+    records: dict[int, list[tuple[str, datetime]]] = {}
+    for episode_id, kind, raised_at in EpisodeConcern.objects.filter(
+        child_id__in=ids_in(child_ids)
+    ).values_list("episode_id", "kind", "raised_at"):
+        records.setdefault(episode_id, []).append((kind, raised_at))
+    return records
+
+
+def legal_actions_by_episode(child_ids: Iterable[int]) -> dict[int, dict[str, datetime]]:
+    """When each kind of legal action (LegalActionKind) was first recorded for the children's
+    episodes, by episode id, in one query."""
+    actions: dict[int, dict[str, datetime]] = {}
+    for episode_id, kind, created_at in (
+        LegalAction.objects.filter(child_id__in=ids_in(child_ids), episode__isnull=False)
+        .order_by("created_at", "id")
+        .values_list("episode_id", "kind", "created_at")
+    ):
+        actions.setdefault(episode_id, {}).setdefault(kind, created_at)
+    return actions
+
+
+def concerns_first_raised(
+    episodes: Sequence[EpisodeRecord],
+    *,
+    records: Mapping[int, Iterable[tuple[str, datetime]]],
+    interviews: Mapping[int, InterviewRecord],
+    screenings: Iterable[tuple[datetime, tuple[str, ...]]],
+) -> dict[int, dict[str, datetime | None]]:
+    """A child's concerns by episode id: each kind raised, with when it was first raised (None:
+    at the report). `episodes` in order of report; `screenings` as (completed_at, the concerns
+    it raises)."""
+    raised: dict[int, dict[str, datetime | None]] = {}
+
+    def add(episode_id: int, kind: str, at: datetime | None) -> None:
+        kinds = raised.setdefault(episode_id, {})
+        if kind not in kinds or kinds[kind] is not None and (at is None or at < kinds[kind]):
+            kinds[kind] = at
+
+    for episode in episodes:
+        if episode.exploitation_concern:
+            add(episode.id, ConcernKind.EXPLOITATION, None)
+        if episode.trafficking_concern:
+            add(episode.id, ConcernKind.TRAFFICKING, None)
+        for kind, at in records.get(episode.id, ()):
+            add(episode.id, kind, at)
+        interview = interviews.get(episode.id)
+        if interview is not None and interview.exploitation_concern_at is not None:
+            add(episode.id, ConcernKind.EXPLOITATION, interview.exploitation_concern_at)
+            if interview.trafficking_identified:
+                add(episode.id, ConcernKind.TRAFFICKING, interview.exploitation_concern_at)
+    # A screening raises its concerns on the latest episode reported at or before it.
+    reported = [episode.reported_at for episode in episodes]
+    for completed_at, kinds in screenings:
+        if not kinds:
+            continue
+        at = bisect_right(reported, completed_at)
+        if at:
+            for kind in kinds:
+                add(episodes[at - 1].id, kind, completed_at)
+    return raised

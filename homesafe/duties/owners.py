@@ -17,16 +17,23 @@ worker's team for an escalation), the duty stays with the responsible authority 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from homesafe.access.choices import Role
 from homesafe.access.models import Organisation, Team, User
-from homesafe.interviews.routing import rhi_route_for
-from homesafe.people.choices import NetworkRole
-from homesafe.people.models import Child
+from homesafe.bulk_reads import ids_in
+from homesafe.interviews.facts import rhi_route_matching
+from homesafe.people.choices import Cohort, NetworkRole
 from homesafe.protocol.facts import OwnerRole
+
+if TYPE_CHECKING:
+    from homesafe.duties.facts import ChildCase
+    from homesafe.people.facts import ChildRecord
+    from homesafe.people.models import Child
 
 NO_WORKER = "The child has no allocated social worker."
 NO_TEAM = (
@@ -46,108 +53,100 @@ NO_IRO = "No independent reviewing officer is named in the child's network."
 NO_CP_CHAIR = "No child protection chair is named in the child's network."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Party:
-    """An organisation, and where known the team or the person, that acts or is told. With
-    `missing` set, nobody could be named and the organisation is the responsible authority."""
+    """An organisation, and where known the team or the person, that acts or is told (by id).
+    With `missing` set, nobody could be named and the organisation is the responsible
+    authority."""
 
-    organisation: Organisation
-    team: Team | None = None
-    user: User | None = None
+    organisation_id: int
+    team_id: int | None = None
+    user_id: int | None = None
     missing: str = ""
-
-
-# Kept for readers of the old name (the demo writer and tests import it).
-Owner = Party
-
-
-# A child from duties.facts.children_for_facts carries its current network and placement
-# (facts_network, facts_placements); any other child is looked up.
-
-
-def _network(child: Child, role: str):
-    members = getattr(child, "facts_network", None)
-    if members is None:
-        members = child.network.filter(ended_on__isnull=True).select_related("organisation", "user")
-    return next((m for m in members if m.role == role), None)
-
-
-def _current_placement(child: Child):
-    placements = getattr(child, "facts_placements", None)
-    if placements is None:
-        placements = child.placements.filter(ended_on__isnull=True)
-    return next(iter(placements), None)
 
 
 def rhi_provider(child: Child) -> Organisation | None:
     """The organisation the child is referred to for return interviews, if any."""
-    member = _network(child, NetworkRole.RHI_REFERRAL)
+    member = (
+        child.network.filter(ended_on__isnull=True, role=NetworkRole.RHI_REFERRAL)
+        .select_related("organisation")
+        .first()
+    )
     return member.organisation if member else None
 
 
-def _rhi_owner(child: Child) -> Party:
+def _rhi_owner(case: ChildCase) -> Party:
     """Return interviews: the provider the child is referred to; else the allocated social
     worker where the partnership's rule for the child says so (homesafe.interviews.routing);
     else nobody yet (the coordinator's "needs an owner" list)."""
-    provider = rhi_provider(child)
-    if provider is not None:
-        return Party(provider)
-    la = child.responsible_la
-    route = rhi_route_for(child)
-    worker = child.allocated_social_worker
-    if route is not None and route.by_social_worker and worker is not None:
-        return Party(la, worker.team, worker)
+    child = case.record
+    referral = child.network_member(NetworkRole.RHI_REFERRAL)
+    if referral is not None:
+        return Party(referral.organisation_id)
+    la = child.responsible_la_id
+    route = rhi_route_matching(
+        case.routes,
+        cohort=child.cohort or Cohort.NOT_KNOWN,
+        allocated=child.social_worker_id is not None,
+        host_authority_id=child.host_la_id,
+    )
+    if route is not None and route.by_social_worker and child.social_worker_id is not None:
+        return Party(la, child.social_worker_team_id, child.social_worker_id)
     if route is not None and not route.by_social_worker:
         return Party(la, missing=NOT_REFERRED.format(provider=route.provider.name))
     return Party(la, missing=NO_PROVIDER)
 
 
-def resolve_owner(child: Child, role: OwnerRole) -> Party:
+def _worker(child: ChildRecord) -> Party:
+    if child.social_worker_id is None:
+        return Party(child.responsible_la_id, missing=NO_WORKER)
+    return Party(child.responsible_la_id, child.social_worker_team_id, child.social_worker_id)
+
+
+def _team(child: ChildRecord) -> Party:
+    if child.social_worker_team_id is None:
+        return Party(child.responsible_la_id, missing=NO_TEAM)
+    return Party(child.responsible_la_id, child.social_worker_team_id)
+
+
+def resolve_owner(case: ChildCase, role: OwnerRole) -> Party:
     """Who must act on a duty the protocol gives to `role`, for this child."""
-    la = child.responsible_la
-    worker = child.allocated_social_worker
-    team = worker.team if worker else None
+    child = case.record
     match role:
-        case OwnerRole.MISSING_COORDINATOR:
-            return Party(la)
         case OwnerRole.SOCIAL_WORKER:
-            return Party(la, team, worker) if worker else Party(la, missing=NO_WORKER)
+            return _worker(child)
         case OwnerRole.TEAM_MANAGER | OwnerRole.SERVICE_MANAGER:
-            return Party(la, team) if team else Party(la, missing=NO_TEAM)
-        case OwnerRole.HEAD_OF_SERVICE | OwnerRole.SENIOR_LEADER:
-            return Party(la)
+            return _team(child)
         case OwnerRole.RHI_SERVICE:
-            return _rhi_owner(child)
-    # A told party's role (school, other authorities, IRO, chair) never owns a planned duty:
-    # a duty stored before that rule is the responsible authority's missing coordinator's.
-    return Party(la)
+            return _rhi_owner(case)
+    # The missing coordinator, head of service and senior leaders are the responsible
+    # authority's. A told party's role (school, other authorities, IRO, chair) never owns a
+    # planned duty: a duty stored before that rule is the responsible authority's missing
+    # coordinator's.
+    return Party(child.responsible_la_id)
 
 
-def resolve_told(child: Child, role: OwnerRole) -> Party:
+def resolve_told(case: ChildCase, role: OwnerRole) -> Party:
     """Whom a notification or alert tells, for this child."""
-    la = child.responsible_la
-    worker = child.allocated_social_worker
-    team = worker.team if worker else None
+    child = case.record
+    la = child.responsible_la_id
     match role:
         case OwnerRole.SOCIAL_WORKER:
-            return Party(la, team, worker) if worker else Party(la, missing=NO_WORKER)
+            return _worker(child)
         case OwnerRole.SCHOOL:
-            return Party(child.school) if child.school_id else Party(la, missing=NO_SCHOOL)
+            return Party(child.school_id) if child.school_id else Party(la, missing=NO_SCHOOL)
         case OwnerRole.PLACING_LA | OwnerRole.HOST_LA:
-            placement = _current_placement(child)
-            if placement is None:
+            if child.placing_la_id is None:
                 return Party(la, missing=NO_PLACEMENT)
-            return Party(
-                placement.placing_la if role == OwnerRole.PLACING_LA else placement.host_la
-            )
+            return Party(child.placing_la_id if role == OwnerRole.PLACING_LA else child.host_la_id)
         case OwnerRole.IRO | OwnerRole.CP_CHAIR:
             network_role = NetworkRole.IRO if role == OwnerRole.IRO else NetworkRole.CP_CHAIR
-            member = _network(child, network_role)
+            member = child.network_member(network_role)
             if member is None:
                 return Party(la, missing=NO_IRO if role == OwnerRole.IRO else NO_CP_CHAIR)
-            return Party(member.organisation, user=getattr(member, "user", None))
+            return Party(member.organisation_id, user_id=member.user_id)
         case OwnerRole.TEAM_MANAGER | OwnerRole.SERVICE_MANAGER:
-            return Party(la, team) if team else Party(la, missing=NO_TEAM)
+            return _team(child)
     return Party(la)  # senior leader, head of service: the responsible authority's leaders
 
 
@@ -251,3 +250,54 @@ def people_told(duty) -> list[User]:
         duty.tells_role,
         TOLD_HOLDERS.get(duty.tells_role, ()),
     )
+
+
+# A told party, as re-planning and the sweep group duties: (tells_role, told_user_id,
+# told_organisation_id, told_team_id).
+TOLD_PARTY = tuple[str, int | None, int | None, int | None]
+
+
+def people_told_by_party(parties: Iterable[TOLD_PARTY]) -> dict[TOLD_PARTY, list[int]]:
+    """The ids of the active HomeSafe users each told party tells, as people_told() names
+    them for one duty, for many parties in three queries."""
+    parties = set(parties)
+    user_ids = {user_id for _, user_id, _, _ in parties if user_id}
+    organisation_ids = {org for _, user_id, org, _ in parties if not user_id and org}
+    team_ids = {team for _, user_id, org, team in parties if not user_id and org and team}
+    active = set(
+        User.objects.filter(pk__in=ids_in(user_ids), is_active=True).values_list("pk", flat=True)
+    )
+    services = dict(Team.objects.filter(pk__in=ids_in(team_ids)).values_list("pk", "service"))
+    roles = {role for holders in TOLD_HOLDERS.values() for role in holders}
+    holders = list(
+        User.objects.filter(
+            is_active=True,
+            organisation_id__in=ids_in(organisation_ids),
+            role_grants__role__in=roles,
+        ).values_list("pk", "organisation_id", "team_id", "team__service", "role_grants__role")
+    )
+    told: dict[TOLD_PARTY, list[int]] = {}
+    for party in parties:
+        tells_role, user_id, organisation_id, team_id = party
+        if user_id:
+            told[party] = [user_id] if user_id in active else []
+            continue
+        if organisation_id is None:
+            told[party] = []
+            continue
+        wanted = TOLD_HOLDERS.get(tells_role, ())
+        people: dict[int, None] = {}  # in the users' order, each once
+        for pk, org, team, service, role in holders:
+            if org != organisation_id or role not in wanted:
+                continue
+            if team_id is not None and tells_role == OwnerRole.TEAM_MANAGER and team != team_id:
+                continue
+            if (
+                team_id is not None
+                and tells_role == OwnerRole.SERVICE_MANAGER
+                and service != services.get(team_id)
+            ):
+                continue
+            people[pk] = None
+        told[party] = list(people)
+    return told

@@ -134,7 +134,7 @@ def protocol_preview(*, settings_toml: str, sample: int = 200) -> ProtocolPrevie
     force on a sample of the children with open duties."""
     from django.core.exceptions import ValidationError
 
-    from homesafe.duties.facts import case_facts, children_for_facts
+    from homesafe.duties.facts import child_cases
     from homesafe.duties.protocol import protocol_current
     from homesafe.protocol.duties import plan_duties
     from homesafe.protocol.settings import ProtocolSettings, ProtocolSettingsError
@@ -156,17 +156,17 @@ def protocol_preview(*, settings_toml: str, sample: int = 200) -> ProtocolPrevie
         )
     }
     changed, gained, lost = 0, Counter(), Counter()
-    for child in children_for_facts(child_ids[:sample]):
-        facts = case_facts(child, now=now)
-        before = {(int(p.episode), str(p.kind)) for p in plan_duties(facts, current)}
-        after = {(int(p.episode), str(p.kind)): p.due_at for p in plan_duties(facts, proposed)}
+    for case in child_cases(child_ids[:sample], now=now):
+        before = {(int(p.episode), str(p.kind)) for p in plan_duties(case.facts, current)}
+        after = {(int(p.episode), str(p.kind)): p.due_at for p in plan_duties(case.facts, proposed)}
         for key, due_at in after.items():
             if key in stored and stored[key] != due_at:
                 changed += 1
             elif key not in before and key not in stored:
                 gained[key[1]] += 1
+        episodes = {e.id for e in case.episodes}
         for key in stored:
-            if key[0] in {e.pk for e in child.facts_episodes} and key not in after:
+            if key[0] in episodes and key not in after:
                 lost[key[1]] += 1
     return ProtocolPreview(
         version=proposed.version,

@@ -2,7 +2,7 @@
 
 `duties_replan_for_child` is called by every service that changes a child's facts. It is
 idempotent: planning twice changes nothing; done duties stay done; open duties the protocol no
-longer calls for are closed with the reason.
+longer calls for are closed with the reason (`duties_replan`, homesafe.duties.replan).
 """
 
 from __future__ import annotations
@@ -12,23 +12,17 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
-from homesafe.bulk import BulkInsert
 from homesafe.duties.choices import DutyEventKind, DutyState
-from homesafe.duties.facts import case_facts, children_for_facts
 from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
-from homesafe.duties.owners import Party, resolve_owner, resolve_told
-from homesafe.duties.protocol import protocol_current, protocols_in_force
+from homesafe.duties.protocol import protocol_current
+from homesafe.duties.replan import duties_replan
 from homesafe.episodes.models import MissingEpisode
-from homesafe.people.models import Child
-from homesafe.protocol.duties import plan_duties
-from homesafe.protocol.facts import DutyStatus, OwnerRole
 from homesafe.use_cases import facts_changed, facts_changes_gathered, in_use_case, use_case
 
 logger = logging.getLogger(__name__)
@@ -36,11 +30,6 @@ logger = logging.getLogger(__name__)
 DUTY_NOT_OPEN = "This duty is already closed ({state})."
 NOT_NEEDED_REASON_MISSING = "Enter why this duty is not needed"
 REASSIGN_OUTSIDE = "Choose someone in the organisation that owns this duty."
-NO_LONGER_NEEDED = "The protocol no longer calls for this duty: the child's record changed."
-
-
-def _event(duty: Duty, kind: str, *, actor: User | None = None, detail: str = "") -> DutyEvent:
-    return DutyEvent(duty=duty, kind=kind, actor=actor, detail=detail[:500])
 
 
 # Children a queued re-plan task takes at most (a task is one transaction of the worker).
@@ -88,222 +77,6 @@ def duties_replan_enqueue(*, child_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), REPLAN_TASK_SIZE):
         replan_children.enqueue(child_ids=ids[start : start + REPLAN_TASK_SIZE])
     return -(-len(ids) // REPLAN_TASK_SIZE)
-
-
-@transaction.atomic
-def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> dict[str, int]:
-    """Re-plan the duties of several children in a fixed number of queries per batch."""
-    now = now or timezone.now()
-    default, own = protocols_in_force()
-    counts = {"created": 0, "updated": 0, "closed": 0, "told": 0}
-    # Only children with an episode since the protocol came into force, or with open duties,
-    # can have anything to plan: the rest are skipped with two cheap queries.
-    child_ids = list(child_ids)
-    active = set(
-        MissingEpisode.objects.filter(
-            child_id__in=child_ids,
-            reported_at__gte=min(v.duties_from for v, _ in [default, *own.values()]),
-        ).values_list("child_id", flat=True)
-    ) | set(
-        Duty.objects.filter(child_id__in=child_ids, state=DutyState.OPEN).values_list(
-            "child_id", flat=True
-        )
-    )
-    child_ids = [pk for pk in child_ids if pk in active]
-    if not child_ids:
-        return counts
-    if connection.vendor == "postgresql":
-        # One re-plan of a child at a time (the worker's and a person's change may meet): the
-        # second waits for the first to commit, then sees its duties. In order of id, so two
-        # batches never wait for each other. (SQLite runs one writing transaction at a time.)
-        list(
-            Child.objects.filter(pk__in=child_ids)
-            .order_by("pk")
-            .select_for_update(no_key=True)
-            .values_list("pk", flat=True)
-        )
-    stored_by_child: dict[int, dict[tuple[int, str], Duty]] = {}
-    for duty in Duty.objects.filter(child_id__in=child_ids):
-        stored_by_child.setdefault(duty.child_id, {})[(duty.episode_id, duty.kind)] = duty
-    creates: list[dict] = []  # new duties' values, for BulkInsert
-    updates: list[Duty] = []
-    events: list[DutyEvent] = []
-    for child in children_for_facts(child_ids):
-        version, settings = own.get(child.responsible_la_id, default)
-        eligible = {e.pk for e in child.facts_episodes if e.reported_at >= version.duties_from}
-        stored = stored_by_child.get(child.pk, {})
-        seen: set[tuple[int, str]] = set()
-        for planned in plan_duties(case_facts(child, now=now), settings):
-            episode_id = int(planned.episode)
-            if episode_id not in eligible:
-                continue
-            key = (episode_id, str(planned.kind))
-            seen.add(key)
-            duty = stored.get(key)
-            owner = resolve_owner(child, OwnerRole(planned.owner_role))
-            told = resolve_told(child, planned.tells) if planned.tells else None
-            needs_owner = (owner.missing or (told.missing if told else ""))[:300]
-            if duty is None:
-                if planned.status == DutyStatus.NOT_NEEDED:
-                    continue
-                done = planned.status == DutyStatus.DONE
-                creates.append(
-                    {
-                        "child_id": child.pk,
-                        "episode_id": episode_id,
-                        "kind": str(planned.kind),
-                        "state": DutyState.DONE if done else DutyState.OPEN,
-                        "due_at": planned.due_at,
-                        "owner_role": str(planned.owner_role),
-                        "owner_organisation_id": owner.organisation.pk,
-                        "owner_team_id": owner.team.pk if owner.team else None,
-                        "owner_user_id": owner.user.pk if owner.user else None,
-                        **_told_values(planned.tells, told),
-                        "needs_owner": needs_owner,
-                        "rule": planned.rule,
-                        "reason": planned.reason[:500],
-                        "protocol_version": version.version,
-                        "planned_at": now,
-                        "closed_at": now if done else None,
-                        "closing_note": "The record shows this done." if done else "",
-                    }
-                )
-                counts["created"] += 1
-                continue
-            if duty.state != DutyState.OPEN:
-                continue  # done stays done; not needed stays not needed
-            if planned.status in (DutyStatus.DONE, DutyStatus.NOT_NEEDED):
-                done = planned.status == DutyStatus.DONE
-                duty.state = DutyState.DONE if done else DutyState.NOT_NEEDED
-                duty.closed_at = now
-                duty.closing_note = "The record shows this done." if done else planned.reason[:500]
-                updates.append(duty)
-                events.append(
-                    _event(
-                        duty,
-                        DutyEventKind.DONE_BY_RECORD if done else DutyEventKind.CLOSED_BY_PROTOCOL,
-                        detail=duty.closing_note,
-                    )
-                )
-                counts["closed"] += 1
-                continue
-            changed = []
-            if duty.due_at != planned.due_at:
-                changed.append(
-                    f"due {timezone.localtime(duty.due_at):%d/%m/%Y %H:%M} → "
-                    f"{timezone.localtime(planned.due_at):%d/%m/%Y %H:%M}"
-                )
-                duty.due_at = planned.due_at
-            if duty.owner_role != planned.owner_role:
-                duty.owner_role = str(planned.owner_role)
-                changed.append("owner")  # e.g. a duty stored when the told party owned it
-            told_values = _told_values(planned.tells, told)
-            if any(getattr(duty, key) != value for key, value in told_values.items()):
-                for key, value in told_values.items():
-                    setattr(duty, key, value)
-                changed.append("told")
-            if not duty.assigned_by_person and duty.needs_owner != needs_owner:
-                duty.needs_owner = needs_owner
-                if "owner" not in changed:
-                    changed.append("owner")
-            if not duty.assigned_by_person and (
-                duty.owner_organisation_id,
-                duty.owner_team_id,
-                duty.owner_user_id,
-            ) != (
-                owner.organisation.pk,
-                owner.team.pk if owner.team else None,
-                owner.user.pk if owner.user else None,
-            ):
-                duty.owner_organisation, duty.owner_team, duty.owner_user = (
-                    owner.organisation,
-                    owner.team,
-                    owner.user,
-                )
-                if "owner" not in changed:
-                    changed.append("owner")
-            if (duty.rule, duty.reason, duty.protocol_version) != (
-                planned.rule,
-                planned.reason[:500],
-                version.version,
-            ):
-                duty.rule, duty.reason = planned.rule, planned.reason[:500]
-                duty.protocol_version = version.version
-                changed.append("reason")
-            if changed:
-                updates.append(duty)
-                events.append(_event(duty, DutyEventKind.REPLANNED, detail="; ".join(changed)))
-                counts["updated"] += 1
-        for key, duty in stored.items():
-            if key not in seen and duty.state == DutyState.OPEN:
-                duty.state, duty.closed_at, duty.closing_note = (
-                    DutyState.NOT_NEEDED,
-                    now,
-                    NO_LONGER_NEEDED,
-                )
-                updates.append(duty)
-                events.append(
-                    _event(duty, DutyEventKind.CLOSED_BY_PROTOCOL, detail=NO_LONGER_NEEDED)
-                )
-                counts["closed"] += 1
-    # New duties and every event by bulk statements (homesafe.bulk): a big re-plan (a police
-    # import's chunk, a settings change) writes thousands, and bulk_create spends most of its
-    # time building the SQL.
-    bulk = BulkInsert()
-    created_ids = bulk.insert(Duty, creates, now=now)
-    event_rows = [
-        {"duty_id": duty_id, "kind": DutyEventKind.PLANNED, "detail": values["reason"], "at": now}
-        for duty_id, values in zip(created_ids, creates, strict=True)
-    ]
-    event_rows += [
-        {"duty_id": e.duty.pk, "kind": e.kind, "detail": e.detail, "actor_id": None, "at": now}
-        for e in events
-    ]
-    bulk.insert(DutyEvent, event_rows, now=now, ids=False)
-    Duty.objects.bulk_update(
-        updates,
-        [
-            "state",
-            "due_at",
-            "owner_role",
-            "tells_role",
-            "told_organisation",
-            "told_team",
-            "told_user",
-            "needs_owner",
-            "owner_organisation",
-            "owner_team",
-            "owner_user",
-            "rule",
-            "reason",
-            "protocol_version",
-            "closed_at",
-            "closing_note",
-        ],
-        batch_size=1000,
-    )
-    # The told parties with HomeSafe users are told at once (homesafe.duties.telling).
-    from homesafe.duties.telling import duties_tell_due
-
-    counts["told"] = duties_tell_due(now=now, child_ids=child_ids)
-    return counts
-
-
-def _told_values(tells: OwnerRole | None, told: Party | None) -> dict:
-    """The Duty columns naming whom a notification tells (blank for any other duty)."""
-    if tells is None or told is None or told.missing:
-        return {
-            "tells_role": str(tells) if tells else "",
-            "told_organisation_id": None,
-            "told_team_id": None,
-            "told_user_id": None,
-        }
-    return {
-        "tells_role": str(tells),
-        "told_organisation_id": told.organisation.pk,
-        "told_team_id": told.team.pk if told.team else None,
-        "told_user_id": told.user.pk if told.user else None,
-    }
 
 
 def _check_open(duty: Duty) -> None:

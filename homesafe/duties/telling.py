@@ -24,9 +24,10 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import User
 from homesafe.bulk import BulkInsert
+from homesafe.bulk_reads import ids_in
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.models import Duty, DutyEvent, Notice
-from homesafe.duties.owners import people_told
+from homesafe.duties.owners import people_told_by_party
 from homesafe.protocol.facts import DutyKind
 from homesafe.use_cases import use_case
 
@@ -51,33 +52,32 @@ def duties_tell_due(*, now: datetime | None = None, child_ids: Iterable[int] | N
         Duty.objects.filter(state=DutyState.OPEN, told_at__isnull=True, needs_owner="")
         .exclude(tells_role="")
         .filter(~Q(kind__in=TELL_WHEN_DUE) | Q(due_at__lte=now))
-        .select_related("told_user", "told_team")
     )
     if child_ids is not None:
-        duties = duties.filter(child_id__in=list(child_ids))
-    told: list[Duty] = []
+        duties = duties.filter(child_id__in=ids_in(child_ids))
+    rows = list(
+        duties.order_by("pk").values_list(
+            "pk", "tells_role", "told_user_id", "told_organisation_id", "told_team_id"
+        )
+    )
+    people_of = people_told_by_party(row[1:] for row in rows)
+    told: list[tuple[int, str]] = []  # (duty id, closing note)
     notices: list[dict] = []
     events: list[dict] = []
-    people_cache: dict[tuple, list[User]] = {}
-    for duty in duties.order_by("pk"):
-        key = (duty.tells_role, duty.told_user_id, duty.told_organisation_id, duty.told_team_id)
-        if key not in people_cache:
-            people_cache[key] = people_told(duty)
-        people = people_cache[key]
+    for pk, *party in rows:
+        people = people_of[tuple(party)]
         if not people:
             continue  # no users: the owner tells them from outside HomeSafe
-        duty.state, duty.closed_at, duty.told_at = DutyState.DONE, now, now
-        duty.closing_note = (
-            f"Told in HomeSafe: {len(people)} {'person' if len(people) == 1 else 'people'}."
+        told.append(
+            (pk, f"Told in HomeSafe: {len(people)} {'person' if len(people) == 1 else 'people'}.")
         )
-        told.append(duty)
         for person in people:
-            notices.append({"duty_id": duty.pk, "recipient_id": person.pk, "created_at": now})
+            notices.append({"duty_id": pk, "recipient_id": person, "created_at": now})
             events.append(
                 {
-                    "duty_id": duty.pk,
+                    "duty_id": pk,
                     "kind": DutyEventKind.TOLD,
-                    "about_user_id": person.pk,
+                    "about_user_id": person,
                     "actor_id": None,
                     "detail": "",
                     "at": now,
@@ -85,7 +85,14 @@ def duties_tell_due(*, now: datetime | None = None, child_ids: Iterable[int] | N
             )
     if not told:
         return 0
-    Duty.objects.bulk_update(told, ["state", "closed_at", "told_at", "closing_note"])
+    # One UPDATE for each closing note (each number of people told), not a CASE for each duty.
+    by_note: dict[str, list[int]] = {}
+    for pk, note in told:
+        by_note.setdefault(note, []).append(pk)
+    for note, ids in by_note.items():
+        Duty.objects.filter(pk__in=ids_in(ids)).update(
+            state=DutyState.DONE, closed_at=now, told_at=now, closing_note=note
+        )
     bulk = BulkInsert()
     bulk.insert(Notice, notices, now=now, ids=False)
     bulk.insert(DutyEvent, events, now=now, ids=False)

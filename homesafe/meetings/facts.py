@@ -1,29 +1,30 @@
-"""What the protocol engine reads from meetings (used by homesafe.duties.facts), as
-annotations on MissingEpisode so that building a child's facts takes no extra query."""
+"""What the protocol engine reads from meetings (homesafe.duties.facts assembles it with the
+other apps' facts): when the first held meeting that fulfils an episode's duty
+(MeetingFulfilment) was held:
+- strategy_meeting: the episode's strategy meeting (closing strategy_meeting);
+- repeat_meeting: the multi-agency meeting after a repeat-threshold episode (closing
+  repeat_meeting)."""
 
-from django.db.models import OuterRef, Subquery
+from __future__ import annotations
 
-from homesafe.meetings.choices import FulfilledDuty, MeetingStatus
-from homesafe.meetings.models import Meeting
+from collections.abc import Iterable
+from datetime import datetime
 
-
-def _first_held_fulfilling(duty: FulfilledDuty) -> Subquery:
-    held = Meeting.objects.filter(status=MeetingStatus.HELD).order_by("held_at", "id")
-    return Subquery(
-        held.filter(
-            child_links__fulfilments__episode=OuterRef("pk"),
-            child_links__fulfilments__duty=duty,
-        ).values("held_at")[:1]
-    )
+from homesafe.bulk_reads import ids_in
+from homesafe.meetings.choices import MeetingStatus
+from homesafe.meetings.models import MeetingFulfilment
 
 
-def episode_meeting_annotations() -> dict[str, Subquery]:
-    """When the first held meeting that names the duty as one it fulfils (MeetingFulfilment)
-    was held:
-    - strategy_meeting_at: the episode's strategy meeting (closing strategy_meeting);
-    - repeat_meeting_at: the multi-agency meeting after a repeat-threshold episode (closing
-      repeat_meeting)."""
-    return {
-        "strategy_meeting_at": _first_held_fulfilling(FulfilledDuty.STRATEGY_MEETING),
-        "repeat_meeting_at": _first_held_fulfilling(FulfilledDuty.REPEAT_MEETING),
-    }
+def meetings_held_by_episode(child_ids: Iterable[int]) -> dict[int, dict[str, datetime]]:
+    """By id of the children's episodes: for each duty a held meeting fulfils (FulfilledDuty),
+    when the first such meeting was held. One query."""
+    held: dict[int, dict[str, datetime]] = {}
+    for episode_id, duty, held_at in (
+        MeetingFulfilment.objects.filter(
+            episode__child_id__in=ids_in(child_ids), link__meeting__status=MeetingStatus.HELD
+        )
+        .order_by("link__meeting__held_at", "link__meeting_id")
+        .values_list("episode_id", "duty", "link__meeting__held_at")
+    ):
+        held.setdefault(episode_id, {}).setdefault(duty, held_at)
+    return held

@@ -1,0 +1,298 @@
+"""Re-planning: the protocol engine's plan for a batch of children, stored idempotently.
+
+Planning twice changes nothing; done duties stay done; open duties the protocol no longer calls
+for are closed with the reason. A batch of any size is read in a fixed number of queries (the
+children's facts from each app's `facts.py`, homesafe.duties.facts; their stored duties) and
+written in bulk: new duties and every event by homesafe.bulk, changed duties by one UPDATE
+statement run for each (executemany), those told in HomeSafe by homesafe.duties.telling.
+bench/bench_duties_replan.py measures it against the engine alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from homesafe.bulk import BulkInsert
+from homesafe.bulk_reads import ids_in
+from homesafe.duties.choices import DutyEventKind, DutyState
+from homesafe.duties.facts import child_cases, closed_duties_by_episode
+from homesafe.duties.models import Duty, DutyEvent
+from homesafe.duties.owners import Party, resolve_owner, resolve_told
+from homesafe.duties.protocol import protocols_in_force
+from homesafe.episodes.models import MissingEpisode
+from homesafe.people.models import Child
+from homesafe.protocol.duties import plan_duties
+from homesafe.protocol.facts import DutyStatus, OwnerRole
+
+NO_LONGER_NEEDED = "The protocol no longer calls for this duty: the child's record changed."
+DONE_BY_RECORD = "The record shows this done."
+
+
+@dataclass(slots=True)
+class _StoredDuty:
+    """A stored duty's columns that re-planning reads and may change (_STORED_COLUMNS)."""
+
+    id: int
+    child_id: int
+    episode_id: int
+    kind: str
+    assigned_by_person: bool
+    state: str
+    due_at: datetime
+    owner_role: str
+    tells_role: str
+    told_organisation_id: int | None
+    told_team_id: int | None
+    told_user_id: int | None
+    needs_owner: str
+    owner_organisation_id: int
+    owner_team_id: int | None
+    owner_user_id: int | None
+    rule: str
+    reason: str
+    protocol_version: str
+    closed_at: datetime | None
+    closing_note: str
+
+
+# The columns read of each stored duty; those after the first five re-planning may change (all
+# of them written for each changed duty).
+_STORED_COLUMNS = tuple(field.name for field in fields(_StoredDuty))
+_CHANGED_COLUMNS = _STORED_COLUMNS[5:]
+_DUE_AT, _CLOSED_AT = _CHANGED_COLUMNS.index("due_at"), _CHANGED_COLUMNS.index("closed_at")
+
+
+def _told_values(tells: OwnerRole | None, told: Party | None) -> dict:
+    """The Duty columns naming whom a notification tells (blank for any other duty)."""
+    if tells is None or told is None or told.missing:
+        return {
+            "tells_role": str(tells) if tells else "",
+            "told_organisation_id": None,
+            "told_team_id": None,
+            "told_user_id": None,
+        }
+    return {
+        "tells_role": str(tells),
+        "told_organisation_id": told.organisation_id,
+        "told_team_id": told.team_id,
+        "told_user_id": told.user_id,
+    }
+
+
+def _open_duties(child_ids: list[int]) -> dict[int, dict[tuple[int, str], _StoredDuty]]:
+    """The children's open duties by child, then by (episode id, kind)."""
+    stored: dict[int, dict[tuple[int, str], _StoredDuty]] = {}
+    for values in (
+        Duty.objects.filter(child_id__in=ids_in(child_ids), state=DutyState.OPEN)
+        .order_by()
+        .values_list(*_STORED_COLUMNS)
+    ):
+        duty = _StoredDuty(*values)
+        stored.setdefault(duty.child_id, {})[(duty.episode_id, duty.kind)] = duty
+    return stored
+
+
+def _update(duties: list[_StoredDuty]) -> None:
+    """Write the changed duties: one UPDATE statement, run for each (executemany)."""
+    if not duties:
+        return
+    ops, quote = connection.ops, connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(Duty._meta.db_table),
+        ", ".join(f"{quote(column)} = %s" for column in _CHANGED_COLUMNS),
+        quote("id"),
+    )
+    adapt = ops.adapt_datetimefield_value
+    rows = []
+    for duty in duties:
+        row = [getattr(duty, column) for column in _CHANGED_COLUMNS]
+        row[_DUE_AT], row[_CLOSED_AT] = adapt(row[_DUE_AT]), adapt(row[_CLOSED_AT])
+        row.append(duty.id)
+        rows.append(row)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+@transaction.atomic
+def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> dict[str, int]:
+    """Re-plan the duties of several children in a fixed number of queries per batch."""
+    now = now or timezone.now()
+    default, own = protocols_in_force()
+    counts = {"created": 0, "updated": 0, "closed": 0, "told": 0}
+    # Only children with an episode since the protocol came into force, or with open duties,
+    # can have anything to plan: the rest are skipped with two cheap queries.
+    child_ids = list(child_ids)
+    active = set(
+        MissingEpisode.objects.filter(
+            child_id__in=ids_in(child_ids),
+            reported_at__gte=min(v.duties_from for v, _ in [default, *own.values()]),
+        ).values_list("child_id", flat=True)
+    ) | set(
+        Duty.objects.filter(child_id__in=ids_in(child_ids), state=DutyState.OPEN).values_list(
+            "child_id", flat=True
+        )
+    )
+    child_ids = sorted(pk for pk in set(child_ids) if pk in active)
+    if not child_ids:
+        return counts
+    if connection.vendor == "postgresql":
+        # One re-plan of a child at a time (the worker's and a person's change may meet): the
+        # second waits for the first to commit, then sees its duties. In order of id, so two
+        # batches never wait for each other. (SQLite runs one writing transaction at a time.)
+        list(
+            Child.objects.filter(pk__in=ids_in(child_ids))
+            .order_by("pk")
+            .select_for_update(no_key=True)
+            .values_list("pk", flat=True)
+        )
+    open_by_child = _open_duties(child_ids)
+    closed = closed_duties_by_episode(child_ids)
+    creates: list[dict] = []  # new duties' values, for BulkInsert
+    updates: list[_StoredDuty] = []
+    events: list[dict] = []  # events of changed duties
+
+    def event(duty: _StoredDuty, kind: str, detail: str) -> None:
+        events.append(
+            {"duty_id": duty.id, "kind": kind, "detail": detail[:500], "actor_id": None, "at": now}
+        )
+
+    for case in child_cases(child_ids, now=now, closed=closed):
+        child_id = case.record.id
+        version, settings = own.get(case.record.responsible_la_id, default)
+        eligible = {e.id for e in case.episodes if e.reported_at >= version.duties_from}
+        stored = open_by_child.get(child_id, {})
+        seen: set[tuple[int, str]] = set()
+        owners: dict[str, Party] = {}
+        told_parties: dict[str, Party] = {}
+        for planned in plan_duties(case.facts, settings):
+            episode_id = int(planned.episode)
+            if episode_id not in eligible:
+                continue
+            kind = str(planned.kind)
+            key = (episode_id, kind)
+            seen.add(key)
+            duty = stored.get(key)
+            if duty is None and (
+                planned.status == DutyStatus.NOT_NEEDED or kind in closed.get(episode_id, ())
+            ):
+                continue  # done stays done; not needed stays not needed
+            if (owner := owners.get(planned.owner_role)) is None:
+                owner = owners[planned.owner_role] = resolve_owner(
+                    case, OwnerRole(planned.owner_role)
+                )
+            told = None
+            if planned.tells:
+                told = told_parties.get(planned.tells)
+                if told is None:
+                    told = told_parties[planned.tells] = resolve_told(case, planned.tells)
+            needs_owner = (owner.missing or (told.missing if told else ""))[:300]
+            reason = planned.reason[:500]
+            if duty is None:
+                done = planned.status == DutyStatus.DONE
+                creates.append(
+                    {
+                        "child_id": child_id,
+                        "episode_id": episode_id,
+                        "kind": kind,
+                        "state": DutyState.DONE if done else DutyState.OPEN,
+                        "due_at": planned.due_at,
+                        "owner_role": str(planned.owner_role),
+                        "owner_organisation_id": owner.organisation_id,
+                        "owner_team_id": owner.team_id,
+                        "owner_user_id": owner.user_id,
+                        **_told_values(planned.tells, told),
+                        "needs_owner": needs_owner,
+                        "rule": planned.rule,
+                        "reason": reason,
+                        "protocol_version": version.version,
+                        "planned_at": now,
+                        "closed_at": now if done else None,
+                        "closing_note": DONE_BY_RECORD if done else "",
+                    }
+                )
+                counts["created"] += 1
+                continue
+            if planned.status in (DutyStatus.DONE, DutyStatus.NOT_NEEDED):
+                done = planned.status == DutyStatus.DONE
+                duty.state = DutyState.DONE if done else DutyState.NOT_NEEDED
+                duty.closed_at = now
+                duty.closing_note = DONE_BY_RECORD if done else reason
+                updates.append(duty)
+                event(
+                    duty,
+                    DutyEventKind.DONE_BY_RECORD if done else DutyEventKind.CLOSED_BY_PROTOCOL,
+                    duty.closing_note,
+                )
+                counts["closed"] += 1
+                continue
+            changed = []
+            if duty.due_at != planned.due_at:
+                changed.append(
+                    f"due {timezone.localtime(duty.due_at):%d/%m/%Y %H:%M} → "
+                    f"{timezone.localtime(planned.due_at):%d/%m/%Y %H:%M}"
+                )
+                duty.due_at = planned.due_at
+            if duty.owner_role != planned.owner_role:
+                duty.owner_role = str(planned.owner_role)
+                changed.append("owner")  # e.g. a duty stored when the told party owned it
+            told_values = _told_values(planned.tells, told)
+            if any(getattr(duty, column) != value for column, value in told_values.items()):
+                for column, value in told_values.items():
+                    setattr(duty, column, value)
+                changed.append("told")
+            if not duty.assigned_by_person and duty.needs_owner != needs_owner:
+                duty.needs_owner = needs_owner
+                if "owner" not in changed:
+                    changed.append("owner")
+            if not duty.assigned_by_person and (
+                duty.owner_organisation_id,
+                duty.owner_team_id,
+                duty.owner_user_id,
+            ) != (owner.organisation_id, owner.team_id, owner.user_id):
+                duty.owner_organisation_id = owner.organisation_id
+                duty.owner_team_id, duty.owner_user_id = owner.team_id, owner.user_id
+                if "owner" not in changed:
+                    changed.append("owner")
+            if (duty.rule, duty.reason, duty.protocol_version) != (
+                planned.rule,
+                reason,
+                version.version,
+            ):
+                duty.rule, duty.reason = planned.rule, reason
+                duty.protocol_version = version.version
+                changed.append("reason")
+            if changed:
+                updates.append(duty)
+                event(duty, DutyEventKind.REPLANNED, "; ".join(changed))
+                counts["updated"] += 1
+        for key, duty in stored.items():
+            if key not in seen and duty.state == DutyState.OPEN:
+                duty.state, duty.closed_at, duty.closing_note = (
+                    DutyState.NOT_NEEDED,
+                    now,
+                    NO_LONGER_NEEDED,
+                )
+                updates.append(duty)
+                event(duty, DutyEventKind.CLOSED_BY_PROTOCOL, NO_LONGER_NEEDED)
+                counts["closed"] += 1
+    # New duties and every event by bulk statements (homesafe.bulk): a big re-plan (a police
+    # import's chunk, a settings change) writes thousands, and bulk_create spends most of its
+    # time building the SQL.
+    bulk = BulkInsert()
+    created_ids = bulk.insert(Duty, creates, now=now)
+    planned_events = [
+        {"duty_id": duty_id, "kind": DutyEventKind.PLANNED, "detail": values["reason"], "at": now}
+        for duty_id, values in zip(created_ids, creates, strict=True)
+    ]
+    bulk.insert(DutyEvent, planned_events + events, now=now, ids=False)
+    _update(updates)
+    # The told parties with HomeSafe users are told at once (homesafe.duties.telling).
+    from homesafe.duties.telling import duties_tell_due
+
+    counts["told"] = duties_tell_due(now=now, child_ids=child_ids)
+    return counts

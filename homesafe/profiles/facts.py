@@ -1,0 +1,23 @@
+"""What the protocol reads from pre-incident profiles (homesafe.duties.facts assembles it with
+the other apps' facts): when each child's profile was saved, one query for any number of
+children. A version saved after an episode's return is that episode's review."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from homesafe.bulk_reads import ids_in
+from homesafe.profiles.models import ProfileVersion
+
+
+def profile_saves_by_child(child_ids: Iterable[int]) -> dict[int, list[datetime]]:
+    """When each child's profile versions were saved, the earliest first."""
+    saves: dict[int, list[datetime]] = {}
+    for child_id, saved_at in (
+        ProfileVersion.objects.filter(child_id__in=ids_in(child_ids))
+        .order_by("saved_at", "id")
+        .values_list("child_id", "saved_at")
+    ):
+        saves.setdefault(child_id, []).append(saved_at)
+    return saves
