@@ -1,0 +1,151 @@
+"""Re-planning a batch (issue 14): the facts are read in a fixed number of queries per batch,
+whatever its size, and the duties app reads other apps only through their facts.py."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from homesafe.concerns.models import EpisodeConcern
+from homesafe.duties.protocol import protocol_current
+from homesafe.duties.services import duties_replan
+from homesafe.episodes.models import MissingEpisode
+from homesafe.interviews.models import ReturnInterview
+from homesafe.people.choices import Cohort, LegalStatus, NetworkRole
+from homesafe.people.models import CarePeriod, CohortPeriod
+from homesafe.profiles.models import ProfileVersion
+from tests.factories import ChildFactory, EpisodeFactory, NetworkMemberFactory, PlacementFactory
+
+HOMESAFE = Path(__file__).resolve().parents[2] / "homesafe"
+CASEWORK_APPS = ("interviews", "meetings", "screening", "concerns", "profiles")
+
+
+def _children(world, count: int) -> list[int]:
+    """Looked-after children of LA A, each with the facts of every app: allocated, at a school
+    with a lead in HomeSafe, placed in LA B, an IRO and a return interview referral, a returned
+    episode with a completed interview and a concern, a profile saved since, and an episode
+    missing now."""
+    now = timezone.now()
+    la_a, la_b = world.orgs["la_a"], world.orgs["la_b"]
+    ids = []
+    for _ in range(count):
+        child = ChildFactory(
+            responsible_la=la_a,
+            allocated_social_worker=world.users["sw_1"],
+            school=world.orgs["school_1"],
+        )
+        CohortPeriod.objects.create(
+            child=child, cohort=Cohort.LOOKED_AFTER, started_on=dt.date(2025, 1, 1)
+        )
+        CarePeriod.objects.create(
+            child=child,
+            legal_status=LegalStatus.CARE_ORDER,
+            placing_la=la_a,
+            started_on=dt.date(2025, 1, 1),
+        )
+        PlacementFactory(child=child, host_la=la_b)
+        NetworkMemberFactory(child=child, organisation=la_a, role=NetworkRole.IRO)
+        NetworkMemberFactory(
+            child=child, organisation=world.orgs["rhi"], role=NetworkRole.RHI_REFERRAL
+        )
+        returned = EpisodeFactory(
+            child=child,
+            status="returned",
+            last_seen_at=now - dt.timedelta(days=5),
+            returned_at=now - dt.timedelta(days=4),
+        )
+        ReturnInterview.objects.create(
+            episode=returned,
+            child=child,
+            status="completed",
+            offered_at=now - dt.timedelta(days=3),
+            offered_by_organisation=world.orgs["rhi"],
+            offered_by_name="A worker",
+            offer_method="phone",
+            held_at=now - dt.timedelta(days=2),
+            exploitation_indicators=["county_lines"],
+            referrals=["mace"],
+        )
+        EpisodeConcern.objects.create(
+            child=child, episode=returned, kind="trafficking", raised_at=now - dt.timedelta(days=3)
+        )
+        ProfileVersion.objects.create(
+            child=child, number=1, provided_by="Carer", saved_at=now - dt.timedelta(days=1)
+        )
+        EpisodeFactory(child=child, last_seen_at=now - dt.timedelta(hours=30), risk="high")
+        ids.append(child.pk)
+    return ids
+
+
+def _queries(child_ids) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as captured:
+        counts = duties_replan(child_ids=child_ids)
+    return len(captured), counts
+
+
+def test_a_batch_is_replanned_in_the_same_number_of_queries_whatever_its_size(world):
+    protocol_current()
+    few, many = _children(world, 10), _children(world, 50)
+    (first_few, _), (first_many, planned) = _queries(few), _queries(many)
+    (again_few, _), (again_many, unchanged) = _queries(few), _queries(many)
+    # The episodes missing now are returned: duties while missing close, interviews are due.
+    MissingEpisode.objects.filter(child_id__in=few + many, status="missing").update(
+        status="returned", returned_at=timezone.now()
+    )
+    (changed_few, _), (changed_many, changed) = _queries(few), _queries(many)
+    assert first_few == first_many
+    assert again_few == again_many
+    assert changed_few == changed_many
+    # Something was read and written each time.
+    assert planned["created"] > 50 and planned["told"] > 0
+    assert unchanged == {"created": 0, "updated": 0, "closed": 0, "told": 0}
+    assert changed["created"] > 0 and changed["closed"] > 0
+
+
+def _casework_model_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if (
+                parts[:1] == ["homesafe"]
+                and parts[1:2] in ([a] for a in CASEWORK_APPS)
+                and parts[2:3] == ["models"]
+            ):
+                found.append(f"{path.name}:{node.lineno} {'.'.join(parts[:3])}")
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(HOMESAFE.glob("duties/**/*.py")),
+    ids=lambda p: p.relative_to(HOMESAFE).as_posix(),
+)
+def test_duties_reads_casework_apps_through_their_facts_not_their_models(path):
+    assert _casework_model_imports(path) == []
+
+
+def test_the_check_finds_a_casework_model_import(tmp_path):
+    bad = tmp_path / "facts.py"
+    bad.write_text(
+        "from homesafe.concerns.models import LegalAction\n"
+        "from homesafe.people.models import Child\n"
+        "def f():\n    from homesafe.profiles import models\n    import homesafe.meetings.models\n"
+    )
+    assert _casework_model_imports(bad) == [
+        "facts.py:1 homesafe.concerns.models",
+        "facts.py:4 homesafe.profiles.models",
+        "facts.py:5 homesafe.meetings.models",
+    ]
