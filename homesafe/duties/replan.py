@@ -14,7 +14,7 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -254,7 +254,10 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
                 counts["closed"] += 1
                 continue
             changed = []
-            if duty.due_at != planned.due_at:
+            # Compared in UTC: Python never finds a time in the autumn's repeated hour (fold=1,
+            # Europe/London) equal to one in another zone, so the duty would be "re-planned"
+            # every time with the same due time.
+            if duty.due_at != planned.due_at.astimezone(UTC):
                 changed.append(
                     f"due {timezone.localtime(duty.due_at):%d/%m/%Y %H:%M} → "
                     f"{timezone.localtime(planned.due_at):%d/%m/%Y %H:%M}"

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from homesafe.concerns.models import EpisodeConcern
+from homesafe.duties.models import Duty
 from homesafe.duties.protocol import protocol_current
 from homesafe.duties.services import duties_replan
 from homesafe.episodes.models import MissingEpisode
@@ -149,3 +150,24 @@ def test_the_check_finds_a_casework_model_import(tmp_path):
         "facts.py:4 homesafe.profiles.models",
         "facts.py:5 homesafe.meetings.models",
     ]
+
+
+def test_a_due_time_in_the_autumns_repeated_hour_is_not_replanned_again(world):
+    """Return interviews due 72 hours after a return at 01:02 on Thursday 22 October 2026 fall
+    due at 01:02 on Sunday 25 October, an hour the clocks go through twice."""
+    protocol_current()
+    returned_at = dt.datetime(2026, 10, 22, 0, 2, tzinfo=dt.UTC)  # 01:02 BST
+    child = ChildFactory(responsible_la=world.orgs["la_a"])
+    EpisodeFactory(
+        child=child,
+        status="returned",
+        last_seen_at=returned_at - dt.timedelta(hours=5),
+        returned_at=returned_at,
+    )
+    now = returned_at + dt.timedelta(hours=1)
+    first = duties_replan(child_ids=[child.pk], now=now)
+    again = duties_replan(child_ids=[child.pk], now=now)
+    due = {duty.kind: timezone.localtime(duty.due_at) for duty in Duty.objects.filter(child=child)}
+    assert due["rhi_offer"].fold == 1 or due["rhi_offer"].hour == 1  # the repeated hour
+    assert first["created"] > 0
+    assert again == {"created": 0, "updated": 0, "closed": 0, "told": 0}
