@@ -6,7 +6,7 @@ they are placed (the host authority of their current placement). No rule matches
 partnership names nobody, and the interview duties wait on the missing coordinator's list.
 
 Read by the return (homesafe.interviews.services_routes: the referral made on return) and by
-the duties' owners (homesafe.duties.owners: the social worker route).
+the duties' owners (homesafe.duties.owners, through interviews.facts.rhi_route_matching).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from homesafe.people.models import Child
 
 
 def _routes(child: Child) -> list[RhiRoute]:
-    # A child from duties.facts.children_for_facts carries its authority's rules.
+    # A child prefetched by services_routes carries its authority's rules.
     la = child.responsible_la
     routes = getattr(la, "facts_rhi_routes", None)
     if routes is None:
