@@ -148,21 +148,8 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
     default, own = protocols_in_force()
     counts = {"created": 0, "updated": 0, "closed": 0, "told": 0}
     # Only children with an episode since the protocol came into force, or with open duties,
-    # can have anything to plan: the rest are skipped with two cheap queries.
-    child_ids = list(child_ids)
-    active = set(
-        MissingEpisode.objects.filter(
-            child_id__in=ids_in(child_ids),
-            reported_at__gte=min(v.duties_from for v, _ in [default, *own.values()]),
-        ).values_list("child_id", flat=True)
-    ) | set(
-        Duty.objects.filter(child_id__in=ids_in(child_ids), state=DutyState.OPEN).values_list(
-            "child_id", flat=True
-        )
-    )
-    child_ids = sorted(pk for pk in set(child_ids) if pk in active)
-    if not child_ids:
-        return counts
+    # can have anything to plan: the rest are skipped after two cheap queries.
+    child_ids = sorted(set(child_ids))
     if connection.vendor == "postgresql":
         # One re-plan of a child at a time (the worker's and a person's change may meet): the
         # second waits for the first to commit, then sees its duties. In order of id, so two
@@ -174,6 +161,17 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
             .values_list("pk", flat=True)
         )
     open_by_child = _open_duties(child_ids)
+    active = set(open_by_child) | set(
+        MissingEpisode.objects.filter(
+            child_id__in=ids_in(child_ids),
+            reported_at__gte=min(v.duties_from for v, _ in [default, *own.values()]),
+        )
+        .order_by()
+        .values_list("child_id", flat=True)
+    )
+    child_ids = [pk for pk in child_ids if pk in active]
+    if not child_ids:
+        return counts
     closed = closed_duties_by_episode(child_ids)
     creates: list[dict] = []  # new duties' values, for BulkInsert
     updates: list[_StoredDuty] = []
