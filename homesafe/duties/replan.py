@@ -122,9 +122,9 @@ def _update(duties: list[_StoredDuty]) -> None:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a batch is re-planned: a batch makes hundreds of
-    thousands of small objects (rows, facts, planned duties), freed by reference counting, and
-    the collector's passes over them cost a fifth of the re-plan's time
+    """Python's cycle collector paused while a batch is re-planned, as the import does: a
+    batch makes hundreds of thousands of small objects (rows, facts, planned duties), freed by
+    reference counting, and the collector's passes over them showed across the profile
     (bench/bench_duties_replan.py). The young generation is collected at the end instead."""
     was_enabled = gc.isenabled()
     gc.disable()
