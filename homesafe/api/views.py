@@ -31,6 +31,7 @@ from homesafe.access.audit import audit_children_shown
 from homesafe.access.choices import AuditVerb
 from homesafe.access.edits import StaleEdit
 from homesafe.access.policy import can_change_child
+from homesafe.access.times import not_in_future
 from homesafe.api.authentication import IsPoliceClient, PoliceApiKeyAuthentication, client_actor
 from homesafe.api.errors import database_unavailable
 from homesafe.api.pagination import BoundedPagination
@@ -39,7 +40,6 @@ from homesafe.duties.owners import duties_owned_q
 from homesafe.duties.queries import duties_visible_to, duty_get_for_user_or_404
 from homesafe.episodes.choices import EpisodeStatus, FoundBy, RiskGrade
 from homesafe.episodes.queries import episode_get_for_user_or_404, episodes_visible_to
-from homesafe.episodes.services import FUTURE_TOLERANCE
 from homesafe.episodes.services_corrections import episode_edit_version
 from homesafe.intake.choices import EventOutcome, PoliceEventType
 from homesafe.intake.notifications import NotificationError, notification_parse
@@ -50,7 +50,6 @@ from homesafe.people.services import child_details_version, child_update
 
 logger = logging.getLogger(__name__)
 
-OCCURRED_IN_FUTURE = "The event cannot have happened in the future."
 VERSION_REQUIRED = (
     "Send the version you changed: the ETag of your last read of the record, in If-Match."
 )
@@ -126,8 +125,7 @@ class EventInputSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(help_text="When it happened (ISO 8601).")
 
     def validate_occurred_at(self, value: dt.datetime) -> dt.datetime:
-        if value > timezone.now() + FUTURE_TOLERANCE:
-            raise serializers.ValidationError(OCCURRED_IN_FUTURE)
+        not_in_future(value)
         return value
 
     def validate_police_reference(self, value: str) -> str:
