@@ -198,7 +198,7 @@ def test_the_page_names_the_field_when_nothing_is_chosen(world, client):
     episode = open_episode(world, world.children["a_team1"], hours_ago=30)
     client.force_login(world.users["sw_1"])
     response = client.post(reverse("concerns:episode_concern_new", args=[episode.pk]), {})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select the concern you are raising" in response.text
     assert not EpisodeConcern.objects.exists()
 
