@@ -1,6 +1,6 @@
-"""One way a page records a change (STYLE.md 10): the form's valid data goes to one service, in
-one transaction, and whatever the service refuses is shown on the same form in GOV.UK's error
-summary, the page answering 400. Every view that posts a form goes through here; no view
+"""One way a page records a change (STYLE.md 10): the form's valid data goes to one service, as
+one use case (homesafe.use_cases), and whatever the service refuses is shown on the same form
+in GOV.UK's error summary, the page answering 400. Every view that posts a form goes through here; no view
 catches a service's errors itself (tests/web/test_architecture.py holds this).
 
 - `form_save(form, save)` runs the service and puts its errors on the form:
@@ -23,12 +23,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from homesafe.access.edits import StaleEdit
 from homesafe.access.errors import ApplicationError
+from homesafe.use_cases import use_case
 from homesafe.web.edits import VersionedForm, form_show_stale
 
 FORM_PAGE = "web/form_page.html"
@@ -67,11 +67,12 @@ def _form_checks(form: forms.Form) -> bool:
 
 
 def _call_service(form: forms.Form, save: Callable[..., Any], *, atomic: bool, validate: bool):
+    """The page's write as one use case (homesafe.use_cases): one durable transaction, the
+    services it calls inside it, their children re-planned once at its end."""
     data = form.cleaned_data if validate else {}
     if not atomic:
         return save(**data)
-    with transaction.atomic():
-        return save(**data)
+    return use_case(save)(**data)
 
 
 def form_save(
@@ -82,8 +83,9 @@ def form_save(
     atomic: bool = True,
     validate: bool = True,
 ) -> Saved:
-    """Check the form, then `save(**form.cleaned_data)` in one transaction; a service's error
-    goes on the form. `validate=False` calls `save()` without checking the form (a draft kept
+    """Check the form, then `save(**form.cleaned_data)` as one use case (one durable
+    transaction; several services called by `save` commit together); a service's error goes on
+    the form. `validate=False` calls `save()` without checking the form (a draft kept
     as typed). `atomic=False` for a service that manages its own transactions (it sends an
     e-mail, or reads a file outside any transaction)."""
     if validate and not _form_checks(form):
@@ -151,8 +153,7 @@ def action_run(
     """A button with no fields: do it, then back to the page it is on, saying what happened
     (a broken rule as an error banner there)."""
     try:
-        with transaction.atomic():
-            act()
+        use_case(act)()
     except (ValidationError, ApplicationError) as error:
         message = error.message if isinstance(error, ApplicationError) else error.messages[0]
         messages.error(request, message)
