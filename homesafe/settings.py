@@ -353,7 +353,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     # Every API error is JSON with a `code`, the database being down included (a 503).
-    "EXCEPTION_HANDLER": "homesafe.api.views.api_exception_handler",
+    "EXCEPTION_HANDLER": "homesafe.api.errors.api_exception_handler",
 }
 # Issue 12, point 9: answers with children's data are not cached; the API throttles each key,
 # person and address (rates like "600/minute"; off in tests); lockouts and throttles key on

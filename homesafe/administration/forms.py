@@ -1,6 +1,6 @@
 """Forms of the administration pages. Field problems that only a service can see (a role in
 the wrong kind of organisation, a taken code) come back from the service and are put on the
-field by homesafe.web.errors.form_add_service_error."""
+field by homesafe.web.form_pages.form_save."""
 
 from __future__ import annotations
 

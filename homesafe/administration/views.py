@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,7 +45,7 @@ from homesafe.administration.services import (
     user_invite_again,
 )
 from homesafe.reminders.queries import reminder_preference_for
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import action_run, form_page, form_response, form_save
 
 USERS_PAGE_SIZE = 100
 
@@ -55,41 +55,12 @@ def check_administrator(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def form_page(
-    request: HttpRequest,
-    *,
-    form,
-    save: Callable[..., object],
-    title: str,
-    done: str,
-    back_url: str,
-    back_text: str,
-    caption: str = "",
-    submit_text: str = "Save",
-    intro: str = "",
-) -> HttpResponse:
-    """A page with one form whose valid data goes to one service; its errors go on the fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(**form.cleaned_data)
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(back_url)
-    context = {
-        "title": title,
-        "active_nav": "administration",
-        "form": form,
-        "back_url": back_url,
-        "back_text": back_text,
-        "submit_text": submit_text,
-    }
-    if caption:
-        context["caption"] = caption
-    if intro:
-        context["intro"] = intro
-    return render(request, "web/form_page.html", context)
+def admin_form_page(request: HttpRequest, *, back_url: str, **page) -> HttpResponse:
+    """An administration page with one form (homesafe.web.form_pages.form_page): once saved,
+    back to `back_url`."""
+    return form_page(
+        request, next_url=back_url, back_url=back_url, active_nav="administration", **page
+    )
 
 
 def confirm_page(
@@ -104,13 +75,7 @@ def confirm_page(
 ) -> HttpResponse:
     """GET asks "are you sure?"; POST does it (a rule broken is shown as an error message)."""
     if request.method == "POST":
-        try:
-            act()
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done)
-        return redirect(back_url)
+        return action_run(request, act=act, done=done, back_url=back_url)
     return render(
         request,
         "administration/confirm.html",
@@ -152,7 +117,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_invite_view(request: HttpRequest) -> HttpResponse:
     check_administrator(request)
     form = forms.InviteForm(request.POST if request.method == "POST" else None)
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda **data: user_invite(actor=request.user, **data),
@@ -189,7 +154,7 @@ def user_role_add_view(request: HttpRequest, user_id: int) -> HttpResponse:
     check_administrator(request)
     person = user_get_for_administration(user_id=user_id)
     form = forms.RoleForm(request.POST if request.method == "POST" else None)
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda role: user_role_grant(user=person, role=role, actor=request.user),
@@ -208,13 +173,12 @@ def user_role_remove_view(request: HttpRequest, user_id: int) -> HttpResponse:
     role = request.POST.get("role", "")
     if role not in Role.values:
         raise Http404
-    try:
-        user_role_remove(user=person, role=role, actor=request.user)
-    except (ApplicationError, ValidationError) as error:
-        messages.error(request, getattr(error, "message", None) or error.messages[0])
-    else:
-        messages.success(request, f"Removed the role {Role(role).label}")
-    return redirect("administration:user", person.pk)
+    return action_run(
+        request,
+        act=lambda: user_role_remove(user=person, role=role, actor=request.user),
+        done=f"Removed the role {Role(role).label}",
+        back_url=reverse("administration:user", args=[person.pk]),
+    )
 
 
 def user_team_view(request: HttpRequest, user_id: int) -> HttpResponse:
@@ -225,7 +189,7 @@ def user_team_view(request: HttpRequest, user_id: int) -> HttpResponse:
         organisation_id=person.organisation_id,
         initial={"team": person.team_id},
     )
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda team: user_team_set(user=person, team=team, actor=request.user),
@@ -256,13 +220,12 @@ def user_deactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_reactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
     check_administrator(request)
     person = user_get_for_administration(user_id=user_id)
-    try:
-        user_reactivate(user=person, actor=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Reactivated: they can sign in again")
-    return redirect("administration:user", person.pk)
+    return action_run(
+        request,
+        act=lambda: user_reactivate(user=person, actor=request.user),
+        done="Reactivated: they can sign in again",
+        back_url=reverse("administration:user", args=[person.pk]),
+    )
 
 
 def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
@@ -286,13 +249,12 @@ def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_invite_again_view(request: HttpRequest, user_id: int) -> HttpResponse:
     check_administrator(request)
     person = user_get_for_administration(user_id=user_id)
-    try:
-        user_invite_again(user=person, actor=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "A new sign-up link is on its way; earlier links stop working")
-    return redirect("administration:user", person.pk)
+    return action_run(
+        request,
+        act=lambda: user_invite_again(user=person, actor=request.user),
+        done="A new sign-up link is on its way; earlier links stop working",
+        back_url=reverse("administration:user", args=[person.pk]),
+    )
 
 
 # -- the invitation link (not signed in) -------------------------------------------------
@@ -310,19 +272,14 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
         )
     form = forms.InvitationAcceptForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation_accept(token=token, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
+    if request.method == "POST":
+        saved = form_save(form, lambda **data: invitation_accept(token=token, **data))
+        if saved.saved:
             messages.success(request, "Your password is set. Sign in with it now.")
             return redirect("account_login")
     # The token is in the address: SECURE_REFERRER_POLICY (same-origin) keeps it from other
     # sites. ("no-referrer" would make Chromium send "Origin: null", which CSRF refuses.)
-    return render(
+    return form_response(
         request,
         "administration/invitation_accept.html",
         {"title": "Set your password", "form": form, "email": invitation.user.email},

@@ -3,14 +3,12 @@ forces' API keys (a new key is shown once, on the page that creates it; then onl
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from homesafe.access.choices import OrganisationType
-from homesafe.access.errors import ApplicationError
 from homesafe.access.services_organisations import (
     organisation_contact_add,
     organisation_contact_remove,
@@ -28,13 +26,13 @@ from homesafe.administration.queries import (
     organisation_get_for_administration,
     organisations_for_administration,
 )
-from homesafe.administration.views import check_administrator, confirm_page, form_page
+from homesafe.administration.views import admin_form_page, check_administrator, confirm_page
 from homesafe.intake.services_forces import (
     force_mapping_save,
     police_api_key_create,
     police_api_key_revoke,
 )
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_response, form_save
 
 BACK_TO_ORGANISATIONS = "Back to organisations"
 
@@ -55,7 +53,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_add(request: HttpRequest) -> HttpResponse:
     check_administrator(request)
     form = forms.OrganisationForm(request.POST if request.method == "POST" else None)
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda **data: organisation_create(actor=request.user, **data),
@@ -97,7 +95,7 @@ def organisation_change(request: HttpRequest, organisation_id: int) -> HttpRespo
         },
     )
     back = reverse("administration:organisation", args=[organisation.pk])
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda **data: organisation_update(
@@ -115,7 +113,7 @@ def contact_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
     check_administrator(request)
     organisation = organisation_get_for_administration(organisation_id=organisation_id)
     form = forms.ContactForm(request.POST if request.method == "POST" else None)
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda **data: organisation_contact_add(
@@ -137,7 +135,7 @@ def contact_change(request: HttpRequest, contact_id: int) -> HttpResponse:
         initial={name: getattr(contact, name) for name in forms.ContactForm.base_fields},
     )
     organisation = contact.organisation
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda **data: organisation_contact_update(
@@ -169,7 +167,7 @@ def team_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
     check_administrator(request)
     organisation = organisation_get_for_administration(organisation_id=organisation_id)
     form = forms.TeamAddForm(request.POST if request.method == "POST" else None)
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda **data: team_create(organisation=organisation, actor=request.user, **data),
@@ -196,7 +194,7 @@ def force_mapping_change(request: HttpRequest, organisation_id: int) -> HttpResp
             "default_local_authority": mapping.default_local_authority_id if mapping else None,
         },
     )
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda **data: force_mapping_save(
@@ -233,12 +231,10 @@ def api_key_add(request: HttpRequest) -> HttpResponse:
     is not cached."""
     check_administrator(request)
     form = forms.ApiKeyForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            api_key, key = police_api_key_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error)
-        else:
+    if request.method == "POST":
+        saved = form_save(form, lambda **data: police_api_key_create(actor=request.user, **data))
+        if saved.saved:
+            api_key, key = saved.result
             return render(
                 request,
                 "administration/api_key_created.html",
@@ -249,7 +245,7 @@ def api_key_add(request: HttpRequest) -> HttpResponse:
                     "key": key,
                 },
             )
-    return render(
+    return form_response(
         request,
         "web/form_page.html",
         {

@@ -5,9 +5,8 @@ worker). The settings in force download as TOML, and a TOML file uploads into th
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -21,7 +20,7 @@ from homesafe.duties.protocol import protocol_current
 from homesafe.duties.queries import protocol_preview
 from homesafe.duties.services import protocol_settings_save
 from homesafe.protocol.settings import ProtocolSettings, ProtocolSettingsError
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_has_errors, form_response, form_save
 
 UPLOAD_MAX_BYTES = 50_000
 UPLOAD_TOO_BIG = "The file must be smaller than 50 KB: a settings file is a few KB."
@@ -53,7 +52,7 @@ def _la_id(council: Organisation | None) -> int | None:
 def _page(request, *, form, upload_form, preview=None) -> HttpResponse:
     council = _council(request)
     version, _ = protocol_current(local_authority_id=_la_id(council))
-    return render(
+    return form_response(
         request,
         "administration/protocol.html",
         {
@@ -73,6 +72,7 @@ def _page(request, *, form, upload_form, preview=None) -> HttpResponse:
                 ProtocolVersion.objects.select_related("created_by", "local_authority")[:20]
             ),
         },
+        form=upload_form if form_has_errors(upload_form) else form,
     )
 
 
@@ -85,27 +85,31 @@ def protocol_settings(request: HttpRequest) -> HttpResponse:
         initial=ProtocolSettingsForm.initial_from(settings),
     )
     preview = None
-    if request.method == "POST" and form.is_valid():
-        text = form.settings_toml()
-        try:
-            if request.POST.get("action") == "save":
-                saved = protocol_settings_save(
-                    settings_toml=text,
+    if request.method == "POST":
+        saving = request.POST.get("action") == "save"
+
+        def save_or_preview(*, note: str, **_settings):
+            if saving:
+                return protocol_settings_save(
+                    settings_toml=form.settings_toml(),
                     actor=request.user,
-                    note=form.cleaned_data["note"],
+                    note=note,
                     local_authority=council,
                 )
-                whose = f" for {council.name}" if council else ""
-                messages.success(
-                    request,
-                    f"Protocol {saved.version} is in force{whose}; open duties are being "
-                    f"re-planned.",
-                )
-                target = reverse("administration:protocol")
-                return redirect(f"{target}?{COUNCIL_PARAM}={council.code}" if council else target)
-            preview = protocol_preview(settings_toml=text)
-        except ValidationError as error:
-            form_add_service_error(form, error)
+            return protocol_preview(settings_toml=form.settings_toml())
+
+        outcome = form_save(form, save_or_preview)
+        if outcome.saved and saving:
+            whose = f" for {council.name}" if council else ""
+            messages.success(
+                request,
+                f"Protocol {outcome.result.version} is in force{whose}; open duties are being "
+                f"re-planned.",
+            )
+            target = reverse("administration:protocol")
+            return redirect(f"{target}?{COUNCIL_PARAM}={council.code}" if council else target)
+        if outcome.saved:
+            preview = outcome.result
     return _page(request, form=form, upload_form=ProtocolUploadForm(), preview=preview)
 
 
@@ -142,9 +146,16 @@ def protocol_upload(request: HttpRequest) -> HttpResponse:
         return _page(request, form=form, upload_form=upload_form)
     form = ProtocolSettingsForm(initial=ProtocolSettingsForm.initial_from(uploaded))
     messages.success(request, "The file is in the form below: check the preview, then save.")
-    preview = None
-    try:
-        preview = protocol_preview(settings_toml=settings_to_toml(uploaded))
-    except ValidationError as error:
-        form_add_service_error(form, error)
-    return _page(request, form=form, upload_form=ProtocolUploadForm(), preview=preview)
+    # The file's settings were checked as they were read; a preview that still fails is the
+    # upload's error.
+    outcome = form_save(
+        upload_form,
+        lambda: protocol_preview(settings_toml=settings_to_toml(uploaded)),
+        validate=False,
+    )
+    return _page(
+        request,
+        form=form,
+        upload_form=ProtocolUploadForm() if outcome.saved else upload_form,
+        preview=outcome.result,
+    )

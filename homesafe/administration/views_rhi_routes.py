@@ -15,7 +15,7 @@ from homesafe.administration.queries import (
     rhi_route_get_for_administration,
     rhi_routes_for_administration,
 )
-from homesafe.administration.views import check_administrator, confirm_page, form_page
+from homesafe.administration.views import admin_form_page, check_administrator, confirm_page
 from homesafe.interviews.services_routes import (
     rhi_route_create,
     rhi_route_remove,
@@ -44,7 +44,7 @@ def rhi_route_list(request: HttpRequest) -> HttpResponse:
 def rhi_route_add(request: HttpRequest) -> HttpResponse:
     check_administrator(request)
     form = RhiRouteForm(request.POST if request.method == "POST" else None)
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda **data: rhi_route_create(actor=request.user, **data),
@@ -70,7 +70,7 @@ def rhi_route_change(request: HttpRequest, route_id: int) -> HttpResponse:
             "provider": route.provider_id,
         },
     )
-    return form_page(
+    return admin_form_page(
         request,
         form=form,
         save=lambda **data: rhi_route_update(route=route, actor=request.user, **data),

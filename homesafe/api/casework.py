@@ -13,7 +13,7 @@ labels are the pages' business and may be configured locally.
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
@@ -364,10 +364,7 @@ class EpisodeConcernsView(_SignedInRead, APIView):
             raise PermissionDenied
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            episode_concern_raise(episode=episode, actor=request.user, **serializer.validated_data)
-        except ValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from None
+        episode_concern_raise(episode=episode, actor=request.user, **serializer.validated_data)
         view = episode_concerns_view(user=request.user, episode=episode)
         return Response(EpisodeConcernsOutputSerializer(view).data, status=status.HTTP_201_CREATED)
 

@@ -10,26 +10,23 @@ naming the fields changed meanwhile, one without a version with 428. Who may: as
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from homesafe.access.choices import OrganisationType
-from homesafe.access.edits import StaleEdit
-from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation
+from homesafe.api.errors import etag
 from homesafe.api.views import (
     EpisodeOutputSerializer,
     ErrorSerializer,
     StaleSerializer,
-    _etag,
     _id_or_404,
     _if_match,
     _SignedInRead,
@@ -161,31 +158,13 @@ class _EpisodeChange(_SignedInRead, APIView):
         version = _if_match(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            self.change(episode=episode, data=dict(serializer.validated_data), version=version)
-        except StaleEdit as stale:
-            response = Response(
-                {"code": stale.code, "detail": stale.message, "changed": stale.fields},
-                status=status.HTTP_412_PRECONDITION_FAILED,
-            )
-            response["ETag"] = _etag(stale.version)
-            return response
-        except DjangoValidationError as error:
-            errors = (
-                error.message_dict
-                if hasattr(error, "error_dict")
-                else {"non_field_errors": error.messages}
-            )
-            raise serializers.ValidationError(errors) from None
-        except ApplicationError as error:
-            return Response(
-                {"code": error.code, "detail": error.message}, status=status.HTTP_409_CONFLICT
-            )
+        # A rule broken, a stale version or a field problem: homesafe.api.errors answers.
+        self.change(episode=episode, data=dict(serializer.validated_data), version=version)
         episode = episode_get_for_user_or_404(
             user=request.user, episode_id=episode.pk, log_read=False
         )
         response = Response(EpisodeOutputSerializer(episode).data)
-        response["ETag"] = _etag(episode_edit_version(episode))
+        response["ETag"] = etag(episode_edit_version(episode))
         return response
 
 

@@ -6,7 +6,6 @@ meetings service (which checks the policy again and audits)."""
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -15,7 +14,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_serializer,
 )
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -327,10 +326,6 @@ class ActionCompleteInputSerializer(serializers.Serializer):
     )
 
 
-def _refused(code: str, detail: str, status_code: int) -> Response:
-    return Response({"code": code, "detail": detail}, status=status_code)
-
-
 class ActionCompleteView(_SignedInRead, APIView):
     """Complete a meeting action: those who may record the meeting, the action's owner, and a
     police coordinator of the owning force (meetings.policy); audited by the service."""
@@ -353,27 +348,16 @@ class ActionCompleteView(_SignedInRead, APIView):
     def post(self, request, action_id: int):
         action = action_get_for_user_or_404(user=request.user, action_id=_id_or_404(action_id))
         if action.completed_at is not None:
-            return _refused("action_completed", ALREADY_COMPLETED, status.HTTP_409_CONFLICT)
+            raise ApplicationError(ALREADY_COMPLETED, code="action_completed")
         if not can_complete_action(request.user, action):
-            return _refused("not_allowed", NOT_ALLOWED, status.HTTP_403_FORBIDDEN)
+            raise ApplicationError(NOT_ALLOWED, code="not_allowed")
         serializer = self.InputSerializer(data=request.data, context={"action": action})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            action = meeting_complete_action(
-                action=action,
-                completed_at=data.get("completed_at") or timezone.now(),
-                note=data.get("note", ""),
-                actor=request.user,
-            )
-        except ValidationError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else error.messages
-            raise serializers.ValidationError(errors) from None
-        except ApplicationError as error:
-            refused = error.code == "not_allowed"
-            return _refused(
-                error.code,
-                error.message,
-                status.HTTP_403_FORBIDDEN if refused else status.HTTP_409_CONFLICT,
-            )
+        action = meeting_complete_action(
+            action=action,
+            completed_at=data.get("completed_at") or timezone.now(),
+            note=data.get("note", ""),
+            actor=request.user,
+        )
         return Response(ActionOutputSerializer(action).data)

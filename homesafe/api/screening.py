@@ -5,7 +5,6 @@ decisions audited by the service."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -19,7 +18,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from homesafe.access.errors import ApplicationError
 from homesafe.api.views import MAX_ID, ErrorSerializer, _id_or_404, _SignedInRead
 from homesafe.daily_screening.choices import NotificationKind, ScreeningOutcome
 from homesafe.daily_screening.forms import ScreeningRangeForm
@@ -163,21 +161,13 @@ class ScreeningDecisionView(_SignedInRead, APIView):
         episode = screening_episode_for_user_or_404(
             user=request.user, episode_id=_id_or_404(data["episode_id"])
         )
-        try:
-            decision = screening_decision_record(
-                episode=episode,
-                notification=data["notification"],
-                decision=data["decision"],
-                note=data.get("note", ""),
-                actor=request.user,
-            )
-        except ValidationError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else error.messages
-            raise serializers.ValidationError(errors) from None
-        except ApplicationError as error:
-            return Response(
-                {"code": error.code, "detail": error.message}, status=status.HTTP_409_CONFLICT
-            )
+        decision = screening_decision_record(
+            episode=episode,
+            notification=data["notification"],
+            decision=data["decision"],
+            note=data.get("note", ""),
+            actor=request.user,
+        )
         return Response(
             ScreeningDecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED
         )

@@ -4,7 +4,6 @@ the templated message to one of its secure mailboxes, idempotently by the client
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -74,10 +73,6 @@ class OutboundMessageOutputSerializer(serializers.Serializer):
     provider_reference = serializers.CharField()
 
 
-def _refused(code: str, detail: str, status_code: int) -> Response:
-    return Response({"code": code, "detail": detail}, status=status_code)
-
-
 _ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="Not signed in, or not yours to work on."),
     404: OpenApiResponse(ErrorSerializer, description="No such duty, or not yours to see."),
@@ -101,10 +96,10 @@ class DutySendView(_SignedInRead, APIView):
     def get(self, request, duty_id: int):
         duty, allowed = self._duty(request, duty_id)
         if not allowed:
-            return _refused("not_allowed", NOT_ALLOWED, status.HTTP_403_FORBIDDEN)
+            raise ApplicationError(NOT_ALLOWED, code="not_allowed")
         directory = duty_telling_directory(duty)
         if directory is None:
-            return _refused("not_sendable", NOT_SENDABLE, status.HTTP_409_CONFLICT)
+            raise ApplicationError(NOT_SENDABLE, code="not_sendable")
         return Response(
             TellingOutputSerializer(
                 {
@@ -140,7 +135,7 @@ class DutySendView(_SignedInRead, APIView):
     def post(self, request, duty_id: int):
         duty, allowed = self._duty(request, duty_id)
         if not allowed:
-            return _refused("not_allowed", NOT_ALLOWED, status.HTTP_403_FORBIDDEN)
+            raise ApplicationError(NOT_ALLOWED, code="not_allowed")
         serializer = DutySendInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -151,12 +146,7 @@ class DutySendView(_SignedInRead, APIView):
         contact = OrganisationContact.objects.filter(pk=data["contact"]).first()
         if contact is None:
             raise serializers.ValidationError({"contact": ["No such contact."]})
-        try:
-            message = duty_send(duty=duty, contact=contact, token=token, actor=request.user)
-        except ValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from None
-        except ApplicationError as error:
-            return _refused(error.code, error.message, status.HTTP_409_CONFLICT)
+        message = duty_send(duty=duty, contact=contact, token=token, actor=request.user)
         answer = OutboundMessageOutputSerializer(message).data
         if message.state == MessageState.FAILED:
             detail = SEND_FAILED.format(to=message.to_label, failure=message.failure)
@@ -165,5 +155,5 @@ class DutySendView(_SignedInRead, APIView):
                 status=status.HTTP_502_BAD_GATEWAY,
             )
         if message.state == MessageState.SENDING:
-            return _refused("already_sending", ALREADY_SENDING, status.HTTP_409_CONFLICT)
+            raise ApplicationError(ALREADY_SENDING, code="already_sending")
         return Response(answer, status=status.HTTP_201_CREATED)

@@ -11,8 +11,6 @@ import logging
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -25,21 +23,20 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
-from rest_framework.views import APIView, exception_handler
+from rest_framework.views import APIView
 
 from homesafe.access.audit import audit_children_shown
 from homesafe.access.choices import AuditVerb
-from homesafe.access.edits import StaleEdit
 from homesafe.access.policy import can_change_child
+from homesafe.access.times import not_in_future
 from homesafe.api.authentication import IsPoliceClient, PoliceApiKeyAuthentication, client_actor
-from homesafe.api.errors import database_unavailable
+from homesafe.api.errors import api_exception_handler, etag
 from homesafe.api.pagination import BoundedPagination
 from homesafe.duties.choices import DUTY_KIND_CHOICES, DutyState
 from homesafe.duties.owners import duties_owned_q
 from homesafe.duties.queries import duties_visible_to, duty_get_for_user_or_404
 from homesafe.episodes.choices import EpisodeStatus, FoundBy, RiskGrade
 from homesafe.episodes.queries import episode_get_for_user_or_404, episodes_visible_to
-from homesafe.episodes.services import FUTURE_TOLERANCE
 from homesafe.episodes.services_corrections import episode_edit_version
 from homesafe.intake.choices import EventOutcome, PoliceEventType
 from homesafe.intake.notifications import NotificationError, notification_parse
@@ -50,7 +47,6 @@ from homesafe.people.services import child_details_version, child_update
 
 logger = logging.getLogger(__name__)
 
-OCCURRED_IN_FUTURE = "The event cannot have happened in the future."
 VERSION_REQUIRED = (
     "Send the version you changed: the ETag of your last read of the record, in If-Match."
 )
@@ -61,37 +57,6 @@ def _id_or_404(value: int) -> int:
     if value > MAX_ID:
         raise Http404
     return value
-
-
-def api_exception_handler(exc, context):
-    """Errors as {"code", "detail", "errors"}: `code` is stable for police systems to act on.
-
-    The database being unreachable is a 503 with `database_unavailable`; any other exception
-    DRF does not know goes on to handler500 (homesafe.api.errors.server_error: JSON too)."""
-    response = exception_handler(exc, context)
-    if response is None:
-        if isinstance(exc, DatabaseError):
-            logger.error("API request failed: database unavailable", exc_info=exc)
-            return database_unavailable()
-        return None
-    if isinstance(response.data, dict) and "code" in response.data:
-        return response
-    if isinstance(exc, serializers.ValidationError):
-        response.data = {
-            "code": "invalid",
-            "detail": "The request is not valid.",
-            "errors": response.data,
-        }
-    elif isinstance(exc, (Http404, DjangoPermissionDenied)):  # Django's, turned into DRF's
-        code = "not_found" if isinstance(exc, Http404) else "permission_denied"
-        response.data = {"code": code, "detail": str(response.data["detail"])}
-    else:
-        codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
-        response.data = {
-            "code": codes if isinstance(codes, str) else "error",
-            "detail": str(getattr(exc, "detail", exc)),
-        }
-    return response
 
 
 ErrorSerializer = inline_serializer(
@@ -126,8 +91,7 @@ class EventInputSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(help_text="When it happened (ISO 8601).")
 
     def validate_occurred_at(self, value: dt.datetime) -> dt.datetime:
-        if value > timezone.now() + FUTURE_TOLERANCE:
-            raise serializers.ValidationError(OCCURRED_IN_FUTURE)
+        not_in_future(value)
         return value
 
     def validate_police_reference(self, value: str) -> str:
@@ -418,10 +382,6 @@ class VersionRequired(APIException):
     default_code = "version_required"
 
 
-def _etag(version: str) -> str:
-    return f'"{version}"'
-
-
 def _if_match(request) -> str:
     """The version the client changed: If-Match's entity tag (one, as the ETag gave it)."""
     tag = request.headers.get("If-Match", "").strip().removeprefix("W/")
@@ -485,7 +445,7 @@ class ChildDetailView(_SignedInRead, generics.RetrieveAPIView):
     def retrieve(self, request, *args, **kwargs):
         child = self.get_object()
         response = Response(ChildOutputSerializer(child).data)
-        response["ETag"] = _etag(child_details_version(child))
+        response["ETag"] = etag(child_details_version(child))
         return response
 
     @extend_schema(
@@ -524,21 +484,11 @@ class ChildDetailView(_SignedInRead, generics.RetrieveAPIView):
         version = _if_match(request)
         serializer = ChildChangeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            child = child_update(
-                child=child, actor=request.user, version=version, **serializer.validated_data
-            )
-        except StaleEdit as stale:
-            response = Response(
-                {"code": stale.code, "detail": stale.message, "changed": stale.fields},
-                status=status.HTTP_412_PRECONDITION_FAILED,
-            )
-            response["ETag"] = _etag(stale.version)
-            return response
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from None
+        child = child_update(
+            child=child, actor=request.user, version=version, **serializer.validated_data
+        )
         response = Response(ChildOutputSerializer(child).data)
-        response["ETag"] = _etag(child_details_version(child))
+        response["ETag"] = etag(child_details_version(child))
         return response
 
 
@@ -619,7 +569,7 @@ class EpisodeDetailView(_SignedInRead, generics.RetrieveAPIView):
     def retrieve(self, request, *args, **kwargs):
         episode = self.get_object()
         response = Response(EpisodeOutputSerializer(episode).data)
-        response["ETag"] = _etag(episode_edit_version(episode))
+        response["ETag"] = etag(episode_edit_version(episode))
         return response
 
 

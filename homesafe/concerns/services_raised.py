@@ -20,13 +20,13 @@ from django.utils import timezone
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
+from homesafe.access.times import IN_FUTURE, in_future
 from homesafe.concerns.choices import ConcernKind
 from homesafe.concerns.models import EpisodeConcern
 from homesafe.episodes.models import MissingEpisode
 from homesafe.use_cases import facts_changed, use_case
 
 KIND_MISSING = "Select the concern you are raising"
-RAISED_IN_FUTURE = "The time the concern was raised cannot be in the future"
 RAISED_BEFORE_REPORT = "The concern cannot be raised before the episode was reported"
 ALREADY_RAISED = "This concern is already raised on this episode"
 ALREADY_AT_REPORT = "This concern was already raised when the episode was reported"
@@ -49,8 +49,8 @@ def episode_concern_raise(
         raise ValidationError({"kind": KIND_MISSING})
     raised_at = raised_at or timezone.now()
     errors: dict[str, str] = {}
-    if raised_at > timezone.now():
-        errors["raised_at"] = RAISED_IN_FUTURE
+    if in_future(raised_at):
+        errors["raised_at"] = IN_FUTURE
     elif raised_at < episode.reported_at:
         errors["raised_at"] = RAISED_BEFORE_REPORT
     at_report = {

@@ -4,13 +4,11 @@ writes nothing)."""
 
 from collections.abc import Callable
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
-from homesafe.access.edits import StaleEdit
 from homesafe.concerns import forms
 from homesafe.concerns.policy import can_record_concerns
 from homesafe.concerns.queries import (
@@ -33,8 +31,7 @@ from homesafe.concerns.services import (
     person_of_concern_record,
 )
 from homesafe.concerns.services_raised import episode_concern_raise
-from homesafe.web.edits import form_show_stale
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_page
 
 
 def child_concerns(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -53,7 +50,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _form_page(
+def _concern_page(
     request: HttpRequest,
     child_id: int,
     *,
@@ -65,25 +62,16 @@ def _form_page(
     child = concerns_child_for_user_or_404(user=request.user, child_id=child_id, log_read=False)
     if not can_record_concerns(request.user, child):
         raise PermissionDenied
-    form = form_factory(child, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(child=child, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_error(form, error, {"link_kind": "link_kind", "kind": "kind"})
-        else:
-            messages.success(request, done)
-            return redirect("concerns:child", child_id=child.pk)
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": title,
-            "caption": child.full_name,
-            "form": form,
-            "back_url": reverse("concerns:child", args=[child.pk]),
-            "back_text": "Back to people and places of concern",
-        },
+        form=form_factory(child, request.POST if request.method == "POST" else None),
+        save=lambda **data: save(child=child, actor=request.user, **data),
+        title=title,
+        done=done,
+        next_url=reverse("concerns:child", args=[child.pk]),
+        caption=child.full_name,
+        back_url=reverse("concerns:child", args=[child.pk]),
+        back_text="Back to people and places of concern",
     )
 
 
@@ -96,7 +84,7 @@ def person_new(request: HttpRequest, child_id: int) -> HttpResponse:
     def save(*, child, actor, **data):
         person_of_concern_record(child=child, actor=actor, **data)
 
-    return _form_page(
+    return _concern_page(
         request,
         child_id,
         form_factory=lambda child, data: forms.PersonForm(data, child=child),
@@ -114,7 +102,7 @@ def person_link(request: HttpRequest, child_id: int) -> HttpResponse:
     def save(*, child, actor, link_kind, **data):
         person_of_concern_link(child=child, actor=actor, kind=link_kind, **data)
 
-    return _form_page(
+    return _concern_page(
         request,
         child_id,
         form_factory=form_factory,
@@ -128,7 +116,7 @@ def location_new(request: HttpRequest, child_id: int) -> HttpResponse:
     def save(*, child, actor, link_kind, **data):
         location_of_concern_record(child=child, actor=actor, kind=link_kind, **data)
 
-    return _form_page(
+    return _concern_page(
         request,
         child_id,
         form_factory=lambda child, data: forms.LocationForm(data, child=child),
@@ -147,7 +135,7 @@ def disruption_new(request: HttpRequest, child_id: int) -> HttpResponse:
             initial={"agency": request.user.organisation_id},
         )
 
-    return _form_page(
+    return _concern_page(
         request,
         child_id,
         form_factory=form_factory,
@@ -158,7 +146,7 @@ def disruption_new(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def legal_action_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    return _form_page(
+    return _concern_page(
         request,
         child_id,
         # A duty's button ("Record the NRM referral") names the kind and the episode.
@@ -185,26 +173,18 @@ def legal_action_decisions(request: HttpRequest, action_id: int) -> HttpResponse
     form = forms.LegalDecisionForm(
         request.POST if request.method == "POST" else None, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            legal_action_record_decisions(action=action, actor=request.user, **form.cleaned_data)
-        except StaleEdit as error:
-            form_show_stale(form, error)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, "Decisions recorded")
-            return redirect("concerns:child", child_id=child.pk)
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": f"Record decisions: {action.get_kind_display()}",
-            "caption": child.full_name,
-            "form": form,
-            "back_url": reverse("concerns:child", args=[child.pk]),
-            "back_text": "Back to people and places of concern",
-        },
+        form=form,
+        save=lambda **data: legal_action_record_decisions(
+            action=action, actor=request.user, **data
+        ),
+        title=f"Record decisions: {action.get_kind_display()}",
+        done="Decisions recorded",
+        next_url=reverse("concerns:child", args=[child.pk]),
+        caption=child.full_name,
+        back_url=reverse("concerns:child", args=[child.pk]),
+        back_text="Back to people and places of concern",
     )
 
 
@@ -214,29 +194,18 @@ def episode_concern_new(request: HttpRequest, episode_id: int) -> HttpResponse:
     child = episode.child
     if not can_record_concerns(request.user, child):
         raise PermissionDenied
-    form = forms.RaiseConcernForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern = episode_concern_raise(
-                episode=episode, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, f"{concern.get_kind_display()} concern raised")
-            return redirect("episodes:detail", episode_id=episode.pk)
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": f"Raise a concern: {child.full_name}",
-            "heading": "Raise an exploitation or trafficking concern",
-            "caption": child.full_name,
-            "intro": "The concern is added to this missing episode and the protocol plans what "
-            "it asks for from the time it arose.",
-            "form": form,
-            "submit_text": "Raise the concern",
-            "back_url": reverse("episodes:detail", args=[episode.pk]),
-            "back_text": "Back to the episode",
-        },
+        form=forms.RaiseConcernForm(request.POST if request.method == "POST" else None),
+        save=lambda **data: episode_concern_raise(episode=episode, actor=request.user, **data),
+        title=f"Raise a concern: {child.full_name}",
+        done=lambda concern: f"{concern.get_kind_display()} concern raised",
+        next_url=reverse("episodes:detail", args=[episode.pk]),
+        heading="Raise an exploitation or trafficking concern",
+        caption=child.full_name,
+        intro="The concern is added to this missing episode and the protocol plans what "
+        "it asks for from the time it arose.",
+        submit_text="Raise the concern",
+        back_url=reverse("episodes:detail", args=[episode.pk]),
+        back_text="Back to the episode",
     )

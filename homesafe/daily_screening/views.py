@@ -6,15 +6,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from homesafe.access.choices import AuditVerb
-from homesafe.access.errors import ApplicationError
 from homesafe.daily_screening.choices import NotificationKind
 from homesafe.daily_screening.exports import screening_csv
 from homesafe.daily_screening.forms import ScreeningDecisionForm, ScreeningRangeForm
@@ -26,7 +25,7 @@ from homesafe.daily_screening.queries import (
     screening_list_for_user,
 )
 from homesafe.daily_screening.services import screening_decision_record
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_response, form_save
 
 PAGE_LIMIT = 500  # notifications on the page; the CSV has them all
 
@@ -88,7 +87,7 @@ def _page(
         context["form"] = bound[1]  # the layout shows its error summary
     elif range_form.is_bound and range_form.errors:
         context["form"] = range_form
-    return render(request, "daily_screening/list.html", context)
+    return form_response(request, "daily_screening/list.html", context)
 
 
 def _range_from(request: HttpRequest, data) -> tuple[ScreeningRangeForm, ScreeningRange]:
@@ -105,10 +104,7 @@ def screening_list(request: HttpRequest) -> HttpResponse:
     if not can_screen(request.user):
         raise PermissionDenied
     range_form, r = _range_from(request, request.GET)
-    status = 400 if range_form.is_bound and range_form.errors else 200
-    response = _page(request, range_form=range_form, r=r)
-    response.status_code = status
-    return response
+    return _page(request, range_form=range_form, r=r)
 
 
 @require_GET
@@ -118,9 +114,7 @@ def screening_download(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     range_form, r = _range_from(request, request.GET)
     if range_form.is_bound and range_form.errors:
-        response = _page(request, range_form=range_form, r=r)
-        response.status_code = 400
-        return response
+        return _page(request, range_form=range_form, r=r)  # 400
     screening = screening_list_for_user(
         user=request.user, range=r, verb=AuditVerb.DAILY_SCREENING_DOWNLOADED
     )
@@ -153,18 +147,13 @@ def screening_decide(request: HttpRequest) -> HttpResponse:
         prefix=prefix,
         about=f"{NotificationKind(kind).label}, {episode.child.full_name}",
     )
-    if form.is_valid():
-        try:
-            screening_decision_record(
-                episode=episode,
-                notification=kind,
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, f"Screening decision recorded for {episode.child.full_name}")
-            return redirect(f"{back}#{prefix}")
+    outcome = form_save(
+        form,
+        lambda *, decision, note: screening_decision_record(
+            episode=episode, notification=kind, decision=decision, note=note, actor=request.user
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, f"Screening decision recorded for {episode.child.full_name}")
+        return redirect(f"{back}#{prefix}")
     return _page(request, range_form=range_form, r=r, bound=(prefix, form))

@@ -4,7 +4,7 @@ overdue duties. (The CMO's daily screening list is homesafe.daily_screening.)"""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from homesafe.access.audit import audit_children_shown
 from homesafe.access.choices import AuditVerb, Role
-from homesafe.access.errors import ApplicationError
 from homesafe.access.policy import can_change_child
 from homesafe.duties.actions import duty_page_telling
 from homesafe.duties.forms import DutyCompleteForm, DutyNotNeededForm, DutyReassignForm
@@ -22,7 +21,7 @@ from homesafe.duties.owners import duties_owned_q
 from homesafe.duties.queries import duties_overdue_by_team, duty_get_for_user_or_404
 from homesafe.duties.services import duty_complete, duty_mark_not_needed, duty_reassign
 from homesafe.meetings.queries import meetings_fulfilling
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_response, form_save
 
 OVERDUE_LIMIT = 1000
 OVERDUE_ROLES = (
@@ -40,8 +39,9 @@ def _can_work_on(user, duty: Duty) -> bool:
     )
 
 
-def _duty_page(request: HttpRequest, duty: Duty, *, bound=None, status: int = 200) -> HttpResponse:
-    """The duty's page; `bound` is the one form that was posted and failed, shown with its errors."""
+def _duty_page(request: HttpRequest, duty: Duty, *, bound=None) -> HttpResponse:
+    """The duty's page; `bound` is the one form that was posted and failed, shown with its
+    errors (the page then answers 400)."""
     can_work = duty.is_open and _can_work_on(request.user, duty)
     context = {
         "title": f"{duty.label}: {duty.child.full_name}",
@@ -57,6 +57,10 @@ def _duty_page(request: HttpRequest, duty: Duty, *, bound=None, status: int = 20
     }
     # The button for the action that does the duty, who is told and whether they have read it.
     context.update(duty_page_telling(duty, can_work=can_work, now=context["now"]))
+    if bound is not None:
+        # The layout shows its error summary (also when the duty closed meanwhile, and the
+        # page has no forms any more).
+        context["form"] = bound[1]
     if can_work:
         forms = {
             "complete_form": DutyCompleteForm(),
@@ -66,13 +70,12 @@ def _duty_page(request: HttpRequest, duty: Duty, *, bound=None, status: int = 20
         if bound is not None:
             name, form = bound
             forms[name] = form
-            context["form"] = form  # the layout shows its error summary
         context.update(forms)
         # A notification told from outside HomeSafe: its contacts, Send, told another way.
         from homesafe.duties.views_send import send_panel
 
         context.update(send_panel(request, duty, bound=bound))
-    return render(request, "duties/detail.html", context, status=status)
+    return form_response(request, "duties/detail.html", context)
 
 
 def duty_detail(request: HttpRequest, duty_id: int) -> HttpResponse:
@@ -86,19 +89,11 @@ def _duty_action(request: HttpRequest, duty_id: int, *, name: str, form_factory,
     if not _can_work_on(request.user, duty):
         raise PermissionDenied
     form = form_factory(duty, request.POST)
-    if form.is_valid():
-        try:
-            result = act(duty=duty, actor=request.user, **form.cleaned_data)
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, done(result, form.cleaned_data))
-            return redirect("duties:detail", duty_id=duty.pk)
-    if not duty.is_open:
-        # Closed meanwhile: the page shows no forms, so say why in a banner instead.
-        for message in form.non_field_errors():
-            messages.error(request, message)
+    outcome = form_save(form, lambda **data: act(duty=duty, actor=request.user, **data))
+    if outcome.saved:
+        messages.success(request, done(outcome.result, form.cleaned_data))
         return redirect("duties:detail", duty_id=duty.pk)
+    duty.refresh_from_db()  # closed meanwhile: the page says why, with no forms
     return _duty_page(request, duty, bound=(name, form))
 
 

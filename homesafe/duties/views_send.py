@@ -8,14 +8,13 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from homesafe.access.choices import OrganisationType, Role
-from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, OrganisationContact
 from homesafe.duties.choices import MessageState
 from homesafe.duties.forms import DutySendForm, DutyToldForm
@@ -30,7 +29,7 @@ from homesafe.duties.sending import (
     message_render,
     notify_configured,
 )
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_save
 
 DIRECTORY_LIMIT = 300
 DIRECTORY_TYPES = (
@@ -75,35 +74,30 @@ def duty_send_view(request: HttpRequest, duty_id: int) -> HttpResponse:
     if not _can_work_on(request.user, duty):
         raise PermissionDenied
     form = DutySendForm(request.POST, contacts=list(_send_forms_contacts(duty)))
-    if form.is_valid():
-        try:
-            message = duty_send(
-                duty=duty,
-                contact=form.cleaned_data["contact"],
-                token=form.cleaned_data["token"],
-                actor=request.user,
-            )
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error)
-        else:
-            if message.state == MessageState.SENT:
-                messages.success(request, f"Sent to {message.to_label}")
-                return redirect("duties:detail", duty_id=duty.pk)
-            if message.state == MessageState.SENDING:
-                messages.info(request, ALREADY_SENDING)
-                return redirect("duties:detail", duty_id=duty.pk)
-            # Failed: the page again, naming what failed, with a new token to try again.
-            form = DutySendForm(
-                {"contact": str(message.contact_id or ""), "token": secrets.token_urlsafe(24)},
-                contacts=list(_send_forms_contacts(duty)),
-            )
-            form.is_valid()
-            form.add_error(None, SEND_FAILED.format(to=message.to_label, failure=message.failure))
+    # The service sends the e-mail between its own transactions: none around it here.
+    outcome = form_save(
+        form,
+        lambda *, contact, token: duty_send(
+            duty=duty, contact=contact, token=token, actor=request.user
+        ),
+        atomic=False,
+    )
+    if outcome.saved:
+        message = outcome.result
+        if message.state == MessageState.SENT:
+            messages.success(request, f"Sent to {message.to_label}")
+            return redirect("duties:detail", duty_id=duty.pk)
+        if message.state == MessageState.SENDING:
+            messages.info(request, ALREADY_SENDING)
+            return redirect("duties:detail", duty_id=duty.pk)
+        # Failed: the page again, naming what failed, with a new token to try again.
+        form = DutySendForm(
+            {"contact": str(message.contact_id or ""), "token": secrets.token_urlsafe(24)},
+            contacts=list(_send_forms_contacts(duty)),
+        )
+        form.is_valid()
+        form.add_error(None, SEND_FAILED.format(to=message.to_label, failure=message.failure))
     duty.refresh_from_db()
-    if not duty.is_open:
-        for message_text in form.non_field_errors():
-            messages.error(request, message_text)
-        return redirect("duties:detail", duty_id=duty.pk)
     return _duty_page(request, duty, bound=("send_form", form))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,6 +11,8 @@ from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
+from homesafe.access.times import not_in_future
+from homesafe.access.transitions import check_transition
 from homesafe.episodes.choices import (
     ALLOWED_TRANSITIONS,
     EpisodeStatus,
@@ -28,17 +30,13 @@ from homesafe.people.models import Child
 from homesafe.people.validators import normalise_postcode
 from homesafe.use_cases import announce, facts_changed, use_case
 
-# Clocks on phones and police systems drift: a time a few minutes ahead is not "the future".
-FUTURE_TOLERANCE = timedelta(minutes=5)
 OVERLAPS_EARLIER = (
     "The child was already missing then: an earlier episode runs until {until}. "
     "Check the time last seen."
 )
-TRANSITION_NOT_ALLOWED = "This episode is {current}; it cannot become {target}."
 ALREADY_MISSING = (
     "This child already has an open missing episode (from {since}); record its return first."
 )
-TIME_IN_FUTURE = "The time cannot be in the future."
 REPORTED_BEFORE_LAST_SEEN = "The report to police cannot be before the child was last seen."
 RETURN_BEFORE_LAST_SEEN = "The return cannot be before the child was last seen."
 DUPLICATE_REFERENCE = "An episode with this police reference already exists for this force."
@@ -47,19 +45,13 @@ GRADED_BEFORE_REPORT = "A grading cannot be before the child was last seen."
 
 
 def episode_check_transition(episode: MissingEpisode, *, to: str) -> None:
-    if to not in ALLOWED_TRANSITIONS[EpisodeStatus(episode.status)]:
-        raise ApplicationError(
-            TRANSITION_NOT_ALLOWED.format(
-                current=EpisodeStatus(episode.status).label.lower(),
-                target=EpisodeStatus(to).label.lower(),
-            ),
-            code="transition_not_allowed",
-        )
-
-
-def _not_future(field: str, value: datetime | None) -> None:
-    if value is not None and value > timezone.now() + FUTURE_TOLERANCE:
-        raise ValidationError({field: TIME_IN_FUTURE})
+    check_transition(
+        allowed=ALLOWED_TRANSITIONS,
+        statuses=EpisodeStatus,
+        record="episode",
+        current=episode.status,
+        to=to,
+    )
 
 
 def _actor_user(actor: Actor) -> User | None:
@@ -123,8 +115,8 @@ def episode_report(
             ),
             code="already_missing",
         )
-    _not_future("last_seen_at", last_seen_at)
-    _not_future("reported_at", reported_at)
+    not_in_future(last_seen_at, field="last_seen_at")
+    not_in_future(reported_at, field="reported_at")
     overlapping = (
         child.episodes.filter(returned_at__gt=last_seen_at)
         .exclude(status=EpisodeStatus.VOIDED)
@@ -189,7 +181,7 @@ def episode_regrade(
     episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
     if not episode.is_open:
         raise ApplicationError(REGRADE_CLOSED, code="episode_closed")
-    _not_future("graded_at", graded_at)
+    not_in_future(graded_at, field="graded_at")
     if graded_at < episode.last_seen_at:
         raise ValidationError({"graded_at": GRADED_BEFORE_REPORT})
     grading = RiskGrading(
@@ -224,7 +216,7 @@ def episode_record_return(
 ) -> MissingEpisode:
     episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
     episode_check_transition(episode, to=EpisodeStatus.RETURNED)
-    _not_future("returned_at", returned_at)
+    not_in_future(returned_at, field="returned_at")
     if returned_at < episode.last_seen_at:
         raise ValidationError({"returned_at": RETURN_BEFORE_LAST_SEEN})
     episode.status = EpisodeStatus.RETURNED
@@ -295,7 +287,7 @@ def episode_record_police_closure(
 ) -> MissingEpisode:
     """The police closed their report, giving their reason (the episode's return is recorded apart)."""
     episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
-    _not_future("police_closed_at", closed_at)
+    not_in_future(closed_at, field="police_closed_at")
     if closed_at < episode.last_seen_at:
         raise ValidationError({"police_closed_at": CLOSED_BEFORE_LAST_SEEN})
     episode.police_closed_reason = closed_reason.strip()[:200]
@@ -317,7 +309,7 @@ def episode_record_sighting(
     postcode: str = "",
 ) -> Location | None:
     """A sighting of, or an update about, a child while missing, from the police."""
-    _not_future("seen_at", seen_at)
+    not_in_future(seen_at, field="seen_at")
     location = None
     if location_description.strip() or postcode.strip():
         location = location_create(

@@ -19,6 +19,7 @@ from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
+from homesafe.access.times import not_in_future
 from homesafe.episodes.choices import (
     EpisodeStatus,
     EpisodeType,
@@ -33,7 +34,6 @@ from homesafe.episodes.services import (
     DUPLICATE_REFERENCE,
     REPORTED_BEFORE_LAST_SEEN,
     RETURN_BEFORE_LAST_SEEN,
-    _not_future,
     episode_check_transition,
 )
 from homesafe.use_cases import announce, facts_changed, use_case
@@ -193,7 +193,7 @@ def _clean(episode: MissingEpisode, changes: dict[str, object]) -> dict[str, obj
         if name in POLICE_TIMES:
             if value is None:
                 raise ValidationError({name: TIME_MISSING})
-            _not_future(name, value)
+            not_in_future(value, field=name)
         if (
             name == "police_force"
             and value is not None

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
+from homesafe.access.times import IN_FUTURE, in_future
 from homesafe.episodes.choices import FoundBy, RiskGrade
-from homesafe.episodes.services import FUTURE_TOLERANCE
 from homesafe.people.choices import Sex
 from homesafe.people.validators import normalise_postcode, validate_nhs_number, validate_postcode
 
@@ -64,7 +64,6 @@ DATE_INVALID = "Enter a date as dd/mm/yyyy or yyyy-mm-dd."
 DATETIME_INVALID = "Enter a date and time as dd/mm/yyyy HH:MM or ISO 8601."
 DATE_TOO_EARLY = "Enter a real date (after 1900)."
 BIRTH_IN_FUTURE = "The date of birth cannot be in the future."
-TIME_IN_FUTURE = "The time cannot be in the future."
 REPORTED_REQUIRED = "Enter when the child was reported missing."
 RISK_REQUIRED = "Enter the police risk grading."
 RISK_INVALID = "Enter a risk grading: no apparent risk, very low, low, medium or high."
@@ -315,12 +314,11 @@ def notification_parse(
         except ValidationError as error:
             raise NotificationError("postcode", error.messages[0]) from None
         postcode = normalise_postcode(postcode)
-    latest = now + FUTURE_TOLERANCE if now else None
 
     def when(name: str) -> dt.datetime | None:
         moment = parse_datetime(values.get(name), name)
-        if moment and latest and moment > latest:
-            raise NotificationError(name, TIME_IN_FUTURE)
+        if moment and now and in_future(moment, now=now):
+            raise NotificationError(name, IN_FUTURE)
         return moment
 
     reported_at = when("reported_at")

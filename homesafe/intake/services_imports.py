@@ -9,6 +9,7 @@ from django.utils import timezone
 from homesafe.access.audit import ClientActor
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
+from homesafe.access.transitions import INVALID_TRANSITION, check_transition
 from homesafe.intake.choices import IMPORT_TRANSITIONS, ImportStatus
 from homesafe.intake.files import PoliceFileError, count_rows
 from homesafe.intake.imports import ImportResult, police_download_import
@@ -19,7 +20,6 @@ from homesafe.uploads import file_too_big_message, upload_limit_bytes
 from homesafe.use_cases import use_case
 
 FILE_WRONG_TYPE = "The file must be a CSV or an XLSX spreadsheet."
-IMPORT_NOT_ALLOWED = "This import is {status}; it cannot be {target}."
 IMPORT_NEVER_CHECKED = "This file could not be checked, so it cannot be imported. Upload it again."
 IMPORT_INTERRUPTED = (
     "The {work} stopped part way: the worker running it was stopped. Rows already imported "
@@ -32,14 +32,13 @@ _TASK_PATHS = {
 
 
 def import_check_transition(police_import: PoliceImport, *, to: str) -> None:
-    if to not in IMPORT_TRANSITIONS[ImportStatus(police_import.status)]:
-        raise ApplicationError(
-            IMPORT_NOT_ALLOWED.format(
-                status=ImportStatus(police_import.status).label.lower(),
-                target=ImportStatus(to).label.lower(),
-            ),
-            code="import_transition_not_allowed",
-        )
+    check_transition(
+        allowed=IMPORT_TRANSITIONS,
+        statuses=ImportStatus,
+        record="import",
+        current=police_import.status,
+        to=to,
+    )
 
 
 def _enqueue(task, import_id: int) -> None:
@@ -85,7 +84,7 @@ def police_import_confirm(*, police_import: PoliceImport, actor: User) -> Police
     police_import = PoliceImport.objects.select_for_update().get(pk=police_import.pk)
     import_check_transition(police_import, to=ImportStatus.IMPORTING)
     if police_import.status == ImportStatus.FAILED and not police_import.can_import_again:
-        raise ApplicationError(IMPORT_NEVER_CHECKED, code="import_transition_not_allowed")
+        raise ApplicationError(IMPORT_NEVER_CHECKED, code=INVALID_TRANSITION)
     police_import.error = ""
     police_import.status = ImportStatus.IMPORTING
     police_import.rows_done = 0

@@ -2,14 +2,13 @@
 review queue, and merging two records of the same child. Thin: parse, authorise, one service."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from homesafe.access.audit import audit_children_shown
 from homesafe.access.choices import AuditVerb
-from homesafe.access.errors import ApplicationError
 from homesafe.access.policy import can_change_child
 from homesafe.intake.choices import ImportStatus
 from homesafe.intake.forms import ChildMergeForm, PoliceImportForm, ReviewDecisionForm
@@ -28,7 +27,7 @@ from homesafe.intake.services import identity_review_resolve
 from homesafe.intake.services_imports import police_import_confirm, police_import_upload
 from homesafe.intake.services_merge import child_merge
 from homesafe.people.queries import child_get_for_user_or_404
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import action_run, form_page, form_response, form_save
 
 
 def _require(allowed: bool) -> None:
@@ -45,19 +44,16 @@ def import_list(request: HttpRequest) -> HttpResponse:
         forces=forces,
         initial={"force": request.user.organisation.police_force_id},
     )
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:  # the service reads the file outside any transaction (SQLite's write lock)
-            police_import = police_import_upload(
-                force=form.cleaned_data["force"],
-                file_name=upload.name,
-                content=upload.read(),
-                actor=request.user,
-            )
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            return redirect("intake:import", import_id=police_import.pk)
+    if request.method == "POST":
+        outcome = form_save(
+            form,
+            lambda *, force, file: police_import_upload(
+                force=force, file_name=file.name, content=file.read(), actor=request.user
+            ),
+            atomic=False,  # the service reads the file outside any transaction (SQLite's lock)
+        )
+        if outcome.saved:
+            return redirect("intake:import", import_id=outcome.result.pk)
     imports = list(imports_visible_to(user=request.user).select_related("force")[:20])
     audit_children_shown(
         actor=request.user,
@@ -66,7 +62,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         child_ids=[],
         payload={"imports": [i.pk for i in imports]},
     )
-    return render(
+    return form_response(
         request,
         "intake/imports.html",
         {
@@ -82,11 +78,12 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     _require(can_import(request.user))
     police_import = import_get_for_user_or_404(user=request.user, import_id=import_id)
     if request.method == "POST":
-        try:
-            police_import = police_import_confirm(police_import=police_import, actor=request.user)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        return redirect("intake:import", import_id=police_import.pk)
+        return action_run(
+            request,
+            act=lambda: police_import_confirm(police_import=police_import, actor=request.user),
+            done=None,  # the page shows the import running
+            back_url=reverse("intake:import", args=[police_import.pk]),
+        )
     context = {
         "title": f"Import of {police_import.file_name}",
         "police_import": police_import,
@@ -161,35 +158,25 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     form = ReviewDecisionForm(
         request.POST if request.method == "POST" else None, candidates=candidates
     )
-    if request.method == "POST" and form.is_valid():
-        decision = form.cleaned_data["decision"]
-        try:
-            if decision == "new":
-                applied = identity_review_resolve(
-                    review=review, actor=request.user, create_new=True
-                )
-            else:
-                child = child_get_for_user_or_404(
-                    user=request.user, child_id=int(decision), log_read=False
-                )
-                applied = identity_review_resolve(review=review, actor=request.user, child=child)
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(
-                form, error, field_map={"forename": "decision", "surname": "decision"}
-            )
-        else:
-            messages.success(request, f"Notification {review.police_reference}: {applied.outcome}")
-            return redirect("intake:reviews")
-    return render(
+
+    def resolve(*, decision):
+        if decision == "new":
+            return identity_review_resolve(review=review, actor=request.user, create_new=True)
+        child = child_get_for_user_or_404(user=request.user, child_id=int(decision), log_read=False)
+        return identity_review_resolve(review=review, actor=request.user, child=child)
+
+    return form_page(
         request,
-        "intake/review.html",
-        {
-            "title": f"Who is police report {review.police_reference} about?",
-            "review": review,
-            "notification": review.notification,
-            "form": form,
-            "back_url": reverse("intake:reviews"),
-        },
+        form=form,
+        save=resolve,
+        field_map={"forename": "decision", "surname": "decision"},
+        title=f"Who is police report {review.police_reference} about?",
+        done=lambda applied: f"Notification {review.police_reference}: {applied.outcome}",
+        next_url=reverse("intake:reviews"),
+        template="intake/review.html",
+        review=review,
+        notification=review.notification,
+        back_url=reverse("intake:reviews"),
     )
 
 
@@ -202,14 +189,17 @@ def merge(request: HttpRequest) -> HttpResponse:
         merged = child_get_for_user_or_404(user=request.user, child_id=data["merged_child"])
         if not (can_change_child(request.user, kept) and can_change_child(request.user, merged)):
             raise PermissionDenied
-        try:
-            child_merge(kept=kept, merged=merged, reason=data["reason"], actor=request.user)
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error, field_map={"merged": "merged_child"})
-        else:
+        outcome = form_save(
+            form,
+            lambda **_: child_merge(
+                kept=kept, merged=merged, reason=data["reason"], actor=request.user
+            ),
+            field_map={"merged": "merged_child"},
+        )
+        if outcome.saved:
             messages.success(request, f"{merged.full_name}'s record was merged into this one")
             return redirect("people:child", child_id=kept.pk)
-    return render(
+    return form_response(
         request,
         "web/form_page.html",
         {

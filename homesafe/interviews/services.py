@@ -16,6 +16,8 @@ from homesafe.access.choices import AuditVerb, OrganisationType
 from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
+from homesafe.access.times import not_in_future
+from homesafe.access.transitions import check_transition
 from homesafe.concerns.choices import LinkKind, PersonKind
 from homesafe.concerns.models import PersonLink, PersonOfConcern
 from homesafe.concerns.queries import persons_visible_to
@@ -37,8 +39,7 @@ from homesafe.use_cases import facts_changed, use_case
 
 EPISODE_OPEN = "The child has not returned yet: a return interview is offered after the return."
 ALREADY_OFFERED = "A return interview has already been offered for this episode."
-TRANSITION_NOT_ALLOWED = "The interview is {current}: it cannot now be recorded as {target}."
-IN_FUTURE = "The time cannot be in the future"
+CLOSED_TO_ATTEMPTS = "The interview is {current}: it cannot now be recorded as {target}."
 BEFORE_RETURN = "The time cannot be before the child returned ({returned})"
 BEFORE_OFFER = "The time cannot be before the interview was offered"
 NO_ATTEMPTS = "Record at least one attempt to contact the child first"
@@ -74,15 +75,13 @@ FACTOR_FIELDS = ("push_factors", "pull_factors", "exploitation_indicators", "exp
 
 
 def interview_check_transition(interview: ReturnInterview, *, to: str) -> None:
-    """The one place that knows which status changes are allowed (choices.ALLOWED_TRANSITIONS)."""
-    if to not in ALLOWED_TRANSITIONS[interview.status]:
-        raise ApplicationError(
-            TRANSITION_NOT_ALLOWED.format(
-                current=interview.get_status_display().lower(),
-                target=InterviewStatus(to).label.lower(),
-            ),
-            code="interview_transition",
-        )
+    check_transition(
+        allowed=ALLOWED_TRANSITIONS,
+        statuses=InterviewStatus,
+        record="interview",
+        current=interview.status,
+        to=to,
+    )
 
 
 def _check_time(
@@ -92,8 +91,7 @@ def _check_time(
     episode: MissingEpisode,
     offered_at: datetime | None = None,
 ) -> None:
-    if value > timezone.now():
-        raise ValidationError({field: IN_FUTURE})
+    not_in_future(value, field=field)
     if episode.returned_at and value < episode.returned_at:
         returned = timezone.localtime(episode.returned_at).strftime("%-d %b %Y %H:%M")
         raise ValidationError({field: BEFORE_RETURN.format(returned=returned)})
@@ -189,7 +187,7 @@ def interview_record_attempt(
     """Record one attempt to reach the child about the interview (status unchanged)."""
     if interview.status in (InterviewStatus.DECLINED, InterviewStatus.COMPLETED):
         raise ApplicationError(
-            TRANSITION_NOT_ALLOWED.format(
+            CLOSED_TO_ATTEMPTS.format(
                 current=interview.get_status_display().lower(), target="a contact attempt"
             ),
             code="interview_closed",

@@ -3,15 +3,12 @@ form per use case (each calls one service; bad input writes nothing)."""
 
 from collections.abc import Callable
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from homesafe.access.edits import StaleEdit
-from homesafe.access.errors import ApplicationError
 from homesafe.concerns.queries import persons_visible_to
 from homesafe.interviews import forms
 from homesafe.interviews.choices import ALLOWED_TRANSITIONS, InterviewStatus
@@ -31,8 +28,7 @@ from homesafe.interviews.services import (
     interview_offer,
     interview_record_attempt,
 )
-from homesafe.web.edits import form_show_stale
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_page
 from homesafe.web.jinja import london
 
 CLOSED = (InterviewStatus.DECLINED, InterviewStatus.COMPLETED)
@@ -81,30 +77,19 @@ def _interview_page(
     if not view.can_record or (view.interview is None) == needs_interview:
         raise PermissionDenied
     episode = view.episode
-    form = form_factory(view, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(view=view, actor=request.user, **form.cleaned_data)
-        except StaleEdit as error:
-            form_show_stale(form, error)
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("interviews:detail", episode_id=episode.pk)
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": title,
-            "caption": f"{episode.child.full_name}, returned {london(episode.returned_at)}"
-            if episode.returned_at
-            else episode.child.full_name,
-            "form": form,
-            "submit_text": submit_text,
-            "back_url": reverse("interviews:detail", args=[episode.pk]),
-            "back_text": "Back to the return interview",
-        },
+        form=form_factory(view, request.POST if request.method == "POST" else None),
+        save=lambda **data: save(view=view, actor=request.user, **data),
+        title=title,
+        done=done,
+        next_url=reverse("interviews:detail", args=[episode.pk]),
+        caption=f"{episode.child.full_name}, returned {london(episode.returned_at)}"
+        if episode.returned_at
+        else episode.child.full_name,
+        submit_text=submit_text,
+        back_url=reverse("interviews:detail", args=[episode.pk]),
+        back_text="Back to the return interview",
     )
 
 

@@ -5,13 +5,12 @@ interview through services.interview_complete, checking everything at once. A ma
 the drafts of the people whose work they manage (read only)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 
-from homesafe.access.errors import ApplicationError
 from homesafe.interviews import forms_record
 from homesafe.interviews.choices import ALLOWED_TRANSITIONS, InterviewStatus
 from homesafe.interviews.queries import (
@@ -23,7 +22,7 @@ from homesafe.interviews.queries import (
 )
 from homesafe.interviews.services import interview_complete, interview_complete_problems
 from homesafe.interviews.services_drafts import interview_draft_save
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_response, form_save
 from homesafe.web.jinja import london
 
 DRAFT_SAVED = "Draft saved. Only you and your managers can see it until you record the interview"
@@ -123,28 +122,28 @@ def record_section(request: HttpRequest, episode_id: int, section: str) -> HttpR
                     form.add_error(name, message)
     if posted is not None:
         later = posted.get("action") == DRAFT
-        if later or form.is_valid():
-            try:
-                interview_draft_save(
-                    interview=interview,
-                    author=request.user,
-                    section=current.slug,
-                    inputs=forms_record.section_inputs(form, current),
-                    answers=forms_record.answers_from_post(form, current, posted),
-                    done=not later,
-                    actor=request.user,
-                )
-            except (ValidationError, ApplicationError) as error:
-                form_add_service_error(form, error)
-            else:
-                if later:
-                    messages.success(request, DRAFT_SAVED)
-                    return redirect("interviews:detail", episode_id=episode.pk)
-                following = forms_record.section_after(current)
-                if following is None:
-                    return redirect("interviews:check", episode_id=episode.pk)
-                return redirect("interviews:section", episode_id=episode.pk, section=following.slug)
-    return render(
+        outcome = form_save(
+            form,
+            lambda **_: interview_draft_save(
+                interview=interview,
+                author=request.user,
+                section=current.slug,
+                inputs=forms_record.section_inputs(form, current),
+                answers=forms_record.answers_from_post(form, current, posted),
+                done=not later,
+                actor=request.user,
+            ),
+            validate=not later,  # "Save and come back later" keeps what was typed, unchecked
+        )
+        if outcome.saved:
+            if later:
+                messages.success(request, DRAFT_SAVED)
+                return redirect("interviews:detail", episode_id=episode.pk)
+            following = forms_record.section_after(current)
+            if following is None:
+                return redirect("interviews:check", episode_id=episode.pk)
+            return redirect("interviews:section", episode_id=episode.pk, section=following.slug)
+    return form_response(
         request,
         "interviews/record_section.html",
         {
@@ -155,6 +154,7 @@ def record_section(request: HttpRequest, episode_id: int, section: str) -> HttpR
             "section": current,
             "back_url": reverse("interviews:complete", args=[episode.pk]),
         },
+        form=form if posted is not None else None,  # a GET shows the check's problems: 200
     )
 
 
@@ -169,18 +169,15 @@ def record_check(request: HttpRequest, episode_id: int) -> HttpResponse:
     form = forms_record.form_from_answers(answers, episode=episode, taxonomy=taxonomy)
     errors: dict = {}
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                interview_complete(interview=interview, actor=request.user, **form.cleaned_data)
-            except (ValidationError, ApplicationError) as error:
-                form_add_service_error(form, error)
-            else:
-                messages.success(request, RECORDED)
-                return redirect("interviews:detail", episode_id=episode.pk)
-            errors = dict(form.errors)
-        else:
-            errors = _all_problems(form, interview)
-    return render(
+        outcome = form_save(
+            form, lambda **data: interview_complete(interview=interview, actor=request.user, **data)
+        )
+        if outcome.saved:
+            messages.success(request, RECORDED)
+            return redirect("interviews:detail", episode_id=episode.pk)
+        # The service's refusal as it stands; else every problem of the answers at once.
+        errors = dict(form.errors) if outcome.checked else _all_problems(form, interview)
+    return form_response(
         request,
         "interviews/record_check.html",
         {
@@ -191,6 +188,7 @@ def record_check(request: HttpRequest, episode_id: int) -> HttpResponse:
             "problems": _problems(episode, form, errors),
             "editable": True,
         },
+        form=form if request.method == "POST" else None,
     )
 
 

@@ -4,14 +4,12 @@ Each action calls one service (services_terms); anyone else gets 403, as on the 
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from homesafe.access.errors import ApplicationError
 from homesafe.interviews import forms
 from homesafe.interviews.choices import TermKind
 from homesafe.interviews.policy import can_manage_interview_terms
@@ -23,7 +21,7 @@ from homesafe.interviews.services_terms import (
     interview_term_reinstate,
     interview_term_retire,
 )
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import action_run, form_page
 
 BACK = "Back to the interview factors and indicators"
 
@@ -47,26 +45,18 @@ def term_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_page(request, *, form, save, title: str, done: str, caption: str = "") -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(**form.cleaned_data)
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("interviews:terms")
-    return render(
+def _term_page(request, *, form, save, title: str, done: str, caption: str = "") -> HttpResponse:
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": title,
-            "caption": caption or "Interview factors and indicators",
-            "active_nav": "terms",
-            "form": form,
-            "back_url": reverse("interviews:terms"),
-            "back_text": BACK,
-        },
+        form=form,
+        save=save,
+        title=title,
+        done=done,
+        next_url=reverse("interviews:terms"),
+        caption=caption or "Interview factors and indicators",
+        active_nav="terms",
+        back_url=reverse("interviews:terms"),
+        back_text=BACK,
     )
 
 
@@ -77,7 +67,7 @@ def term_add(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"kind": kind} if kind in TermKind.values else None,
     )
-    return _form_page(
+    return _term_page(
         request,
         form=form,
         save=lambda **data: interview_term_add(actor=request.user, **data),
@@ -90,7 +80,7 @@ def term_change(request: HttpRequest, term_id: int) -> HttpResponse:
     _check_admin(request)
     term = interview_term_get_or_404(term_id=term_id)
     form = forms.TermChangeForm(request.POST if request.method == "POST" else None, term=term)
-    return _form_page(
+    return _term_page(
         request,
         form=form,
         save=lambda **data: interview_term_change(term=term, actor=request.user, **data),
@@ -103,13 +93,12 @@ def term_change(request: HttpRequest, term_id: int) -> HttpResponse:
 def _post_action(request: HttpRequest, term_id: int, action, done: str) -> HttpResponse:
     _check_admin(request)
     term = interview_term_get_or_404(term_id=term_id)
-    try:
-        action(term)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done.format(label=term.label))
-    return redirect(f"{reverse('interviews:terms')}#{term.kind}")
+    return action_run(
+        request,
+        act=lambda: action(term),
+        done=done.format(label=term.label),
+        back_url=f"{reverse('interviews:terms')}#{term.kind}",
+    )
 
 
 @require_POST

@@ -16,6 +16,8 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
 from homesafe.access.policy import can_view_child
+from homesafe.access.times import IN_FUTURE, in_future, not_in_future
+from homesafe.access.transitions import check_transition
 from homesafe.concerns.choices import LinkKind
 from homesafe.concerns.models import PersonLink, PersonOfConcern
 from homesafe.concerns.queries import persons_visible_to
@@ -51,13 +53,11 @@ from homesafe.meetings.policy import can_complete_action, can_record_meeting, ca
 from homesafe.people.models import Child
 from homesafe.use_cases import facts_changed, use_case
 
-TRANSITION_NOT_ALLOWED = "The meeting is {current}: it cannot now be recorded as {target}."
 NO_CHILDREN = "Enter at least one child"
 ONE_CHILD_ONLY = "A {kind} is about one child: only a locality MACE discusses several"
 CHILD_NOT_VISIBLE = "You cannot record a meeting about a child you cannot see"
 NOT_YOURS = "You may record a meeting only about a child whose record you may change"
 WHEN_MISSING = "Enter when the meeting is planned for or was held"
-IN_FUTURE = "The time cannot be in the future"
 BEFORE_THE_ACTION = "The action cannot have been completed before it was agreed."
 CHAIR_MISSING = "Enter who chaired the meeting"
 NOT_LOCAL_AUTHORITY = "A meeting is convened by a local authority"
@@ -83,20 +83,13 @@ CANNOT_FULFIL = "A {kind} cannot be {duty}"
 
 
 def meeting_check_transition(meeting: Meeting, *, to: str) -> None:
-    """The one place that knows which status changes are allowed (choices.ALLOWED_TRANSITIONS)."""
-    if to not in ALLOWED_TRANSITIONS[meeting.status]:
-        raise ApplicationError(
-            TRANSITION_NOT_ALLOWED.format(
-                current=meeting.get_status_display().lower(),
-                target=MeetingStatus(to).label.lower(),
-            ),
-            code="meeting_transition",
-        )
-
-
-def _not_future(field: str, value: datetime) -> None:
-    if value > timezone.now():
-        raise ValidationError({field: IN_FUTURE})
+    check_transition(
+        allowed=ALLOWED_TRANSITIONS,
+        statuses=MeetingStatus,
+        record="meeting",
+        current=meeting.status,
+        to=to,
+    )
 
 
 def _actor_user(actor: Actor) -> User | None:
@@ -173,7 +166,7 @@ def meeting_create(
         errors["local_authority"] = NOT_LOCAL_AUTHORITY
     if planned_for is None and held_at is None:
         errors["held_at"] = WHEN_MISSING
-    if held_at is not None and held_at > timezone.now():
+    if held_at is not None and in_future(held_at):
         errors["held_at"] = IN_FUTURE
     if not chair_name.strip():
         errors["chair_name"] = CHAIR_MISSING
@@ -267,7 +260,7 @@ def meeting_change_fulfils(*, meeting: Meeting, fulfils: Iterable[str], actor: A
 @use_case
 def meeting_record_held(*, meeting: Meeting, held_at: datetime, actor: Actor) -> Meeting:
     meeting_check_transition(meeting, to=MeetingStatus.HELD)
-    _not_future("held_at", held_at)
+    not_in_future(held_at, field="held_at")
     meeting.status, meeting.held_at = MeetingStatus.HELD, held_at
     meeting.full_clean()
     meeting.save(update_fields=["status", "held_at", "updated_at"])
@@ -405,7 +398,7 @@ def meeting_complete_action(
         raise ApplicationError(NOT_ALLOWED, code="not_allowed")
     if not can_complete_action(user, action):
         raise ApplicationError(NOT_ALLOWED, code="not_allowed")
-    _not_future("completed_at", completed_at)
+    not_in_future(completed_at, field="completed_at")
     if completed_at < min(action.meeting.when, action.created_at):
         raise ValidationError({"completed_at": BEFORE_THE_ACTION})
     action.completed_at, action.completed_by = completed_at, user
@@ -496,7 +489,7 @@ def difference_raise(
 ) -> ProfessionalDifference:
     """Record a professional difference at its first stage (a practitioner discussion)."""
     errors: dict[str, str] = {}
-    if raised_at > timezone.now():
+    if in_future(raised_at):
         errors["raised_at"] = IN_FUTURE
     if not raised_by_name.strip():
         errors["raised_by_name"] = RAISED_BY_MISSING
@@ -560,7 +553,7 @@ def difference_escalate(
     current = DifferenceStage(difference.stage)
     if STAGE_ORDER.index(stage) <= STAGE_ORDER.index(current):
         raise ValidationError({"stage": STAGE_NOT_LATER.format(current=current.label.lower())})
-    _not_future("reached_at", reached_at)
+    not_in_future(reached_at, field="reached_at")
     if reached_at < difference.raised_at:
         raise ValidationError({"reached_at": BEFORE_RAISED})
     DifferenceStep.objects.create(
@@ -591,7 +584,7 @@ def difference_resolve(
 ) -> ProfessionalDifference:
     _check_open(difference, actor)
     errors: dict[str, str] = {}
-    if resolved_at > timezone.now():
+    if in_future(resolved_at):
         errors["resolved_at"] = IN_FUTURE
     elif resolved_at < difference.raised_at:
         errors["resolved_at"] = BEFORE_RAISED

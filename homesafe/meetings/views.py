@@ -2,11 +2,9 @@
 viewer may see it, a professional difference, and one form per use case (each calls one
 service; bad input writes nothing)."""
 
-from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +12,6 @@ from django.utils import timezone
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
-from homesafe.access.errors import ApplicationError
 from homesafe.concerns.queries import persons_visible_to
 from homesafe.episodes.queries import children_missing_now
 from homesafe.meetings import forms
@@ -55,49 +52,13 @@ from homesafe.meetings.services import (
     meeting_record_persons,
 )
 from homesafe.people.queries import child_get_for_user_or_404, search_match_reasons
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_page
 
 SEARCH_INPUTS = ("name", "date_of_birth_0", "date_of_birth_1", "date_of_birth_2", "identifier")
 
 
 def _now():
     return timezone.now().replace(second=0, microsecond=0)
-
-
-def _form_page(
-    request: HttpRequest,
-    *,
-    form,
-    save: Callable[..., object],
-    done: str,
-    next_url: Callable[[object], str],
-    title: str,
-    caption: str,
-    back_url: str,
-    back_text: str,
-    submit_text: str = "Save",
-    intro: str | None = None,
-) -> HttpResponse:
-    """One form recorded through one service; errors become a GOV.UK error summary."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save(**form.cleaned_data)
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(next_url(result))
-    context = {
-        "title": title,
-        "caption": caption,
-        "form": form,
-        "submit_text": submit_text,
-        "back_url": back_url,
-        "back_text": back_text,
-    }
-    if intro:
-        context["intro"] = intro
-    return render(request, "web/form_page.html", context)
 
 
 # --- A child's meetings ------------------------------------------------------------------
@@ -218,7 +179,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             **data,
         )
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
         save=save,
@@ -257,7 +218,7 @@ def _meeting_form(request, meeting_id, *, build, save, title, done, submit_text=
     if not view.can_record:
         raise PermissionDenied
     meeting = view.meeting
-    return _form_page(
+    return form_page(
         request,
         form=build(view, request.POST if request.method == "POST" else None),
         save=lambda **data: save(view=view, **data),
@@ -385,7 +346,7 @@ def action_complete_view(request: HttpRequest, action_id: int) -> HttpResponse:
     form = forms.CompleteActionForm(
         request.POST if request.method == "POST" else None, initial={"completed_at": _now()}
     )
-    return _form_page(
+    return form_page(
         request,
         form=form,
         save=lambda **data: meeting_complete_action(action=action, actor=request.user, **data),
@@ -411,7 +372,7 @@ def difference_new(request: HttpRequest, child_id: int) -> HttpResponse:
         request.POST or None,
         initial={"raised_at": _now(), "raised_by_name": user.get_full_name()},
     )
-    return _form_page(
+    return form_page(
         request,
         form=form,
         save=lambda **data: difference_raise(
@@ -449,7 +410,7 @@ def _difference_form(request, difference_id, *, form_class, when, save, title, d
     if not view.can_update or difference.status != DifferenceStatus.OPEN:
         raise PermissionDenied
     form = form_class(request.POST if request.method == "POST" else None, initial={when: _now()})
-    return _form_page(
+    return form_page(
         request,
         form=form,
         save=lambda **data: save(difference=difference, actor=request.user, **data),

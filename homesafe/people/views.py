@@ -1,12 +1,10 @@
 from collections.abc import Callable
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from homesafe.access.edits import StaleEdit, edit_version
+from homesafe.access.edits import edit_version
 from homesafe.access.policy import (
     can_change_child,
     can_create_child,
@@ -26,34 +24,25 @@ from homesafe.people.services import (
     network_member_add,
     placement_record,
 )
-from homesafe.web.edits import form_show_stale
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_page
 
 
 def child_new(request: HttpRequest) -> HttpResponse:
     if not can_create_child(request.user):
         raise PermissionDenied
     la = request.user.organisation
-    form = forms.ChildForm(request.POST or None, local_authority=la)
-    if request.method == "POST" and form.is_valid():
-        try:
-            child = child_create(responsible_la=la, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            return redirect("people:child", child_id=child.pk)
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": "Add a child",
-            "intro": f"Search first: a child should have one record. The child will belong to {la}.",
-            "form": form,
-            "active_nav": "search",
-            "submit_text": "Add child",
-            "back_url": reverse("people:search"),
-            "back_text": "Back to Find a child",
-        },
+        form=forms.ChildForm(request.POST or None, local_authority=la),
+        save=lambda **data: child_create(responsible_la=la, actor=request.user, **data),
+        title="Add a child",
+        done=None,  # the child's page is the confirmation
+        next_url=lambda child: reverse("people:child", args=[child.pk]),
+        intro=f"Search first: a child should have one record. The child will belong to {la}.",
+        active_nav="search",
+        submit_text="Add child",
+        back_url=reverse("people:search"),
+        back_text="Back to Find a child",
     )
 
 
@@ -70,27 +59,16 @@ def _change_page(
     child = child_get_for_user_or_404(user=request.user, child_id=child_id)
     if not can_change_child(request.user, child):
         raise PermissionDenied
-    form = form_factory(child, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(child=child, actor=request.user, **form.cleaned_data)
-        except StaleEdit as error:
-            form_show_stale(form, error)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("people:child", child_id=child.pk)
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": title,
-            "caption": child.full_name,
-            "form": form,
-            "back_url": reverse("people:child", args=[child.pk]),
-            "back_text": f"Back to {child.full_name}",
-        },
+        form=form_factory(child, request.POST or None),
+        save=lambda **data: save(child=child, actor=request.user, **data),
+        title=title,
+        done=done,
+        next_url=reverse("people:child", args=[child.pk]),
+        caption=child.full_name,
+        back_url=reverse("people:child", args=[child.pk]),
+        back_text=f"Back to {child.full_name}",
     )
 
 

@@ -2,15 +2,13 @@
 new version, the history with what changed, the one-page print and PDF for the police, and the
 photo (streamed only after the access check; never public media)."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
-from homesafe.access.edits import StaleEdit
 from homesafe.profiles.forms import ProfileForm
 from homesafe.profiles.policy import can_record_profile
 from homesafe.profiles.queries import (
@@ -23,8 +21,7 @@ from homesafe.profiles.queries import (
     profile_versions_for_user_or_404,
 )
 from homesafe.profiles.services import profile_edit_version, profile_save, profile_values
-from homesafe.web.edits import form_show_stale
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_page
 
 
 def profile_detail(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -85,44 +82,38 @@ def profile_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     if not can_record_profile(request.user, child):
         raise PermissionDenied
     current = child.profile_versions.prefetch_related("locations").order_by("-number").first()
-    locations = profile_location_choices(child=child)
+    locations_offered = profile_location_choices(child=child)
     initial = profile_values(current) if current is not None else {}
     initial["version"] = profile_edit_version(current)
     form = ProfileForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial=initial,
-        locations=locations,
+        locations=locations_offered,
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            profile_save(
-                child=child,
-                actor=request.user,
-                allowed_locations=locations,
-                locations=data.pop("locations", []),
-                **data,
-            )
-        except StaleEdit as error:
-            form_show_stale(form, error)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, "Profile saved as a new version")
-            return redirect("profiles:detail", child_id=child.pk)
-    return render(
+
+    def save(*, locations=None, **data):
+        return profile_save(
+            child=child,
+            actor=request.user,
+            allowed_locations=locations_offered,
+            locations=locations or [],
+            **data,
+        )
+
+    return form_page(
         request,
-        "profiles/form.html",
-        {
-            "title": "Update the pre-incident profile",
-            "caption": child.full_name,
-            "intro": "Each save keeps the earlier versions. Saving with no change records "
-            "that the profile was reviewed.",
-            "form": form,
-            "has_photo": bool(current and current.photo),
-            "back_url": reverse("profiles:detail", args=[child.pk]),
-        },
+        form=form,
+        save=save,
+        title="Update the pre-incident profile",
+        done="Profile saved as a new version",
+        next_url=reverse("profiles:detail", args=[child.pk]),
+        template="profiles/form.html",
+        caption=child.full_name,
+        intro="Each save keeps the earlier versions. Saving with no change records "
+        "that the profile was reviewed.",
+        has_photo=bool(current and current.photo),
+        back_url=reverse("profiles:detail", args=[child.pk]),
     )
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from homesafe.reminders.forms import NO_EMAIL, ReminderPreferenceForm
 from homesafe.reminders.queries import reminder_next_digest_at, reminder_preference_for
 from homesafe.reminders.services import reminder_preference_set
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_response, form_save
 from homesafe.web.govuk import field_params
 
 SAVED = "Your reminder e-mail settings are saved"
@@ -32,16 +31,15 @@ def reminder_preferences(request: HttpRequest) -> HttpResponse:
     preference = reminder_preference_for(user=request.user)
     if request.method == "POST":
         form = ReminderPreferenceForm(request.POST)
-        if form.is_valid():
-            try:
-                reminder_preference_set(
-                    user=request.user, actor=request.user, **form.service_arguments()
-                )
-            except ValidationError as error:
-                form_add_service_error(form, error)
-            else:
-                messages.success(request, SAVED)
-                return redirect("reminders:preferences")
+        saved = form_save(
+            form,
+            lambda **_: reminder_preference_set(
+                user=request.user, actor=request.user, **form.service_arguments()
+            ),
+        )
+        if saved.saved:
+            messages.success(request, SAVED)
+            return redirect("reminders:preferences")
     else:
         form = ReminderPreferenceForm(
             initial={
@@ -49,7 +47,7 @@ def reminder_preferences(request: HttpRequest) -> HttpResponse:
                 "digest_days": preference.digest_days,
             }
         )
-    return render(
+    return form_response(
         request,
         "reminders/preferences.html",
         {

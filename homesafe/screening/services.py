@@ -15,6 +15,7 @@ from django.utils import timezone
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
+from homesafe.access.times import not_in_future
 from homesafe.duties.protocol import protocol_current
 from homesafe.people.models import Child
 from homesafe.protocol.duties import screening_review_on
@@ -22,7 +23,6 @@ from homesafe.protocol.screening import ScreeningAnswersError, score, tool_get
 from homesafe.screening.models import ExploitationScreening
 from homesafe.use_cases import facts_changed, use_case
 
-IN_FUTURE = "The date of the screening cannot be in the future"
 BEFORE_BIRTH = "The date of the screening cannot be before the child was born"
 OVERRIDE_REASON_MISSING = "Enter why you chose a different band"
 OVERRIDE_SAME_AS_COMPUTED = (
@@ -69,8 +69,7 @@ def screening_complete(
         result = score(definition, answers)
     except ScreeningAnswersError as error:
         raise _answer_error(error) from None
-    if completed_at > timezone.now():
-        raise ValidationError({"completed_at": IN_FUTURE})
+    not_in_future(completed_at, field="completed_at")
     completed_on = timezone.localdate(completed_at)
     if completed_on < child.date_of_birth:
         raise ValidationError({"completed_at": BEFORE_BIRTH})

@@ -2,14 +2,12 @@
 a screening with a tool, and the form to change a screening's band (each form calls one service;
 bad input writes nothing)."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from homesafe.access.errors import ApplicationError
 from homesafe.protocol.screening import ScreeningAnswersError, current_tools, tool_get
 from homesafe.screening import forms
 from homesafe.screening.policy import can_record_screening
@@ -19,7 +17,7 @@ from homesafe.screening.queries import (
     screenings_list_for_user,
 )
 from homesafe.screening.services import screening_complete, screening_override_band
-from homesafe.web.errors import form_add_service_error
+from homesafe.web.form_pages import form_page
 
 
 def screening_list(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -66,32 +64,21 @@ def screening_new(request: HttpRequest, child_id: int, tool: str) -> HttpRespons
         tool=definition,
         initial={"completed_at": timezone.now().replace(second=0, microsecond=0)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            screening = screening_complete(
-                child=child,
-                tool=definition.code,
-                actor=request.user,
-                **form.service_arguments(),
-            )
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, f"Screening recorded: {screening.final_band_label}")
-            return redirect("screening:detail", screening_id=screening.pk)
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": definition.name,
-            "caption": f"Exploitation screening: {child.full_name}",
-            "intro": "Answer every question. The tool works out the score and band; you may "
-            "choose a different band in your professional judgement, with the reason.",
-            "form": form,
-            "submit_text": "Save screening",
-            "back_url": reverse("screening:list", args=[child.pk]),
-            "back_text": "Back to the child's screenings",
-        },
+        form=form,
+        save=lambda **_: screening_complete(
+            child=child, tool=definition.code, actor=request.user, **form.service_arguments()
+        ),
+        title=definition.name,
+        done=lambda screening: f"Screening recorded: {screening.final_band_label}",
+        next_url=lambda screening: reverse("screening:detail", args=[screening.pk]),
+        caption=f"Exploitation screening: {child.full_name}",
+        intro="Answer every question. The tool works out the score and band; you may "
+        "choose a different band in your professional judgement, with the reason.",
+        submit_text="Save screening",
+        back_url=reverse("screening:list", args=[child.pk]),
+        back_text="Back to the child's screenings",
     )
 
 
@@ -108,23 +95,17 @@ def screening_override(request: HttpRequest, screening_id: int) -> HttpResponse:
             "override_reason": screening.override_reason,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            screening_override_band(screening=screening, actor=request.user, **form.cleaned_data)
-        except (ValidationError, ApplicationError) as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, "Band saved")
-            return redirect("screening:detail", screening_id=screening.pk)
-    return render(
+    return form_page(
         request,
-        "web/form_page.html",
-        {
-            "title": "Change the band",
-            "caption": f"{screening}: {screening.child.full_name}",
-            "form": form,
-            "submit_text": "Save band",
-            "back_url": reverse("screening:detail", args=[screening.pk]),
-            "back_text": "Back to the screening",
-        },
+        form=form,
+        save=lambda **data: screening_override_band(
+            screening=screening, actor=request.user, **data
+        ),
+        title="Change the band",
+        done="Band saved",
+        next_url=reverse("screening:detail", args=[screening.pk]),
+        caption=f"{screening}: {screening.child.full_name}",
+        submit_text="Save band",
+        back_url=reverse("screening:detail", args=[screening.pk]),
+        back_text="Back to the screening",
     )

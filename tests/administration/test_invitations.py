@@ -80,7 +80,7 @@ def test_an_address_already_in_use_is_refused_on_the_field(
         client, world, django_capture_on_commit_callbacks, email=world.users["cmo_a"].email
     )
     body = response.content.decode()
-    assert response.status_code == 200 and 'href="#id_email"' in body
+    assert response.status_code == 400 and 'href="#id_email"' in body
     assert "already exists" in body
     assert mail.outbox == []
 

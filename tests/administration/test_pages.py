@@ -133,7 +133,7 @@ def test_invite_form_names_the_fields_in_error_and_writes_nothing(world, client)
     before = AuditEntry.objects.count()
     response = client.post(reverse("administration:user_invite"), {"email": "not-an-address"})
     body = response.content.decode()
-    assert response.status_code == 200 and "There is a problem" in body
+    assert response.status_code == 400 and "There is a problem" in body
     for field in ["email", "first_name", "last_name", "organisation"]:
         assert f'href="#id_{field}"' in body
     assert 'href="#id_roles"' in body and "Choose at least one role" in body
@@ -148,7 +148,7 @@ def test_a_role_in_the_wrong_kind_of_organisation_is_refused_on_the_field(world,
         {"role": Role.SOCIAL_WORKER},
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'href="#id_role"' in body and "must belong to a local authority" in body
     assert not police.role_grants.filter(role=Role.SOCIAL_WORKER).exists()
 

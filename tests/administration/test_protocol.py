@@ -78,7 +78,7 @@ def test_bad_settings_name_the_field_and_save_nothing(world, client, changes, fi
     client.force_login(world.users["admin"])
     response = client.post(reverse("administration:protocol"), form_data("save", **changes))
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in body and words in body
     anchor = f"#id_{field}"
     assert f'href="{anchor}"' in body

@@ -112,7 +112,7 @@ def test_adding_changing_and_removing_a_rule_through_the_pages(world, client, ro
 
 def _errors(response) -> str:
     body = response.content.decode()
-    assert response.status_code == 200 and "There is a problem" in body
+    assert response.status_code == 400 and "There is a problem" in body
     return body
 
 

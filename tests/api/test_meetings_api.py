@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homesafe.access.models import AuditEntry
+from homesafe.access.times import IN_FUTURE
 from homesafe.meetings.models import MeetingAction
 from homesafe.meetings.services import (
     ALREADY_COMPLETED,
     BEFORE_THE_ACTION,
-    IN_FUTURE,
     difference_raise,
     meeting_create,
 )

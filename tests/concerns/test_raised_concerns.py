@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homesafe.access.models import AuditEntry
+from homesafe.access.times import IN_FUTURE
 from homesafe.concerns.models import EpisodeConcern
 from homesafe.concerns.services import DECISION_ONLY_NRM, legal_action_record
 from homesafe.concerns.services_raised import (
     ALREADY_AT_REPORT,
     ALREADY_RAISED,
     RAISED_BEFORE_REPORT,
-    RAISED_IN_FUTURE,
     episode_concern_raise,
 )
 from homesafe.duties.choices import DutyState
@@ -134,7 +134,7 @@ def test_raising_a_trafficking_concern_plans_consider_nrm_and_an_nrm_referral_cl
 @pytest.mark.parametrize(
     ("report", "kind", "when", "field", "message"),
     [
-        ({}, "exploitation", dt.timedelta(hours=1), "raised_at", RAISED_IN_FUTURE),
+        ({}, "exploitation", dt.timedelta(hours=1), "raised_at", IN_FUTURE),
         ({}, "exploitation", -dt.timedelta(hours=40), "raised_at", RAISED_BEFORE_REPORT),
         ({"exploitation_concern": True}, "exploitation", None, "kind", ALREADY_AT_REPORT),
         ({"trafficking_concern": True}, "trafficking", None, "kind", ALREADY_AT_REPORT),
@@ -198,7 +198,7 @@ def test_the_page_names_the_field_when_nothing_is_chosen(world, client):
     episode = open_episode(world, world.children["a_team1"], hours_ago=30)
     client.force_login(world.users["sw_1"])
     response = client.post(reverse("concerns:episode_concern_new", args=[episode.pk]), {})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select the concern you are raising" in response.text
     assert not EpisodeConcern.objects.exists()
 

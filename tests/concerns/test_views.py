@@ -130,7 +130,7 @@ def test_bad_input_names_the_field_and_writes_nothing(world, client, name, data,
     client.force_login(world.users["cmo_a"])
     before = _writes()
     response = client.post(reverse(f"concerns:{name}", args=[child.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in response.text
     assert f'href="#id_{field}"' in response.text
     assert _writes() == before
@@ -200,7 +200,7 @@ def test_decisions_recorded_meanwhile_are_not_lost(world, client):
     assert client.post(url, first).status_code == 302
     response = client.post(url, {"version": seen, "reasonable_grounds": ""})
     body = response.content.decode()
-    assert response.status_code == 200 and "There is a problem" in body
+    assert response.status_code == 400 and "There is a problem" in body
     assert STALE_FIELD.format(label="NRM reasonable grounds decision") in body
     assert STALE_FIELD.format(label="Reasonable grounds decision date") in body
     action.refresh_from_db()

@@ -284,7 +284,7 @@ def test_other_without_a_note_is_a_govuk_error_and_writes_nothing(world, protoco
         reverse("daily_screening:decide"),
         {"episode": episode.pk, "notification": "missing", f"{prefix}-decision": "other"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page and f'href="#id_{prefix}-note"' in page
     assert NOTE_REQUIRED.replace("'", "&#39;") in page

@@ -115,7 +115,7 @@ def test_the_administration_page_changes_a_contact(client, world, contacts):
         url,
         {"name": "Dee Lead", "role": "DSL", "takes": "missing", "email_secure": "on"},
     )
-    assert refused.status_code == 200 and "secure mailbox" in refused.content.decode()
+    assert refused.status_code == 400 and "secure mailbox" in refused.content.decode()
     done = client.post(
         url,
         {

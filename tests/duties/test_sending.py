@@ -177,7 +177,7 @@ def test_only_a_secure_mailbox_of_the_told_party_can_be_sent_to(client, world, d
     # A contact of another organisation is not among the choices at all.
     for contact, error in ((plain, not_secure), (other, CONTACT_MISSING)):
         response = _send(client, duty, contact, _token(page))
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert str(escape(error)) in response.content.decode()
     # The service holds the same rule, whoever calls it.
     for contact in (plain, other):
@@ -201,7 +201,7 @@ def test_an_smtp_failure_keeps_the_duty_open_and_records_the_failure(
     page = _page(client, world.users["cmo_a"], duty)
     response = _send(client, duty, secure, _token(page))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     message = OutboundMessage.objects.get(duty=duty)
     assert message.state == MessageState.FAILED and message.sent_at is None
     assert "SMTPRecipientsRefused" in message.failure and "Mailbox unavailable" in message.failure
@@ -343,7 +343,8 @@ def test_who_may_send(client, world, duty, host, who, status):
     assert response.status_code == status
     assert len(mail.outbox) == (1 if status == 302 else 0)
     told = client.post(reverse("duties:told", args=[duty.pk]), {"note": "Rang them"})
-    assert told.status_code == (302 if status == 302 else status)
+    # Sent, the duty is done: telling it again is refused on its page (400), not redirected.
+    assert told.status_code == (400 if status == 302 else status)
 
 
 def test_a_school_user_sees_no_send_form(client, world, duty):
@@ -355,7 +356,7 @@ def test_record_that_you_told_them_another_way(client, world, duty):
     client.force_login(world.users["cmo_a"])
     url = reverse("duties:told", args=[duty.pk])
     refused = client.post(url, {"note": "  "})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert str(escape(TOLD_NOTE_MISSING)) in refused.content.decode()
     duty.refresh_from_db()
     assert duty.state == DutyState.OPEN

@@ -218,7 +218,7 @@ def test_bad_input_shows_a_field_error_and_writes_nothing(
     client.force_login(world.users["sw_1"])
     before = _writes()
     response = client.post(reverse(f"duties:{action}", args=[duty.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "<title>Error: " in page
     assert "govuk-error-summary" in page and f'href="#id_{field}"' in page

@@ -178,7 +178,7 @@ def test_a_correction_without_a_reason_names_the_field(world, reported, client):
         reverse("episodes:correct", args=[episode.pk]), _form_data(episode, episode_type="A")
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in body
     assert 'href="#id_reason"' in body and "Enter why you are correcting this episode" in body
     episode.refresh_from_db()
@@ -195,7 +195,7 @@ def test_a_stale_correction_is_shown_not_saved(world, reported, client):
     )
     response = client.post(reverse("episodes:correct", args=[episode.pk]), data)
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert STALE_FIELD.format(label="Current police risk grading") in body
     episode.refresh_from_db()
     assert episode.episode_type == "M"
@@ -273,7 +273,7 @@ def test_who_may_correct_or_void(world, client, page, user_key, expected):
         assert response.status_code == 302
         assert episode.status == EpisodeStatus.VOIDED
     else:  # the correction form needs its fields: shown again, nothing written
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert not EpisodeCorrection.objects.exists()
 
 

@@ -9,6 +9,7 @@ from homesafe.access.audit import ClientActor
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import AuditEntry
+from homesafe.access.transitions import INVALID_TRANSITION
 from homesafe.episodes.choices import EpisodeStatus, RiskGrade
 from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import (
@@ -104,7 +105,8 @@ def test_record_return_then_no_second_return(world):
         episode_record_return(
             episode=returned, returned_at=timezone.now(), found_by="self", actor=actor
         )
-    assert error.value.code == "transition_not_allowed"
+    assert error.value.code == INVALID_TRANSITION
+    assert error.value.message == "The episode is returned: it cannot now become returned."
 
 
 def test_return_before_last_seen_is_refused(world):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from homesafe.access.models import AuditEntry
 from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
+from homesafe.episodes.services import REGRADE_CLOSED, episode_record_return
 
 
 def _parts(prefix: str, when: dt.datetime) -> dict:
@@ -121,7 +122,7 @@ def test_bad_report_names_the_field_and_writes_nothing(world, cmo, changes, fiel
     before = _counts()
     response = cmo.post(reverse("episodes:new", args=[child.pk]), data)
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in body and message in body
     anchor = {"last_seen_at": "#id_last_seen_at_0", "reported_at": "#id_reported_at_0"}.get(
         field, f"#id_{field}"
@@ -134,7 +135,7 @@ def test_report_for_a_child_already_missing_is_refused(world, cmo):
     child = world.children["a_team1"]
     before = _counts()
     response = cmo.post(reverse("episodes:new", args=[child.pk]), good_report(world))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already has an open missing episode" in response.content.decode()
     assert _counts() == before
 
@@ -170,7 +171,7 @@ def test_bad_return_names_the_field_and_writes_nothing(world, cmo, data, message
     episode = world.episodes["a_team1"]
     before = _counts()
     response = cmo.post(reverse("episodes:return", args=[episode.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert _counts() == before
     episode.refresh_from_db()
@@ -181,7 +182,7 @@ def test_regrade_and_bad_regrade(world, cmo):
     episode = world.episodes["a_team1"]
     before = _counts()
     response = cmo.post(reverse("episodes:regrade", args=[episode.pk]), {"grade": "high"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter the date and time of the new grading" in response.content.decode()
     assert _counts() == before
     response = cmo.post(
@@ -190,6 +191,25 @@ def test_regrade_and_bad_regrade(world, cmo):
     )
     assert response.status_code == 302
     assert episode.gradings.first().grade == "high"
+
+
+def test_a_regrade_of_a_returned_episode_is_a_form_error_not_a_server_error(world, cmo):
+    """Issue 14: the service refuses (ApplicationError, a rule); the page shows it in the
+    error summary, keeps what was typed and answers 400, writing nothing."""
+    episode = world.episodes["a_team1"]
+    episode_record_return(
+        episode=episode, returned_at=timezone.now(), found_by="self", actor=world.users["cmo_a"]
+    )
+    before = _counts()
+    response = cmo.post(
+        reverse("episodes:regrade", args=[episode.pk]),
+        {"grade": "high", **_parts("graded_at", timezone.now()), "rationale": "Seen with adults"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "govuk-error-summary" in body and REGRADE_CLOSED in body
+    assert "Seen with adults" in body  # the form again, as typed
+    assert _counts() == before
 
 
 def test_a_school_lead_can_see_but_not_record(world, client):

@@ -82,7 +82,7 @@ def test_a_return_the_service_refuses_leaves_no_place(world, cmo, handed_over):
     response = cmo.post(
         reverse("episodes:return", args=[episode.pk]), _return(too_early, "Nowhere new")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "cannot be before the child was last seen" in response.content.decode()
     assert Location.objects.count() == places
     assert not Location.objects.filter(description="Nowhere new").exists()

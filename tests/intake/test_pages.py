@@ -57,7 +57,7 @@ def test_police_may_import_only_for_their_own_force(world, client):
             "file": SimpleUploadedFile("d.csv", b"police_reference\n"),
         },
     )
-    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     assert not PoliceImport.objects.exists()
 
 

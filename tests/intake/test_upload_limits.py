@@ -126,7 +126,7 @@ def test_the_import_page_names_the_limit_of_a_refused_spreadsheet(world, client)
         reverse("intake:imports"),
         {"force": world.orgs["force_a"].pk, "file": SimpleUploadedFile("bomb.xlsx", bomb)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "beyond column 200 (GR)" in response.content.decode()
     assert not PoliceImport.objects.exists()
 
@@ -140,7 +140,7 @@ def test_a_csv_over_the_limit_is_refused_while_it_streams_in(world, client, sett
         reverse("intake:imports"),
         {"force": world.orgs["force_a"].pk, "file": SimpleUploadedFile("big.csv", big)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert FILE_TOO_BIG.format(limit=1) in response.content.decode()
     assert not PoliceImport.objects.exists()
 

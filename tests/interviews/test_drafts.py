@@ -197,7 +197,7 @@ def test_save_and_continue_checks_the_section_and_goes_to_the_next(world, offere
     tasks = client.get(reverse("interviews:complete", args=[episode.pk])).content.decode()
     assert "Completed" in tasks
     last = client.post(_section(episode, SECTION_SLUGS[-1]), {"action": "continue"})
-    assert last.status_code == 200  # consent is required: the section is checked
+    assert last.status_code == 400  # consent is required: the section is checked
     assert "Select whether the child consented to sharing" in last.content.decode()
 
 

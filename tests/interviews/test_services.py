@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import AuditEntry
+from homesafe.access.times import IN_FUTURE
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
 from homesafe.interviews import services
@@ -62,7 +63,7 @@ def test_offer_closes_the_rhi_offer_duty_and_is_audited(world, returned):
 @pytest.mark.parametrize(
     ("offered_at", "message"),
     [
-        (dt.timedelta(hours=1), services.IN_FUTURE),
+        (dt.timedelta(hours=1), IN_FUTURE),
         (-dt.timedelta(hours=5), "before the child returned"),
     ],
 )
@@ -192,7 +193,7 @@ def test_attempt_time_is_checked(world, offered):
             outcome="no_answer",
             actor=world.users["rhi"],
         )
-    assert _field_errors(excinfo) == {"attempted_at": [services.IN_FUTURE]}
+    assert _field_errors(excinfo) == {"attempted_at": [IN_FUTURE]}
     assert not ContactAttempt.objects.exists()
 
 
@@ -250,7 +251,7 @@ def test_none_identified_raises_no_concern(world, offered):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"held_at": NOW + HOUR}, "held_at", services.IN_FUTURE),
+        ({"held_at": NOW + HOUR}, "held_at", IN_FUTURE),
         ({"held_where": " "}, "held_where", services.HELD_WHERE_MISSING),
         ({"held_by_name": ""}, "held_by_name", services.HELD_BY_MISSING),
         ({"independent": None}, "independent", services.INDEPENDENT_MISSING),

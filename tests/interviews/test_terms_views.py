@@ -98,7 +98,7 @@ def test_bad_input_on_the_page_names_the_field_and_writes_nothing(world, admin):
         reverse("interviews:term_add"),
         {"kind": "push_factor", "label": "Exam stress", "code": "Exam Stress!"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page
     assert 'href="#id_code"' in page
@@ -184,7 +184,7 @@ def test_an_unknown_code_on_the_factors_page_names_the_field(world, completed, c
             "exploitation_indicators": ["none_identified"],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'href="#id_push_factors"' in response.content.decode()
     completed.refresh_from_db()
     assert completed.push_factors == ["conflict", "placement_unhappiness"]
@@ -216,7 +216,7 @@ def test_factors_changed_meanwhile_are_not_reverted(world, completed, client):
         },
     )
     body = response.content.decode()
-    assert response.status_code == 200 and "There is a problem" in body
+    assert response.status_code == 400 and "There is a problem" in body
     assert 'href="#id_push_factors"' in body and "was changed by someone else" in body
     completed.refresh_from_db()
     assert completed.push_factors == ["conflict"] and completed.exploitation_note != "Asked again"

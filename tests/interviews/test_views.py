@@ -139,7 +139,7 @@ def test_bad_input_on_every_form_writes_nothing(world, offered, rhi, name):
     if name == "complete":
         url = reverse("interviews:section", args=[episode.pk, "interview"])
     response = rhi.post(url, BAD_INPUT[name])
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page and "govuk-error-summary" in page
     assert f'href="{FIRST_ERROR[name]}"' in page
@@ -159,7 +159,7 @@ def test_service_errors_show_against_the_field(world, offered, rhi, name, data, 
     before = _state()
     response = rhi.post(_url(name, offered.episode), {**_parts(field, when), **data})
     page = response.content.decode()
-    assert response.status_code == 200 and message in page
+    assert response.status_code == 400 and message in page
     assert f'href="#id_{field}_0"' in page
     assert _state() == before
 

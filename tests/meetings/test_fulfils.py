@@ -107,7 +107,7 @@ def test_the_meeting_form_names_the_duty_it_fulfils(world, client):
         "fulfils": ["strategy_meeting"],
     }
     both = client.post(reverse("meetings:new"), {**data, "fulfils": ["strategy_meeting", "none"]})
-    assert both.status_code == 200 and "govuk-error-summary" in both.text
+    assert both.status_code == 400 and "govuk-error-summary" in both.text
     assert "Select the duties the meeting fulfils, or" in both.text
     response = client.post(reverse("meetings:new"), data)
     assert response.status_code == 302
@@ -126,7 +126,7 @@ def test_changing_what_it_fulfils_on_the_meeting_page(world, client):
     client.force_login(world.users["sw_1"])
     url = reverse("meetings:fulfils", args=[meeting.pk])
     assert url in client.get(reverse("meetings:detail", args=[meeting.pk])).text
-    assert client.post(url, {}).status_code == 200  # nothing chosen: the field is named
+    assert client.post(url, {}).status_code == 400  # nothing chosen: the field is named
     response = client.post(url, {"fulfils": ["strategy_meeting"]})
     assert response.status_code == 302
     assert _state(episode, "strategy_meeting") == DutyState.DONE

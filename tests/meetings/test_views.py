@@ -120,7 +120,7 @@ def test_new_meeting_bad_input_writes_nothing(world, cmo, overrides, message):
     data = _new_meeting(world, **overrides)
     before = _state()
     response = cmo.post(reverse("meetings:new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "govuk-error-summary" in response.content.decode()
     assert message in response.content.decode()
     assert _state() == before
@@ -149,7 +149,7 @@ def test_a_child_of_another_la_cannot_be_chosen(world, cmo):
 def test_meeting_forms_bad_input_writes_nothing(world, cmo, locality, name, data, message):
     before = _state()
     response = cmo.post(reverse(f"meetings:{name}", args=[locality.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = response.content.decode()
     assert "govuk-error-summary" in text and message in text
     assert _state() == before
@@ -249,7 +249,7 @@ def test_the_action_owner_field_does_not_tell_who_has_an_account(world, cmo, loc
     answers = []
     for email in ("nobody@example.org", world.users["cmo_b"].email):
         response = cmo.post(url, {**base, "owner_email": email})
-        assert response.status_code == 200
+        assert response.status_code == 400
         errors = re.findall(r'<a href="#id_[a-z_]+">([^<]+)</a>', response.content.decode())
         answers.append(errors)
     assert answers[0] == answers[1] == [OWNER_NOT_FOUND]

@@ -58,7 +58,7 @@ def test_add_a_child(world, cmo_client):
 def test_bad_child_input_names_the_field_and_writes_nothing(cmo_client, changes, field, message):
     children, audits = Child.objects.count(), AuditEntry.objects.count()
     response = cmo_client.post(reverse("people:new"), {**GOOD_CHILD, **changes})
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "There is a problem" in body
     assert message in body
@@ -73,7 +73,7 @@ def test_duplicate_la_child_id_is_a_field_error(world, cmo_client):
     cmo_client.post(reverse("people:new"), GOOD_CHILD)
     children = Child.objects.count()
     response = cmo_client.post(reverse("people:new"), {**GOOD_CHILD, "first_name": "Other"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Another child of this local authority has this LA child ID" in response.content.decode()
     assert Child.objects.count() == children
 

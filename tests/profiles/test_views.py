@@ -127,7 +127,7 @@ def test_a_renamed_text_file_is_refused_on_the_page_and_nothing_is_written(
     client.force_login(world.users["sw_1"])
     fake = SimpleUploadedFile("photo.jpg", b"hello, I am text", content_type="image/jpeg")
     response = client.post(reverse("profiles:edit", args=[child.pk]), _form(child, photo=fake))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in response.text and PHOTO_NOT_IMAGE in response.text
     assert 'href="#id_photo"' in response.text
     assert _writes() == (0, 0)
@@ -140,7 +140,7 @@ def test_an_oversize_photo_is_refused_on_the_page(world, client, settings):
     client.force_login(world.users["sw_1"])
     big = SimpleUploadedFile("big.png", JPEG + b"\x00" * (2 * 1024 * 1024), "image/png")
     response = client.post(reverse("profiles:edit", args=[child.pk]), _form(child, photo=big))
-    assert response.status_code == 200 and "smaller than 1 MB" in response.text
+    assert response.status_code == 400 and "smaller than 1 MB" in response.text
     assert _writes() == (0, 0)
 
 
@@ -148,7 +148,7 @@ def test_missing_carer_name_names_the_field(world, client):
     child = world.children["a_team1"]
     client.force_login(world.users["sw_1"])
     response = client.post(reverse("profiles:edit", args=[child.pk]), _form(child, provided_by=""))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'href="#id_provided_by"' in response.text
     assert _writes() == (0, 0)
 
@@ -181,7 +181,7 @@ def test_a_profile_saved_meanwhile_is_not_reverted(world, client):
     profile_save(child=child, actor=world.users["cmo_a"], **_form(child, hair="Dyed red"))
     client.force_login(world.users["sw_1"])
     response = client.post(reverse("profiles:edit", args=[child.pk]), {**seen, "eyes": "Green"})
-    assert response.status_code == 200 and "There is a problem" in response.text
+    assert response.status_code == 400 and "There is a problem" in response.text
     assert STALE_FIELD.format(label="Hair") in response.text
     assert 'href="#id_hair"' in response.text
     assert profile_current(child=child).hair == "Dyed red"

@@ -63,7 +63,7 @@ def test_no_email_means_in_app_only(world, client):
 def test_bad_choices_are_refused_naming_the_field(world, client, data, field, message):
     client.force_login(world.users["sw_1"])
     response = client.post(URL, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page and f'href="#id_{field}"' in page
     assert escape(message) in page

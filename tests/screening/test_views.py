@@ -134,7 +134,7 @@ def test_bad_input_shows_the_error_and_writes_nothing(
     url = reverse("screening:new", args=[returned.child_id, "seraf"])
     before = AuditEntry.objects.filter(verb=AuditVerb.SCREENING_COMPLETED).count()
     response = client.post(url, form_data(seraf_answers(), **change))
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "govuk-error-summary" in page
     assert f'href="#id_{field}' in page

@@ -86,3 +86,46 @@ def test_the_layers_hold():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+# --- One way to map a service's errors (issue 14; STYLE.md 10) --------------------------------
+
+SERVICE_ERRORS = {"ValidationError", "DjangoValidationError", "ApplicationError", "StaleEdit"}
+PAGE_AND_API_MODULES = sorted(
+    p
+    for p in HOMESAFE.glob("*/*.py")
+    if p.name.startswith("views") or (p.parent.name == "api" and p.name != "errors.py")
+)
+# A lookup before any form, not a form's error: an unusable invitation link is a 404 page.
+CATCHES_ALLOWED = {"administration/views.py:invitation_accept_view"}
+
+
+def _caught_names(handler: ast.ExceptHandler) -> set[str]:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return {k.id if isinstance(k, ast.Name) else getattr(k, "attr", "") for k in kinds if k}
+
+
+def _service_error_catches(path: Path) -> list[str]:
+    """Where a module catches a service's errors itself: "file:function name"."""
+    found = []
+    for top in ast.parse(path.read_text()).body:
+        for node in ast.walk(top):
+            if isinstance(node, ast.ExceptHandler) and _caught_names(node) & SERVICE_ERRORS:
+                found.append(f"{path.parent.name}/{path.name}:{getattr(top, 'name', '?')}")
+    return found
+
+
+@pytest.mark.parametrize("path", PAGE_AND_API_MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_pages_and_the_api_leave_service_errors_to_the_one_mapping(path):
+    """Pages go through homesafe.web.form_pages (form_save, form_page, action_run) and the API
+    through its exception handler (homesafe.api.errors): no view catches them itself."""
+    assert [c for c in _service_error_catches(path) if c not in CATCHES_ALLOWED] == []
+
+
+def test_the_check_finds_a_view_that_catches_a_service_error(tmp_path):
+    bad = tmp_path / "views.py"
+    bad.write_text(
+        "def v(request):\n    try:\n        s()\n    except (ValidationError, KeyError):\n"
+        "        pass\n"
+    )
+    assert _service_error_catches(bad) == [f"{tmp_path.name}/views.py:v"]
