@@ -7,11 +7,18 @@ import io
 import logging
 import re
 import zlib
+from dataclasses import dataclass
 
 import pytest
+import time_machine
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
+from weasyprint import Document
 
 from homesafe.access.models import AuditEntry
 from homesafe.episodes.models import Location
@@ -25,7 +32,10 @@ from homesafe.profiles.pdf import (
 )
 from homesafe.profiles.queries import profile_open_episode
 from homesafe.profiles.services import profile_save
+from tests.clock import NOW
 from tests.profiles.conftest import FULL
+from tests.signin import SignedInClient
+from tests.world import World, build_world
 
 
 def real_jpeg(name="photo.jpg", size=(600, 800)) -> SimpleUploadedFile:
@@ -103,8 +113,8 @@ def _page_images(document) -> list:
     return images
 
 
-@pytest.fixture
-def long_profile(world):
+def _long_profile(world) -> ProfileVersion:
+    """Child a_team1, missing now, with the long profile and a photo."""
     child = world.children["a_team1"]
     episode = world.episodes["a_team1"]
     episode.description_and_clothing = "Black puffer jacket, grey joggers, white trainers. " * 20
@@ -122,16 +132,61 @@ def _download(client, user, child, number=None):
     return client.get(reverse("profiles:version_pdf", args=[child.pk, number]))
 
 
-def test_the_pdf_is_a_real_one_page_pdf_with_the_name_and_photo(world, client, long_profile):
-    child = world.children["a_team1"]
-    response = _download(client, world.users["police_a"], child)
+@dataclass
+class LongDownload:
+    """The long profile downloaded once by Force A's coordinator, and laid out once."""
+
+    world: World
+    version_pk: int
+    response: HttpResponse
+    downloads: list  # the audit entries the download made, as dicts
+    photo_viewed: bool  # whether the download also audited a read of the photo
+    document: Document  # profile_pdf_document() of the same version
+
+
+@pytest.fixture(scope="module")
+def long_download(django_db_setup, django_db_blocker, _world_snapshot, tmp_path_factory):
+    """Laying the long profile out takes WeasyPrint seconds (it tries smaller scales until the
+    page fits), so the tests of what that PDF holds share one download and one layout, made
+    once per module on the world's rows in a transaction that is then rolled back."""
+    media = tmp_path_factory.mktemp("profile_pdf_media")
+    with (
+        django_db_blocker.unblock(),
+        time_machine.travel(NOW, tick=True),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        try:
+            with transaction.atomic():
+                world = _world_snapshot.restore()
+        except IntegrityError:  # rows left by a browser test's fixture: build it afresh
+            world = build_world()
+        child = world.children["a_team1"]
+        version = _long_profile(world)
+        response = _download(SignedInClient(), world.users["police_a"], child)
+        downloads = list(
+            AuditEntry.objects.filter(verb="profile.pdf_downloaded").values(
+                "actor_id", "target_type", "target_id", "child_id", "payload"
+            )
+        )
+        photo_viewed = AuditEntry.objects.filter(verb="profile.photo_viewed").exists()
+        document = profile_pdf_document(
+            version=version, open_episode=profile_open_episode(child=child)
+        )
+        transaction.set_rollback(True)
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    return LongDownload(world, version.pk, response, downloads, photo_viewed, document)
+
+
+def test_the_pdf_is_a_real_one_page_pdf_with_the_name_and_photo(long_download):
+    child = long_download.world.children["a_team1"]
+    response = long_download.response
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert response.content.rstrip().endswith(b"%%EOF")
-    document = profile_pdf_document(
-        version=long_profile, open_episode=profile_open_episode(child=child)
-    )
+    document = long_download.document
     assert len(document.pages) == 1
     page = document.pages[0]
     assert (round(page.width * 25.4 / 96), round(page.height * 25.4 / 96)) == (210, 297)  # A4
@@ -154,9 +209,8 @@ def _pdf_objects(pdf: bytes) -> bytes:
     return b"\n".join(parts)
 
 
-def test_the_served_pdf_has_one_page_and_embeds_the_photo(world, client, long_profile):
-    pdf = _download(client, world.users["cmo_a"], world.children["a_team1"]).content
-    objects = _pdf_objects(pdf)
+def test_the_served_pdf_has_one_page_and_embeds_the_photo(long_download):
+    objects = _pdf_objects(long_download.response.content)
     # The page tree holds one page; the photo is an image XObject of the photo's size.
     (count,) = re.findall(rb"/Type\s*/Pages\b.*?/Count\s+(\d+)", objects, flags=re.DOTALL)
     assert count == b"1"
@@ -164,9 +218,9 @@ def test_the_served_pdf_has_one_page_and_embeds_the_photo(world, client, long_pr
     assert re.search(rb"/Subtype\s*/Image", objects)
 
 
-def test_headers_name_ids_not_the_child_and_forbid_caching(world, client, long_profile):
-    child = world.children["a_team1"]
-    response = _download(client, world.users["sw_1"], child)
+def test_headers_name_ids_not_the_child_and_forbid_caching(long_download):
+    child = long_download.world.children["a_team1"]
+    response = long_download.response
     disposition = response["Content-Disposition"]
     assert disposition == f'attachment; filename="profile-{child.pk}-v1.pdf"'
     assert child.first_name not in disposition and child.last_name not in disposition
@@ -248,14 +302,20 @@ def test_who_may_download_the_pdf(world, client, user, status):
         assert downloads.count() == before
 
 
-def test_the_download_is_audited_with_ids_only(world, client, long_profile):
+def test_the_download_is_audited_with_ids_only(long_download):
+    world = long_download.world
     child = world.children["a_team1"]
-    _download(client, world.users["police_a"], child)
-    entry = AuditEntry.objects.get(verb="profile.pdf_downloaded")
-    assert entry.payload == {"version": 1}
-    assert child.last_name not in str(entry.payload)
+    (entry,) = long_download.downloads
+    assert entry["payload"] == {"version": 1}
+    assert entry["actor_id"] == world.users["police_a"].pk
+    assert (entry["target_type"], entry["target_id"]) == (
+        "profiles.profileversion",
+        str(long_download.version_pk),
+    )
+    assert entry["child_id"] == child.pk
+    assert child.last_name not in str(entry["payload"])
     # Reading the photo for the PDF is part of the download, not a second audited read.
-    assert not AuditEntry.objects.filter(verb="profile.photo_viewed").exists()
+    assert not long_download.photo_viewed
 
 
 def test_no_photo_recorded(world, client):
