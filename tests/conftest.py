@@ -6,7 +6,8 @@
 - the caches are empty at the start of each test;
 - `world`: the partnership of tests/world.py, built once per session and restored at the
   start of each test that asks for it;
-- `client`: Django's test client, whose `force_login` also passes the second factor.
+- `client`: Django's test client, whose `force_login` also passes the second factor;
+- the test database: a copy of one migrated once for the whole run (tests/databases.py).
 """
 
 import os
@@ -15,6 +16,7 @@ import pytest
 import time_machine
 
 from tests.clock import NOW, WORLD_BUILT_AT
+from tests.databases import django_db_setup, migrated_template  # noqa: F401 (fixtures)
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told this is safe (it is: the browser runs in another process).

@@ -1,8 +1,8 @@
 """Work survives a killed worker (issue 12, point 4).
 
 Real processes against their own database (a SQLite file, or a scratch PostgreSQL database
-when DATABASE_URL points at PostgreSQL): `homesafe db_worker` killed with SIGKILL while a
-task is RUNNING, the scheduled sweep (homesafe.task_leases) that queues it again, and the
+when DATABASE_URL points at PostgreSQL), a copy of the run's migrated one: `homesafe db_worker`
+killed with SIGKILL while a task is RUNNING, the scheduled sweep (homesafe.task_leases) that queues it again, and the
 matching process of `import_police`, which dies with its parent.
 tests/held_process.py holds the worker once it has claimed the task (or inside an import's
 chunk), so the kill lands with the task RUNNING.
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import copy_database, drop_database
 from tests.held_process import held_command
 from tests.intake.helpers import csv_bytes, homesafe_env, run_homesafe
 
@@ -67,23 +68,16 @@ print(json.dumps(duties_replan(child_ids=list(Child.objects.values_list("pk", fl
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'leases.sqlite3'}"
+def database_url(tmp_path, migrated_template):
+    """A copy of the run's migrated database (tests/databases.py): a SQLite file, or a
+    PostgreSQL database of this worker's and this run's own, dropped afterwards."""
+    if migrated_template.startswith("sqlite"):
+        yield copy_database(migrated_template, str(tmp_path / "leases.sqlite3"))
         return
-    import psycopg
-
-    base, _, _ = url.rpartition("/")
-    # One database per parallel worker and per run: two workers never drop each other's.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"homesafe_task_leases_{worker}_{os.getpid()}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    yield f"{base}/{name}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    url = copy_database(migrated_template, f"homesafe_task_leases_{worker}_{os.getpid()}")
+    yield url
+    drop_database(url)
 
 
 def _env(database_url: str, **extra) -> dict:
@@ -130,7 +124,6 @@ def _download(tmp_path: Path) -> Path:
 
 
 def test_a_task_running_when_its_worker_is_killed_is_taken_again(tmp_path, database_url):
-    _homesafe(database_url, "migrate", "-v0")
     _homesafe(database_url, "shell", "-c", SETUP)
     _homesafe(database_url, "import_police", str(_download(tmp_path)), "--force", "KF")
     assert _state(database_url)["statuses"] == {"READY": ROWS // CHUNK}
@@ -194,7 +187,6 @@ def test_a_web_import_killed_part_way_is_resumed(tmp_path, database_url):
     """The worker is killed inside the transaction of the import's third chunk (the import
     shows 'importing' for ever, before); the sweep queues its task again and the import
     finishes, with every row once."""
-    _homesafe(database_url, "migrate", "-v0")
     _homesafe(database_url, "shell", "-c", SETUP)
     download = _download(tmp_path)
     _homesafe(database_url, "shell", "-c", UPLOAD.replace("DOWNLOAD", str(download)))
@@ -258,7 +250,6 @@ def _gone(pid: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and prctl are Linux's")
 def test_the_matching_process_dies_with_its_import(tmp_path, database_url):
-    _homesafe(database_url, "migrate", "-v0")
     _homesafe(database_url, "shell", "-c", SETUP)
     marker = tmp_path / "matching"
     parent = subprocess.Popen(

@@ -3,7 +3,7 @@ row, and running it again finishes the job with no duplicates.
 
 The import runs in a real subprocess (`homesafe import_police`) against its own database (a
 SQLite file, or a scratch PostgreSQL database when DATABASE_URL points at PostgreSQL), a copy
-of one migrated and given SETUP's children once per session.
+of the run's migrated one (tests/databases.py) given SETUP's children once per session.
 tests/held_process.py holds it inside the transaction that writes the chunk passing
 PAUSE_AFTER rows, after inserting the episodes and before their gradings and states.
 """
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import copy_database, drop_database
 from tests.held_process import held_command
 from tests.intake.helpers import csv_bytes, homesafe_env, run_homesafe, xlsx_bytes
 
@@ -73,29 +74,21 @@ def _scratch_name(suffix: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def prepared_database(tmp_path_factory):
-    """A database migrated and holding SETUP's children, made once per session (two
-    subprocesses); each test starts from a copy of it. Yields its URL."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        prepared = f"sqlite:///{tmp_path_factory.mktemp('intake_kill') / 'prepared.sqlite3'}"
-        _homesafe(prepared, "migrate", "-v0")
+def prepared_database(tmp_path_factory, migrated_template):
+    """A copy of the run's migrated database (tests/databases.py) given SETUP's children,
+    made once per session (one subprocess); each test starts from a copy of it. Yields its
+    URL."""
+    if migrated_template.startswith("sqlite"):
+        path = tmp_path_factory.mktemp("intake_kill") / "prepared.sqlite3"
+        prepared = copy_database(migrated_template, str(path))
         _homesafe(prepared, "shell", "-c", SETUP)
         yield prepared
         return
-    import psycopg
-
-    base = url.rpartition("/")[0]
-    name = _scratch_name("intake_kill_template")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    _homesafe(f"{base}/{name}", "migrate", "-v0")
-    _homesafe(f"{base}/{name}", "shell", "-c", SETUP)
-    yield f"{base}/{name}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        for scratch in (_scratch_name("intake_kill"), name):
-            conn.execute(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
+    prepared = copy_database(migrated_template, _scratch_name("intake_kill_template"))
+    _homesafe(prepared, "shell", "-c", SETUP)
+    yield prepared
+    drop_database(prepared.rpartition("/")[0] + "/" + _scratch_name("intake_kill"))
+    drop_database(prepared)
 
 
 @pytest.fixture

@@ -1,0 +1,164 @@
+"""One migrated database for the whole run, copied wherever a test database is needed.
+
+Running the migrations takes about 9 s of CPU. Without this, every pytest-xdist worker ran
+them for its test database, and so did each test that starts `homesafe` processes on a
+database of their own (tests/test_task_leases.py, tests/intake/test_import_killed.py). Now the
+first worker to get there runs `homesafe migrate` once, into a template (a SQLite file, or a
+PostgreSQL database named after the test database with `_template`), while the others wait
+for it; each worker's test database is then a copy of it (SQLite's backup into the in-memory
+test database, PostgreSQL's `CREATE DATABASE ... TEMPLATE`). The copy holds what migrating
+gives: the tables, the data migrations' rows and the audit log's triggers.
+The template is made again on every run (the run's temporary directory says whether it is
+made yet), so a new migration is always in it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run_directory(tmp_path_factory, worker_id: str) -> Path:
+    """The temporary directory every worker of this run shares."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+def _postgres_url(settings_dict: dict, name: str) -> str:
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "localhost"
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{name}"
+
+
+def _migrate(url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "HOMESAFE_MODE": "test"}
+    env["DJANGO_SETTINGS_MODULE"] = "homesafe.settings"
+    done = subprocess.run(
+        [sys.executable, "-m", "homesafe.cli", "migrate", "--run-syncdb", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, worker_id) -> str:
+    """The URL of this run's migrated template database, made by the first worker to ask."""
+    from django.db import connection
+
+    run = _run_directory(tmp_path_factory, worker_id)
+    with (run / "migrated.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if connection.vendor == "sqlite":
+            path = run / "migrated.sqlite3"
+            if not path.exists():
+                _migrate(f"sqlite:///{path}.part")
+                Path(f"{path}.part").rename(path)
+            return f"sqlite:///{path}"
+        # Named after the test database without pytest-xdist's worker suffix.
+        name = f"test_{connection.settings_dict['NAME']}_template"
+        url = _postgres_url(connection.settings_dict, name)
+        done = run / "migrated.postgres"
+        if not done.exists():
+            _create_empty(url)
+            _migrate(url)
+            done.write_text(name)
+        return url
+
+
+def _create_empty(url: str) -> None:
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def copy_database(template_url: str, target: str) -> str:
+    """A copy of the database at `template_url`: `target` is a SQLite file's path, or the name
+    of a PostgreSQL database to make (dropped first if it is there). Gives the copy's URL."""
+    if template_url.startswith("sqlite"):
+        with (
+            closing(sqlite3.connect(template_url.removeprefix("sqlite:///"))) as source,
+            closing(sqlite3.connect(target)) as copy,
+        ):
+            source.backup(copy)
+        return f"sqlite:///{target}"
+    import psycopg
+
+    base, _, template = template_url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{template}"')
+    return f"{base}/{target}"
+
+
+def drop_database(url: str) -> None:
+    """Drop a PostgreSQL database made by copy_database (a SQLite file goes with its folder)."""
+    if url.startswith("postgres"):
+        import psycopg
+
+        base, _, name = url.rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _uses_serialized_rollback(items) -> bool:
+    return any(
+        marker.kwargs.get("serialized_rollback")
+        for item in items
+        for marker in item.iter_markers("django_db")
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+    worker_id,
+):
+    """pytest-django's test database, copied from the run's migrated template instead of
+    migrated by each worker (the one database the suite uses: "default")."""
+    from django.conf import settings
+    from django.db import connection
+
+    if _uses_serialized_rollback(request.session.items):
+        pytest.fail(
+            "serialized_rollback needs Django's own test database set-up (tests/databases.py)"
+        )
+    template = request.getfixturevalue("migrated_template")
+    with django_db_blocker.unblock():
+        creation = connection.creation
+        test_name = creation._get_test_db_name()
+        connection.close()
+        if connection.vendor == "postgresql":
+            copy_database(template, test_name)
+        settings.DATABASES[connection.alias]["NAME"] = test_name
+        connection.settings_dict["NAME"] = test_name
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":  # the in-memory test database
+            with closing(sqlite3.connect(template.removeprefix("sqlite:///"))) as source:
+                source.backup(connection.connection)
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+    if connection.vendor == "postgresql":
+        drop_database(_postgres_url(connection.settings_dict, test_name))
