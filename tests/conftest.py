@@ -31,7 +31,36 @@ def pytest_collection(session):
         return (yield)
 
 
+# Tests that start processes of their own (on databases of their own: never the test
+# database), the slowest first. They run before every other test, so that the pytest-xdist
+# workers share them out at the start and never finish on one of them while the other waits.
+PROCESS_MODULES = (
+    "tests/web/test_production.py",
+    "tests/test_task_leases.py",
+    "tests/intake/test_import_killed.py",
+    "tests/web/test_first_hour.py",
+    "tests/web/test_deploy.py",
+    "tests/protocol/test_simulate.py",
+)
+
+
+def _starts_processes(item) -> bool:
+    uses_database = item.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(getattr(item, "fixturenames", ()))
+    path = item.nodeid.split("::")[0]
+    return path in PROCESS_MODULES and not uses_database
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's order (database tests, then the rest)
 def pytest_collection_modifyitems(items):
+    items.sort(
+        key=lambda item: (
+            PROCESS_MODULES.index(item.nodeid.split("::")[0]) if _starts_processes(item) else 99
+        )
+    )
     # The clock comes first, so that every other fixture (the world, the live server) runs on
     # it; then the world, whose rows come back with their own ids, before any other fixture
     # writes to the same tables.
