@@ -150,11 +150,13 @@ def long_download(django_db_setup, django_db_blocker, _world_snapshot, tmp_path_
     page fits), so the tests of what that PDF holds share one download and one layout, made
     once per module on the world's rows in a transaction that is then rolled back."""
     media = tmp_path_factory.mktemp("profile_pdf_media")
+    rolled_back = transaction.atomic()
+    rolled_back._from_testcase = True  # as a test's own: the use cases' durable blocks nest in it
     with (
         django_db_blocker.unblock(),
         time_machine.travel(NOW, tick=True),
         override_settings(MEDIA_ROOT=media),
-        transaction.atomic(),
+        rolled_back,
     ):
         try:
             with transaction.atomic():
