@@ -7,9 +7,11 @@ bulk_create's per-value compilation is the cost, so this is written here.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -127,3 +129,21 @@ class BulkInsert:
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
             return list(range(last - len(values) + 1, last + 1))
+
+
+@contextmanager
+def cycle_collector_paused(*, collect_at_end: int | None = None) -> Iterator[None]:
+    """Python's cycle collector paused while a bulk path holds many small objects (an import's
+    parsed rows, a re-plan batch's facts and duties): they are freed by reference counting, and
+    the collector's passes over them cost a third of an import's time (bench/bench_intake.py,
+    bench/bench_duties_replan.py). `collect_at_end`: the generation to collect when it ends
+    (the caller may also collect young generations as it goes)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            if collect_at_end is not None:
+                gc.collect(collect_at_end)

@@ -10,16 +10,14 @@ bench/bench_duties_replan.py measures it against the engine alone.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from homesafe.bulk import BulkInsert
+from homesafe.bulk import BulkInsert, cycle_collector_paused
 from homesafe.bulk_reads import ids_in
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.facts import child_cases, closed_duties_by_episode
@@ -120,25 +118,9 @@ def _update(duties: list[_StoredDuty]) -> None:
         cursor.executemany(sql, rows)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a batch is re-planned, as the import does: a
-    batch makes hundreds of thousands of small objects (rows, facts, planned duties), freed by
-    reference counting, and the collector's passes over them showed across the profile
-    (bench/bench_duties_replan.py). The young generation is collected at the end instead."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-            gc.collect(0)
-
-
 def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> dict[str, int]:
     """Re-plan the duties of several children in a fixed number of queries per batch."""
-    with _collector_paused():
+    with cycle_collector_paused(collect_at_end=0):  # a batch's many small objects
         return _replan(child_ids=child_ids, now=now)
 
 

@@ -6,7 +6,7 @@ How it stays fast and safe (docs/intake.md):
   (IdentityMatcher.match_many: identifiers in batches, names block by date of birth): for a big
   file by a second process a chunk ahead (MatchingAhead), otherwise for the whole file at once;
   a row that a child created or changed by this import may concern is matched again in its chunk;
-- Python's cycle collector is paused while the import holds the parsed rows (_collector_paused);
+- Python's cycle collector is paused while the import holds the parsed rows (homesafe.bulk.cycle_collector_paused);
 - rows are applied in order of when the child was last seen, in chunks; a chunk's lookups are
   one plain-SQL query per kind of key (rows_where_in), never one per row;
 - a chunk's new reports are decided in Python in time order, as police_notification_apply
@@ -49,7 +49,7 @@ from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
-from homesafe.bulk import BulkInsert
+from homesafe.bulk import BulkInsert, cycle_collector_paused
 from homesafe.duties.services import (
     duties_replan_enqueue,
     duties_replans_deferred,
@@ -205,21 +205,6 @@ class _Changed:
             return True
         born = n.date_of_birth
         return born is not None and (born in self.days or _swapped(born) in self.days)
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector paused while the import runs: it holds every parsed row (over
-    a million objects for 200,000 rows), and the collector's full passes over them cost about
-    a third of the import's own time (bench/bench_intake.py). The young generations, where a
-    chunk's own garbage is, are collected after each chunk (gc.collect(1)) instead."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager
@@ -506,7 +491,8 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
     def run(self, content: bytes) -> ImportResult:
-        with _collector_paused():
+        # The young generations, where a chunk's own garbage is, are collected after each chunk.
+        with cycle_collector_paused():
             return self._run(content)
 
     def _run(self, content: bytes) -> ImportResult:
@@ -530,7 +516,7 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
                         analysed = self.written
                         self.refresh_statistics()
                     done += len(chunk)
-                    gc.collect(1)  # this chunk's garbage (_collector_paused)
+                    gc.collect(1)  # this chunk's garbage (cycle_collector_paused)
                     if self.progress:
                         self.progress(done, total)
         finally:
