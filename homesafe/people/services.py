@@ -47,7 +47,6 @@ CHILD_FIELDS = (
     "school",
     "allocated_social_worker",
 )
-DATE_IN_FUTURE = "The date cannot be in the future."
 
 
 def _check_organisation_type(field: str, organisation: Organisation | None, kind: str) -> None:
