@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "homesafe.intake",
     "homesafe.daily_screening",
     "homesafe.story",
+    "homesafe.insight",
     "homesafe.api",
     "homesafe.administration",
     "homesafe.web",
