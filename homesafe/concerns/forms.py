@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from homesafe.access.choices import OrganisationType
 from homesafe.access.models import Organisation
@@ -11,6 +12,7 @@ from homesafe.concerns.choices import (
     PersonKind,
 )
 from homesafe.concerns.models import PersonOfConcern
+from homesafe.episodes.choices import EpisodeStatus
 from homesafe.episodes.queries import episodes_for_child
 from homesafe.web.edits import VersionedForm
 from homesafe.web.fields import GovukDateField, GovukDateTimeField
@@ -28,12 +30,17 @@ def _episode_field() -> forms.ModelChoiceField:
 
 
 class ChildForm(GovukForm):
-    """A form about one child: offers that child's episodes."""
+    """A form about one child: offers that child's episodes, leaving out those recorded in error
+    (an edit keeps the episode it already names)."""
 
     def __init__(self, *args, child, **kwargs):
         super().__init__(*args, **kwargs)
         if "episode" in self.fields:
-            self.fields["episode"].queryset = episodes_for_child(child=child)
+            current = self.initial.get("episode")
+            current_id = getattr(current, "pk", current)
+            self.fields["episode"].queryset = episodes_for_child(child=child).filter(
+                ~Q(status=EpisodeStatus.VOIDED) | Q(pk=current_id)
+            )
 
 
 class LinkFields(ChildForm):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from homesafe.access.models import AuditEntry
+from homesafe.concerns.forms import LocationForm
 from homesafe.concerns.models import (
     DisruptionAction,
     LegalAction,
@@ -22,7 +23,9 @@ from homesafe.concerns.services import (
     legal_action_record,
     person_of_concern_record,
 )
+from homesafe.episodes.services_corrections import episode_void
 from homesafe.web.edits import STALE_FIELD
+from tests.concerns.conftest import open_episode
 
 
 @pytest.mark.parametrize(
@@ -226,3 +229,15 @@ def test_the_pages_make_a_bounded_number_of_queries(world, client, dee):
         )
     assert (count(child_url), count(person_url)) == first
     assert max(first) <= 20
+
+
+def test_episodes_recorded_in_error_are_not_offered(world):
+    """The concerns forms offer the child's episodes but not one recorded in error; a record
+    that already names such an episode keeps it when edited."""
+    child = world.children["a_team1"]
+    episode = open_episode(world, child)
+    assert list(LocationForm(child=child).fields["episode"].queryset) == [episode]
+    episode_void(episode=episode, reason="Wrong child", actor=world.users["cmo_a"])
+    assert list(LocationForm(child=child).fields["episode"].queryset) == []
+    kept = LocationForm(child=child, initial={"episode": episode.pk})
+    assert list(kept.fields["episode"].queryset) == [episode]
