@@ -29,6 +29,7 @@ urlpatterns = [
     path("reminders/", include("homesafe.reminders.urls")),
     path("intake/", include("homesafe.intake.urls")),
     path("daily-screening/", include("homesafe.daily_screening.urls")),
+    path("insight/", include("homesafe.insight.urls")),
     path("administration/", include("homesafe.administration.urls")),
     path("api/", include("homesafe.api.urls")),
     path("account/", include("allauth.urls")),

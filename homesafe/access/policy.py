@@ -120,6 +120,26 @@ def child_scope(user: User) -> Q:
     return scope
 
 
+def counted_scope(user: User) -> Q:
+    """A filter on Child that selects the children an analyst's figures count, never shown by
+    name: their local authority's children and those placed in its area, or, for an analyst in a
+    police force, the children of the local authorities in the force's area. Any other role
+    counts only the children it may see (`child_scope`)."""
+    from homesafe.people.models import Placement
+
+    if not _active(user):
+        return Q(pk__in=[])
+    scope = child_scope(user)
+    if Role.ANALYST in user.roles:
+        org_id = user.organisation_id
+        hosted_here = Exists(
+            Placement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True, host_la_id=org_id)
+        )
+        scope |= Q(responsible_la_id=org_id) | Q(hosted_here)
+        scope |= Q(responsible_la__police_force_id=org_id)
+    return scope
+
+
 # --- Predicates on one child -------------------------------------------------------------
 
 

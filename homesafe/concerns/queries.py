@@ -5,6 +5,7 @@ links to children the user may see are shown."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
@@ -148,3 +149,47 @@ def episode_for_concern_or_404(*, user: User, episode_id: int) -> MissingEpisode
     if not can_view_concerns(user, episode.child):
         raise Http404("No episode found")
     return episode
+
+
+@dataclass(frozen=True)
+class ConcernLinkRow:
+    """One child's link to a person or a place of concern, as a network is drawn from it:
+    `place_key` names the place (its postcode and address when both are known, so that two
+    records of one address meet; otherwise the location's id)."""
+
+    child_id: int
+    kind: str
+    person_id: int | None = None
+    place_key: str | None = None
+    location_id: int | None = None
+
+
+def _place_key(location_id: int, postcode: str, address: str) -> str:
+    address = " ".join(address.lower().replace(",", " ").split())
+    if postcode and address:
+        return f"{postcode}|{address}"
+    return f"#{location_id}"
+
+
+def concern_links_for_children(*, children: QuerySet[Child], since: datetime) -> list[ConcernLinkRow]:
+    """The links to persons and places of concern recorded since a time for children the caller
+    has already put through the gate (`children` is their queryset), in two queries."""
+    child_ids = children.values("pk")
+    rows = [
+        ConcernLinkRow(child_id=child_id, kind=kind, person_id=person_id)
+        for child_id, kind, person_id in PersonLink.objects.filter(
+            child__in=child_ids, created_at__gte=since
+        ).values_list("child_id", "kind", "person_id")
+    ]
+    rows += [
+        ConcernLinkRow(
+            child_id=child_id,
+            kind=kind,
+            place_key=_place_key(location_id, postcode, address),
+            location_id=location_id,
+        )
+        for child_id, kind, location_id, postcode, address in LocationLink.objects.filter(
+            child__in=child_ids, created_at__gte=since
+        ).values_list("child_id", "kind", "location_id", "location__postcode", "location__address")
+    ]
+    return rows

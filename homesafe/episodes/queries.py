@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from datetime import datetime
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from homesafe.access.audit import audit_record
@@ -94,3 +96,16 @@ def episode_corrections_for_child(*, child: Child) -> list[EpisodeCorrection]:
             "corrected_by__organisation", "episode"
         )
     )
+
+
+def episode_counts_by_child(*, child_ids: list[int], since: datetime) -> dict[int, int]:
+    """How many episodes (not recorded in error) each of these children (already through the
+    gate) had reported since a time; children with none are left out."""
+    rows = (
+        MissingEpisode.objects.filter(child_id__in=child_ids, reported_at__gte=since)
+        .exclude(status=EpisodeStatus.VOIDED)
+        .values("child_id")
+        .annotate(n=Count("pk"))
+        .values_list("child_id", "n")
+    )
+    return dict(rows)
