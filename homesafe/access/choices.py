@@ -135,6 +135,7 @@ class AuditVerb(models.TextChoices):
     CONCERNS_VIEWED = "concerns.viewed", "Viewed persons and places of concern"
     PERSON_OF_CONCERN_VIEWED = "concern.person_viewed", "Viewed a person of concern"
     NETWORKS_VIEWED = "insight.networks_viewed", "Viewed the networks of children and concerns"
+    HOTSPOTS_VIEWED = "insight.hotspots_viewed", "Viewed hot spots across children"
     PERSON_OF_CONCERN_RECORDED = "concern.person_recorded", "Recorded a person of concern"
     PERSON_OF_CONCERN_LINKED = "concern.person_linked", "Linked a person of concern to a child"
     LOCATION_OF_CONCERN_RECORDED = "concern.location_recorded", "Recorded a location of concern"

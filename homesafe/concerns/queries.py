@@ -22,7 +22,7 @@ from homesafe.concerns.models import (
 )
 from homesafe.concerns.policy import can_record_concerns, can_view_concerns
 from homesafe.episodes.models import MissingEpisode
-from homesafe.episodes.queries import episode_get_for_user_or_404
+from homesafe.episodes.queries import episode_get_for_user_or_404, place_key
 from homesafe.people.models import Child
 from homesafe.people.queries import child_get_for_user_or_404, children_visible_to
 
@@ -164,14 +164,9 @@ class ConcernLinkRow:
     location_id: int | None = None
 
 
-def _place_key(location_id: int, postcode: str, address: str) -> str:
-    address = " ".join(address.lower().replace(",", " ").split())
-    if postcode and address:
-        return f"{postcode}|{address}"
-    return f"#{location_id}"
-
-
-def concern_links_for_children(*, children: QuerySet[Child], since: datetime) -> list[ConcernLinkRow]:
+def concern_links_for_children(
+    *, children: QuerySet[Child], since: datetime
+) -> list[ConcernLinkRow]:
     """The links to persons and places of concern recorded since a time for children the caller
     has already put through the gate (`children` is their queryset), in two queries."""
     child_ids = children.values("pk")
@@ -185,7 +180,7 @@ def concern_links_for_children(*, children: QuerySet[Child], since: datetime) ->
         ConcernLinkRow(
             child_id=child_id,
             kind=kind,
-            place_key=_place_key(location_id, postcode, address),
+            place_key=place_key(location_id=location_id, postcode=postcode, address=address),
             location_id=location_id,
         )
         for child_id, kind, location_id, postcode, address in LocationLink.objects.filter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -109,3 +110,57 @@ def episode_counts_by_child(*, child_ids: list[int], since: datetime) -> dict[in
         .values_list("child_id", "n")
     )
     return dict(rows)
+
+
+@dataclass(frozen=True)
+class EpisodePlaceRow:
+    """Where and when one episode began and ended, for patterns across children."""
+
+    episode_id: int
+    child_id: int
+    reported_at: datetime
+    last_seen_at: datetime
+    last_seen: tuple | None  # (location id, latitude, longitude, description, address, postcode)
+    found: tuple | None
+
+
+_PLACE_FIELDS = ("id", "latitude", "longitude", "description", "address", "postcode")
+
+
+def episode_places_for_children(
+    *, children: QuerySet[Child], reported_from: datetime, reported_before: datetime
+) -> list[EpisodePlaceRow]:
+    """The episodes (not recorded in error) reported in [from, before) of children the caller has
+    put through the gate, with their last-seen and found places, in one query."""
+    seen = [f"last_seen_location__{f}" for f in _PLACE_FIELDS]
+    found = [f"found_location__{f}" for f in _PLACE_FIELDS]
+    rows = (
+        MissingEpisode.objects.filter(
+            child__in=children.values("pk"),
+            reported_at__gte=reported_from,
+            reported_at__lt=reported_before,
+        )
+        .exclude(status=EpisodeStatus.VOIDED)
+        .values_list("pk", "child_id", "reported_at", "last_seen_at", *seen, *found)
+    )
+    n = len(_PLACE_FIELDS)
+    return [
+        EpisodePlaceRow(
+            episode_id=row[0],
+            child_id=row[1],
+            reported_at=row[2],
+            last_seen_at=row[3],
+            last_seen=row[4 : 4 + n] if row[4] is not None else None,
+            found=row[4 + n : 4 + 2 * n] if row[4 + n] is not None else None,
+        )
+        for row in rows
+    ]
+
+
+def place_key(*, location_id: int, postcode: str, address: str) -> str:
+    """One key for one place across location records: two records with the same postcode and
+    address (ignoring case, commas and spacing) are one place; a record without both is itself."""
+    address = " ".join(address.lower().replace(",", " ").split())
+    if postcode and address:
+        return f"{postcode}|{address}"
+    return f"#{location_id}"

@@ -4,12 +4,20 @@ from homesafe.insight.networks import DEFAULT_MONTHS, PERIODS_MONTHS
 from homesafe.web.forms import GovukForm
 
 
-class NetworksPeriodForm(GovukForm):
-    months = forms.TypedChoiceField(
-        label="Links recorded in the last",
+def _months_field(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
         choices=[(m, f"{m} months") for m in PERIODS_MONTHS],
         coerce=int,
         initial=DEFAULT_MONTHS,
         error_messages={"invalid_choice": "Choose 3, 6, 12 or 24 months"},
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
     )
+
+
+class NetworksPeriodForm(GovukForm):
+    months = _months_field("Links recorded in the last")
+
+
+class HotspotsPeriodForm(GovukForm):
+    months = _months_field("Episodes reported in the last")

@@ -23,36 +23,20 @@ from datetime import datetime, timedelta
 import networkx as nx
 
 from homesafe.access.audit import audit_record
-from homesafe.access.choices import AuditVerb, Role
+from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
 from homesafe.concerns.models import PersonOfConcern
 from homesafe.concerns.queries import ConcernLinkRow, concern_links_for_children
 from homesafe.episodes.models import Location
 from homesafe.episodes.queries import episode_counts_by_child
+from homesafe.insight.roles import sees_names
 from homesafe.people.models import Child
 from homesafe.people.queries import children_counted_for, children_visible_to
 
-# Who prepares a locality MACE and may see the children of a network by name.
-NAMED_ROLES = (
-    Role.MISSING_COORDINATOR,
-    Role.POLICE_COORDINATOR,
-    Role.TEAM_MANAGER,
-    Role.SERVICE_MANAGER,
-    Role.SENIOR_LEADER,
-)
 PERIODS_MONTHS = (3, 6, 12, 24)
 DEFAULT_MONTHS = 12
 # A drawing of more nodes than this is unreadable; the lists beside it say the same.
 MAX_DRAWN_NODES = 40
-
-
-def can_view_networks(user: User) -> bool:
-    return bool(user.is_active and user.has_role(*NAMED_ROLES, Role.ANALYST))
-
-
-def networks_named_for(user: User) -> bool:
-    """Whether the user sees the children of a network by name (an analyst never does)."""
-    return bool(user.is_active and user.has_role(*NAMED_ROLES))
 
 
 @dataclass(frozen=True)
@@ -166,7 +150,7 @@ def networks_for_user(*, user: User, months: int = DEFAULT_MONTHS, now: datetime
     recorded in the last `months` months, largest first. Audited: who looked, when, and which
     children's names were shown (ids, no personal data)."""
     since = now - timedelta(days=round(months * 365.25 / 12))
-    named = networks_named_for(user)
+    named = sees_names(user)
     children = children_visible_to(user=user) if named else children_counted_for(user=user)
     rows = concern_links_for_children(children=children, since=since)
     graph = _graph(rows)

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from homesafe.insight import views_networks
+from homesafe.insight import views_hotspots, views_networks
 
 app_name = "insight"
 urlpatterns = [
     path("networks/", views_networks.networks, name="networks"),
+    path("hot-spots/", views_hotspots.hotspots, name="hotspots"),
 ]

@@ -8,14 +8,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from homesafe.insight.forms import NetworksPeriodForm
-from homesafe.insight.networks import DEFAULT_MONTHS, can_view_networks, networks_for_user
+from homesafe.insight.networks import DEFAULT_MONTHS, networks_for_user
+from homesafe.insight.roles import can_view_patterns
 from homesafe.insight.suppression import suppressed
 from homesafe.web.form_pages import form_response
 
 
 @require_GET
 def networks(request: HttpRequest) -> HttpResponse:
-    if not can_view_networks(request.user):
+    if not can_view_patterns(request.user):
         raise PermissionDenied
     form = NetworksPeriodForm(request.GET or None)
     months = DEFAULT_MONTHS
