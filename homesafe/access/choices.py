@@ -136,6 +136,7 @@ class AuditVerb(models.TextChoices):
     PERSON_OF_CONCERN_VIEWED = "concern.person_viewed", "Viewed a person of concern"
     NETWORKS_VIEWED = "insight.networks_viewed", "Viewed the networks of children and concerns"
     HOTSPOTS_VIEWED = "insight.hotspots_viewed", "Viewed hot spots across children"
+    IMPACT_VIEWED = "insight.impact_viewed", "Viewed the impact of interventions"
     PERSON_OF_CONCERN_RECORDED = "concern.person_recorded", "Recorded a person of concern"
     PERSON_OF_CONCERN_LINKED = "concern.person_linked", "Linked a person of concern to a child"
     LOCATION_OF_CONCERN_RECORDED = "concern.location_recorded", "Recorded a location of concern"

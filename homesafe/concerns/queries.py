@@ -5,7 +5,7 @@ links to children the user may see are shown."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
@@ -188,3 +188,15 @@ def concern_links_for_children(
         ).values_list("child_id", "kind", "location_id", "location__postcode", "location__address")
     ]
     return rows
+
+
+def disruptions_for_children(
+    *, children: QuerySet[Child], taken_from: date, taken_to: date
+) -> list[tuple[int, date]]:
+    """(child id, date taken) of the disruption actions taken between two dates (both included)
+    about children the caller has put through the gate."""
+    return list(
+        DisruptionAction.objects.filter(
+            child__in=children.values("pk"), taken_on__gte=taken_from, taken_on__lte=taken_to
+        ).values_list("child_id", "taken_on")
+    )

@@ -164,3 +164,21 @@ def place_key(*, location_id: int, postcode: str, address: str) -> str:
     if postcode and address:
         return f"{postcode}|{address}"
     return f"#{location_id}"
+
+
+def episode_report_times_for_children(
+    *, child_ids: list[int], reported_from: datetime, reported_before: datetime
+) -> dict[int, list[datetime]]:
+    """When each of these children's episodes (not recorded in error) was reported, within
+    [from, before); the caller has put the children through the gate."""
+    times: dict[int, list[datetime]] = {}
+    rows = (
+        MissingEpisode.objects.filter(
+            child_id__in=child_ids, reported_at__gte=reported_from, reported_at__lt=reported_before
+        )
+        .exclude(status=EpisodeStatus.VOIDED)
+        .values_list("child_id", "reported_at")
+    )
+    for child_id, reported_at in rows:
+        times.setdefault(child_id, []).append(reported_at)
+    return times

@@ -5,6 +5,7 @@ they may see (homesafe.meetings.policy)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -397,4 +398,20 @@ def meetings_fulfilling(*, episode_id: int, duty: str) -> list[Meeting]:
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("created_at", "pk")
         .distinct()
+    )
+
+
+def meetings_held_for_children(
+    *, children: QuerySet[Child], kinds: list[str], held_from: datetime, held_before: datetime
+) -> list[tuple[int, datetime]]:
+    """(child id, held at) of the meetings of these kinds held in [from, before) about children
+    the caller has put through the gate."""
+    return list(
+        MeetingChild.objects.filter(
+            child__in=children.values("pk"),
+            meeting__kind__in=kinds,
+            meeting__status=MeetingStatus.HELD,
+            meeting__held_at__gte=held_from,
+            meeting__held_at__lt=held_before,
+        ).values_list("child_id", "meeting__held_at")
     )

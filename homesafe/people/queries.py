@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from homesafe.access.audit import audit_children_shown, audit_record
@@ -178,3 +178,21 @@ def children_search(
         },
     )
     return found
+
+
+def placement_moves_for_children(
+    *, children: QuerySet[Child], moved_from: date, moved_to: date
+) -> list[tuple[int, date]]:
+    """(child id, date) of the placements begun between two dates (both included) by children
+    the caller has put through the gate, who had been placed somewhere before: a move, not a
+    first placement."""
+    earlier = Placement.objects.filter(
+        child=OuterRef("child"), started_on__lt=OuterRef("started_on")
+    )
+    return list(
+        Placement.objects.filter(
+            child__in=children.values("pk"), started_on__gte=moved_from, started_on__lte=moved_to
+        )
+        .filter(Exists(earlier))
+        .values_list("child_id", "started_on")
+    )
