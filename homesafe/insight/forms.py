@@ -12,7 +12,7 @@ def _months_field(label: str) -> forms.TypedChoiceField:
         coerce=int,
         initial=DEFAULT_MONTHS,
         error_messages={"invalid_choice": "Choose 3, 6, 12 or 24 months"},
-        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline govuk-radios--small"}),
     )
 
 
@@ -30,7 +30,7 @@ class ImpactForm(GovukForm):
         choices=list(INTERVENTIONS.items()),
         initial="mace",
         error_messages={"invalid_choice": "Choose an intervention from the list"},
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios--small"}),
     )
     months = forms.TypedChoiceField(
         label="Months before and after",
@@ -38,5 +38,5 @@ class ImpactForm(GovukForm):
         coerce=int,
         initial=DEFAULT_WINDOW,
         error_messages={"invalid_choice": "Choose 3, 6 or 12 months"},
-        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline govuk-radios--small"}),
     )

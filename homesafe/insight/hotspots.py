@@ -4,7 +4,7 @@ From the episodes reported in the chosen months (not those recorded in error) of
 the user may see (or, for an analyst, counts):
 - a map of H3 hexagons (resolution 8, about 0.7 km² each), counting episodes last seen and found
   in each, with the number of distinct children;
-- a ranked table of places (two records of one address are one place, as in networks) with
+- a ranked table of places by their number of children (two records of one address are one place, as in networks) with
   their count in the previous period of the same length, so the trend shows;
 - the time the children were last seen, by day of the week and time of day (London time).
 
@@ -55,6 +55,9 @@ class HexCell:
     last_seen: int
     found: int
     children: int
+    # Where it is, in words: its most frequent place (or, for the analyst, that place's postcode
+    # sector, which covers a few thousand addresses and names no one's home).
+    label: str
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,11 @@ def _place_label(place: tuple) -> str:
     return ", ".join(p for p in (description, address, postcode) if p) or f"Place {location_id}"
 
 
+def _sector(postcode: str) -> str:
+    """The postcode sector ("NG1 1"), or the whole outward code if that is all there is."""
+    return postcode[:-2] if len(postcode) >= 6 and " " in postcode else postcode
+
+
 def _counts_by_place(rows: list[EpisodePlaceRow]):
     seen: Counter = Counter()
     found: Counter = Counter()
@@ -134,6 +142,7 @@ def hotspots_for_user(*, user: User, months: int, now: datetime) -> HotspotsRepo
     cell_seen: Counter = Counter()
     cell_found: Counter = Counter()
     cell_children: dict[str, set[int]] = defaultdict(set)
+    cell_places: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
         for place, counter in ((row.last_seen, cell_seen), (row.found, cell_found)):
             if place is None or place[1] is None:
@@ -141,6 +150,7 @@ def hotspots_for_user(*, user: User, months: int, now: datetime) -> HotspotsRepo
             cell = h3.latlng_to_cell(place[1], place[2], H3_RESOLUTION)
             counter[cell] += 1
             cell_children[cell].add(row.child_id)
+            cell_places[cell][_place_label(place) if named else _sector(place[5])] += 1
     cells = [
         HexCell(
             cell=cell,
@@ -148,11 +158,13 @@ def hotspots_for_user(*, user: User, months: int, now: datetime) -> HotspotsRepo
             last_seen=cell_seen[cell],
             found=cell_found[cell],
             children=len(kids),
+            label=("Around " if named else "Postcode sector ")
+            + min(cell_places[cell].items(), key=lambda kv: (-kv[1], kv[0]))[0],
         )
         for cell, kids in cell_children.items()
         if named or len(kids) >= SMALL_COUNT
     ]
-    cells.sort(key=lambda c: (-(c.last_seen + c.found), c.cell))
+    cells.sort(key=lambda c: (-c.children, -(c.last_seen + c.found), c.cell))
 
     # Ranked places, with the previous period's count for the trend.
     seen, found, place_children, labels = _counts_by_place(rows)
@@ -168,7 +180,9 @@ def hotspots_for_user(*, user: User, months: int, now: datetime) -> HotspotsRepo
         for key, kids in place_children.items()
     ]
     shown = [p for p in ranked if named or p.children >= SMALL_COUNT]
-    shown.sort(key=lambda p: (-p.total, -p.children, p.label))
+    # Across children: a place many children go is a hot spot; one child's own home with many
+    # episodes is that child's pattern (their story shows it), so children come first.
+    shown.sort(key=lambda p: (-p.children, -p.total, p.label))
 
     # When: last seen, by time band and weekday, in London time.
     grid = [[0] * 7 for _ in TIME_BANDS]

@@ -92,6 +92,9 @@ def field_params(bound, **extra) -> dict:
         # CheckboxSelectMultiple is a subclass of RadioSelect in Django: test for it first.
         multiple = isinstance(widget, forms.CheckboxSelectMultiple)
         params["_kind"] = "checkboxes" if multiple else "radios"
+        # The widget's classes go on the group (govuk-radios--inline, govuk-radios--small).
+        if classes := widget.attrs.get("class"):
+            params["classes"] = classes
     elif isinstance(widget, forms.Select):
         current = "" if bound.value() is None else str(bound.value())
         params["label"] = _label(bound)

@@ -77,6 +77,9 @@ def test_areas_are_h3_cells_with_their_children(places):
     assert cells[station_cell].last_seen == 5 and cells[station_cell].children == 5
     assert sum(c.found for c in report.cells) == 1
     assert len(cells[station_cell].boundary) == 6
+    assert cells[station_cell].label == "Around Bus station, Station St, NG1 1AA"
+    analyst = hotspots_for_user(user=places.users["analyst"], months=12, now=timezone.now())
+    assert [c.label for c in analyst.cells] == ["Postcode sector NG1 1"]
 
 
 def test_when_children_went_missing_is_counted_in_london_time(places):
