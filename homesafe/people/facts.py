@@ -106,6 +106,7 @@ class CareSpell:
     started_on: date
     ended_on: date | None
     postcode: str = ""  # placements only
+    host_la_id: int | None = None  # placements only
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +139,14 @@ def children_looked_after_between(
     ):
         periods.setdefault(child_id, []).append(CareSpell(status, started, ended))
     placements: dict[int, list[CareSpell]] = {}
-    for child_id, kind, started, ended, postcode in (
+    for child_id, kind, started, ended, postcode, host in (
         Placement.objects.filter(child_id__in=ids_in(periods))
         .order_by("child_id", "started_on", "id")
-        .values_list("child_id", "placement_type", "started_on", "ended_on", "postcode")
+        .values_list(
+            "child_id", "placement_type", "started_on", "ended_on", "postcode", "host_la_id"
+        )
     ):
-        placements.setdefault(child_id, []).append(CareSpell(kind, started, ended, postcode))
+        placements.setdefault(child_id, []).append(CareSpell(kind, started, ended, postcode, host))
     return [
         LookedAfterChild(
             id=pk,
@@ -170,4 +173,13 @@ def placing_authorities_between(*, first_day: date, last_day: date) -> set[int]:
         .exclude(ended_on__lt=first_day)
         .values_list("placing_la_id", flat=True)
         .distinct()
+    )
+
+
+def children_of_authority(*, la_id: int) -> dict[int, str]:
+    """The children a local authority is responsible for: id -> its own child ID ("" if none)."""
+    return dict(
+        Child.objects.filter(responsible_la_id=la_id)
+        .order_by("pk")
+        .values_list("pk", "la_child_id")
     )
