@@ -66,7 +66,7 @@ def child(la):
 
 
 def read(path):
-    with open(path, newline="", encoding="utf-8") as f:
+    with path.open(newline="", encoding="utf-8") as f:
         return list(csv.reader(f))
 
 
