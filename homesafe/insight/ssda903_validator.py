@@ -56,9 +56,11 @@ def validator_run(
     year: CollectionYear,
     select: list[str] | None = None,
     previous: Path | None = None,
+    isolated: bool = False,
     timeout: float = 1800,
 ) -> ValidatorResult:
-    """The validator's findings on the CSV files in the folder, for the collection year."""
+    """The validator's findings on the CSV files in the folder, for the collection year.
+    `isolated`: each rule on its own copy of the tables (ssda903_validator_script.py says why)."""
     command = [
         str(validator_python()),
         str(SCRIPT),
@@ -72,6 +74,8 @@ def validator_run(
         command += ["--select", ",".join(select)]
     if previous is not None:
         command += ["--previous", str(previous)]
+    if isolated:
+        command.append("--isolated")
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"The SSDA903 validator failed:\n{done.stderr[-4000:]}")

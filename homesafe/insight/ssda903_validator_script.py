@@ -3,7 +3,7 @@ CSV files and prints its findings as JSON. Run by the validator's own Python (.v
 scripts/bootstrap), never imported by HomeSafe: it imports nothing of HomeSafe's.
 
     .venv-903/bin/python ssda903_validator_script.py DIR --year 2026 --ruleset lac2025_26
-        [--select 574,575] [--previous DIR]
+        [--select 574,575] [--previous DIR] [--isolated]
 
 Prints {"errors": [{"rule", "table", "row", "child"}], "fails": [...], "skips": [...],
 "cpu_seconds": reading and checking, "rules_run": n}.
@@ -26,11 +26,26 @@ def main() -> None:
     parser.add_argument("--select", default="")
     parser.add_argument("--previous", type=Path)
     parser.add_argument("--la", default="E10000024")
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="give each rule its own copy of the tables (see below)",
+    )
     args = parser.parse_args()
 
     logging.disable(logging.WARNING)  # the package logs every step at INFO and WARNING
     from lac_validator import lac_validator
     from lac_validator.utils import process_uploaded_files
+
+    if args.isolated:
+        # The package hands each rule a shallow copy of the tables, and some rules write into
+        # it (rule 365 fills every blank Episodes DEC with the year's end), so that rules run
+        # after them see changed tables (575 and 577 then flag every period open at the year
+        # end). --isolated gives each rule a deep copy: each rule as written, on the files.
+        def copy_datastore(data_store):
+            return {k: v if k == "metadata" else v.copy(deep=True) for k, v in data_store.items()}
+
+        lac_validator.copy_datastore = copy_datastore
 
     registry = importlib.import_module(f"lac_validator.rules.{args.ruleset}").registry
     files = {"This year": sorted(str(p) for p in args.folder.glob("*.csv"))}
