@@ -219,3 +219,28 @@ def test_an_open_episode_from_a_placement_that_has_ended_is_rule_575(child, tmp_
     _out, err = export(tmp_path, "--force")
 
     assert f"child C1001 (HomeSafe child {child.pk}): rule 575, Missing row 1" in err
+
+
+def test_last_years_return_checks_rule_576(child, tmp_path):
+    """An episode open over 31 March 2025 is open in 2024-25's return and starts 2025-26's;
+    a last year's return that says another start is a breach of rule 576."""
+    episode(child, at(2025, 3, 30), at(2025, 4, 2))
+    last_year, this_year = tmp_path / "2024-25", tmp_path / "2025-26"
+    call_command(
+        "export_ssda903", "--year", "2024-25", "--out", str(last_year), stdout=io.StringIO()
+    )
+    assert read(last_year / "missing.csv")[1] == ["C1001", "01/06/2010", "M", "30/03/2025", ""]
+
+    _out, err = export(this_year, "--previous", str(last_year))
+    assert err == ""
+
+    (last_year / "missing.csv").write_text(
+        "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1001,01/06/2010,M,28/03/2025,\n"
+    )
+    with pytest.raises(CommandError):
+        export(this_year, "--previous", str(last_year))
+
+
+def test_a_wrong_year_is_said(la, tmp_path):
+    with pytest.raises(CommandError, match=YEAR_INVALID):
+        call_command("export_ssda903", "--year", "2025", "--out", str(tmp_path))
