@@ -215,3 +215,5 @@ class AuditVerb(models.TextChoices):
     API_KEY_CREATED = "api_key.created", "Created a police force's API key"
     API_KEY_REVOKED = "api_key.revoked", "Revoked a police force's API key"
     FORCE_MAPPING_CHANGED = "intake.mapping_changed", "Changed a force's download mapping"
+    # Statutory returns (homesafe/insight): one entry per export, naming the children in it.
+    RETURN_EXPORTED = "insight.return_exported", "Exported a statutory return"

@@ -62,3 +62,28 @@ def episodes_by_child(child_ids: Iterable[int]) -> dict[int, list[EpisodeRecord]
         if grade == RiskGrade.HIGH and episode.high_risk_at is None:
             episode.high_risk_at = graded_at
     return by_child
+
+
+@dataclass(frozen=True, slots=True)
+class MissingPeriod:
+    """An episode as the statutory returns read it (SSDA903 Missing table, Annex A, the SSD)."""
+
+    id: int
+    child_id: int
+    episode_type: str  # an EpisodeType: M or A
+    last_seen_at: datetime
+    returned_at: datetime | None
+
+
+def missing_periods_by_child(child_ids: Iterable[int]) -> dict[int, list[MissingPeriod]]:
+    """Each child's episodes (none recorded in error), earliest last seen first, in one query."""
+    by_child: dict[int, list[MissingPeriod]] = {}
+    for values in (
+        MissingEpisode.objects.filter(child_id__in=ids_in(list(child_ids)))
+        .exclude(status=EpisodeStatus.VOIDED)
+        .order_by("child_id", "last_seen_at", "id")
+        .values_list("id", "child_id", "episode_type", "last_seen_at", "returned_at")
+    ):
+        period = MissingPeriod(*values)
+        by_child.setdefault(period.child_id, []).append(period)
+    return by_child
