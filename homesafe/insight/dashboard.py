@@ -100,10 +100,15 @@ def figure_tables(
             hidden = f"list the children behind {LABELS[key].lower()}"
             rows.append([LABELS[key], count_link(href, shown(count, suppress=suppress), hidden)])
         tables.append(Table(caption, ["Figure", "Number"], rows))
-    risk = {f"risk_{key}": n for key, n in result["episodes_by_risk"].items()}
-    tables.append(
-        _counts("Episodes by first police risk grading", "Grading", risk, LABELS, suppress=suppress)
-    )
+    risk = Table("Episodes by first police risk grading", ["Grading", "Number"])
+    for key, count in result["episodes_by_risk"].items():
+        figure = f"risk_{key}"
+        href = link_for(figure) if count else None
+        hidden = f"list the children behind {LABELS[figure].lower()}"
+        risk.rows.append(
+            [LABELS[figure], count_link(href, shown(count, suppress=suppress), hidden)]
+        )
+    tables.append(risk)
     return tables
 
 

@@ -52,6 +52,10 @@ def test_the_cmo_sees_the_figures_and_the_children_behind_them(client, data):
     assert data.c1.full_name in listed and data.c2.full_name not in listed
     entry = AuditEntry.objects.filter(verb=AuditVerb.EPISODES_LISTED).latest("pk")
     assert entry.payload["children"] == [data.c1.pk]
+    # The risk mix links too: e3 (c2) was never graded.
+    link = re.search(r'href="([^"]*figure=risk_not_graded[^"]*)"', page).group(1)
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert data.c2.full_name in listed and data.c1.full_name not in listed
 
 
 def test_the_children_behind_a_figure_are_only_those_the_gate_shows(client, data):
