@@ -1,9 +1,13 @@
 from django.urls import path
 
-from homesafe.insight import views_hotspots, views_impact, views_networks
+from homesafe.insight import views, views_hotspots, views_impact, views_networks
 
 app_name = "insight"
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("figures.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("children/", views.children_behind, name="children"),
+    path("compliance/", views.compliance, name="compliance"),
     path("networks/", views_networks.networks, name="networks"),
     path("hot-spots/", views_hotspots.hotspots, name="hotspots"),
     path("impact/", views_impact.impact, name="impact"),

@@ -61,8 +61,7 @@ ROLE_PURPOSES = {
     Role.ANALYST: (
         "As an analyst you will see the partnership's figures: pseudonymised counts, trends, hot "
         "spots and statutory returns, with small numbers suppressed. You do not see children's "
-        "records. Insight dashboards are not in HomeSafe yet; until they are, this page is empty "
-        "of figures."
+        "records: the Figures page counts your authority's children for any period."
     ),
     Role.AUDITOR: (
         "As an auditor you see the records of the children sampled for an audit you take part "

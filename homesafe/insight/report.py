@@ -1,0 +1,41 @@
+"""The whole `homesafe kpis` object: the contract's keys (homesafe.insight.figures.kpis) first,
+then the breakdowns and the figures around the episodes, under keys of their own
+(docs/insight.md lists them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from homesafe.insight import figures_breakdowns as breakdowns
+from homesafe.insight import figures_casework as casework
+from homesafe.insight.figures import Period, kpis, period_episodes
+from homesafe.people.models import Child
+
+
+def kpis_report(
+    *, period: Period, now: dt.datetime, children: QuerySet[Child] | None = None, la_id=None
+) -> dict:
+    episodes = period_episodes(period=period, children=children)
+    returns = casework.returns(episodes)
+    return {
+        **kpis(period=period, children=children),
+        "episodes_by_cohort": breakdowns.episodes_by_cohort(episodes),
+        "episodes_placed": breakdowns.episodes_by_placement(episodes, la_id=la_id),
+        "children_by_repeat_band": breakdowns.children_by_repeat_band(episodes),
+        "duration_hours_median": breakdowns.duration_hours_median(episodes),
+        "returned_by_duration": returns["duration"],
+        "returned_found_by": returns["found_by"],
+        "duties_by_kind": {
+            tally.key: {
+                "due": tally.due,
+                "met_in_time": tally.met_in_time,
+                "met_late": tally.met_late,
+                "open_overdue": tally.open_overdue,
+                "open_not_yet_due": tally.open_not_yet_due,
+            }
+            for tally in breakdowns.duties_by(episodes, by="kind", now=now)
+        },
+        "actions": casework.actions_taken(period=period, children=children),
+    }
