@@ -196,3 +196,15 @@ def placement_moves_for_children(
         .filter(Exists(earlier))
         .values_list("child_id", "started_on")
     )
+
+
+def adverse_experiences_for_child(*, child: Child) -> list:
+    """The child's trauma and adverse childhood experiences, for a page that has passed the
+    gate and checked the user may see casework."""
+    return list(child.adverse_experiences.all())
+
+
+def education_concerns_for_child(*, child: Child) -> list:
+    """The child's records of missing education and absence, newest first, for a page that has
+    passed the gate and checked can_view_education."""
+    return list(child.education_concerns.select_related("organisation"))
