@@ -60,9 +60,11 @@ def children_link(*, child: Child, other: Child, kind: str, actor: Actor) -> Chi
 @use_case
 def children_unlink(*, child: Child, other: Child, actor: Actor) -> None:
     """Remove the link between two children (both ways)."""
-    removed, _ = ChildRelationship.objects.filter(child__in=[child, other]).filter(
-        other__in=[child, other]
-    ).delete()
+    removed, _ = (
+        ChildRelationship.objects.filter(child__in=[child, other])
+        .filter(other__in=[child, other])
+        .delete()
+    )
     if removed:
         audit_record(
             actor=actor,
