@@ -155,5 +155,12 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "corrections": episode_corrections(episode=episode),
             "field_labels": FIELD_LABELS,
             "now": timezone.now(),
+            # Needs, trauma and adverse childhood experiences, for the interviewer (issue 16).
+            "before_interview": {
+                "needs": list(episode.child.needs.all()),
+                "experiences": adverse_experiences_for_child(child=episode.child),
+            }
+            if can_view_casework(request.user, episode.child)
+            else None,
         },
     )
