@@ -1,6 +1,6 @@
 from django import forms
+from django.utils import timezone
 
-from homesafe.episodes.models import MissingEpisode
 from homesafe.safety_plans.choices import AssessmentMethod, Indicator, RiskLevel
 from homesafe.web.forms import GovukForm
 
@@ -12,9 +12,7 @@ def _text(label: str, *, required: bool = False, **kwargs) -> forms.CharField:
 
 
 class EpisodeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: MissingEpisode) -> str:
-        from django.utils import timezone
-
+    def label_from_instance(self, obj) -> str:
         returned = timezone.localtime(obj.returned_at).strftime("%-d %b %Y %H:%M")
         return f"Returned {returned} (reported {obj.police_reference or obj.pk})"
 
@@ -71,7 +69,7 @@ class SafetyPlanForm(GovukForm):
     advocacy_notes = _text("Advocacy: what the child decided (optional)")
     review_of = EpisodeChoiceField(
         label="The return this review follows (optional)",
-        queryset=MissingEpisode.objects.none(),
+        queryset=None,  # the child's returned episodes (safety_plans.queries), in __init__
         required=False,
     )
 

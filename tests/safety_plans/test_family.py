@@ -16,7 +16,9 @@ from homesafe.people.services_family import (
     children_unlink,
 )
 from homesafe.safety_plans.family import episodes_missing_together
-from tests.safety_plans.conftest import episode_reported, world_episode_returned
+from tests.safety_plans.conftest import PLAN, episode_reported, world_episode_returned
+
+PLAN_CURFEW = PLAN["curfew"]
 
 
 @pytest.fixture
@@ -122,3 +124,25 @@ def test_the_link_page_finds_the_other_child_by_la_child_id(world, client):
     # A team-mate reads the child but may not change it: no link page.
     client.force_login(world.users["sw_1b"])
     assert client.get(url).status_code == 403
+
+
+def test_merging_two_records_of_one_child_keeps_the_plan_and_links_whole(world, siblings):
+    """The merge (intake.services_merge) moves the new rows: plan versions renumbered in the
+    order saved, a link between the two records dropped (no child is their own sibling)."""
+    from homesafe.intake.services_merge import child_merge
+    from homesafe.safety_plans.models import SafetyPlanVersion
+    from tests.safety_plans.conftest import plan_save
+
+    kept, merged = siblings
+    third = world.children["a_team2"]
+    children_link(child=merged, other=third, kind="household", actor=world.users["cmo_a"])
+    plan_save(world, kept)
+    plan_save(world, merged, curfew="20:00")
+    child_merge(kept=kept, merged=merged, reason="Same child", actor=world.users["cmo_a"])
+    assert list(
+        SafetyPlanVersion.objects.filter(child=kept).order_by("number").values_list("curfew")
+    ) == [(PLAN_CURFEW,), ("20:00",)]
+    assert set(ChildRelationship.objects.values_list("child_id", "other_id")) == {
+        (kept.pk, third.pk),
+        (third.pk, kept.pk),
+    }
