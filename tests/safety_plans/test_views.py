@@ -136,3 +136,20 @@ def test_the_page_shows_episodes_before_and_after_each_plan(world, client, plan)
     # The world's episode was reported before the plan; the new one while version 1 is in force.
     assert b"Episodes before the first plan: 1." in response.content
     assert b"1 episode</td>" in response.content
+
+
+def test_the_plan_page_makes_the_same_number_of_queries_for_more_versions(world, client, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    child = world.children["a_team1"]
+    client.force_login(world.users["sw_1"])
+    url = reverse("safety_plans:detail", args=[child.pk])
+    client.get(url)  # warm the session and the caches
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for curfew in ("20:00", "20:30", "21:00", "21:30"):
+        plan_save(world, child, curfew=curfew)
+    with CaptureQueriesContext(connection) as five:
+        assert b"Version 5" in client.get(url).content
+    assert len(five) == len(one)
