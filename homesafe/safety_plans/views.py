@@ -11,6 +11,7 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.policy import can_record_safety_plan, can_view_casework
 from homesafe.people.queries import adverse_experiences_for_child
 from homesafe.safety_plans.forms import SafetyPlanForm
+from homesafe.safety_plans.models import ASSESSMENT_FIELDS, PLAN_TEXT_FIELDS
 from homesafe.safety_plans.queries import (
     review_episode_choices,
     safety_plan_child_for_user_or_404,
@@ -20,23 +21,12 @@ from homesafe.safety_plans.queries import (
 from homesafe.safety_plans.services import recorded_indicators, safety_plan_save
 from homesafe.web.form_pages import form_page
 
+# What a review starts from: the version in force, as a person changes it.
 PLAN_FIELDS_INITIAL = (
-    "indicators",
-    "method",
-    "risk_level",
-    "reasons",
-    "risks",
-    "triggers",
-    "curfew",
-    "family_time",
-    "contact",
-    "placement",
-    "who_does_what",
-    "child_words",
-    "carers_views",
+    *ASSESSMENT_FIELDS,
+    *PLAN_TEXT_FIELDS,
     "made_with_child",
     "advocacy_offered",
-    "advocacy_notes",
 )
 
 
