@@ -134,6 +134,10 @@ class AuditVerb(models.TextChoices):
     )
     SAFETY_PLAN_VIEWED = "safety_plan.viewed", "Viewed a child's safety plan"
     SAFETY_PLAN_PRINTED = "safety_plan.printed", "Printed a child's safety plan"
+    SAFETY_PLAN_PDF_DOWNLOADED = (
+        "safety_plan.pdf_downloaded",
+        "Downloaded a child's safety plan as a PDF",
+    )
     SAFETY_PLAN_SAVED = "safety_plan.saved", "Saved a version of a child's safety plan"
     CHILDREN_LINKED = "child.linked", "Linked two children as family or household"
     CHILDREN_UNLINKED = "child.unlinked", "Removed the link between two children"

@@ -3,7 +3,7 @@ before and after each, the form that saves a new version (the first plan, or a r
 child after a return), an old version, and the print page (a print stylesheet)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -60,6 +60,25 @@ def safety_plan_print(request: HttpRequest, child_id: int) -> HttpResponse:
             "version": page.current,
         },
     )
+
+
+def safety_plan_pdf_download(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The plan in force as an A4 PDF, as an attachment whose name carries ids only."""
+    # WeasyPrint takes a second to import and loads Pango: imported only for the PDF.
+    from homesafe.safety_plans.pdf import safety_plan_pdf, safety_plan_pdf_filename
+
+    page = safety_plan_page_for_user_or_404(
+        user=request.user, child_id=child_id, verb=AuditVerb.SAFETY_PLAN_PDF_DOWNLOADED
+    )
+    if page.current is None:
+        raise Http404("No safety plan")
+    pdf = safety_plan_pdf(child=page.child, version=page.current, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = safety_plan_pdf_filename(page.current)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def safety_plan_version(request: HttpRequest, child_id: int, number: int) -> HttpResponse:

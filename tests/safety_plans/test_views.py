@@ -153,3 +153,23 @@ def test_the_plan_page_makes_the_same_number_of_queries_for_more_versions(world,
     with CaptureQueriesContext(connection) as five:
         assert b"Version 5" in client.get(url).content
     assert len(five) == len(one)
+
+
+@pytest.mark.parametrize(("user", "status"), [("sw_1", 200), ("school_1", 403), ("cmo_b", 404)])
+def test_the_plan_as_a_pdf(world, client, plan, user, status):
+    child = world.children["a_team1"]
+    response = _get(client, world.users[user], "pdf", child)
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="safety-plan-{child.pk}-v1.pdf"'
+        )
+        assert AuditEntry.objects.filter(
+            actor=world.users[user], verb="safety_plan.pdf_downloaded", child_id=child.pk
+        ).exists()
+
+
+def test_no_pdf_before_a_plan_is_made(world, client):
+    assert _get(client, world.users["sw_1"], "pdf", world.children["a_team1"]).status_code == 404
