@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from homesafe.access.models import User
@@ -79,3 +80,45 @@ def episodes_missing_together(
                     )
                 )
     return together
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    """A linked child the user may see, with their missing history in short."""
+
+    child_id: int
+    name: str
+    relationship: str
+    episodes: int  # not those recorded in error
+    last_seen_at: datetime | None  # their latest episode's
+
+
+def family_history(*, user: User, child_id: int) -> list[FamilyMember]:
+    """The children linked to this one whom the user may see, each with how many episodes they
+    have had and when they were last missing (seed 001: "sharing of more historical information
+    regarding the family"). Two queries."""
+    kinds = dict(
+        ChildRelationship.objects.filter(child_id=child_id).values_list("other_id", "kind")
+    )
+    if not kinds:
+        return []
+    counted = ~Q(episodes__status=EpisodeStatus.VOIDED)
+    members = (
+        children_visible_to(user=user)
+        .filter(pk__in=kinds)
+        .annotate(
+            episode_count=Count("episodes", filter=counted),
+            last_seen=Max("episodes__last_seen_at", filter=counted),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    return [
+        FamilyMember(
+            child_id=member.pk,
+            name=member.full_name,
+            relationship=RelationshipKind(kinds[member.pk]).label,
+            episodes=member.episode_count,
+            last_seen_at=member.last_seen,
+        )
+        for member in members
+    ]

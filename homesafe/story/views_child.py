@@ -34,7 +34,7 @@ from homesafe.people.queries import (
     education_concerns_for_child,
     search_match_reasons,
 )
-from homesafe.safety_plans.family import episodes_missing_together
+from homesafe.safety_plans.family import episodes_missing_together, family_history
 from homesafe.safety_plans.queries import episodes_around_plans, safety_plan_summaries
 from homesafe.story.child_story import child_story
 from homesafe.story.episode_concerns import episode_concerns_view
@@ -126,6 +126,9 @@ def child_story_view(request: HttpRequest, child_id: int) -> HttpResponse:
             user=request.user, episodes=[item.episode for item in story.episodes]
         ),
         "experiences": adverse_experiences_for_child(child=child)
+        if can_view_casework(request.user, child)
+        else None,
+        "family": family_history(user=request.user, child_id=child.pk)
         if can_view_casework(request.user, child)
         else None,
         **_education_and_plan(request.user, child),

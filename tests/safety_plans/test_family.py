@@ -146,3 +146,17 @@ def test_merging_two_records_of_one_child_keeps_the_plan_and_links_whole(world, 
         (kept.pk, third.pk),
         (third.pk, kept.pk),
     }
+
+
+def test_the_story_shows_the_familys_missing_history(world, client, siblings):
+    first, second = siblings
+    world_episode_returned(world, "a_placed_in_b", hours_ago=5)
+    episode_reported(world, second, hours_ago=3, returned_hours_ago=2)
+    client.force_login(world.users["sw_1"])
+    html = client.get(reverse("people:story", args=[first.pk])).content.decode()
+    assert "Family and household" in html
+    assert f"{second.full_name}</a> (brother or sister): 2 episodes, last missing" in html
+    # The police see the child but not the casework: no family history.
+    client.force_login(world.users["police_a"])
+    html = client.get(reverse("people:story", args=[first.pk])).content.decode()
+    assert "Family and household" not in html
