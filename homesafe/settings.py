@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "homesafe.screening",
     "homesafe.concerns",
     "homesafe.profiles",
+    "homesafe.safety_plans",
     "homesafe.intake",
     "homesafe.daily_screening",
     "homesafe.story",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("homesafe.screening.urls")),
     path("", include("homesafe.concerns.urls")),
     path("", include("homesafe.profiles.urls")),
+    path("", include("homesafe.safety_plans.urls")),
     path("duties/", include("homesafe.duties.urls")),
     path("reminders/", include("homesafe.reminders.urls")),
     path("intake/", include("homesafe.intake.urls")),

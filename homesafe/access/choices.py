@@ -132,6 +132,21 @@ class AuditVerb(models.TextChoices):
         "profile.pdf_downloaded",
         "Downloaded a pre-incident profile as a PDF for the police",
     )
+    SAFETY_PLAN_VIEWED = "safety_plan.viewed", "Viewed a child's safety plan"
+    SAFETY_PLAN_PRINTED = "safety_plan.printed", "Printed a child's safety plan"
+    SAFETY_PLAN_PDF_DOWNLOADED = (
+        "safety_plan.pdf_downloaded",
+        "Downloaded a child's safety plan as a PDF",
+    )
+    SAFETY_PLAN_SAVED = "safety_plan.saved", "Saved a version of a child's safety plan"
+    CHILDREN_LINKED = "child.linked", "Linked two children as family or household"
+    CHILDREN_UNLINKED = "child.unlinked", "Removed the link between two children"
+    EDUCATION_RECORDED = "child.education_recorded", "Recorded missing education or absence"
+    EDUCATION_ENDED = "child.education_ended", "Ended a record of missing education or absence"
+    ADVERSE_EXPERIENCE_RECORDED = (
+        "child.adverse_experience_recorded",
+        "Recorded a trauma or adverse childhood experience",
+    )
     CONCERNS_VIEWED = "concerns.viewed", "Viewed persons and places of concern"
     PERSON_OF_CONCERN_VIEWED = "concern.person_viewed", "Viewed a person of concern"
     NETWORKS_VIEWED = "insight.networks_viewed", "Viewed the networks of children and concerns"

@@ -273,6 +273,70 @@ def casework_scope(user: User) -> Q:
     )
 
 
+# --- The child's plan, family, education and experiences (issue 16) ------------------------
+
+
+@rules.predicate
+def can_view_safety_plan(user, child) -> bool:
+    """The missing risk assessment and safety plan, shared by need to know: those who see the
+    child's casework, and the police coordinators who see the child (they look for the child and
+    do the prevention interview). Schools do not. Mirrors safety_plan_scope()."""
+    if can_view_casework(user, child):
+        return True
+    return bool(_active(user) and user.has_role(Role.POLICE_COORDINATOR)) and can_view_child(
+        user, child
+    )
+
+
+def safety_plan_scope(user: User) -> Q:
+    """A filter on Child selecting the children whose safety plan the user may see: mirrors
+    can_view_safety_plan."""
+    if not _active(user):
+        return Q(pk__in=[])
+    if user.has_role(Role.POLICE_COORDINATOR):
+        return child_scope(user)
+    return casework_scope(user)
+
+
+@rules.predicate
+def can_record_safety_plan(user, child) -> bool:
+    """Make or review the plan: the local authority's case roles who may change the child."""
+    return can_change_child(user, child)
+
+
+@rules.predicate
+def can_view_education(user, child) -> bool:
+    """Missing education and absence records: casework, and the school of the child's roll."""
+    if can_view_casework(user, child):
+        return True
+    return bool(
+        _active(user)
+        and user.has_role(Role.SCHOOL_LEAD)
+        and child.school_id == user.organisation_id
+        and can_view_child(user, child)
+    )
+
+
+@rules.predicate
+def can_record_education(user, child) -> bool:
+    """The school of the child's roll, or the local authority (its education welfare service
+    and case roles) for a child they may change."""
+    if can_change_child(user, child):
+        return True
+    return bool(
+        _active(user)
+        and user.has_role(Role.SCHOOL_LEAD)
+        and child.school_id == user.organisation_id
+        and can_view_child(user, child)
+    )
+
+
+rules.add_perm("safety_plans.view_plan", can_view_safety_plan)
+rules.add_perm("safety_plans.record_plan", can_record_safety_plan)
+rules.add_perm("people.view_education", can_view_education)
+rules.add_perm("people.record_education", can_record_education)
+
+
 rules.add_perm("people.view_child", can_view_child)
 rules.add_perm("people.change_child", can_change_child)
 rules.add_perm("episodes.record_episode", can_record_episode)

@@ -25,6 +25,7 @@ from homesafe.daily_screening.queries import (
     screening_list_for_user,
 )
 from homesafe.daily_screening.services import screening_decision_record
+from homesafe.safety_plans.family import episodes_missing_together
 from homesafe.web.form_pages import form_response, form_save
 
 PAGE_LIMIT = 500  # notifications on the page; the CSV has them all
@@ -82,6 +83,11 @@ def _page(
         + "?"
         + urlencode({"from": r.first_day.isoformat(), "to": r.last_day.isoformat()}),
         "kinds": NotificationKind,
+        # Brothers, sisters or household members missing at the same time: one event.
+        "together": episodes_missing_together(
+            user=request.user, episodes={n.episode.pk: n.episode for n in shown}.values()
+        ),
+        "listed": {n.episode.pk for n in shown},
     }
     if bound is not None:
         context["form"] = bound[1]  # the layout shows its error summary

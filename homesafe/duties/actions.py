@@ -90,6 +90,10 @@ ACTIONS: dict[DutyKind, tuple[str, Callable[[Duty], str]]] = {
         "Review the profile",
         lambda duty: reverse("profiles:edit", args=[duty.child_id]),
     ),
+    DutyKind.SAFETY_PLAN_REVIEW: (
+        "Review the safety plan",
+        lambda duty: reverse("safety_plans:edit", args=[duty.child_id]),
+    ),
     DutyKind.SCREENING_REVIEW: (
         "Complete a screening",
         lambda duty: reverse("screening:list", args=[duty.child_id]),

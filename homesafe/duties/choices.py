@@ -25,6 +25,7 @@ DUTY_LABELS: dict[str, str] = {
     DutyKind.EIGHTEENTH_BIRTHDAY: "18th birthday: review the open episode",
     DutyKind.SCREENING_REVIEW: "Review the exploitation screening",
     DutyKind.ESCALATION_REVIEW: "Review the search after the escalation",
+    DutyKind.SAFETY_PLAN_REVIEW: "Review the safety plan with the child",
 }
 
 

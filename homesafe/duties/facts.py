@@ -2,7 +2,7 @@
 says of them through its own `facts.py`: people (the child, cohort, care, placement, network),
 episodes (reports, gradings, returns), interviews (return interviews, routing rules), meetings
 (held meetings that fulfil a duty), concerns (concerns raised, legal actions), screening and
-profiles. The duties app reads no other app's models: a fixed number of queries for a batch
+profiles and safety plans. The duties app reads no other app's models: a fixed number of queries for a batch
 of any size, plain data in, the protocol's frozen dataclasses out.
 """
 
@@ -39,6 +39,7 @@ from homesafe.protocol.facts import (
     Risk,
     ScreeningFacts,
 )
+from homesafe.safety_plans.facts import safety_plan_saves_by_child
 from homesafe.screening.facts import screenings_by_child
 
 _STATUS = {
@@ -96,7 +97,7 @@ def child_cases(
     now: datetime,
     closed: Mapping[int, Mapping[str, ClosedDuty]] | None = None,
 ) -> list[ChildCase]:
-    """The children's cases, in order of id, in a fixed number of queries (13, and one for
+    """The children's cases, in order of id, in a fixed number of queries (14, and one for
     the closed duties unless the caller has read them: `closed` by episode id and kind)."""
     ids = sorted(set(child_ids))
     records = child_records(ids)
@@ -107,6 +108,7 @@ def child_cases(
     legal = legal_actions_by_episode(ids)
     screenings = screenings_by_child(ids)
     saves = profile_saves_by_child(ids)
+    plan_saves = safety_plan_saves_by_child(ids)
     routes = rhi_routes_by_authority({r.responsible_la_id for r in records.values()})
     if closed is None:
         closed = closed_duties_by_episode(ids)
@@ -124,6 +126,7 @@ def child_cases(
             screenings=[(s.completed_at, s.concerns) for s in screened],
         )
         child_saves = saves.get(pk, [])
+        child_plan_saves = plan_saves.get(pk, [])
         episode_facts = []
         for episode in mine:
             interview = interviews.get(episode.id)
@@ -135,6 +138,13 @@ def child_cases(
             if episode.returned_at is not None and child_saves:
                 at = bisect_left(child_saves, episode.returned_at)
                 reviewed_at = child_saves[at] if at < len(child_saves) else None
+            # The safety plan: one saved before the return was in force at it; a version saved
+            # after the return is its review.
+            plan_in_force, plan_reviewed_at = False, None
+            if episode.returned_at is not None and child_plan_saves:
+                at = bisect_left(child_plan_saves, episode.returned_at)
+                plan_in_force = at > 0
+                plan_reviewed_at = child_plan_saves[at] if at < len(child_plan_saves) else None
             completed: dict[str, datetime] = {}
             # A referral ticked in the completed return home interview does what its duty asks.
             if interview is not None:
@@ -171,6 +181,8 @@ def child_cases(
                     rhi_declined_at=interview.declined_at if interview else None,
                     strategy_meeting_at=held.get(FulfilledDuty.STRATEGY_MEETING),
                     pre_incident_reviewed_at=reviewed_at,
+                    safety_plan_in_force=plan_in_force,
+                    safety_plan_reviewed_at=plan_reviewed_at,
                     completed=completed,
                     not_needed=not_needed,
                 )

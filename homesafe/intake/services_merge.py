@@ -46,6 +46,8 @@ class Rule(StrEnum):
     # record's own name becomes an alias
     VERSIONS = "versions"  # numbered versions: both records' in the order saved, the newest current
     NETWORK = "network"  # moves; a current involvement the kept record has too is ended
+    FAMILY = "family"  # links between the two records go (one child is not their own
+    # brother); a link the kept record has already goes; the rest move
     POINTER = "pointer"  # stays: the merge itself
 
 
@@ -72,6 +74,11 @@ CHILD_REFERENCES: dict[str, Rule] = {
     "concerns.LegalAction.child": Rule.MOVE,
     "concerns.EpisodeConcern.child": Rule.MOVE,
     "profiles.ProfileVersion.child": Rule.VERSIONS,
+    "people.ChildRelationship.child": Rule.FAMILY,
+    "people.ChildRelationship.other": Rule.FAMILY,
+    "people.EducationConcern.child": Rule.MOVE,
+    "people.AdverseExperience.child": Rule.MOVE,
+    "safety_plans.SafetyPlanVersion.child": Rule.VERSIONS,
     "intake.IdentityReview.child": Rule.MOVE,
     "intake.IdentityCandidate.child": Rule.FOLD,
     "intake.ChildMerge.merged_child": Rule.POINTER,
@@ -168,6 +175,22 @@ class _Merge:
             if tuple(getattr(row, column) for column in same) in current:
                 _end_on(row)
                 self.ended.setdefault(name, []).append(row.pk)
+        self._move(label, model, field, name)
+
+    def _family(self, label, model, field, name) -> None:
+        both = [self.kept.pk, self.merged.pk]
+        between = model.objects.filter(child_id__in=both, other_id__in=both)
+        if count := between.count():
+            self.folded[name] = self.folded.get(name, 0) + count
+            between.delete()
+        linked_to = "other" if field == "child" else "child"
+        kept_has = set(
+            model.objects.filter(**{field: self.kept}).values_list(f"{linked_to}_id", flat=True)
+        )
+        duplicates = self._rows(model, field).filter(**{f"{linked_to}_id__in": kept_has})
+        if count := duplicates.count():
+            self.folded[name] = self.folded.get(name, 0) + count
+            duplicates.delete()
         self._move(label, model, field, name)
 
     def _fold(self, label, model, field, name) -> None:

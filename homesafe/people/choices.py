@@ -80,3 +80,38 @@ class NetworkRole(models.TextChoices):
     CP_CHAIR = "cp_chair", "Child protection chair"
     CARER = "carer", "Carer or parent"
     OTHER = "other", "Other"
+
+
+class RelationshipKind(models.TextChoices):
+    """How two children are linked (issue 16: family and household)."""
+
+    SIBLING = "sibling", "Brother or sister"
+    HALF_SIBLING = "half_sibling", "Half-brother or half-sister"
+    HOUSEHOLD = "household", "Lives in the same household"
+
+
+class EducationConcernKind(models.TextChoices):
+    """What the school or the education welfare service records (issue 16; seed 003: "the link
+    between running away and absence")."""
+
+    MISSING_EDUCATION = "missing_education", "Missing education (not on a school roll)"
+    PERSISTENT_ABSENCE = "persistent_absence", "Persistently absent (10% or more of sessions)"
+    SEVERE_ABSENCE = "severe_absence", "Severely absent (50% or more of sessions)"
+
+
+class AdverseExperienceKind(models.TextChoices):
+    """Trauma and adverse childhood experiences, recorded beside needs (seed 000: a "both/and"
+    stance): the ten of the ACE study, and other trauma."""
+
+    PHYSICAL_ABUSE = "physical_abuse", "Physical abuse"
+    EMOTIONAL_ABUSE = "emotional_abuse", "Emotional abuse"
+    SEXUAL_ABUSE = "sexual_abuse", "Sexual abuse"
+    PHYSICAL_NEGLECT = "physical_neglect", "Physical neglect"
+    EMOTIONAL_NEGLECT = "emotional_neglect", "Emotional neglect"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse in the home"
+    SUBSTANCE_MISUSE = "substance_misuse", "A parent or carer misusing drugs or alcohol"
+    MENTAL_ILLNESS = "mental_illness", "A parent or carer with mental illness"
+    PARENTAL_SEPARATION = "parental_separation", "Parents separated or divorced"
+    IMPRISONMENT = "imprisonment", "A household member in prison"
+    BEREAVEMENT = "bereavement", "Bereavement"
+    OTHER_TRAUMA = "other_trauma", "Other trauma"

@@ -5,13 +5,16 @@ from django.utils import timezone
 
 from homesafe.access.choices import OrganisationType
 from homesafe.people.choices import (
+    AdverseExperienceKind,
     Cohort,
+    EducationConcernKind,
     Ethnicity,
     LegalStatus,
     NeedKind,
     NeedStatus,
     NetworkRole,
     PlacementType,
+    RelationshipKind,
     Sex,
 )
 from homesafe.people.validators import validate_nhs_number, validate_postcode, validate_upn
@@ -281,3 +284,97 @@ class NetworkMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()})"
+
+
+class ChildRelationship(models.Model):
+    """Two children of one family or household. Kept both ways: a link from A to B has its
+    mirror from B to A (people.services_family writes and removes them together)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="relationships")
+    other = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["child", "other"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "other"],
+                name="childrelationship_unique",
+                violation_error_message="These children are already linked.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(child=F("other")),
+                name="childrelationship_not_self",
+                violation_error_message="A child cannot be linked to themselves.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: child {self.other_id}"
+
+
+class EducationConcern(models.Model):
+    """The school's (or the local authority's education welfare service's) record that a child
+    is missing education or persistently absent; open until `ended_on`."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="education_concerns")
+    kind = models.CharField(max_length=30, choices=EducationConcernKind.choices)
+    attendance_percent = models.PositiveSmallIntegerField(
+        "attendance (per cent of sessions)", null=True, blank=True
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="educationconcern_ends_after_start",
+                violation_error_message="The end date must be on or after the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance_percent__isnull=True) | Q(attendance_percent__lte=100),
+                name="educationconcern_attendance_percent",
+                violation_error_message="Attendance is a percentage from 0 to 100.",
+            ),
+        ]
+        indexes = [models.Index(fields=["child", "started_on"])]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class AdverseExperience(models.Model):
+    """A trauma or adverse childhood experience the child has lived through, recorded beside
+    their needs so that the interviewer and the risk assessment see it."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="adverse_experiences")
+    kind = models.CharField(max_length=30, choices=AdverseExperienceKind.choices)
+    description = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -196,3 +196,29 @@ def placement_moves_for_children(
         .filter(Exists(earlier))
         .values_list("child_id", "started_on")
     )
+
+
+def adverse_experiences_for_child(*, child: Child) -> list:
+    """The child's trauma and adverse childhood experiences, for a page that has passed the
+    gate and checked the user may see casework."""
+    return list(child.adverse_experiences.all())
+
+
+def education_concerns_for_child(*, child: Child) -> list:
+    """The child's records of missing education and absence, newest first, for a page that has
+    passed the gate and checked can_view_education."""
+    return list(child.education_concerns.select_related("organisation"))
+
+
+def child_relationships_for_user(*, user: User, child: Child) -> list:
+    """The children linked to this one (brothers and sisters, household members), each with
+    `visible`: whether the user may open their record (the name is shown only then)."""
+    links = list(child.relationships.select_related("other").order_by("other__last_name"))
+    visible = set(
+        children_visible_to(user=user)
+        .filter(pk__in=[link.other_id for link in links])
+        .values_list("pk", flat=True)
+    )
+    for link in links:
+        link.visible = link.other_id in visible
+    return links

@@ -279,6 +279,7 @@ class _EpisodePlanner:
         yield from self.high_risk()
         yield from self.strategy_meeting()
         yield from self.after_return()
+        yield from self.safety_plan_review()
         yield from self.repeat_meeting()
         yield from self.concerns()
         yield from self.birthday()
@@ -550,6 +551,26 @@ class _EpisodePlanner:
                 f"assessment are reviewed {_within(n)} of the return.",
                 episode.pre_incident_reviewed_at is not None,
             )
+
+    # -- the child's safety plan (issue 16) ------------------------------------------------------
+
+    def safety_plan_review(self) -> Iterator[Candidate]:
+        """A child with a safety plan in force when they return has the plan reviewed with them
+        (and their carers) within N working days of the return: owned by the allocated social
+        worker, else the missing coordinator; done by a version of the plan saved after the
+        return (seed 004: "Update plans - anything need to change?")."""
+        if self.returned_at is None or not self.episode.safety_plan_in_force:
+            return
+        n = self.settings.safety_plan_review_working_days
+        yield Candidate(
+            DutyKind.SAFETY_PLAN_REVIEW,
+            self.calendar.add_working_days(self.returned_at, n),
+            self.case_holder,
+            "safety_plan_review_working_days",
+            f"Returned {_when(self.returned_at)}; the child has a safety plan, reviewed with the "
+            f"child and carers {_within(n)} of the return.",
+            self.episode.safety_plan_reviewed_at is not None,
+        )
 
     def repeat_meeting(self) -> Iterator[Candidate]:
         if not self.repeat_count:

@@ -63,6 +63,8 @@ class DutyKind(StrEnum):
     SCREENING_REVIEW = "screening_review"
     # Added for issue 13: the manager told by the first escalation reviews the case.
     ESCALATION_REVIEW = "escalation_review"
+    # Added for issue 16 (the child's plan): the safety plan is reviewed after each return.
+    SAFETY_PLAN_REVIEW = "safety_plan_review"
 
 
 class DutyStatus(StrEnum):
@@ -120,6 +122,10 @@ class EpisodeFacts:
     # When the child was last seen (added for issue 13): "missing for N hours" rules count from
     # it when known, else from `reported_at`.
     last_seen_at: datetime | None = None
+    # The child's safety plan (issue 16): whether one was in force when the child returned, and
+    # when a version was first saved after the return (the review).
+    safety_plan_in_force: bool = False
+    safety_plan_reviewed_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,7 @@ class ProtocolSettings:
     iro_notification_working_days: int = _working_days(0)
     cp_chair_notification_working_days: int = _working_days(0)
     pre_incident_review_working_days: int = _working_days(5)
+    safety_plan_review_working_days: int = _working_days(5)
     consider_mace_working_days: int = _working_days(5)
     consider_nrm_working_days: int = _working_days(5)
     consider_recovery_order_hours: int = _hours(24, low=0)

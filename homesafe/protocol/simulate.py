@@ -80,10 +80,16 @@ EPISODE_TIMES = (
     "high_risk_at",
     "strategy_meeting_at",
     "pre_incident_reviewed_at",
+    "safety_plan_reviewed_at",
     "exploitation_concern_at",
     "trafficking_concern_at",
 )
-EPISODE_FLAGS = ("pre_planned", "exploitation_concern", "trafficking_concern")
+EPISODE_FLAGS = (
+    "pre_planned",
+    "exploitation_concern",
+    "trafficking_concern",
+    "safety_plan_in_force",
+)
 EPISODE_KEYS = (
     "id",
     "reported_at",

@@ -9,8 +9,11 @@ from django.utils import timezone
 from homesafe.access.policy import (
     can_change_child,
     can_create_child,
+    can_record_education,
     can_record_episode,
     can_view_casework,
+    can_view_education,
+    can_view_safety_plan,
 )
 from homesafe.duties.queries import duties_for_episode
 from homesafe.episodes.policy import can_correct_episode
@@ -24,10 +27,15 @@ from homesafe.episodes.services_corrections import FIELD_LABELS
 from homesafe.interviews.queries import interview_view_for_user
 from homesafe.people import forms
 from homesafe.people.queries import (
+    adverse_experiences_for_child,
     child_get_for_user_or_404,
+    child_relationships_for_user,
     children_search,
+    education_concerns_for_child,
     search_match_reasons,
 )
+from homesafe.safety_plans.family import episodes_missing_together, family_history
+from homesafe.safety_plans.queries import episodes_around_plans, safety_plan_summaries
 from homesafe.story.child_story import child_story
 from homesafe.story.episode_concerns import episode_concerns_view
 
@@ -85,24 +93,51 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
                 "placements": list(child.placements.all()),
                 "network": list(child.network.select_related("organisation")),
                 "needs": list(child.needs.all()),
+                "experiences": adverse_experiences_for_child(child=child),
+                "relationships": child_relationships_for_user(user=request.user, child=child),
             }
         )
+    context.update(_education_and_plan(request.user, child))
     return render(request, "story/child_detail.html", context)
+
+
+def _education_and_plan(user, child) -> dict:
+    """What the record and the story show of the child's education and safety plan (issue 16):
+    education to those who may see it, the plan to those who may see it (None: not shown)."""
+    return {
+        "education": education_concerns_for_child(child=child)
+        if can_view_education(user, child)
+        else None,
+        "can_record_education": can_record_education(user, child),
+        "can_view_plan": can_view_safety_plan(user, child),
+    }
 
 
 def child_story_view(request: HttpRequest, child_id: int) -> HttpResponse:
     """The child's story: the pattern across episodes, interviews, places and duties."""
     child = child_get_for_user_or_404(user=request.user, child_id=child_id)
-    return render(
-        request,
-        "story/child_story.html",
-        {
-            "title": f"{child.full_name}: the child's story",
-            "child": child,
-            "story": child_story(user=request.user, child=child),
-            "map_tiles": settings.HOMESAFE_MAP_TILE_URL,
-        },
-    )
+    story = child_story(user=request.user, child=child)
+    context = {
+        "title": f"{child.full_name}: the child's story",
+        "child": child,
+        "story": story,
+        "map_tiles": settings.HOMESAFE_MAP_TILE_URL,
+        "together": episodes_missing_together(
+            user=request.user, episodes=[item.episode for item in story.episodes]
+        ),
+        "experiences": adverse_experiences_for_child(child=child)
+        if can_view_casework(request.user, child)
+        else None,
+        "family": family_history(user=request.user, child_id=child.pk)
+        if can_view_casework(request.user, child)
+        else None,
+        **_education_and_plan(request.user, child),
+    }
+    if context["can_view_plan"]:
+        versions = safety_plan_summaries(child=child)
+        before, after = episodes_around_plans(child=child, versions=versions)
+        context["plans"] = {"versions": versions, "before": before, "after": after}
+    return render(request, "story/child_story.html", context)
 
 
 def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
@@ -123,5 +158,12 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "corrections": episode_corrections(episode=episode),
             "field_labels": FIELD_LABELS,
             "now": timezone.now(),
+            # Needs, trauma and adverse childhood experiences, for the interviewer (issue 16).
+            "before_interview": {
+                "needs": list(episode.child.needs.all()),
+                "experiences": adverse_experiences_for_child(child=episode.child),
+            }
+            if can_view_casework(request.user, episode.child)
+            else None,
         },
     )

@@ -4,9 +4,17 @@ the querysets agree, and pages answer 404 (never 403) for a child the user may n
 import pytest
 from django.urls import reverse
 
-from homesafe.access.policy import can_record_episode, can_view_casework, can_view_child
+from homesafe.access.policy import (
+    can_record_episode,
+    can_record_safety_plan,
+    can_view_casework,
+    can_view_child,
+    can_view_safety_plan,
+)
 from homesafe.episodes.queries import episodes_visible_to
 from homesafe.people.queries import children_visible_to
+from homesafe.safety_plans.queries import safety_plans_visible_to
+from homesafe.safety_plans.services import safety_plan_save
 
 USERS = [
     "cmo_a",
@@ -160,3 +168,42 @@ def test_signed_out_visitor_is_sent_to_sign_in(world, client):
     response = client.get(reverse("people:child", args=[child.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+# Who sees a child's safety plan (issue 16): the casework roles who see the child, and the police
+# coordinators who see the child; never schools, analysts or administrators.
+
+
+@pytest.mark.parametrize("user_key", USERS)
+def test_safety_plan_predicate_agrees_with_queryset_for_every_child(world, user_key):
+    """can_view_safety_plan and safety_plans_visible_to hold the same rule for every child."""
+    planner = world.users["cmo_a"]
+    for key in world.children:
+        child = world.children[key]
+        actor = planner if key.startswith("a_") or key == "b_hosted_in_a" else world.users["cmo_b"]
+        safety_plan_save(
+            child=child,
+            actor=actor,
+            indicators=[],
+            method="scored",
+            risks="Risks",
+            who_does_what="Carer: calls 101",
+        )
+    user = world.users[user_key]
+    visible = set(safety_plans_visible_to(user=user).values_list("child_id", flat=True))
+    expected = set()
+    for key, child in world.children.items():
+        allowed = can_view_safety_plan(user, child)
+        assert allowed == (child.pk in visible), key
+        if allowed:
+            expected.add(key)
+        # Only those who may change the child record a plan, and they may always see it.
+        if can_record_safety_plan(user, child):
+            assert allowed, key
+    seen = world.expected[user_key]
+    if user_key.startswith("police"):
+        assert expected == seen
+    elif user_key in ("school_1", "school_2", "analyst", "admin", "inactive_cmo"):
+        assert expected == set()
+    else:
+        assert expected == {k for k in seen if can_view_casework(user, world.children[k])}

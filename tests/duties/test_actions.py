@@ -39,6 +39,7 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     DutyKind.RHI_OFFER: ("Record the offer", "interviews:offer", {}),
     DutyKind.RHI_COMPLETE: ("Record the interview", "interviews:complete", {}),
     DutyKind.PRE_INCIDENT_REVIEW: ("Review the profile", "profiles:edit", {}),
+    DutyKind.SAFETY_PLAN_REVIEW: ("Review the safety plan", "safety_plans:edit", {}),
     DutyKind.SCREENING_REVIEW: ("Complete a screening", "screening:list", {}),
     DutyKind.CONSIDER_MACE: (
         "Record the MACE referral",

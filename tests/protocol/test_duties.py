@@ -2,6 +2,7 @@
 
 import datetime as dt
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -281,6 +282,28 @@ def test_pre_incident_review_five_working_days_after_return_for_a_looked_after_c
     assert K.PRE_INCIDENT_REVIEW not in kinds(plan(episode(returned_at=returned)))
 
 
+def test_safety_plan_review_five_working_days_after_a_return_with_a_plan_in_force():
+    returned = london(2026, 12, 23, 16, 0)  # Wednesday before Christmas 2026
+    with_plan = episode(
+        reported_at=london(2026, 12, 23, 9, 0), returned_at=returned, safety_plan_in_force=True
+    )
+    duties = plan(with_plan, now=london(2026, 12, 23, 17, 0), allocated=True)
+    review = by_key(duties)[K.SAFETY_PLAN_REVIEW, "e1"]
+    assert review.due_at == london(2027, 1, 4, 23, 59, 59)  # as the pre-incident review
+    assert review.owner_role == OwnerRole.SOCIAL_WORKER
+    assert review.rule == "safety_plan_review_working_days"
+    assert review.status == DutyStatus.OPEN
+    # Unallocated: the missing coordinator owns it. A version saved after the return closes it.
+    assert by_key(plan(with_plan))[K.SAFETY_PLAN_REVIEW, "e1"].owner_role == (
+        OwnerRole.MISSING_COORDINATOR
+    )
+    reviewed = replace(with_plan, safety_plan_reviewed_at=london(2026, 12, 24, 10, 0))
+    assert by_key(plan(reviewed))[K.SAFETY_PLAN_REVIEW, "e1"].status == DutyStatus.DONE
+    # No plan in force at the return, or not returned yet: no review.
+    assert K.SAFETY_PLAN_REVIEW not in kinds(plan(episode(returned_at=returned)))
+    assert K.SAFETY_PLAN_REVIEW not in kinds(plan(episode(safety_plan_in_force=True)))
+
+
 def test_repeat_meeting_on_the_episode_that_reaches_the_threshold():
     start = london(2026, 1, 5, 10, 0)
 
@@ -386,6 +409,7 @@ def test_every_kind_can_be_planned(kind):
             risk=Risk.HIGH,
             exploitation_concern=True,
             trafficking_concern=True,
+            safety_plan_in_force=True,
         ),
         episode("e2", reported_at=london(2026, 9, 10, 10), returned_at=london(2026, 9, 10, 20)),
         episode("e3", reported_at=london(2026, 11, 24, 10)),

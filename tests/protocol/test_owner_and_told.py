@@ -41,6 +41,7 @@ TABLE: dict[str, tuple[str, str | None]] = {
     K.CONSIDER_RECOVERY_ORDER: ("social_worker", None),
     K.EIGHTEENTH_BIRTHDAY: ("missing_coordinator", None),
     K.SCREENING_REVIEW: ("social_worker", None),
+    K.SAFETY_PLAN_REVIEW: ("social_worker", None),
 }
 
 TOLD_ROLES = {
@@ -92,6 +93,9 @@ def scenario(kind: str) -> dict:
             child["legal_status"] = "care_order"
         case K.EIGHTEENTH_BIRTHDAY:
             child["date_of_birth"] = "2008-12-10"  # 18 in 15 days: inside the 30-day window
+        case K.SAFETY_PLAN_REVIEW:
+            episode["returned_at"] = RETURNED
+            episode["safety_plan_in_force"] = True
         case K.SCREENING_REVIEW:
             screenings = [{"tool": "seraf", "completed_at": "2026-11-24T15:30:00+00:00"}]
     return {

@@ -1,0 +1,23 @@
+"""What the protocol reads from safety plans (homesafe.duties.facts assembles it with the other
+apps' facts): when each child's plan versions were saved, one query for any number of children.
+A plan saved before a return was in force at the return; a version saved after it is its review."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from homesafe.bulk_reads import ids_in
+from homesafe.safety_plans.models import SafetyPlanVersion
+
+
+def safety_plan_saves_by_child(child_ids: Iterable[int]) -> dict[int, list[datetime]]:
+    """When each child's safety plan versions were saved, the earliest first."""
+    saves: dict[int, list[datetime]] = {}
+    for child_id, saved_at in (
+        SafetyPlanVersion.objects.filter(child_id__in=ids_in(child_ids))
+        .order_by("saved_at", "id")
+        .values_list("child_id", "saved_at")
+    ):
+        saves.setdefault(child_id, []).append(saved_at)
+    return saves

@@ -1,0 +1,162 @@
+"""Family and household (issue 16): children linked as brothers, sisters or household members;
+two linked children missing at overlapping times appear as one event on each child's story and
+on the missing coordinator's screening list; the links' services check their input and audit."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from homesafe.access.errors import ApplicationError
+from homesafe.access.models import AuditEntry
+from homesafe.people.models import ChildRelationship
+from homesafe.people.services_family import (
+    LINK_EXISTS,
+    LINK_SELF,
+    children_link,
+    children_unlink,
+)
+from homesafe.safety_plans.family import episodes_missing_together
+from tests.safety_plans.conftest import PLAN, episode_reported, world_episode_returned
+
+PLAN_CURFEW = PLAN["curfew"]
+
+
+@pytest.fixture
+def siblings(world):
+    """sw_1's two children, a_team1 and a_placed_in_b, linked as brother and sister; each has
+    the world's open episode, both last seen six hours ago: missing together."""
+    children_link(
+        child=world.children["a_team1"],
+        other=world.children["a_placed_in_b"],
+        kind="sibling",
+        actor=world.users["sw_1"],
+    )
+    return world.children["a_team1"], world.children["a_placed_in_b"]
+
+
+def test_a_link_is_kept_both_ways_and_audited(world, siblings):
+    first, second = siblings
+    assert ChildRelationship.objects.get(child=first).other == second
+    assert ChildRelationship.objects.get(child=second).other == first
+    entries = AuditEntry.objects.filter(verb="child.linked").order_by("id")
+    assert [(e.child_id, e.payload) for e in entries] == [
+        (first.pk, {"other": second.pk, "kind": "sibling"}),
+        (second.pk, {"other": first.pk, "kind": "sibling"}),
+    ]
+    children_unlink(child=second, other=first, actor=world.users["sw_1"])
+    assert not ChildRelationship.objects.exists()
+
+
+def test_a_child_is_not_linked_to_themselves_or_twice(world, siblings):
+    first, second = siblings
+    with pytest.raises(ValidationError) as refused:
+        children_link(child=first, other=first, kind="sibling", actor=world.users["sw_1"])
+    assert refused.value.message_dict == {"other": [LINK_SELF]}
+    with pytest.raises(ApplicationError) as refused:
+        children_link(child=second, other=first, kind="household", actor=world.users["sw_1"])
+    assert refused.value.message == LINK_EXISTS
+
+
+def test_overlapping_episodes_of_linked_children_are_together(world, siblings):
+    first, second = siblings
+    together = episodes_missing_together(
+        user=world.users["sw_1"], episodes=[world.episodes["a_team1"]]
+    )
+    [companion] = together[world.episodes["a_team1"].pk]
+    assert companion.episode_id == world.episodes["a_placed_in_b"].pk
+    assert companion.child_name == second.full_name
+    assert companion.relationship == "Brother or sister"
+
+
+def test_episodes_that_do_not_overlap_are_not_together(world, siblings):
+    first, _ = siblings
+    world_episode_returned(world, "a_placed_in_b", hours_ago=5)
+    world_episode_returned(world, "a_team1", hours_ago=4)
+    later = episode_reported(world, first, hours_ago=3, returned_hours_ago=2)
+    together = episodes_missing_together(user=world.users["sw_1"], episodes=[later])
+    assert together == {}
+
+
+def test_a_companion_the_user_may_not_see_is_not_named(world, siblings):
+    # sw_2 sees neither child; a team-mate who sees only one child sees no companion.
+    assert (
+        episodes_missing_together(user=world.users["sw_2"], episodes=[world.episodes["a_team1"]])
+        == {}
+    )
+
+
+def test_each_childs_story_shows_the_other_missing_with_them(world, client, siblings):
+    first, second = siblings
+    client.force_login(world.users["sw_1"])
+    for child, other in ((first, second), (second, first)):
+        page = client.get(reverse("people:story", args=[child.pk]))
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Missing together with" in html
+        other_episode = world.episodes["a_placed_in_b" if other == second else "a_team1"]
+        assert reverse("episodes:detail", args=[other_episode.pk]) in html
+        assert f"{other.full_name}</a> (brother or sister)" in html
+
+
+def test_the_screening_list_shows_the_siblings_as_one_event(world, client, siblings):
+    first, second = siblings
+    client.force_login(world.users["cmo_a"])
+    page = client.get(reverse("daily_screening:list"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("Missing together</strong>") == 2  # each child's card says so
+    assert f"{second.full_name}</a> (brother or sister): " in html
+    assert f"#n{world.episodes['a_placed_in_b'].pk}-missing" in html
+    assert f"#n{world.episodes['a_team1'].pk}-missing" in html
+
+
+def test_the_link_page_finds_the_other_child_by_la_child_id(world, client):
+    first, other = world.children["a_team1"], world.children["a_placed_in_b"]
+    other.la_child_id = "LA-42"
+    other.save(update_fields=["la_child_id"])
+    client.force_login(world.users["sw_1"])
+    url = reverse("people:link_new", args=[first.pk])
+    refused = client.post(url, {"other": "LA-99", "kind": "sibling"})
+    assert refused.status_code == 400
+    assert not ChildRelationship.objects.exists()
+    assert client.post(url, {"other": "la-42", "kind": "household"}).status_code == 302
+    assert ChildRelationship.objects.get(child=first).kind == "household"
+    # A team-mate reads the child but may not change it: no link page.
+    client.force_login(world.users["sw_1b"])
+    assert client.get(url).status_code == 403
+
+
+def test_merging_two_records_of_one_child_keeps_the_plan_and_links_whole(world, siblings):
+    """The merge (intake.services_merge) moves the new rows: plan versions renumbered in the
+    order saved, a link between the two records dropped (no child is their own sibling)."""
+    from homesafe.intake.services_merge import child_merge
+    from homesafe.safety_plans.models import SafetyPlanVersion
+    from tests.safety_plans.conftest import plan_save
+
+    kept, merged = siblings
+    third = world.children["a_team2"]
+    children_link(child=merged, other=third, kind="household", actor=world.users["cmo_a"])
+    plan_save(world, kept)
+    plan_save(world, merged, curfew="20:00")
+    child_merge(kept=kept, merged=merged, reason="Same child", actor=world.users["cmo_a"])
+    assert list(
+        SafetyPlanVersion.objects.filter(child=kept).order_by("number").values_list("curfew")
+    ) == [(PLAN_CURFEW,), ("20:00",)]
+    assert set(ChildRelationship.objects.values_list("child_id", "other_id")) == {
+        (kept.pk, third.pk),
+        (third.pk, kept.pk),
+    }
+
+
+def test_the_story_shows_the_familys_missing_history(world, client, siblings):
+    first, second = siblings
+    world_episode_returned(world, "a_placed_in_b", hours_ago=5)
+    episode_reported(world, second, hours_ago=3, returned_hours_ago=2)
+    client.force_login(world.users["sw_1"])
+    html = client.get(reverse("people:story", args=[first.pk])).content.decode()
+    assert "Family and household" in html
+    assert f"{second.full_name}</a> (brother or sister): 2 episodes, last missing" in html
+    # The police see the child but not the casework: no family history.
+    client.force_login(world.users["police_a"])
+    html = client.get(reverse("people:story", args=[first.pk])).content.decode()
+    assert "Family and household" not in html
