@@ -196,6 +196,17 @@ def _review(world):
     return review_with_candidates(world)[0]
 
 
+def _education(world):
+    from homesafe.people.services_family import education_concern_record
+
+    return education_concern_record(
+        child=world.children["a_team1"],
+        actor=world.users["cmo_a"],
+        kind="persistent_absence",
+        started_on=dt.date(2026, 1, 5),
+    )
+
+
 def _protocol_file(world):
     from homesafe.duties.protocol import protocol_current
 
@@ -218,6 +229,7 @@ MAKERS = {
     "token": _token,
     "review": _review,
     "protocol_file": _protocol_file,
+    "education": _education,
 }
 
 
@@ -257,6 +269,15 @@ FORM_PAGES: dict[str, Page] = {
     "people:placement_new": Page(**CHILD),
     "people:network_new": Page(**CHILD),
     "people:need_new": Page(**CHILD),
+    "people:link_new": Page(**CHILD),
+    "people:education_new": Page(**CHILD),
+    "people:education_end": Page(
+        user="cmo_a",
+        args=lambda world, made: [made["education"].child_id, made["education"].pk],
+        needs=("education",),
+    ),
+    "people:experience_new": Page(**CHILD),
+    "safety_plans:edit": Page(**CHILD),
     "episodes:new": Page(**CHILD),
     "episodes:return": Page(**EPISODE),
     "episodes:regrade": Page(**EPISODE),
@@ -391,6 +412,10 @@ READ_PAGES = {
     "web:session_ended",
     "people:search",
     "people:child",
+    "safety_plans:detail",
+    "safety_plans:print",
+    "safety_plans:pdf",
+    "safety_plans:version",
     # Insight: read-only pages (their period and filter forms are GET queries).
     "insight:dashboard",
     "insight:dashboard_csv",
