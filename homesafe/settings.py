@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "homesafe.concerns",
     "homesafe.profiles",
     "homesafe.safety_plans",
+    "homesafe.locate",
     "homesafe.intake",
     "homesafe.daily_screening",
     "homesafe.story",
