@@ -25,6 +25,7 @@ from homesafe.episodes.queries import (
 )
 from homesafe.episodes.services_corrections import FIELD_LABELS
 from homesafe.interviews.queries import interview_view_for_user
+from homesafe.locate.queries import episode_search
 from homesafe.people import forms
 from homesafe.people.queries import (
     adverse_experiences_for_child,
@@ -154,6 +155,7 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "can_correct": can_correct_episode(request.user, episode.child),
             "interview_view": interview_view_for_user(user=request.user, episode=episode),
             "concerns": episode_concerns_view(user=request.user, episode=episode),
+            "search": episode_search(user=request.user, episode=episode),
             "duties": duties_for_episode(episode=episode),
             "corrections": episode_corrections(episode=episode),
             "field_labels": FIELD_LABELS,

@@ -1,0 +1,96 @@
+"""The search's pages: wiring, refusals as GOV.UK errors, and the section on the episode page
+that shows sightings in time order to everyone who may see the episode."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from homesafe.locate import services as s
+from homesafe.locate.models import LocateAction, Sighting
+
+
+def _parts(prefix, moment):
+    local = timezone.localtime(moment)
+    return {
+        f"{prefix}_0": local.day,
+        f"{prefix}_1": local.month,
+        f"{prefix}_2": local.year,
+        f"{prefix}_3": local.strftime("%H:%M"),
+    }
+
+
+def test_a_school_records_a_sighting_and_the_police_see_it_in_order(world, client):
+    episode = world.episodes["a_team1"]
+    s.sighting_record(
+        episode=episode,
+        actor=world.users["police_a"],
+        seen_at=timezone.now() - dt.timedelta(hours=1),
+        source="police",
+        place="Later place",
+    )
+    client.force_login(world.users["school_1"])
+    url = reverse("locate:sighting_new", args=[episode.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "kind": "sighting",
+        **_parts("seen_at", timezone.now() - dt.timedelta(hours=3)),
+        "source": "school",
+        "place": "Earlier place",
+        "postcode": "",
+        "note": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Sighting.objects.count() == 2
+    client.force_login(world.users["police_a"])
+    page = client.get(reverse("episodes:detail", args=[episode.pk])).content.decode()
+    assert page.index("Earlier place") < page.index("Later place")
+    assert "Record a sighting or lead" in page
+
+
+def test_a_sighting_in_the_future_is_a_govuk_error(world, client):
+    episode = world.episodes["a_team1"]
+    client.force_login(world.users["cmo_a"])
+    response = client.post(
+        reverse("locate:sighting_new", args=[episode.pk]),
+        {
+            "kind": "lead",
+            **_parts("seen_at", timezone.now() + dt.timedelta(days=1)),
+            "source": "public",
+        },
+    )
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Sighting.objects.exists()
+
+
+def test_an_action_is_planned_and_its_agency_records_the_outcome(world, client):
+    episode = world.episodes["a_team1"]
+    client.force_login(world.users["sw_1"])
+    response = client.post(
+        reverse("locate:action_new", args=[episode.pk]),
+        {
+            "kind": "place_to_check",
+            "description": "Check the park",
+            "owner_organisation": world.orgs["school_1"].pk,
+        },
+    )
+    assert response.status_code == 302
+    action = LocateAction.objects.get()
+    client.force_login(world.users["school_1"])
+    page = client.get(reverse("episodes:detail", args=[episode.pk])).content.decode()
+    assert reverse("locate:action_outcome", args=[action.pk]) in page
+    response = client.post(
+        reverse("locate:action_outcome", args=[action.pk]), {"outcome": "Not there"}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.is_done
+
+
+def test_a_school_may_not_plan_the_search(world, client):
+    client.force_login(world.users["school_1"])
+    episode = world.episodes["a_team1"]
+    assert client.get(reverse("locate:action_new", args=[episode.pk])).status_code == 403
+    assert client.get(reverse("locate:publicity_new", args=[episode.pk])).status_code == 403
