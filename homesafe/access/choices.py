@@ -163,8 +163,6 @@ class AuditVerb(models.TextChoices):
     LOCATE_ACTION_ADDED = "locate.action_added", "Added an action to the plan to find a child"
     LOCATE_ACTION_DONE = "locate.action_done", "Recorded the outcome of a locate action"
     SIGHTING_RECORDED = "locate.sighting_recorded", "Recorded a sighting or lead"
-    SIGHTINGS_LISTED = "locate.sightings_listed", "Listed an episode's sightings and leads"
-    LOCATE_PLAN_VIEWED = "locate.plan_viewed", "Viewed the plan to find a child"
     PUBLICITY_RECORDED = "locate.publicity_recorded", "Recorded a publicity decision"
     PUBLICITY_WITHDRAWN = "locate.publicity_withdrawn", "Recorded that publicity was withdrawn"
     MISSING_AGENCY_CONTACTED = (

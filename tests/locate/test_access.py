@@ -1,69 +1,17 @@
 """Who sees and records the search, by role (the 19-user world): the predicates and the
 querysets agree, and the pages answer 404 for an episode the user may not see."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from homesafe.locate import services as s
 from homesafe.locate.policy import (
     can_plan_locate,
     can_record_safe_and_well,
     can_record_sighting,
-    can_view_locate,
 )
-from homesafe.locate.queries import (
-    locate_actions_visible_to,
-    publicity_visible_to,
-    sightings_visible_to,
-)
-from tests.access.test_policy import USERS
 
-
-@pytest.fixture
-def searched(world):
-    """A sighting, an action and a publicity decision on every child's episode."""
-    for key, episode in world.episodes.items():
-        actor = world.users["police_a" if key != "b_only" else "police_b"]
-        s.sighting_record(
-            episode=episode,
-            actor=actor,
-            seen_at=timezone.now() - dt.timedelta(hours=1),
-            source="police",
-        )
-        s.locate_action_add(
-            episode=episode,
-            actor=actor,
-            kind="phone_check",
-            description="Ring the phone",
-            owner_organisation=actor.organisation,
-        )
-        s.publicity_record(
-            episode=episode,
-            actor=actor,
-            decided_at=timezone.now() - dt.timedelta(hours=1),
-            decision="not_approved",
-            reasons="Low risk",
-        )
-    return world
-
-
-@pytest.mark.parametrize("user_key", USERS)
-def test_the_search_is_seen_with_the_episode(searched, user_key):
-    world = searched
-    user = world.users[user_key]
-    expected = {world.children[k].pk for k in world.expected[user_key]}
-    for queryset in (
-        sightings_visible_to(user=user),
-        locate_actions_visible_to(user=user),
-        publicity_visible_to(user=user),
-    ):
-        assert {row.child_id for row in queryset} == expected
-    visible = set(sightings_visible_to(user=user).values_list("child_id", flat=True))
-    for key, child in world.children.items():
-        assert can_view_locate(user, child) == (child.pk in visible), key
+# That the search is seen with its episode (predicates and querysets equal, every user) is
+# tests/access/test_policy.py::test_the_search_follows_its_child.
 
 
 # Who records a sighting or lead, among the children each may see: every agency working
