@@ -58,6 +58,20 @@ def sightings_for_episode(*, episode: MissingEpisode) -> list[Sighting]:
     )
 
 
+def sighting_locations_for_child(*, child: Child) -> list:
+    """The places of a child's sightings and leads (episodes recorded in error left out), in
+    time order; the caller has passed the gate for the child."""
+    from homesafe.episodes.choices import EpisodeStatus
+
+    return [
+        s.location
+        for s in Sighting.objects.filter(child=child, location__isnull=False)
+        .exclude(episode__status=EpisodeStatus.VOIDED)
+        .select_related("location")
+        .order_by("seen_at", "pk")
+    ]
+
+
 def locate_actions_for_episode(*, episode: MissingEpisode) -> list[LocateAction]:
     return list(
         LocateAction.objects.filter(episode=episode)

@@ -94,3 +94,23 @@ def test_a_school_may_not_plan_the_search(world, client):
     episode = world.episodes["a_team1"]
     assert client.get(reverse("locate:action_new", args=[episode.pk])).status_code == 403
     assert client.get(reverse("locate:publicity_new", args=[episode.pk])).status_code == 403
+
+
+def test_the_childs_story_counts_the_places_seen_while_missing(world, client):
+    episode = world.episodes["a_team1"]
+    for hours in (1, 2):
+        s.sighting_record(
+            episode=episode,
+            actor=world.users["police_a"],
+            seen_at=timezone.now() - dt.timedelta(hours=hours),
+            source="police",
+            place="Skate park",
+            postcode="SW1A 1AA",
+        )
+    client.force_login(world.users["sw_1"])
+    page = client.get(reverse("people:story", args=[episode.child_id])).content.decode()
+    places = page[page.index("Seen there while missing") :]
+    assert "Skate park, SW1A 1AA" in places
+    row = places[places.index("Skate park") : places.index("</tr>", places.index("Skate park"))]
+    assert ">2<" in row.replace(" ", "").replace("\n", "")
+    assert '"count": 2' in page  # on the map too (it has coordinates)
