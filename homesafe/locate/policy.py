@@ -60,6 +60,7 @@ def can_record_action_outcome(user, action) -> bool:
 
 @rules.predicate
 def can_record_safe_and_well(user, child) -> bool:
+    """The same as can_plan_locate (queries.episode_search relies on it)."""
     return can_record_episode(user, child)
 
 

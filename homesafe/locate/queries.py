@@ -22,12 +22,7 @@ from homesafe.locate.models import (
     SafeAndWellCheck,
     Sighting,
 )
-from homesafe.locate.policy import (
-    can_plan_locate,
-    can_record_action_outcome,
-    can_record_safe_and_well,
-    can_record_sighting,
-)
+from homesafe.locate.policy import SIGHTING_ROLES, can_plan_locate
 from homesafe.people.models import Child
 
 
@@ -115,11 +110,18 @@ class EpisodeSearch:
         return self.contacted(MissingAgency.MISSING_PEOPLE)
 
 
-def episode_search(*, user: User, episode: MissingEpisode) -> EpisodeSearch:
-    """For an episode the caller fetched through the gate (episode_get_for_user_or_404)."""
+def episode_search(
+    *, user: User, episode: MissingEpisode, can_plan: bool | None = None
+) -> EpisodeSearch:
+    """For an episode the caller fetched through the gate (episode_get_for_user_or_404), so
+    the user may see the child: whether they may record a sighting is then their role alone
+    (policy.can_record_sighting). `can_plan`: the page's can_record_episode, when it has it
+    (the same predicate as can_plan_locate; it is not asked twice)."""
     child = episode.child
     actions = locate_actions_for_episode(episode=episode)
     writable = not episode.is_voided
+    sighting = user.has_role(*SIGHTING_ROLES)
+    plan = can_plan_locate(user, child) if can_plan is None else can_plan
     return EpisodeSearch(
         episode=episode,
         sightings=sightings_for_episode(episode=episode),
@@ -130,16 +132,21 @@ def episode_search(*, user: User, episode: MissingEpisode) -> EpisodeSearch:
         contacts=list(
             MissingAgencyContact.objects.filter(episode=episode).select_related("recorded_by")
         ),
-        safe_and_well=SafeAndWellCheck.objects.filter(episode=episode)
+        safe_and_well=None
+        if episode.is_open
+        else SafeAndWellCheck.objects.filter(episode=episode)
         .select_related("police_force", "recorded_by")
         .first(),
-        can_record_sighting=writable and can_record_sighting(user, child),
-        can_plan=writable and can_plan_locate(user, child),
-        can_record_safe_and_well=writable and can_record_safe_and_well(user, child),
+        can_record_sighting=writable and sighting,
+        can_plan=writable and plan,
+        # can_record_safe_and_well is the same predicate as can_plan_locate.
+        can_record_safe_and_well=writable and plan,
         outcome_recordable=frozenset(
             a.pk
             for a in actions
-            if writable and not a.is_done and can_record_action_outcome(user, a)
+            if writable
+            and not a.is_done
+            and (plan or (sighting and a.owner_organisation_id == user.organisation_id))
         ),
     )
 

@@ -114,3 +114,54 @@ def test_the_childs_story_counts_the_places_seen_while_missing(world, client):
     row = places[places.index("Skate park") : places.index("</tr>", places.index("Skate park"))]
     assert ">2<" in row.replace(" ", "").replace("\n", "")
     assert '"count": 2' in page  # on the map too (it has coordinates)
+
+
+def test_publicity_is_approved_then_withdrawn_after_the_return(world, client):
+    from homesafe.episodes.services import episode_record_return
+    from homesafe.locate.models import Publicity
+
+    episode = world.episodes["a_team1"]
+    client.force_login(world.users["sw_1"])
+    url = reverse("locate:publicity_new", args=[episode.pk])
+    refused = client.post(url, {"decision": "approved", **_parts("decided_at", timezone.now())})
+    assert refused.status_code == 400
+    assert s.APPROVED_BY_MISSING in refused.content.decode()
+    response = client.post(
+        url,
+        {
+            "decision": "approved",
+            **_parts("decided_at", timezone.now() - dt.timedelta(hours=1)),
+            "approved_by": "Insp. Grey",
+            "channels": ["police_social_media", "posters"],
+            "consent": "local_authority",
+        },
+    )
+    assert response.status_code == 302
+    publicity = Publicity.objects.get()
+    episode_record_return(
+        episode=episode, returned_at=timezone.now(), found_by="self", actor=world.users["sw_1"]
+    )
+    page = client.get(reverse("episodes:detail", args=[episode.pk])).content.decode()
+    assert "is to be withdrawn" in page
+    withdraw = reverse("locate:publicity_withdrawn", args=[publicity.pk])
+    assert client.post(withdraw).status_code == 302
+    publicity.refresh_from_db()
+    assert publicity.withdrawn_at is not None
+    page = client.get(reverse("episodes:detail", args=[episode.pk])).content.decode()
+    assert "is to be withdrawn" not in page
+
+
+def test_missing_people_contact_is_recorded_from_the_episode(world, client):
+    episode = world.episodes["a_team1"]
+    client.force_login(world.users["police_a"])
+    response = client.post(
+        reverse("locate:contact_new", args=[episode.pk]),
+        {
+            "agency": "uk_missing_persons_unit",
+            **_parts("contacted_at", timezone.now() - dt.timedelta(hours=1)),
+            "reference": "UKMPU-77",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("episodes:detail", args=[episode.pk])).content.decode()
+    assert "UK Missing Persons Unit (NCA)" in page and "UKMPU-77" in page
