@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "homesafe.concerns",
     "homesafe.profiles",
     "homesafe.safety_plans",
+    "homesafe.locate",
     "homesafe.intake",
     "homesafe.daily_screening",
     "homesafe.story",
@@ -378,6 +379,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Police notifications of missing and found children, and need-to-know reads.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name ("kind") with another's get their own names.
+    "ENUM_NAME_OVERRIDES": {
+        "SightingKindEnum": "homesafe.locate.choices.SightingKind",
+        "LocateActionKindEnum": "homesafe.locate.choices.LocateActionKind",
+        "ConcernKindEnum": "homesafe.concerns.choices.ConcernKind",
+    },
 }
 
 # The address people reach HomeSafe at, for every link HomeSafe writes (e-mails, PDFs). The demo

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("homesafe.concerns.urls")),
     path("", include("homesafe.profiles.urls")),
     path("", include("homesafe.safety_plans.urls")),
+    path("", include("homesafe.locate.urls")),
     path("duties/", include("homesafe.duties.urls")),
     path("reminders/", include("homesafe.reminders.urls")),
     path("intake/", include("homesafe.intake.urls")),

@@ -159,6 +159,17 @@ class AuditVerb(models.TextChoices):
     LEGAL_ACTION_RECORDED = "concern.legal_recorded", "Recorded a legal action"
     LEGAL_ACTION_UPDATED = "concern.legal_updated", "Recorded a legal action's decision"
     EPISODE_CONCERN_RAISED = "concern.episode_raised", "Raised a concern about an episode"
+    # The search for a missing child (homesafe.locate, issue 16).
+    LOCATE_ACTION_ADDED = "locate.action_added", "Added an action to the plan to find a child"
+    LOCATE_ACTION_DONE = "locate.action_done", "Recorded the outcome of a locate action"
+    SIGHTING_RECORDED = "locate.sighting_recorded", "Recorded a sighting or lead"
+    PUBLICITY_RECORDED = "locate.publicity_recorded", "Recorded a publicity decision"
+    PUBLICITY_WITHDRAWN = "locate.publicity_withdrawn", "Recorded that publicity was withdrawn"
+    MISSING_AGENCY_CONTACTED = (
+        "locate.agency_contacted",
+        "Recorded contact with Missing People or the UK Missing Persons Unit",
+    )
+    SAFE_AND_WELL_RECORDED = "locate.safe_and_well", "Recorded a police Safe and Well check"
     MEETING_VIEWED = "meeting.viewed", "Viewed a meeting"
     MEETINGS_LISTED = "meetings.listed", "Listed a child's meetings"
     MEETING_CREATED = "meeting.created", "Recorded a meeting"

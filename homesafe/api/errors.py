@@ -57,6 +57,10 @@ SERVICE_ERROR_STATUS: dict[str, int] = {
     "not_sendable": status.HTTP_409_CONFLICT,
     "already_sending": status.HTTP_409_CONFLICT,
     "invalid_transition": status.HTTP_409_CONFLICT,
+    # The search for a missing child (homesafe.locate):
+    "action_done": status.HTTP_409_CONFLICT,
+    "publicity_not_live": status.HTTP_409_CONFLICT,
+    "safe_and_well_recorded": status.HTTP_409_CONFLICT,
 }
 
 

@@ -7,6 +7,7 @@ from homesafe.api import (
     docs,
     episodes,
     interviews,
+    locate,
     meetings,
     safety_plans,
     screening,
@@ -64,6 +65,27 @@ urlpatterns = [
         "v1/episodes/<int:episode_id>/void",
         _open(episodes.EpisodeVoidView.as_view()),
         name="episode_void",
+    ),
+    # The search for a missing child (homesafe.api.locate).
+    path(
+        "v1/episodes/<int:episode_id>/sightings/",
+        _open(locate.EpisodeSightingsView.as_view()),
+        name="episode_sightings",
+    ),
+    path(
+        "v1/episodes/<int:episode_id>/locate-plan/",
+        _open(locate.EpisodeLocatePlanView.as_view()),
+        name="episode_locate_plan",
+    ),
+    path(
+        "v1/episodes/<int:episode_id>/locate-plan/actions/",
+        _open(locate.LocateActionCreateView.as_view()),
+        name="locate_action_create",
+    ),
+    path(
+        "v1/locate-actions/<int:action_id>/outcome/",
+        _open(locate.LocateActionOutcomeView.as_view()),
+        name="locate_action_outcome",
     ),
     # Casework after a return (homesafe.api.casework and homesafe.api.meetings).
     path("v1/interviews/", _open(interviews.InterviewListView.as_view()), name="interviews"),

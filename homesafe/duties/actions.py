@@ -107,6 +107,23 @@ ACTIONS: dict[DutyKind, tuple[str, Callable[[Duty], str]]] = {
     ),
     # The manager records the review on the duty itself (or holds a strategy meeting).
     DutyKind.ESCALATION_REVIEW: ("Record the review", _duty_page),
+    # The search for the child (homesafe.locate): the record that does it closes the duty.
+    DutyKind.CONSIDER_PUBLICITY: (
+        "Record the publicity decision",
+        lambda duty: reverse("locate:publicity_new", args=[duty.episode_id]),
+    ),
+    DutyKind.CONTACT_MISSING_PEOPLE: (
+        "Record the contact",
+        lambda duty: reverse("locate:contact_new", args=[duty.episode_id]),
+    ),
+    DutyKind.WITHDRAW_PUBLICITY: (
+        "Withdraw the publicity",
+        lambda duty: reverse("episodes:detail", args=[duty.episode_id]) + "#publicity",
+    ),
+    DutyKind.SAFE_AND_WELL: (
+        "Record the Safe and Well check",
+        lambda duty: reverse("locate:safe_and_well_new", args=[duty.episode_id]),
+    ),
 }
 # A kind stored before this map knew it: the duty's page, with its "Mark as done".
 FALLBACK = ("Open the duty", _duty_page)

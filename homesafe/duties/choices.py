@@ -26,6 +26,10 @@ DUTY_LABELS: dict[str, str] = {
     DutyKind.SCREENING_REVIEW: "Review the exploitation screening",
     DutyKind.ESCALATION_REVIEW: "Review the search after the escalation",
     DutyKind.SAFETY_PLAN_REVIEW: "Review the safety plan with the child",
+    DutyKind.CONSIDER_PUBLICITY: "Consider publicity",
+    DutyKind.CONTACT_MISSING_PEOPLE: "Contact the Missing People charity",
+    DutyKind.WITHDRAW_PUBLICITY: "Withdraw the publicity",
+    DutyKind.SAFE_AND_WELL: "Hold the police Safe and Well check",
 }
 
 
@@ -107,5 +111,6 @@ OWNER_LABELS: dict[str, str] = {
     OwnerRole.IRO: "Independent reviewing officer",
     OwnerRole.CP_CHAIR: "Child protection chair",
     OwnerRole.RHI_SERVICE: "Return interview service",
+    OwnerRole.POLICE: "Police missing-person coordinator",
 }
 OWNER_ROLE_CHOICES = [(role.value, OWNER_LABELS[role]) for role in OwnerRole]

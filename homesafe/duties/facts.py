@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from homesafe.bulk_reads import ids_in
@@ -25,6 +25,7 @@ from homesafe.duties.models import Duty
 from homesafe.episodes.choices import RiskGrade
 from homesafe.episodes.facts import EpisodeRecord, episodes_by_child
 from homesafe.interviews.facts import interviews_by_episode, rhi_routes_by_authority
+from homesafe.locate.facts import SearchRecord, search_by_episode
 from homesafe.meetings.choices import FulfilledDuty
 from homesafe.meetings.facts import meetings_held_by_episode
 from homesafe.people.choices import Cohort
@@ -38,6 +39,7 @@ from homesafe.protocol.facts import (
     LegalStatus,
     Risk,
     ScreeningFacts,
+    SearchFacts,
 )
 from homesafe.safety_plans.facts import safety_plan_saves_by_child
 from homesafe.screening.facts import screenings_by_child
@@ -76,6 +78,8 @@ class ChildCase:
     episodes: list[EpisodeRecord]  # as in `facts`, by report
     routes: list  # the responsible authority's return interview rules (interviews.facts)
     facts: CaseFacts
+    # Each episode's police force (by episode id), for the duties the police own (issue 16).
+    police_forces: Mapping[int, int | None] = field(default_factory=dict)
 
 
 def closed_duties_by_episode(child_ids: Iterable[int]) -> dict[int, dict[str, ClosedDuty]]:
@@ -97,7 +101,7 @@ def child_cases(
     now: datetime,
     closed: Mapping[int, Mapping[str, ClosedDuty]] | None = None,
 ) -> list[ChildCase]:
-    """The children's cases, in order of id, in a fixed number of queries (14, and one for
+    """The children's cases, in order of id, in a fixed number of queries (18, and one for
     the closed duties unless the caller has read them: `closed` by episode id and kind)."""
     ids = sorted(set(child_ids))
     records = child_records(ids)
@@ -109,6 +113,7 @@ def child_cases(
     screenings = screenings_by_child(ids)
     saves = profile_saves_by_child(ids)
     plan_saves = safety_plan_saves_by_child(ids)
+    searches = search_by_episode(ids)
     routes = rhi_routes_by_authority({r.responsible_la_id for r in records.values()})
     if closed is None:
         closed = closed_duties_by_episode(ids)
@@ -163,6 +168,7 @@ def child_cases(
                     completed[kind] = duty.closed_at
                 elif duty.state == DutyState.NOT_NEEDED:
                     not_needed[kind] = duty.closing_note
+            search = searches.get(episode.id) or SearchRecord()
             episode_facts.append(
                 EpisodeFacts(
                     id=str(episode.id),
@@ -185,6 +191,13 @@ def child_cases(
                     safety_plan_reviewed_at=plan_reviewed_at,
                     completed=completed,
                     not_needed=not_needed,
+                    search=SearchFacts(
+                        publicity_considered_at=search.publicity_considered_at,
+                        publicity_approved=search.publicity_approved,
+                        publicity_live=search.publicity_live,
+                        missing_people_contacted_at=search.missing_people_contacted_at,
+                        safe_and_well_at=search.safe_and_well_at,
+                    ),
                 )
             )
         facts = CaseFacts(
@@ -204,5 +217,8 @@ def child_cases(
             ),
             episodes=tuple(episode_facts),
         )
-        cases.append(ChildCase(record, mine, routes.get(record.responsible_la_id, []), facts))
+        forces = {e.id: searches[e.id].police_force_id for e in mine if e.id in searches}
+        cases.append(
+            ChildCase(record, mine, routes.get(record.responsible_la_id, []), facts, forces)
+        )
     return cases

@@ -51,6 +51,7 @@ NO_SCHOOL = "The child's school is not recorded."
 NO_PLACEMENT = "The child's current placement is not recorded, so the authority is not known."
 NO_IRO = "No independent reviewing officer is named in the child's network."
 NO_CP_CHAIR = "No child protection chair is named in the child's network."
+NO_FORCE = "The episode's police force is not recorded."
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +110,14 @@ def _team(child: ChildRecord) -> Party:
     return Party(child.responsible_la_id, child.social_worker_team_id)
 
 
-def resolve_owner(case: ChildCase, role: OwnerRole) -> Party:
-    """Who must act on a duty the protocol gives to `role`, for this child."""
+def resolve_owner(case: ChildCase, role: OwnerRole, *, episode_id: int | None = None) -> Party:
+    """Who must act on a duty the protocol gives to `role`, for this child (the police: the
+    force of the episode `episode_id`)."""
     child = case.record
     match role:
+        case OwnerRole.POLICE:
+            force = case.police_forces.get(episode_id) if episode_id is not None else None
+            return Party(force) if force else Party(child.responsible_la_id, missing=NO_FORCE)
         case OwnerRole.SOCIAL_WORKER:
             return _worker(child)
         case OwnerRole.TEAM_MANAGER | OwnerRole.SERVICE_MANAGER:
@@ -159,6 +164,7 @@ _ROLE_HOLDERS: dict[str, tuple[str, ...]] = {
     OwnerRole.HEAD_OF_SERVICE: (Role.SENIOR_LEADER,),
     OwnerRole.SENIOR_LEADER: (Role.SENIOR_LEADER,),
     OwnerRole.RHI_SERVICE: (Role.RHI_WORKER,),
+    OwnerRole.POLICE: (Role.POLICE_COORDINATOR,),
     # Told roles, for duties stored before they stopped owning any: the missing team.
     OwnerRole.SCHOOL: (Role.MISSING_COORDINATOR,),
     OwnerRole.PLACING_LA: (Role.MISSING_COORDINATOR,),

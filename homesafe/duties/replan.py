@@ -184,9 +184,15 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
                 planned.status == DutyStatus.NOT_NEEDED or kind in closed.get(episode_id, ())
             ):
                 continue  # done stays done; not needed stays not needed
-            if (owner := owners.get(planned.owner_role)) is None:
-                owner = owners[planned.owner_role] = resolve_owner(
-                    case, OwnerRole(planned.owner_role)
+            # The police's duties belong to each episode's force; the others' to the child.
+            owner_key = (
+                f"{planned.owner_role}:{episode_id}"
+                if planned.owner_role == OwnerRole.POLICE
+                else planned.owner_role
+            )
+            if (owner := owners.get(owner_key)) is None:
+                owner = owners[owner_key] = resolve_owner(
+                    case, OwnerRole(planned.owner_role), episode_id=episode_id
                 )
             told = None
             if planned.tells:

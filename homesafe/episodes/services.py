@@ -246,7 +246,8 @@ def episode_record_return(
     return episode
 
 
-# --- Police intake (homesafe/intake): linking, closing and sightings from police systems ---
+# --- Police intake (homesafe/intake): linking and closing from police systems ---
+# (A police sighting is a sighting of the search: homesafe.locate.services.sighting_record.)
 
 POLICE_REFERENCE_TAKEN = "The episode already has police reference {reference}."
 CLOSED_BEFORE_LAST_SEEN = "The report cannot be closed before the child was last seen."
@@ -297,34 +298,3 @@ def episode_record_police_closure(
     audit_record(actor=actor, verb=AuditVerb.EPISODE_POLICE_CLOSED, target=episode)
     facts_changed(child_id=episode.child_id)
     return episode
-
-
-@use_case
-def episode_record_sighting(
-    *,
-    episode: MissingEpisode,
-    seen_at: datetime,
-    actor: Actor,
-    location_description: str = "",
-    postcode: str = "",
-) -> Location | None:
-    """A sighting of, or an update about, a child while missing, from the police."""
-    not_in_future(seen_at, field="seen_at")
-    location = None
-    if location_description.strip() or postcode.strip():
-        location = location_create(
-            actor=actor,
-            description=location_description,
-            postcode=postcode,
-            child_id=episode.child_id,
-        )
-    audit_record(
-        actor=actor,
-        verb=AuditVerb.EPISODE_SIGHTED,
-        target=episode,
-        payload={
-            "seen_at": seen_at.isoformat(),
-            "location_id": location.pk if location else None,
-        },
-    )
-    return location

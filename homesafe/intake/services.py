@@ -25,7 +25,6 @@ from homesafe.episodes.services import (
     episode_link_police_report,
     episode_record_police_closure,
     episode_record_return,
-    episode_record_sighting,
     episode_regrade,
     episode_report,
     location_create,
@@ -47,6 +46,8 @@ from homesafe.intake.models import (
 )
 from homesafe.intake.notifications import NotificationError, PoliceNotification
 from homesafe.intake.police_times import PoliceTimes, episode_apply_police_times
+from homesafe.locate.choices import SightingSource
+from homesafe.locate.services import sighting_record
 from homesafe.people.models import Child
 from homesafe.people.services import child_create, child_update
 from homesafe.use_cases import facts_changed, use_case
@@ -412,11 +413,14 @@ def _event_apply(event: PoliceEvent, *, actor: Actor, child: Child | None = None
             actor=actor,
         )
     elif event.event_type == PoliceEventType.SIGHTING:
-        episode_record_sighting(
+        # A sighting on the episode's page, beside the partners' (homesafe.locate).
+        sighting_record(
             episode=episode,
             seen_at=event.occurred_at,
-            location_description=payload.get("location", ""),
+            source=SightingSource.POLICE,
+            place=payload.get("location", ""),
             postcode=payload.get("postcode", ""),
+            note=payload.get("note", ""),
             actor=actor,
         )
     elif event.event_type in (PoliceEventType.FOUND, PoliceEventType.CLOSED):

@@ -79,6 +79,12 @@ CHILD_REFERENCES: dict[str, Rule] = {
     "people.EducationConcern.child": Rule.MOVE,
     "people.AdverseExperience.child": Rule.MOVE,
     "safety_plans.SafetyPlanVersion.child": Rule.VERSIONS,
+    # The search for the child (homesafe.locate): each row moves with its episode.
+    "locate.LocateAction.child": Rule.MOVE,
+    "locate.Sighting.child": Rule.MOVE,
+    "locate.Publicity.child": Rule.MOVE,
+    "locate.MissingAgencyContact.child": Rule.MOVE,
+    "locate.SafeAndWellCheck.child": Rule.MOVE,
     "intake.IdentityReview.child": Rule.MOVE,
     "intake.IdentityCandidate.child": Rule.FOLD,
     "intake.ChildMerge.merged_child": Rule.POINTER,

@@ -40,7 +40,12 @@ from homesafe.protocol.facts import (
     ScreeningFacts,
 )
 from homesafe.protocol.screening import add_months
-from homesafe.protocol.settings import ProtocolSettings, RhiOfferOn, StrategyMeetingTrigger
+from homesafe.protocol.settings import (
+    ProtocolSettings,
+    RhiOfferOn,
+    SearchDuty,
+    StrategyMeetingTrigger,
+)
 
 RECOVERY_ORDER_STATUSES = frozenset(
     {
@@ -283,6 +288,7 @@ class _EpisodePlanner:
         yield from self.repeat_meeting()
         yield from self.concerns()
         yield from self.birthday()
+        yield from self.search()
 
     # -- at the report -------------------------------------------------------------------------
 
@@ -634,3 +640,67 @@ class _EpisodePlanner:
                 f"the episode as a child's (SSDA903 rule 580) and review the plan.",
                 False,
             )
+
+    # -- the search for the child (issue 16) ---------------------------------------------------
+
+    def search(self) -> Iterator[Candidate]:
+        """Publicity considered for a high-risk child still missing, Missing People contacted
+        for a child still missing, approved publicity withdrawn after the return, and the
+        police Safe and Well check after the return. A duty that depends on the child still
+        being missing is planned once it is done even if the child then returned."""
+        s, found = self.settings, self.episode.search
+        wanted = set(s.search_duties)
+        if SearchDuty.CONSIDER_PUBLICITY in wanted and self.high_risk_at is not None:
+            hours = s.publicity_consider_hours
+            due_at = add_hours(self.high_risk_at, hours)
+            done = found.publicity_considered_at is not None
+            if done or self.still_missing_at(due_at):
+                yield Candidate(
+                    DutyKind.CONSIDER_PUBLICITY,
+                    due_at,
+                    self.case_holder,
+                    "publicity_consider_hours",
+                    f"Graded high risk by the police {_when(self.high_risk_at)}; publicity is "
+                    f"considered (with the police, and consent) within {hours} hours if the "
+                    f"child is still missing.",
+                    done,
+                )
+        hours = s.missing_people_contact_hours
+        due_at = add_hours(self.missing_since, hours)
+        done = found.missing_people_contacted_at is not None
+        if SearchDuty.CONTACT_MISSING_PEOPLE in wanted and (done or self.still_missing_at(due_at)):
+            yield Candidate(
+                DutyKind.CONTACT_MISSING_PEOPLE,
+                due_at,
+                self.case_holder,
+                "missing_people_contact_hours",
+                f"{self.reported}; the Missing People charity is contacted if the child is still "
+                f"missing {hours} hours after {self.since_words}.",
+                done,
+            )
+        if self.returned_at is None:
+            return
+        returned = f"Returned {_when(self.returned_at)}"
+        if SearchDuty.WITHDRAW_PUBLICITY in wanted and found.publicity_approved:
+            hours = s.publicity_withdraw_hours
+            yield Candidate(
+                DutyKind.WITHDRAW_PUBLICITY,
+                add_hours(self.returned_at, hours),
+                self.case_holder,
+                "publicity_withdraw_hours",
+                f"{returned}; the publicity approved while the child was missing is withdrawn "
+                f"within {hours} hours.",
+                not found.publicity_live,
+            )
+        if SearchDuty.SAFE_AND_WELL not in wanted:
+            return
+        hours = s.safe_and_well_hours
+        yield Candidate(
+            DutyKind.SAFE_AND_WELL,
+            add_hours(self.returned_at, hours),
+            OwnerRole.POLICE,
+            "safe_and_well_hours",
+            f"{returned}; the police hold a Safe and Well (prevention) interview within {hours} "
+            f"hours of the return.",
+            found.safe_and_well_at is not None,
+        )

@@ -65,6 +65,11 @@ class DutyKind(StrEnum):
     ESCALATION_REVIEW = "escalation_review"
     # Added for issue 16 (the child's plan): the safety plan is reviewed after each return.
     SAFETY_PLAN_REVIEW = "safety_plan_review"
+    # The search for a missing child (issue 16, homesafe.locate).
+    CONSIDER_PUBLICITY = "consider_publicity"
+    CONTACT_MISSING_PEOPLE = "contact_missing_people"
+    WITHDRAW_PUBLICITY = "withdraw_publicity"
+    SAFE_AND_WELL = "safe_and_well"
 
 
 class DutyStatus(StrEnum):
@@ -92,6 +97,18 @@ class OwnerRole(StrEnum):
     IRO = "iro"  # independent reviewing officer (looked-after children)
     CP_CHAIR = "cp_chair"  # child protection conference chair
     RHI_SERVICE = "rhi_service"  # the return-interview service
+    POLICE = "police"  # the police coordinators of the episode's force (issue 16)
+
+
+@dataclass(frozen=True)
+class SearchFacts:
+    """What the search for the child has recorded (homesafe.locate), for its duties."""
+
+    publicity_considered_at: datetime | None = None  # the first decision, approved or not
+    publicity_approved: bool = False  # publicity was approved at some time
+    publicity_live: bool = False  # approved publicity not yet withdrawn
+    missing_people_contacted_at: datetime | None = None
+    safe_and_well_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,8 @@ class EpisodeFacts:
     # when a version was first saved after the return (the review).
     safety_plan_in_force: bool = False
     safety_plan_reviewed_at: datetime | None = None
+    # The search for the child (added for issue 16).
+    search: SearchFacts = field(default_factory=SearchFacts)
 
 
 @dataclass(frozen=True)

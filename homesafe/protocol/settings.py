@@ -64,6 +64,15 @@ class StrategyMeetingTrigger(StrEnum):
     EXPLOITATION_CONCERN = "exploitation_concern"
 
 
+class SearchDuty(StrEnum):
+    """The duties of the search for a missing child (issue 16) an authority chooses to plan."""
+
+    CONSIDER_PUBLICITY = "consider_publicity"
+    CONTACT_MISSING_PEOPLE = "contact_missing_people"
+    WITHDRAW_PUBLICITY = "withdraw_publicity"
+    SAFE_AND_WELL = "safe_and_well"
+
+
 def _whole(default: int, low: int, high: int):
     return field(default=default, metadata={"kind": "int", "low": low, "high": high})
 
@@ -114,6 +123,14 @@ class ProtocolSettings:
     consider_nrm_working_days: int = _working_days(5)
     consider_recovery_order_hours: int = _hours(24, low=0)
     screening_review_months: int = _whole(3, 1, 24)
+    # The search for a missing child (issue 16): planned only where the authority says so.
+    search_duties: tuple[SearchDuty, ...] = field(
+        default=(), metadata={"kind": "choices", "enum": SearchDuty}
+    )
+    publicity_consider_hours: int = _hours(6, low=0)
+    publicity_withdraw_hours: int = _hours(24, low=0)
+    missing_people_contact_hours: int = _hours(24, low=0)
+    safe_and_well_hours: int = _hours(72)
     disabled_duties: tuple[DutyKind, ...] = field(
         default=(), metadata={"kind": "choices", "enum": DutyKind}
     )

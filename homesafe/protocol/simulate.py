@@ -33,6 +33,7 @@ from homesafe.protocol.facts import (
     PlannedDuty,
     Risk,
     ScreeningFacts,
+    SearchFacts,
 )
 from homesafe.protocol.screening import current_tools
 from homesafe.protocol.settings import ProtocolSettings, ProtocolSettingsError
@@ -98,7 +99,11 @@ EPISODE_KEYS = (
     *EPISODE_TIMES,
     "completed",
     "not_needed",
+    "search",
 )
+# An episode's "search" object (issue 16): what the search for the child recorded.
+SEARCH_TIMES = ("publicity_considered_at", "missing_people_contacted_at", "safe_and_well_at")
+SEARCH_FLAGS = ("publicity_approved", "publicity_live")
 SCREENING_KEYS = ("id", "tool", "completed_at", "band", "review_on")
 
 
@@ -192,6 +197,7 @@ def _episode(value: Any, path: str) -> EpisodeFacts:
     }
     completed = _kind_map(episode.get("completed", {}), f"{path}.completed", _datetime)
     not_needed = _kind_map(episode.get("not_needed", {}), f"{path}.not_needed", _reason)
+    search = _object(episode.get("search", {}), f"{path}.search", (*SEARCH_TIMES, *SEARCH_FLAGS))
     return EpisodeFacts(
         id=episode["id"],
         reported_at=_datetime(episode["reported_at"], f"{path}.reported_at"),
@@ -200,6 +206,14 @@ def _episode(value: Any, path: str) -> EpisodeFacts:
         not_needed=not_needed,
         **{key: _boolean(episode, key, path) for key in EPISODE_FLAGS},
         **times,
+        search=SearchFacts(
+            **{
+                key: _datetime(search[key], f"{path}.search.{key}")
+                for key in SEARCH_TIMES
+                if search.get(key) is not None
+            },
+            **{key: _boolean(search, key, f"{path}.search") for key in SEARCH_FLAGS},
+        ),
     )
 
 

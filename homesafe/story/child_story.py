@@ -21,6 +21,7 @@ from homesafe.episodes.queries import episode_corrections_for_child, episodes_fo
 from homesafe.interviews.models import ReturnInterview
 from homesafe.interviews.policy import rhi_content_visibility
 from homesafe.interviews.queries import interviews_attach_taxonomy
+from homesafe.locate.queries import sighting_locations_for_child
 from homesafe.people.models import Child
 
 TIME_BANDS = (
@@ -40,10 +41,11 @@ class Place:
     longitude: float | None
     last_seen: int = 0
     found: int = 0
+    sighted: int = 0  # sightings and leads while missing (homesafe.locate)
 
     @property
     def total(self) -> int:
-        return self.last_seen + self.found
+        return self.last_seen + self.found + self.sighted
 
 
 @dataclass
@@ -125,6 +127,11 @@ def child_story(*, user, child: Child) -> Story:
                 Place(str(location), location.latitude, location.longitude),
             )
             setattr(place, attr, getattr(place, attr) + 1)
+    for location in sighting_locations_for_child(child=child):
+        place = places.setdefault(
+            _place_key(location), Place(str(location), location.latitude, location.longitude)
+        )
+        place.sighted += 1
     ranked_places = sorted(places.values(), key=lambda p: (-p.total, p.label))
     # What the child said in the interviews the user may read.
     push, pull, indicators = Counter(), Counter(), Counter()

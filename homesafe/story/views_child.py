@@ -25,6 +25,7 @@ from homesafe.episodes.queries import (
 )
 from homesafe.episodes.services_corrections import FIELD_LABELS
 from homesafe.interviews.queries import interview_view_for_user
+from homesafe.locate.queries import episode_search
 from homesafe.people import forms
 from homesafe.people.queries import (
     adverse_experiences_for_child,
@@ -142,6 +143,7 @@ def child_story_view(request: HttpRequest, child_id: int) -> HttpResponse:
 
 def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = episode_get_for_user_or_404(user=request.user, episode_id=episode_id)
+    can_record = can_record_episode(request.user, episode.child)
     return render(
         request,
         "story/episode_detail.html",
@@ -150,10 +152,11 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "episode": episode,
             "child": episode.child,
             "gradings": list(episode.gradings.select_related("recorded_by")),
-            "can_record": can_record_episode(request.user, episode.child),
+            "can_record": can_record,
             "can_correct": can_correct_episode(request.user, episode.child),
             "interview_view": interview_view_for_user(user=request.user, episode=episode),
             "concerns": episode_concerns_view(user=request.user, episode=episode),
+            "search": episode_search(user=request.user, episode=episode, can_plan=can_record),
             "duties": duties_for_episode(episode=episode),
             "corrections": episode_corrections(episode=episode),
             "field_labels": FIELD_LABELS,

@@ -66,6 +66,53 @@ def test_episodes_follow_their_child(world, user_key):
     assert seen == expected
 
 
+@pytest.mark.parametrize("user_key", USERS)
+def test_the_search_follows_its_child(world, user_key):
+    """Sightings, the locate plan and publicity (homesafe.locate) are seen with their episode:
+    the querysets select exactly the children of the table, and the predicate agrees."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from homesafe.locate import services as locate
+    from homesafe.locate.policy import can_view_locate
+    from homesafe.locate.queries import (
+        locate_actions_visible_to,
+        publicity_visible_to,
+        sightings_visible_to,
+    )
+
+    police = {"b_only": world.users["police_b"]}
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    for key, episode in world.episodes.items():
+        actor = police.get(key, world.users["police_a"])
+        locate.sighting_record(episode=episode, actor=actor, seen_at=an_hour_ago, source="police")
+        locate.locate_action_add(
+            episode=episode,
+            actor=actor,
+            kind="phone_check",
+            description="Ring the phone",
+            owner_organisation=actor.organisation,
+        )
+        locate.publicity_record(
+            episode=episode,
+            actor=actor,
+            decided_at=an_hour_ago,
+            decision="not_approved",
+            reasons="Low risk",
+        )
+    user = world.users[user_key]
+    expected = {world.children[k].pk for k in world.expected[user_key]}
+    for queryset in (
+        sightings_visible_to(user=user),
+        locate_actions_visible_to(user=user),
+        publicity_visible_to(user=user),
+    ):
+        assert {row.child_id for row in queryset} == expected
+    for key, child in world.children.items():
+        assert can_view_locate(user, child) == (child.pk in expected), key
+
+
 @pytest.mark.parametrize("user_key", [u for u in USERS if u != "inactive_cmo"])
 def test_child_and_episode_pages_answer_200_or_404(world, client, user_key):
     user = world.users[user_key]

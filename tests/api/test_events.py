@@ -94,7 +94,8 @@ def test_every_event_type_in_order(world, send):
         {**base, "event_id": "e3", "occurred_at": ago(hours=3), "location": "Park", "postcode": ""},
     )
     assert r.status_code == 201 and r.json()["outcome"] == "applied"
-    assert AuditEntry.objects.filter(verb="episode.sighted", target_id=str(episode.pk)).exists()
+    assert AuditEntry.objects.filter(verb="locate.sighting_recorded").exists()
+    assert episode.sightings.get().location.description == "Park"
     r = send(
         "found",
         {**base, "event_id": "e4", "occurred_at": ago(hours=2), "found_by": "police"},

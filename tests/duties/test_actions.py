@@ -58,6 +58,10 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     ),
     DutyKind.EIGHTEENTH_BIRTHDAY: ("Review the episode", "episodes:detail", {}),
     DutyKind.ESCALATION_REVIEW: ("Record the review", "duties:detail", {}),
+    DutyKind.CONSIDER_PUBLICITY: ("Record the publicity decision", "locate:publicity_new", {}),
+    DutyKind.CONTACT_MISSING_PEOPLE: ("Record the contact", "locate:contact_new", {}),
+    DutyKind.WITHDRAW_PUBLICITY: ("Withdraw the publicity", "episodes:detail", {}),
+    DutyKind.SAFE_AND_WELL: ("Record the Safe and Well check", "locate:safe_and_well_new", {}),
 }
 NOTIFICATIONS = {k for k in EXPECTED if k.startswith(("notify_", "senior_", "high_", "escalate_"))}
 

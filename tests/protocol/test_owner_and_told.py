@@ -42,6 +42,17 @@ TABLE: dict[str, tuple[str, str | None]] = {
     K.EIGHTEENTH_BIRTHDAY: ("missing_coordinator", None),
     K.SCREENING_REVIEW: ("social_worker", None),
     K.SAFETY_PLAN_REVIEW: ("social_worker", None),
+    # The search (issue 16), where the settings choose its duties: the police hold Safe and Well.
+    K.CONSIDER_PUBLICITY: ("social_worker", None),
+    K.CONTACT_MISSING_PEOPLE: ("social_worker", None),
+    K.WITHDRAW_PUBLICITY: ("social_worker", None),
+    K.SAFE_AND_WELL: ("police", None),
+}
+SEARCH_KINDS = {
+    K.CONSIDER_PUBLICITY,
+    K.CONTACT_MISSING_PEOPLE,
+    K.WITHDRAW_PUBLICITY,
+    K.SAFE_AND_WELL,
 }
 
 TOLD_ROLES = {
@@ -98,8 +109,15 @@ def scenario(kind: str) -> dict:
             episode["safety_plan_in_force"] = True
         case K.SCREENING_REVIEW:
             screenings = [{"tool": "seraf", "completed_at": "2026-11-24T15:30:00+00:00"}]
+        case K.CONSIDER_PUBLICITY:
+            episode["risk"] = "high"
+        case K.WITHDRAW_PUBLICITY | K.SAFE_AND_WELL:
+            episode["returned_at"] = RETURNED
+            episode["search"] = {"publicity_approved": True, "publicity_live": True}
+    settings = {"search_duties": sorted(SEARCH_KINDS)} if kind in SEARCH_KINDS else {}
     return {
         "now": NOW,
+        "settings": settings,
         "child": child,
         "episodes": [*earlier, episode],
         "screenings": screenings,

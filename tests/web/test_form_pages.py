@@ -207,6 +207,18 @@ def _education(world):
     )
 
 
+def _locate_action(world):
+    from homesafe.locate.services import locate_action_add
+
+    return locate_action_add(
+        episode=world.episodes["a_team1"],
+        actor=world.users["cmo_a"],
+        kind="phone_check",
+        description="Ring the phone",
+        owner_organisation=world.orgs["la_a"],
+    )
+
+
 def _protocol_file(world):
     from homesafe.duties.protocol import protocol_current
 
@@ -230,6 +242,7 @@ MAKERS = {
     "review": _review,
     "protocol_file": _protocol_file,
     "education": _education,
+    "locate_action": _locate_action,
 }
 
 
@@ -329,6 +342,14 @@ FORM_PAGES: dict[str, Page] = {
     "concerns:legal_new": Page(**CHILD),
     "concerns:legal_decisions": Page(user="cmo_a", args=_one("legal"), needs=("legal",)),
     "concerns:episode_concern_new": Page(**EPISODE),
+    "locate:sighting_new": Page(**EPISODE),
+    "locate:action_new": Page(**EPISODE),
+    "locate:action_outcome": Page(
+        user="cmo_a", args=_one("locate_action"), needs=("locate_action",)
+    ),
+    "locate:publicity_new": Page(**EPISODE),
+    "locate:contact_new": Page(**EPISODE),
+    "locate:safe_and_well_new": Page(**EPISODE),
     "profiles:edit": Page(**CHILD),
     "duties:complete": Page(**DUTY),
     "duties:not_needed": Page(**DUTY),
@@ -402,6 +423,7 @@ ACTION_PAGES = {
     "intake:import",  # its POST confirms the checked import
     "duties:reminders_read",  # dismisses one's own reminders: no rule to break
     "duties:notice_acknowledge",  # one's own notice: no rule to break
+    "locate:publicity_withdrawn",
 }
 
 # Pages that only read (GET; a search or a filter is a GET form, never a service).
