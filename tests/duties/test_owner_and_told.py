@@ -19,6 +19,7 @@ from homesafe.episodes.services import episode_record_return, episode_report
 from homesafe.people.choices import NetworkRole
 from homesafe.people.models import CarePeriod, CohortPeriod
 from homesafe.protocol.facts import DutyKind as K
+from homesafe.safety_plans.services import safety_plan_save
 from homesafe.screening.services import screening_complete
 from tests.factories import NetworkMemberFactory, OrganisationFactory, UserFactory
 from tests.screening.helpers import seraf_answers
@@ -49,6 +50,7 @@ STORED: dict[str, tuple[str, str | None]] = {
     K.CONSIDER_RECOVERY_ORDER: ("sw_1", None),
     K.EIGHTEENTH_BIRTHDAY: ("la_a", None),
     K.SCREENING_REVIEW: ("sw_1", None),
+    K.SAFETY_PLAN_REVIEW: ("sw_1", None),
 }
 
 
@@ -108,6 +110,17 @@ def _episode_for(world, child, kind):
                 found_by="self",
                 actor=cmo,
             )
+    if kind == K.SAFETY_PLAN_REVIEW:
+        safety_plan_save(
+            child=child,
+            actor=world.users["sw_1"],
+            indicators=[],
+            method="scored",
+            risks="Goes to the town centre at night",
+            who_does_what="Carer rings at 21:00",
+        )
+        # In force before this episode: saved three days ago.
+        child.safety_plan_versions.update(saved_at=timezone.now() - dt.timedelta(days=3))
     episode = _report(
         world,
         child,
@@ -115,7 +128,7 @@ def _episode_for(world, child, kind):
         exploitation_concern=kind == K.CONSIDER_MACE,
         trafficking_concern=kind == K.CONSIDER_NRM,
     )
-    if kind in (K.RHI_OFFER, K.RHI_COMPLETE, K.PRE_INCIDENT_REVIEW):
+    if kind in (K.RHI_OFFER, K.RHI_COMPLETE, K.PRE_INCIDENT_REVIEW, K.SAFETY_PLAN_REVIEW):
         episode_record_return(
             episode=episode,
             returned_at=timezone.now() - dt.timedelta(minutes=30),
