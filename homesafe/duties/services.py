@@ -71,12 +71,51 @@ def duties_replan_children(*, child_ids: Iterable[int], now: datetime | None = N
 def duties_replan_enqueue(*, child_ids: Iterable[int]) -> int:
     """Queue re-plans for the worker, in the caller's transaction (the task rows commit with
     the facts that call for them). Returns the number of tasks queued."""
-    from homesafe.duties.tasks import replan_children
+    return ReplanQueue().enqueue(child_ids=child_ids)
 
-    ids = sorted(set(child_ids))
-    for start in range(0, len(ids), REPLAN_TASK_SIZE):
-        replan_children.enqueue(child_ids=ids[start : start + REPLAN_TASK_SIZE])
-    return -(-len(ids) // REPLAN_TASK_SIZE)
+
+class ReplanQueue:
+    """Re-plans queued for the worker by one writer over several transactions (an import's
+    chunks), each child once while their task still waits.
+
+    A child queued by an earlier transaction whose task the worker has not yet taken is not
+    queued again: that task reads the child's facts when it runs, after this transaction
+    commits. The waiting tasks are locked in this transaction (PostgreSQL: the worker takes
+    tasks with SKIP LOCKED, so it leaves them until this transaction commits; one it has already
+    taken is no longer waiting, and its children are queued again; SQLite: the worker's taking a
+    task is a write, which waits for this transaction's). So a child reported in every chunk of
+    a police year is re-planned once after the import, not once per chunk, when the worker is
+    behind, and never misses the last chunk's facts when it is not.
+    """
+
+    def __init__(self) -> None:
+        self.task_of: dict[int, str] = {}  # child id -> the id of the task queued for them
+
+    def enqueue(self, *, child_ids: Iterable[int]) -> int:
+        """Queue these children's re-plans in the caller's transaction; the tasks queued."""
+        from django.tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        from homesafe.duties.tasks import replan_children
+
+        ids = set(child_ids)
+        earlier = {self.task_of[pk] for pk in ids if pk in self.task_of}
+        waiting: set[str] = set()
+        if earlier:
+            waiting = {
+                str(pk)
+                for pk in DBTaskResult.objects.filter(pk__in=earlier, status=TaskResultStatus.READY)
+                .select_for_update()
+                .order_by()
+                .values_list("pk", flat=True)
+            }
+        ids_to_queue = sorted(pk for pk in ids if self.task_of.get(pk) not in waiting)
+        for start in range(0, len(ids_to_queue), REPLAN_TASK_SIZE):
+            part = ids_to_queue[start : start + REPLAN_TASK_SIZE]
+            task = replan_children.enqueue(child_ids=part)
+            for pk in part:
+                self.task_of[pk] = str(task.id)
+        return -(-len(ids_to_queue) // REPLAN_TASK_SIZE)
 
 
 def _check_open(duty: Duty) -> None:
