@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from homesafe.bulk_reads import ids_in
+from homesafe.bulk_reads import ids_in, value_rows
 from homesafe.concerns.choices import ConcernKind, LegalActionKind
 from homesafe.concerns.facts import (
     concern_records_by_episode,
@@ -85,7 +85,7 @@ class ChildCase:
 def closed_duties_by_episode(child_ids: Iterable[int]) -> dict[int, dict[str, ClosedDuty]]:
     """The children's closed duties by episode id and kind, in one query."""
     closed: dict[int, dict[str, ClosedDuty]] = {}
-    for episode_id, kind, state, closed_at, note in (
+    for episode_id, kind, state, closed_at, note in value_rows(
         Duty.objects.filter(child_id__in=ids_in(child_ids))
         .exclude(state=DutyState.OPEN)
         .order_by()

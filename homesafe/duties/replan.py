@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from homesafe.bulk import BulkInsert, cycle_collector_paused
-from homesafe.bulk_reads import ids_in
+from homesafe.bulk_reads import ids_in, value_rows
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.facts import child_cases, closed_duties_by_episode
 from homesafe.duties.models import Duty, DutyEvent
@@ -87,7 +87,7 @@ def _told_values(tells: OwnerRole | None, told: Party | None) -> dict:
 def _open_duties(child_ids: list[int]) -> dict[int, dict[tuple[int, str], _StoredDuty]]:
     """The children's open duties by child, then by (episode id, kind)."""
     stored: dict[int, dict[tuple[int, str], _StoredDuty]] = {}
-    for values in (
+    for values in value_rows(
         Duty.objects.filter(child_id__in=ids_in(child_ids), state=DutyState.OPEN)
         .order_by()
         .values_list(*_STORED_COLUMNS)
@@ -295,6 +295,12 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
     # New duties and every event by bulk statements (homesafe.bulk): a big re-plan (a police
     # import's chunk, a settings change) writes thousands, and bulk_create spends most of its
     # time building the SQL.
+    # The told parties with HomeSafe users are told at once (homesafe.duties.telling): new
+    # duties written already told, then the stored ones, then the new ones' notices and events
+    # (the order duties_tell_due alone would give: by duty id).
+    from homesafe.duties.telling import duties_tell_due, tell_due_on_creation, told_on_creation
+
+    told_new = tell_due_on_creation(creates, now=now)
     bulk = BulkInsert()
     created_ids = bulk.insert(Duty, creates, now=now)
     planned_events = [
@@ -303,8 +309,6 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
     ]
     bulk.insert(DutyEvent, planned_events + events, now=now, ids=False)
     _update(updates)
-    # The told parties with HomeSafe users are told at once (homesafe.duties.telling).
-    from homesafe.duties.telling import duties_tell_due
-
-    counts["told"] = duties_tell_due(now=now, child_ids=child_ids)
+    counts["told"] = duties_tell_due(now=now, child_ids=child_ids) + len(told_new)
+    told_on_creation(told_new, created_ids, now=now)
     return counts
