@@ -150,6 +150,7 @@ class _Row:
 
 
 _PLAIN = (str, int, float, bool, type(None))
+_EXACT_PLAIN = frozenset(_PLAIN)
 
 
 def _state_hash(n: PoliceNotification) -> str:
@@ -161,7 +162,10 @@ def _state_hash(n: PoliceNotification) -> str:
     values = {}
     for name in _NOTIFICATION_FIELDS:
         value = getattr(n, name)
-        if isinstance(value, dt.date):  # datetimes too
+        kind = type(value)
+        if kind in _EXACT_PLAIN:  # most values: nothing to do (checked by type, not isinstance)
+            pass
+        elif isinstance(value, dt.date):  # datetimes too
             value = value.isoformat()
         elif isinstance(value, tuple):
             if not all(isinstance(v, str) for v in value):
