@@ -1,6 +1,8 @@
 """Duties: stored from the protocol engine's plan, worked by people, reminded by the worker.
 
-`duties_replan_for_child` is called by every service that changes a child's facts. It is
+Every use case that changes a child's facts says so (`facts_changed`, homesafe.use_cases); the
+duties app re-plans those children once at its end (`duties_replan_facts_changed`, subscribed in
+DutiesConfig.ready), and a bulk import queues them for the worker (`ReplanQueue`). Re-planning is
 idempotent: planning twice changes nothing; done duties stay done; open duties the protocol no
 longer calls for are closed with the reason (`duties_replan`, homesafe.duties.replan).
 """
@@ -23,7 +25,7 @@ from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
 from homesafe.duties.protocol import protocol_current
 from homesafe.duties.replan import duties_replan
 from homesafe.episodes.models import MissingEpisode
-from homesafe.use_cases import facts_changed, facts_changes_gathered, in_use_case, use_case
+from homesafe.use_cases import facts_changed, use_case
 
 logger = logging.getLogger(__name__)
 
@@ -36,36 +38,10 @@ REASSIGN_OUTSIDE = "Choose someone in the organisation that owns this duty."
 REPLAN_TASK_SIZE = 1000
 
 
-def duties_replans_deferred():
-    """Within this block, the services' re-plans are gathered instead of run.
-
-    For bulk imports (homesafe.intake.imports): the caller enqueues the gathered children with
-    duties_replan_enqueue inside the transaction that wrote their facts, so the worker's
-    re-plan commits with them or not at all, and one task re-plans a chunk's children in a few
-    queries instead of a few queries for every row. (homesafe.use_cases.facts_changes_gathered.)
-    """
-    return facts_changes_gathered()
-
-
 def duties_replan_facts_changed(child_ids: set[int]) -> None:
     """The duties app's subscription to use cases: re-plan the children whose facts changed,
     once, at the end of the use case (homesafe.use_cases; registered in DutiesConfig.ready)."""
     duties_replan(child_ids=sorted(child_ids))
-
-
-def duties_replan_for_child(*, child_id: int, now: datetime | None = None) -> None:
-    """Re-plan one child's duties from their facts (after every change to those facts)."""
-    duties_replan_children(child_ids=[child_id], now=now)
-
-
-def duties_replan_children(*, child_ids: Iterable[int], now: datetime | None = None) -> None:
-    """Re-plan these children's duties now, or once at the end of the running use case (or
-    gathered by the bulk path that runs)."""
-    ids = set(child_ids)
-    if in_use_case():
-        facts_changed(child_ids=ids)
-    elif ids:
-        duties_replan(child_ids=sorted(ids), now=now)
 
 
 def duties_replan_enqueue(*, child_ids: Iterable[int]) -> int:
