@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("access", "0006_contact_directory"),
-        ("duties", "0008_duty_kind_safety_plan_review"),
+        ("duties", "0009_search_duties"),
         ("episodes", "0005_episode_corrections_and_recorded_in_error"),
         ("people", "0003_networkmember_user"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
