@@ -19,8 +19,9 @@ Measured, each over every child:
     worker's `replan_children` task runs it: first plan (every duty created), the same again
     (nothing changed), then after a change to a fifth of the children (a new "high" grading
     of their latest episode);
-and the ratio of each (b) to (a). The target (issue 14) is (b) within 2x of (a). Nothing is
-asserted about time.
+and the ratio of each (b) to (a), (a) being measured before and after (b) and the lower CPU
+of the two taken (the machine may be shared). The target (issue 14) is (b) within 2x of (a).
+Nothing is asserted about time.
 """
 
 from __future__ import annotations
@@ -337,6 +338,7 @@ def run(args) -> None:
           f"{reading:.1f} s)")  # fmt: skip
 
     profiler = None
+    results = []
     for step in ("first plan", "nothing changed", "a fifth changed"):
         if step == "a fifth changed":
             changed = change_some(child_ids, rng, now)
@@ -344,11 +346,22 @@ def run(args) -> None:
         if args.profile:
             import cProfile
 
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)  # CPU: the machine is shared
         gc.collect()
         elapsed, cpu, counts = replan(child_ids, now, batch, profiler)
         if profiler is not None:
             profiler.dump_stats(f"{args.profile}.{step.split()[0]}")
+        results.append((step, elapsed, cpu, counts))
+    # The engine again, after the re-plans: on a shared machine one measurement may meet more
+    # load than the other; the ratios are to the faster of the two (the lower CPU).
+    gc.collect()
+    again, again_cpu, _, _ = engine(child_ids, now, batch)
+    print(f"(a) engine again, after (b)      {again:6.1f} s = {len(child_ids) / again:7,.0f} "
+          f"children/s, CPU {again_cpu:5.1f} s")  # fmt: skip
+    if again_cpu < planning_cpu:
+        planning, planning_cpu = again, again_cpu
+        engine_rate = len(child_ids) / planning
+    for step, elapsed, cpu, counts in results:
         rate = len(child_ids) / elapsed
         shown = ", ".join(f"{k} {v:,}" for k, v in counts.items())
         print(f"(b) duties_replan, {step:<15} {elapsed:6.1f} s = {rate:7,.0f} children/s, "

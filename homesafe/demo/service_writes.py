@@ -14,7 +14,7 @@ from homesafe.access.models import Organisation, User
 from homesafe.demo.plan import ChildPlan, EpisodePlan, Place
 from homesafe.demo.practice_casework import InterviewPlan
 from homesafe.demo.vocabulary import DUTIES_HISTORY_DAYS, POLICE
-from homesafe.duties.services import duties_replan, duties_replans_deferred
+from homesafe.duties.services import duties_replan
 from homesafe.episodes.models import Location, MissingEpisode
 from homesafe.episodes.services import (
     episode_record_return,
@@ -37,6 +37,7 @@ from homesafe.people.services import (
     network_member_add,
     placement_record,
 )
+from homesafe.use_cases import facts_changes_gathered
 
 if TYPE_CHECKING:
     from homesafe.demo.write import DemoProgress
@@ -254,7 +255,7 @@ def write_window(
     ]
     while runs:
         going = []
-        with duties_replans_deferred() as replans:
+        with facts_changes_gathered() as replans:
             for run in runs:
                 if next(run, _DONE) is not _DONE:
                     going.append(run)

@@ -52,7 +52,7 @@ from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty, ProtocolVersion
 from homesafe.duties.owners import owners_of
 from homesafe.duties.protocol import DEFAULT_TOML
-from homesafe.duties.services import duties_replan, duties_replans_deferred, duty_complete
+from homesafe.duties.services import duties_replan, duty_complete
 from homesafe.episodes.choices import (
     EpisodeStatus,
 )
@@ -65,7 +65,7 @@ from homesafe.people.models import Child, CohortPeriod
 from homesafe.profiles.services import profile_save
 from homesafe.protocol.settings import ProtocolSettings
 from homesafe.screening.models import ExploitationScreening
-from homesafe.use_cases import use_cases_in_callers_transaction
+from homesafe.use_cases import facts_changes_gathered, use_cases_in_callers_transaction
 
 # --- Writing --------------------------------------------------------------------------------
 
@@ -190,7 +190,7 @@ def _write_demo(
         _write_profiles(plan, children, writer, progress)
         casework_write(plan, children, organisations, users, progress)
     else:  # each profile's or meeting's re-plan touches its own child only: all at once
-        with duties_replans_deferred() as replans:
+        with facts_changes_gathered() as replans:
             _write_profiles(plan, children, writer, progress)
             casework_write(plan, children, organisations, users, progress)
         duties_replan(child_ids=sorted(replans))

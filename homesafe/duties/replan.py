@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from homesafe.bulk import BulkInsert, cycle_collector_paused
-from homesafe.bulk_reads import ids_in
+from homesafe.bulk_reads import ids_in, value_rows
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.facts import child_cases, closed_duties_by_episode
 from homesafe.duties.models import Duty, DutyEvent
@@ -42,7 +42,7 @@ class _StoredDuty:
     episode_id: int
     kind: str
     assigned_by_person: bool
-    state: str
+    # What a re-plan compares (_COMPARED), in the order _planned_columns gives it.
     due_at: datetime
     owner_role: str
     tells_role: str
@@ -56,6 +56,7 @@ class _StoredDuty:
     rule: str
     reason: str
     protocol_version: str
+    state: str
     closed_at: datetime | None
     closing_note: str
 
@@ -65,35 +66,38 @@ class _StoredDuty:
 _STORED_COLUMNS = tuple(field.name for field in fields(_StoredDuty))
 _CHANGED_COLUMNS = _STORED_COLUMNS[5:]
 _DUE_AT, _CLOSED_AT = _CHANGED_COLUMNS.index("due_at"), _CHANGED_COLUMNS.index("closed_at")
+_COMPARED = slice(5, _STORED_COLUMNS.index("state"))
+_ASSIGNED_BY_PERSON = _STORED_COLUMNS.index("assigned_by_person")
 
 
 def _told_values(tells: OwnerRole | None, told: Party | None) -> dict:
     """The Duty columns naming whom a notification tells (blank for any other duty)."""
+    return dict(
+        zip(
+            ("tells_role", "told_organisation_id", "told_team_id", "told_user_id"),
+            _told_columns(tells, told),
+            strict=True,
+        )
+    )
+
+
+def _told_columns(tells: OwnerRole | None, told: Party | None) -> tuple:
+    """_told_values as a tuple, in the order of the Duty columns in _StoredDuty."""
     if tells is None or told is None or told.missing:
-        return {
-            "tells_role": str(tells) if tells else "",
-            "told_organisation_id": None,
-            "told_team_id": None,
-            "told_user_id": None,
-        }
-    return {
-        "tells_role": str(tells),
-        "told_organisation_id": told.organisation_id,
-        "told_team_id": told.team_id,
-        "told_user_id": told.user_id,
-    }
+        return (str(tells) if tells else "", None, None, None)
+    return (str(tells), told.organisation_id, told.team_id, told.user_id)
 
 
-def _open_duties(child_ids: list[int]) -> dict[int, dict[tuple[int, str], _StoredDuty]]:
-    """The children's open duties by child, then by (episode id, kind)."""
-    stored: dict[int, dict[tuple[int, str], _StoredDuty]] = {}
-    for values in (
+def _open_duties(child_ids: list[int]) -> dict[int, dict[tuple[int, str], tuple]]:
+    """The children's open duties (rows of _STORED_COLUMNS) by child, then by (episode id,
+    kind)."""
+    stored: dict[int, dict[tuple[int, str], tuple]] = {}
+    for row in value_rows(
         Duty.objects.filter(child_id__in=ids_in(child_ids), state=DutyState.OPEN)
         .order_by()
         .values_list(*_STORED_COLUMNS)
     ):
-        duty = _StoredDuty(*values)
-        stored.setdefault(duty.child_id, {})[(duty.episode_id, duty.kind)] = duty
+        stored.setdefault(row[1], {})[(row[2], row[3])] = row
     return stored
 
 
@@ -179,8 +183,8 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
             kind = str(planned.kind)
             key = (episode_id, kind)
             seen.add(key)
-            duty = stored.get(key)
-            if duty is None and (
+            row = stored.get(key)
+            if row is None and (
                 planned.status == DutyStatus.NOT_NEEDED or kind in closed.get(episode_id, ())
             ):
                 continue  # done stays done; not needed stays not needed
@@ -201,7 +205,7 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
                     told = told_parties[planned.tells] = resolve_told(case, planned.tells)
             needs_owner = (owner.missing or (told.missing if told else ""))[:300]
             reason = planned.reason[:500]
-            if duty is None:
+            if row is None:
                 done = planned.status == DutyStatus.DONE
                 creates.append(
                     {
@@ -226,6 +230,26 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
                 )
                 counts["created"] += 1
                 continue
+            told_columns = _told_columns(planned.tells, told)
+            if (
+                planned.status not in (DutyStatus.DONE, DutyStatus.NOT_NEEDED)
+                and not row[_ASSIGNED_BY_PERSON]
+                and row[_COMPARED]
+                == (
+                    planned.due_at.astimezone(UTC),  # compared in UTC: see below
+                    str(planned.owner_role),
+                    *told_columns,
+                    needs_owner,
+                    owner.organisation_id,
+                    owner.team_id,
+                    owner.user_id,
+                    planned.rule,
+                    reason,
+                    version.version,
+                )
+            ):
+                continue  # as planned: the comparisons below would change nothing
+            duty = _StoredDuty(*row)
             if planned.status in (DutyStatus.DONE, DutyStatus.NOT_NEEDED):
                 done = planned.status == DutyStatus.DONE
                 duty.state = DutyState.DONE if done else DutyState.NOT_NEEDED
@@ -252,10 +276,18 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
             if duty.owner_role != planned.owner_role:
                 duty.owner_role = str(planned.owner_role)
                 changed.append("owner")  # e.g. a duty stored when the told party owned it
-            told_values = _told_values(planned.tells, told)
-            if any(getattr(duty, column) != value for column, value in told_values.items()):
-                for column, value in told_values.items():
-                    setattr(duty, column, value)
+            if (
+                duty.tells_role,
+                duty.told_organisation_id,
+                duty.told_team_id,
+                duty.told_user_id,
+            ) != told_columns:
+                (
+                    duty.tells_role,
+                    duty.told_organisation_id,
+                    duty.told_team_id,
+                    duty.told_user_id,
+                ) = told_columns
                 changed.append("told")
             if not duty.assigned_by_person and duty.needs_owner != needs_owner:
                 duty.needs_owner = needs_owner
@@ -282,8 +314,9 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
                 updates.append(duty)
                 event(duty, DutyEventKind.REPLANNED, "; ".join(changed))
                 counts["updated"] += 1
-        for key, duty in stored.items():
-            if key not in seen and duty.state == DutyState.OPEN:
+        for key, row in stored.items():
+            if key not in seen:  # every stored row is an open duty
+                duty = _StoredDuty(*row)
                 duty.state, duty.closed_at, duty.closing_note = (
                     DutyState.NOT_NEEDED,
                     now,
@@ -295,6 +328,12 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
     # New duties and every event by bulk statements (homesafe.bulk): a big re-plan (a police
     # import's chunk, a settings change) writes thousands, and bulk_create spends most of its
     # time building the SQL.
+    # The told parties with HomeSafe users are told at once (homesafe.duties.telling): new
+    # duties written already told, then the stored ones, then the new ones' notices and events
+    # (the order duties_tell_due alone would give: by duty id).
+    from homesafe.duties.telling import duties_tell_due, tell_due_on_creation, told_on_creation
+
+    told_new = tell_due_on_creation(creates, now=now)
     bulk = BulkInsert()
     created_ids = bulk.insert(Duty, creates, now=now)
     planned_events = [
@@ -303,8 +342,6 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
     ]
     bulk.insert(DutyEvent, planned_events + events, now=now, ids=False)
     _update(updates)
-    # The told parties with HomeSafe users are told at once (homesafe.duties.telling).
-    from homesafe.duties.telling import duties_tell_due
-
-    counts["told"] = duties_tell_due(now=now, child_ids=child_ids)
+    counts["told"] = duties_tell_due(now=now, child_ids=child_ids) + len(told_new)
+    told_on_creation(told_new, created_ids, now=now)
     return counts

@@ -1,6 +1,8 @@
 """Duties: stored from the protocol engine's plan, worked by people, reminded by the worker.
 
-`duties_replan_for_child` is called by every service that changes a child's facts. It is
+Every use case that changes a child's facts says so (`facts_changed`, homesafe.use_cases); the
+duties app re-plans those children once at its end (`duties_replan_facts_changed`, subscribed in
+DutiesConfig.ready), and a bulk import queues them for the worker (`ReplanQueue`). Re-planning is
 idempotent: planning twice changes nothing; done duties stay done; open duties the protocol no
 longer calls for are closed with the reason (`duties_replan`, homesafe.duties.replan).
 """
@@ -23,7 +25,7 @@ from homesafe.duties.models import Duty, DutyEvent, ProtocolVersion
 from homesafe.duties.protocol import protocol_current
 from homesafe.duties.replan import duties_replan
 from homesafe.episodes.models import MissingEpisode
-from homesafe.use_cases import facts_changed, facts_changes_gathered, in_use_case, use_case
+from homesafe.use_cases import facts_changed, use_case
 
 logger = logging.getLogger(__name__)
 
@@ -36,47 +38,60 @@ REASSIGN_OUTSIDE = "Choose someone in the organisation that owns this duty."
 REPLAN_TASK_SIZE = 1000
 
 
-def duties_replans_deferred():
-    """Within this block, the services' re-plans are gathered instead of run.
-
-    For bulk imports (homesafe.intake.imports): the caller enqueues the gathered children with
-    duties_replan_enqueue inside the transaction that wrote their facts, so the worker's
-    re-plan commits with them or not at all, and one task re-plans a chunk's children in a few
-    queries instead of a few queries for every row. (homesafe.use_cases.facts_changes_gathered.)
-    """
-    return facts_changes_gathered()
-
-
 def duties_replan_facts_changed(child_ids: set[int]) -> None:
     """The duties app's subscription to use cases: re-plan the children whose facts changed,
     once, at the end of the use case (homesafe.use_cases; registered in DutiesConfig.ready)."""
     duties_replan(child_ids=sorted(child_ids))
 
 
-def duties_replan_for_child(*, child_id: int, now: datetime | None = None) -> None:
-    """Re-plan one child's duties from their facts (after every change to those facts)."""
-    duties_replan_children(child_ids=[child_id], now=now)
-
-
-def duties_replan_children(*, child_ids: Iterable[int], now: datetime | None = None) -> None:
-    """Re-plan these children's duties now, or once at the end of the running use case (or
-    gathered by the bulk path that runs)."""
-    ids = set(child_ids)
-    if in_use_case():
-        facts_changed(child_ids=ids)
-    elif ids:
-        duties_replan(child_ids=sorted(ids), now=now)
-
-
 def duties_replan_enqueue(*, child_ids: Iterable[int]) -> int:
     """Queue re-plans for the worker, in the caller's transaction (the task rows commit with
     the facts that call for them). Returns the number of tasks queued."""
-    from homesafe.duties.tasks import replan_children
+    return ReplanQueue().enqueue(child_ids=child_ids)
 
-    ids = sorted(set(child_ids))
-    for start in range(0, len(ids), REPLAN_TASK_SIZE):
-        replan_children.enqueue(child_ids=ids[start : start + REPLAN_TASK_SIZE])
-    return -(-len(ids) // REPLAN_TASK_SIZE)
+
+class ReplanQueue:
+    """Re-plans queued for the worker by one writer over several transactions (an import's
+    chunks), each child once while their task still waits.
+
+    A child queued by an earlier transaction whose task the worker has not yet taken is not
+    queued again: that task reads the child's facts when it runs, after this transaction
+    commits. The waiting tasks are locked in this transaction (PostgreSQL: the worker takes
+    tasks with SKIP LOCKED, so it leaves them until this transaction commits; one it has already
+    taken is no longer waiting, and its children are queued again; SQLite: the worker's taking a
+    task is a write, which waits for this transaction's). So a child reported in every chunk of
+    a police year is re-planned once after the import, not once per chunk, when the worker is
+    behind, and never misses the last chunk's facts when it is not.
+    """
+
+    def __init__(self) -> None:
+        self.task_of: dict[int, str] = {}  # child id -> the id of the task queued for them
+
+    def enqueue(self, *, child_ids: Iterable[int]) -> int:
+        """Queue these children's re-plans in the caller's transaction; the tasks queued."""
+        from django.tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        from homesafe.duties.tasks import replan_children
+
+        ids = set(child_ids)
+        earlier = {self.task_of[pk] for pk in ids if pk in self.task_of}
+        waiting: set[str] = set()
+        if earlier:
+            waiting = {
+                str(pk)
+                for pk in DBTaskResult.objects.filter(pk__in=earlier, status=TaskResultStatus.READY)
+                .select_for_update()
+                .order_by()
+                .values_list("pk", flat=True)
+            }
+        ids_to_queue = sorted(pk for pk in ids if self.task_of.get(pk) not in waiting)
+        for start in range(0, len(ids_to_queue), REPLAN_TASK_SIZE):
+            part = ids_to_queue[start : start + REPLAN_TASK_SIZE]
+            task = replan_children.enqueue(child_ids=part)
+            for pk in part:
+                self.task_of[pk] = str(task.id)
+        return -(-len(ids_to_queue) // REPLAN_TASK_SIZE)
 
 
 def _check_open(duty: Duty) -> None:

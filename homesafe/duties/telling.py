@@ -43,6 +43,67 @@ TELL_WHEN_DUE = frozenset(
 NOT_YOUR_NOTICE = "This notice is not yours."
 
 
+def _told_note(people: list[int]) -> str:
+    return f"Told in HomeSafe: {len(people)} {'person' if len(people) == 1 else 'people'}."
+
+
+def tell_due_on_creation(duties: list[dict], *, now: datetime) -> list[tuple[int, list[int]]]:
+    """Of new duties' values (a re-plan's, before they are written), those that
+    duties_tell_due would tell at once: made done here as it makes them (state, closing time
+    and note, told_at), so they are written once rather than written open and updated.
+    Returns (index in `duties`, the people told) of each, for told_on_creation to write their
+    notices and events once the duties have ids (tests/duties/test_replan_batch.py holds the
+    two ways equal)."""
+    due = [
+        (i, (values["tells_role"], values["told_user_id"], values["told_organisation_id"],
+             values["told_team_id"]))
+        for i, values in enumerate(duties)
+        if values["state"] == DutyState.OPEN
+        and values["tells_role"]
+        and not values["needs_owner"]
+        and (values["kind"] not in TELL_WHEN_DUE or values["due_at"] <= now)
+    ]  # fmt: skip
+    if not due:
+        return []
+    people_of = people_told_by_party(party for _, party in due)
+    told = []
+    for i, party in due:
+        people = people_of[party]
+        if not people:
+            continue  # no users: the owner tells them from outside HomeSafe
+        duties[i].update(
+            state=DutyState.DONE, closed_at=now, told_at=now, closing_note=_told_note(people)
+        )
+        told.append((i, people))
+    return told
+
+
+def told_on_creation(
+    told: list[tuple[int, list[int]]], duty_ids: list[int], *, now: datetime
+) -> None:
+    """The notices and "told" events of the duties tell_due_on_creation told (their ids in the
+    order of its `duties`), as duties_tell_due writes them."""
+    notices: list[dict] = []
+    events: list[dict] = []
+    for i, people in told:
+        pk = duty_ids[i]
+        for person in people:
+            notices.append({"duty_id": pk, "recipient_id": person, "created_at": now})
+            events.append(
+                {
+                    "duty_id": pk,
+                    "kind": DutyEventKind.TOLD,
+                    "about_user_id": person,
+                    "actor_id": None,
+                    "detail": "",
+                    "at": now,
+                }
+            )
+    bulk = BulkInsert()
+    bulk.insert(Notice, notices, now=now, ids=False)
+    bulk.insert(DutyEvent, events, now=now, ids=False)
+
+
 def duties_tell_due(*, now: datetime | None = None, child_ids: Iterable[int] | None = None) -> int:
     """Tell, in HomeSafe, every told party with users whose notification is due to be told:
     a notice for each of its people, and the duty done. Returns the duties told. Runs inside
@@ -68,9 +129,7 @@ def duties_tell_due(*, now: datetime | None = None, child_ids: Iterable[int] | N
         people = people_of[tuple(party)]
         if not people:
             continue  # no users: the owner tells them from outside HomeSafe
-        told.append(
-            (pk, f"Told in HomeSafe: {len(people)} {'person' if len(people) == 1 else 'people'}.")
-        )
+        told.append((pk, _told_note(people)))
         for person in people:
             notices.append({"duty_id": pk, "recipient_id": person, "created_at": now})
             events.append(

@@ -18,7 +18,6 @@ from django.utils import timezone
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import AuditEntry
 from homesafe.bulk import JSONText
-from homesafe.duties.services import duties_replan_children
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType, LocationKind, ReportedBy
 from homesafe.episodes.models import Location, MissingEpisode, RiskGrading
 from homesafe.intake.choices import NotificationSource, ReviewStatus, RowOutcome
@@ -27,6 +26,7 @@ from homesafe.intake.models import IdentityCandidate, IdentityReview, PoliceRepo
 from homesafe.interviews.services_routes import rhi_referrals_on_return
 from homesafe.people.choices import Cohort
 from homesafe.people.models import Child, ChildAlias, CohortPeriod
+from homesafe.use_cases import facts_changed
 
 if TYPE_CHECKING:
     from homesafe.intake.imports import _Row
@@ -190,7 +190,7 @@ class ChunkWrites:
             ],
             actor=self.actor,
         )
-        duties_replan_children(child_ids=[row.match.child_id for row in rows])
+        facts_changed(child_ids=[row.match.child_id for row in rows])
         for row in rows:
             self.report(row, RowOutcome.CREATED)
         for row in reviews:

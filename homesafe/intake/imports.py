@@ -21,7 +21,8 @@ How it stays fast and safe (docs/intake.md):
   episode recorded by hand, a match the chunk's new children may change) goes through the
   services one row per savepoint;
 - the duties of a chunk's children are re-planned by the worker: tasks of up to 1,000 children,
-  queued in the chunk's transaction (duties_replans_deferred, duties_replan_enqueue);
+  queued in the chunk's transaction (facts_changes_gathered, ReplanQueue), a child already
+  queued by an earlier chunk whose task still waits not queued again;
 - each applied row stores the hash of its state (PoliceReport), so importing the same file again,
   or running an interrupted import again, changes nothing that was already done.
 """
@@ -50,10 +51,7 @@ from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
 from homesafe.bulk import BulkInsert, cycle_collector_paused
-from homesafe.duties.services import (
-    duties_replan_enqueue,
-    duties_replans_deferred,
-)
+from homesafe.duties.services import ReplanQueue
 from homesafe.episodes.models import MissingEpisode, RiskGrading
 from homesafe.intake.choices import EventOutcome, NotificationSource, ReviewStatus, RowOutcome
 from homesafe.intake.files import read_police_file
@@ -86,6 +84,7 @@ from homesafe.intake.services import (
     merged_child_ids,
     police_notification_apply,
 )
+from homesafe.use_cases import facts_changes_gathered
 
 REPORT_HEADER = ("line", "outcome", "police_reference", "field", "reason")
 WAITING_FOR_REVIEW = "Waiting for the missing coordinator to confirm the child."
@@ -151,6 +150,7 @@ class _Row:
 
 
 _PLAIN = (str, int, float, bool, type(None))
+_EXACT_PLAIN = frozenset(_PLAIN)
 
 
 def _state_hash(n: PoliceNotification) -> str:
@@ -162,7 +162,10 @@ def _state_hash(n: PoliceNotification) -> str:
     values = {}
     for name in _NOTIFICATION_FIELDS:
         value = getattr(n, name)
-        if isinstance(value, dt.date):  # datetimes too
+        kind = type(value)
+        if kind in _EXACT_PLAIN:  # most values: nothing to do (checked by type, not isinstance)
+            pass
+        elif isinstance(value, dt.date):  # datetimes too
             value = value.isoformat()
         elif isinstance(value, tuple):
             if not all(isinstance(v, str) for v in value):
@@ -259,6 +262,7 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
         self.written = 0
         self.bulk = BulkInsert()
         self.dirty = _Changed()
+        self.replans = ReplanQueue()  # each child queued once while their task waits
         self.payloads: dict[tuple, str] = {}  # audit payloads as JSON, by their items
         self.audit_base = {  # what every audit entry of this import has
             "at": now,
@@ -382,18 +386,19 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
                 self.report(
                     row, RowOutcome.NEEDS_REVIEW, reason=row.match.reason or REVIEW_NOT_FOUND
                 )
-            with duties_replans_deferred():  # nothing is kept: nothing to re-plan
+            with facts_changes_gathered():  # nothing is kept: nothing to re-plan
                 for row in slow:
                     self.run_row(row)
             return
         # The chunk is one transaction (each row through the services in its own savepoint),
         # and the re-plan of its children is queued for the worker inside it: the duties
-        # follow the facts once the chunk commits, or neither happens.
-        with duties_replans_deferred() as replan, transaction.atomic():
+        # follow the facts once the chunk commits, or neither happens (a child whose task
+        # from an earlier chunk still waits is not queued again: ReplanQueue).
+        with facts_changes_gathered() as replan, transaction.atomic():
             self.write_new(new_episodes, new_reviews, new_children)
             for row in slow:
                 self.run_row(row)
-            self.result.replans_queued += duties_replan_enqueue(child_ids=replan)
+            self.result.replans_queued += self.replans.enqueue(child_ids=replan)
 
     def run_row(self, row: _Row) -> None:
         """A row that needs the services (an update, a new child, an episode recorded by hand)."""

@@ -188,11 +188,14 @@ class PoliceNotification:
 
 def _text(values: dict, name: str) -> str:
     value = values.get(name)
-    if value is None or value == "":
+    if type(value) is str:  # a CSV's cells: most values of a file
+        text = value.strip()
+    elif value is None or value == "":
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a spreadsheet's number cell: 12345.0 is the reference 12345
-    text = str(value).strip()
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a spreadsheet's number cell: 12345.0 is the reference 12345
+        text = str(value).strip()
     limit = MAX_LENGTHS.get(name)
     if limit and len(text) > limit:
         raise NotificationError(name, TOO_LONG.format(limit=limit))

@@ -64,9 +64,12 @@ def add_hours(moment: datetime, hours: float) -> datetime:
     """`hours` real hours after `moment`, in Europe/London.
 
     The sum is done in UTC: adding a timedelta to a London datetime would add wall-clock time and
-    be an hour out across a clock change.
+    be an hour out across a clock change. (Converted to UTC directly: the same instant as
+    through London, one conversion fewer; the engine does this about 30 times per child.)
     """
-    return (london(moment).astimezone(UTC) + timedelta(hours=hours)).astimezone(LONDON)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(NAIVE_DATETIME.format(moment=moment))
+    return (moment.astimezone(UTC) + timedelta(hours=hours)).astimezone(LONDON)
 
 
 def end_of_day(day: date) -> datetime:

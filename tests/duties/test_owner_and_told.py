@@ -14,7 +14,7 @@ from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty, ProtocolVersion
 from homesafe.duties.owners import NO_IRO, NO_PROVIDER, NO_TEAM
 from homesafe.duties.protocol import protocol_current
-from homesafe.duties.services import duties_replan_for_child
+from homesafe.duties.services import duties_replan
 from homesafe.episodes.services import episode_record_return, episode_report
 from homesafe.people.choices import NetworkRole
 from homesafe.people.models import CarePeriod, CohortPeriod
@@ -253,7 +253,7 @@ def test_naming_an_iro_later_tells_them(world, protocol):
     assert duty.state == DutyState.OPEN and duty.needs_owner == NO_IRO
     iro = UserFactory(organisation=world.orgs["la_a"], roles=["social_worker"])
     NetworkMemberFactory(child=child, organisation=world.orgs["la_a"], role="iro", user=iro)
-    duties_replan_for_child(child_id=child.pk)
+    duties_replan(child_ids=[child.pk])
     duty.refresh_from_db()
     assert duty.needs_owner == "" and duty.told_user == iro
     assert duty.state == DutyState.DONE and duty.notices.get().recipient == iro

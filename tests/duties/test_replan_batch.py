@@ -171,3 +171,57 @@ def test_a_due_time_in_the_autumns_repeated_hour_is_not_replanned_again(world):
     assert due["rhi_offer"].fold == 1 or due["rhi_offer"].hour == 1  # the repeated hour
     assert first["created"] > 0
     assert again == {"created": 0, "updated": 0, "closed": 0, "told": 0}
+
+
+def _told_snapshot(child_ids) -> dict:
+    """Every duty of these children by (episode, kind), with its notices and events in order,
+    and the order of all the notices and events written (ids left out)."""
+    from homesafe.duties.models import DutyEvent, Notice
+
+    duties = Duty.objects.filter(child_id__in=child_ids)
+    key = {d.pk: (d.episode_id, d.kind) for d in duties}
+    return {
+        "duties": {
+            key[d.pk]: (d.state, d.closed_at, d.told_at, d.closing_note, d.due_at, d.owner_user_id)
+            for d in duties
+        },
+        "notices": [
+            (key[n.duty_id], n.recipient_id, n.created_at)
+            for n in Notice.objects.filter(duty__in=duties).order_by("pk")
+        ],
+        "events": [
+            (key[e.duty_id], e.kind, e.about_user_id, e.detail, e.at)
+            for e in DutyEvent.objects.filter(duty__in=duties).order_by("pk")
+        ],
+    }
+
+
+def test_new_duties_told_as_they_are_written_equal_those_told_after(world, monkeypatch):
+    """A re-plan writes a new duty it can tell at once already told (telling.
+    tell_due_on_creation) instead of writing it open and then telling it with the stored ones
+    (duties_tell_due): the duties, notices and events are the same, in the same order."""
+    from django.db import transaction
+
+    import homesafe.duties.telling as telling
+
+    protocol_current()
+    ids = _children(world, 3)
+    now = timezone.now()
+
+    class Undo(Exception):
+        pass
+
+    def replan_and_snapshot():
+        try:
+            with transaction.atomic():
+                counts = duties_replan(child_ids=ids, now=now)
+                snapshot = _told_snapshot(ids)
+                raise Undo
+        except Undo:
+            return counts, snapshot
+
+    bulk = replan_and_snapshot()
+    monkeypatch.setattr(telling, "tell_due_on_creation", lambda duties, now: [])
+    after = replan_and_snapshot()
+    assert bulk[0]["told"] > 0 and bulk[1]["notices"]
+    assert bulk == after

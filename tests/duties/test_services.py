@@ -14,7 +14,6 @@ from homesafe.duties.protocol import protocol_current
 from homesafe.duties.reminders import duties_sweep
 from homesafe.duties.services import (
     duties_replan,
-    duties_replan_for_child,
     duty_complete,
     duty_mark_not_needed,
     protocol_settings_save,
@@ -86,8 +85,8 @@ def test_a_report_plans_duties_for_the_right_owners(world, reported):
 def test_recomputing_twice_changes_nothing(world, reported):
     child, _ = reported
     before, events = _snapshot(child), DutyEvent.objects.count()
-    duties_replan_for_child(child_id=child.pk)
-    duties_replan_for_child(child_id=child.pk)
+    duties_replan(child_ids=[child.pk])
+    duties_replan(child_ids=[child.pk])
     assert _snapshot(child) == before
     assert DutyEvent.objects.count() == events
 
@@ -119,7 +118,7 @@ def test_not_needed_needs_a_reason_and_stays_closed(world, reported):
     duty_mark_not_needed(
         duty=duty, reason="School holidays: told the family", actor=world.users["cmo_a"]
     )
-    duties_replan_for_child(child_id=episode.child_id)
+    duties_replan(child_ids=[episode.child_id])
     duty.refresh_from_db()
     assert duty.state == DutyState.NOT_NEEDED
 

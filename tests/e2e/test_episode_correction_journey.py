@@ -17,12 +17,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_correct_then_void_an_episode(page, live_server, world, axe):
     from homesafe.duties.models import ProtocolVersion
     from homesafe.duties.protocol import protocol_current
-    from homesafe.duties.services import duties_replan_for_child
+    from homesafe.duties.services import duties_replan
 
     protocol_current()
     ProtocolVersion.objects.update(duties_from=timezone.now() - dt.timedelta(days=1))
     child, episode = world.children["a_team1"], world.episodes["a_team1"]
-    duties_replan_for_child(child_id=child.pk)
+    duties_replan(child_ids=[child.pk])
     user = world.users["sw_1"]
     page.goto(f"{live_server.url}/account/login/")
     page.get_by_label("Email").fill(user.email)

@@ -340,9 +340,9 @@ def test_void_closes_open_duties_with_the_reason_and_leaves_every_list(world, re
     entry = AuditEntry.objects.get(verb="episode.voided")
     assert entry.payload == {"previous_status": "missing", "duties_closed": sorted(open_before)}
     # Nothing is planned again for it, and the child can be reported missing anew.
-    from homesafe.duties.services import duties_replan_for_child
+    from homesafe.duties.services import duties_replan
 
-    duties_replan_for_child(child_id=child.pk)
+    duties_replan(child_ids=[child.pk])
     assert not Duty.objects.filter(episode=episode, state=DutyState.OPEN).exists()
     again = episode_report(
         child=child,

@@ -154,22 +154,26 @@ def _queued_replans() -> list[list[int]]:
     ]
 
 
-def test_an_import_queues_one_replan_per_chunk_and_the_worker_plans_the_duties(world):
-    """Each chunk's children are re-planned by the worker: one task per chunk, queued in the
-    chunk's own transaction, covering every child whose facts the chunk changed."""
-    from homesafe.duties.models import Duty
-    from homesafe.duties.tasks import replan_children
-
-    la = world.orgs["la_a"]
-    kids = [
+def _kids(world, n, name):
+    return [
         ChildFactory(
-            responsible_la=la,
-            first_name=f"Plan{i}",
+            responsible_la=world.orgs["la_a"],
+            first_name=f"{name}{i}",
             last_name=f"Replanname{i}",
             date_of_birth=dt.date(2011, 2, 1) + dt.timedelta(days=50 * i),
         )
-        for i in range(5)
+        for i in range(n)
     ]
+
+
+def test_an_import_queues_each_child_once_and_the_worker_plans_the_duties(world):
+    """Each chunk's children are re-planned by the worker: tasks queued in the chunk's own
+    transaction, covering every child whose facts the chunk changed, except a child whose task
+    from an earlier chunk still waits (it reads the child's facts when it runs)."""
+    from homesafe.duties.models import Duty
+    from homesafe.duties.tasks import replan_children
+
+    kids = _kids(world, 5, "Plan")
     # The last row updates the first episode (found): a row through the services, whose
     # re-plan is gathered with its chunk's too.
     rows = [row_for(kid, f"Q-{i}") for i, kid in enumerate(kids)]
@@ -180,24 +184,43 @@ def test_an_import_queues_one_replan_per_chunk_and_the_worker_plans_the_duties(w
         "created": 5, "updated": 1, "unchanged": 0, "needs_review": 0, "rejected": 0
     }  # fmt: skip
     queued = _queued_replans()
-    # Chunks [Q-0 Q-1] [Q-2 Q-3] [Q-4, Q-0 found]: the update's child with the new episode's.
-    assert queued == [
-        [kids[0].pk, kids[1].pk],
-        [kids[2].pk, kids[3].pk],
-        sorted([kids[4].pk, kids[0].pk]),
-    ]
+    # Chunks [Q-0 Q-1] [Q-2 Q-3] [Q-4, Q-0 found]: the first chunk's task still waits for
+    # the child of the update, so the last chunk queues only the new episode's child.
+    assert queued == [[kids[0].pk, kids[1].pk], [kids[2].pk, kids[3].pk], [kids[4].pk]]
+    assert result.replans_queued == 3
     assert not Duty.objects.filter(child__in=kids).exists(), "planned by the worker, not inline"
 
-    for ids in queued:  # what the worker runs
+    for ids in queued:  # what the worker runs, after the import
         replan_children.call(child_ids=ids)
     planned = {k.pk: set(Duty.objects.filter(child=k).values_list("kind", flat=True)) for k in kids}
     assert all(planned.values()), planned
-    assert "rhi_offer" in planned[kids[0].pk]  # returned: the interview is due
+    assert "rhi_offer" in planned[kids[0].pk]  # returned (by the last chunk): the interview is due
     assert "rhi_offer" not in planned[kids[1].pk]  # still missing
     before = Duty.objects.count()
     for ids in queued:
         replan_children.call(child_ids=ids)
     assert Duty.objects.count() == before
+
+
+def test_a_child_whose_task_the_worker_took_is_queued_again(world):
+    """The worker took the first chunk's task between two chunks: the child's later change is
+    queued again, so their duties follow the last chunk's facts too."""
+    from django.tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    kids = _kids(world, 3, "Taken")
+    rows = [row_for(kids[0], "T-0"), row_for(kids[1], "T-1")]
+    rows.append(row_for(kids[0], "T-0", found_at="02/03/2026 08:15", found_by="police"))
+    rows.append(row_for(kids[2], "T-2"))
+
+    def worker_takes_the_waiting_tasks(done, total):
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(
+            status=TaskResultStatus.RUNNING
+        )
+
+    result = run(world, rows, chunk_size=2, progress=worker_takes_the_waiting_tasks)
+    assert result.counts["updated"] == 1, result.report_csv()
+    assert _queued_replans() == [[kids[0].pk, kids[1].pk], sorted([kids[0].pk, kids[2].pk])]
 
 
 def test_a_dry_run_queues_no_replan(world):

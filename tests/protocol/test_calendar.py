@@ -215,3 +215,21 @@ def test_school_holidays_move_the_school_notification():
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match="no time zone"):
         WorkingCalendar().add_working_days(dt.datetime(2026, 11, 24, 10, 0), 1)
+
+
+@given(
+    moment=moments | moments.map(lambda m: m.replace(fold=1)),
+    hours=st.floats(min_value=0, max_value=24 * 30, allow_nan=False),
+)
+@settings(max_examples=500, deadline=None)
+def test_add_hours_is_the_sum_done_in_utc_through_london(moment, hours):
+    """add_hours converts to UTC directly; the same instant and wall time as the conversion
+    through London it replaced, for any London time (a repeated or skipped hour included)."""
+    through_london = moment.astimezone(LONDON).astimezone(dt.UTC) + dt.timedelta(hours=hours)
+    result = add_hours(moment, hours)
+    assert result == through_london.astimezone(LONDON)
+    assert (result.tzinfo, result.fold, result.replace(tzinfo=None)) == (
+        LONDON,
+        through_london.astimezone(LONDON).fold,
+        through_london.astimezone(LONDON).replace(tzinfo=None),
+    )

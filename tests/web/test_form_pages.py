@@ -48,11 +48,11 @@ class Page:
 def _duty(world):
     from homesafe.duties.models import Duty
     from homesafe.duties.protocol import protocol_current
-    from homesafe.duties.services import duties_replan_for_child
+    from homesafe.duties.services import duties_replan
 
     protocol_current()
     child = world.children["a_team1"]
-    duties_replan_for_child(child_id=child.pk)
+    duties_replan(child_ids=[child.pk])
     return Duty.objects.filter(child=child, state="open").first()
 
 
