@@ -3,7 +3,8 @@ numbers, a suppressed count as the text "<5") and the PDF (WeasyPrint, the chart
 by vl-convert). Both are written from one PackContent (homesafe.insight.packs), so they say
 the same thing.
 
-WeasyPrint fetches nothing but the chart's data: URI (no network, no file)."""
+WeasyPrint fetches nothing but the chart's data: URI (no network, no file). It is loaded
+only when a PDF is written."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ import xlsxwriter
 from django.template.loader import render_to_string
 from django.utils import timezone
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from homesafe.insight.dashboard import Table
 from homesafe.insight.packs import PackContent
@@ -136,5 +135,10 @@ def pack_html(content: PackContent) -> str:
 
 
 def pack_pdf(content: PackContent) -> bytes:
+    # Imported here: loading WeasyPrint (Pango) takes most of a second, which no page that
+    # imports this module at start-up should pay.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     fetcher = URLFetcher(allowed_protocols=("data",))
     return HTML(string=pack_html(content), base_url=BASE_URL, url_fetcher=fetcher).write_pdf()

@@ -32,6 +32,9 @@ PACK_NOT_ENDED = (
 )
 PACK_FAILED = "The pack could not be built. Ask for it again; if it fails again, tell support."
 PACK_NOT_READY = "This pack is not ready to download."
+PACK_INTERRUPTED = (
+    "The pack stopped part way: the worker building it was stopped. Ask for it again."
+)
 TASK_PATH = "homesafe.insight.tasks.report_pack_build_task"
 FORMATS = ("pdf", "xlsx")
 
@@ -134,3 +137,29 @@ def report_pack_record_download(*, actor: User, pack: ReportPack, file_format: s
         payload={"format": file_format, "kind": pack.kind, "from": pack.first_day.isoformat()},
     )
     return bytes(getattr(pack, file_format))
+
+
+def report_packs_fail_interrupted() -> int:
+    """Packs left queued or building by a task that ended without finishing them (its worker
+    killed more often than homesafe.task_leases retries it): failed, saying so, so that the
+    page never shows a pack being built for ever. A pack whose task is still queued or
+    running is left alone."""
+    from django.tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    failed = 0
+    for pack_id in ReportPack.objects.filter(
+        status__in=[PackStatus.QUEUED, PackStatus.BUILDING]
+    ).values_list("pk", flat=True):
+        latest = (
+            DBTaskResult.objects.filter(task_path=TASK_PATH, args_kwargs__args=[pack_id])
+            .order_by("-enqueued_at")
+            .values_list("status", flat=True)
+            .first()
+        )
+        if latest not in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
+            continue
+        failed += ReportPack.objects.filter(
+            pk=pack_id, status__in=[PackStatus.QUEUED, PackStatus.BUILDING]
+        ).update(status=PackStatus.FAILED, error=PACK_INTERRUPTED, finished_at=timezone.now())
+    return failed

@@ -276,3 +276,25 @@ def test_a_pack_that_cannot_be_built_fails_with_a_clear_state(data, monkeypatch)
 def test_cells_become_numbers():
     assert cell_value("1,234") == 1234 and cell_value("45%") == 0.45
     assert cell_value(SUPPRESSED) == SUPPRESSED and cell_value("-") == "-"
+
+
+def test_a_pack_whose_task_gave_up_is_failed_saying_so(data, django_capture_on_commit_callbacks):
+    from django.tasks.base import TaskResultStatus
+
+    from homesafe.insight.services_packs import PACK_INTERRUPTED, report_packs_fail_interrupted
+
+    cmo = user(data, Role.MISSING_COORDINATOR)
+    with time_machine.travel(JANUARY, tick=True), django_capture_on_commit_callbacks(execute=True):
+        given_up = report_pack_request(actor=cmo, kind=PackKind.MONTHLY, first_day=Q3.start)
+        waiting = report_pack_request(
+            actor=cmo, kind=PackKind.MONTHLY, first_day=Q3.end.replace(day=1)
+        )
+    ReportPack.objects.filter(pk=given_up.pk).update(status=PackStatus.BUILDING, progress=45)
+    DBTaskResult.objects.filter(args_kwargs__args=[given_up.pk]).update(
+        status=TaskResultStatus.FAILED
+    )
+    assert report_packs_fail_interrupted() == 1
+    given_up.refresh_from_db()
+    waiting.refresh_from_db()
+    assert given_up.status == PackStatus.FAILED and given_up.error == PACK_INTERRUPTED
+    assert waiting.status == PackStatus.QUEUED  # its task has not run yet
