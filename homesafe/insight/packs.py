@@ -90,6 +90,15 @@ def period_label(kind: str, period: figures.Period) -> str:
     return f"{period.start:%B %Y} to {period.end:%B %Y}"
 
 
+def short_label(kind: str, period: figures.Period) -> str:
+    """A column head: "Oct to Dec 2026", "Oct 2026", "2025-26"."""
+    if kind == PackKind.MONTHLY:
+        return f"{period.start:%b %Y}"
+    if kind == PackKind.QUARTERLY:
+        return f"{period.start:%b} to {period.end:%b %Y}"
+    return f"{period.start:%Y}-{period.end:%y}"
+
+
 def count_cell(n: int, *, suppress: bool) -> int | str:
     """A count as a pack holds it: a number, or "<5" for those who see no names."""
     return SUPPRESSED if suppress and n < SMALL_COUNT else n
@@ -145,9 +154,9 @@ def headline_table(
     """Each figure for the period, the period before and (if given) a year before, with the
     changes: `periods` holds each period and its `figures.kpis` result, the pack's first."""
     (period, now), *others = periods
-    head = ["Figure", period_label(kind, period)]
+    head = ["Figure", short_label(kind, period)]
     for other, _result in others:
-        head += [period_label(kind, other), f"Change since {period_label(kind, other)}"]
+        head += [short_label(kind, other), f"Change since {short_label(kind, other)}"]
     table = Table("The figures, and the change since earlier periods", head, id="headline")
     flat_now = _flat(now)
     flats = [_flat(result) for _other, result in others]
