@@ -21,6 +21,7 @@ from homesafe.insight.packs import PackContent
 from homesafe.insight.suppression import SMALL_COUNT, SUPPRESSED
 
 BASE_URL = "https://homesafe.invalid/"
+PDF_VARIANT = "pdf/ua-1"
 SUPPRESSION_NOTE = (
     f'Numbers under {SMALL_COUNT} are shown as "{SUPPRESSED}", and shares and changes built '
     "on them as a dash, so that no child can be recognised."
@@ -141,4 +142,7 @@ def pack_pdf(content: PackContent) -> bytes:
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=("data",))
-    return HTML(string=pack_html(content), base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+    document = HTML(string=pack_html(content), base_url=BASE_URL, url_fetcher=fetcher)
+    # PDF/UA: a tagged PDF (headings, tables, the chart's text) that a screen reader reads, as
+    # papers published to elected members must be (the public sector accessibility rules).
+    return document.write_pdf(pdf_variant=PDF_VARIANT)

@@ -4,6 +4,8 @@ the task safe to run twice. Pages and downloads: test_packs_pages.py."""
 
 import datetime as dt
 import io
+import re
+import zlib
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -106,6 +108,8 @@ def test_the_same_period_a_year_before_and_the_periods_offered():
     assert [p.start for p in offered] == [dt.date(2026, 7, 1), dt.date(2026, 4, 1)]
     (year,) = packs.ended_periods(PackKind.ANNUAL, dt.date(2026, 4, 1), 1)
     assert year == figures.Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    assert packs.short_label(PackKind.ANNUAL, year) == "2025-26"
+    assert packs.short_label(PackKind.QUARTERLY, Q4) == "Oct to Dec 2026"
 
 
 # Asking for a pack -------------------------------------------------------------------------
@@ -199,11 +203,23 @@ def test_the_workbook_holds_figures_py_figures_with_their_trend(data):
     assert cohort["Looked after"] == [2]
 
 
+def _inflated(pdf: bytes):
+    """Every compressed stream of the PDF, inflated (no PDF reader is installed)."""
+    for found in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            yield zlib.decompressobj().decompress(pdf[found.end() :])
+        except zlib.error:
+            continue
+
+
 def test_the_pdf_is_a_real_pdf_with_the_figures(data):
     pack = request_and_build(user(data, Role.MISSING_COORDINATOR))
     pdf = bytes(pack.pdf)
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert len(pdf) > 5_000
+    # A tagged PDF/UA document: its structure tree, language and PDF/UA claim are there.
+    streams = b"".join(_inflated(pdf))
+    assert b"StructTreeRoot" in streams and b"pdfuaid" in streams and b"/Lang" in streams
     # The same content as the PDF's pages, as the HTML WeasyPrint lays out.
     with time_machine.travel(JANUARY, tick=True):
         content = packs.pack_content(
