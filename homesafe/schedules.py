@@ -3,6 +3,7 @@
 from crontask import cron
 
 from homesafe.duties.tasks import replan_turning_eighteen
+from homesafe.insight.tasks import fail_interrupted_packs
 from homesafe.intake.tasks import fail_interrupted_imports
 from homesafe.reminders.tasks import sweep_reminders
 from homesafe.task_leases import retake_stale_tasks
@@ -15,6 +16,8 @@ cron("*/5 * * * *")(sweep_reminders)
 cron("10 0 * * *")(replan_turning_eighteen)
 
 # Work survives a killed worker: a task RUNNING past its lease is queued again (task_leases),
-# and an import whose task ended without finishing it is failed with a clear state.
+# and an import or a report pack whose task ended without finishing it is failed with a clear
+# state.
 cron("* * * * *")(retake_stale_tasks)
 cron("*/5 * * * *")(fail_interrupted_imports)
+cron("*/5 * * * *")(fail_interrupted_packs)

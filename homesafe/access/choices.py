@@ -243,3 +243,6 @@ class AuditVerb(models.TextChoices):
     FORCE_MAPPING_CHANGED = "intake.mapping_changed", "Changed a force's download mapping"
     # Statutory returns (homesafe/insight): one entry per export, naming the children in it.
     RETURN_EXPORTED = "insight.return_exported", "Exported a statutory return"
+    # Report packs (homesafe/insight): asked for and downloaded; figures only, no child named.
+    PACK_REQUESTED = "insight.pack_requested", "Asked for a report pack"
+    PACK_DOWNLOADED = "insight.pack_downloaded", "Downloaded a report pack"

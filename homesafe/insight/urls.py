@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homesafe.insight import views, views_hotspots, views_impact, views_networks
+from homesafe.insight import views, views_hotspots, views_impact, views_networks, views_packs
 
 app_name = "insight"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("networks/", views_networks.networks, name="networks"),
     path("hot-spots/", views_hotspots.hotspots, name="hotspots"),
     path("impact/", views_impact.impact, name="impact"),
+    path("packs/", views_packs.packs_page, name="packs"),
+    path("packs/<int:pk>.<str:file_format>", views_packs.pack_download, name="pack_download"),
 ]

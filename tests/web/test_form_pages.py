@@ -404,6 +404,8 @@ FORM_PAGES: dict[str, Page] = {
     ),
     "administration:rhi_route_add": Page(**ADMIN),
     "administration:rhi_route_change": Page(user="admin", args=_one("route"), needs=("route",)),
+    # Asking for a report pack (homesafe.insight.services_packs.report_pack_request).
+    "insight:packs": Page(user="cmo_a"),
 }
 
 # Buttons with no fields: homesafe.web.form_pages.action_run (a refusal is an error banner on
@@ -446,6 +448,7 @@ READ_PAGES = {
     "insight:networks",
     "insight:hotspots",
     "insight:impact",
+    "insight:pack_download",  # a kept file; the download is audited
     "people:story",
     "episodes:detail",
     "interviews:detail",

@@ -1,0 +1,15 @@
+"""Background work of insight: building a report pack (homesafe.insight.services_packs)."""
+
+from django.tasks import task
+
+from homesafe.insight.services_packs import report_pack_build, report_packs_fail_interrupted
+
+
+@task()
+def report_pack_build_task(pack_id: int) -> None:
+    report_pack_build(pack_id=pack_id)
+
+
+@task()
+def fail_interrupted_packs() -> int:
+    return report_packs_fail_interrupted()
