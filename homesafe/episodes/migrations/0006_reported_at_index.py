@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0006_contact_directory'),
-        ('episodes', '0005_episode_corrections_and_recorded_in_error'),
-        ('people', '0003_networkmember_user'),
+        ("access", "0006_contact_directory"),
+        ("episodes", "0005_episode_corrections_and_recorded_in_error"),
+        ("people", "0003_networkmember_user"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='missingepisode',
-            index=models.Index(fields=['reported_at'], name='episode_reported_at'),
+            model_name="missingepisode",
+            index=models.Index(fields=["reported_at"], name="episode_reported_at"),
         ),
     ]
