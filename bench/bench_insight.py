@@ -14,7 +14,7 @@ made once). Measures, on the latest full quarter before today and the year endin
 2. `homesafe kpis` (homesafe.insight.report.kpis_report, what the command prints) for the
    quarter and the year, for the whole country and for that authority;
 3. the figures a quarterly pack needs (the kpis report of the quarter and of the quarter
-   before, for the authority), unless a pack builder exists;
+   before, for the authority and the country);
 4. polars: the rows the contract's figures read (one per episode of the year, with its child's
    authority, first grading, return interview and duties) read once from PostgreSQL, then the
    contract's figures computed from them for the quarter and the year; the values are checked
@@ -181,10 +181,32 @@ def timed(fn, *args, **kwargs):
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
+def time_pack(users, quarter, now) -> None:
+    """A quarterly pack as the worker builds it (homesafe.insight.services_packs): its figures
+    for each user, then the XLSX and the PDF; not stored."""
+    from homesafe.insight import packs
+    from homesafe.insight.figures import jit_off
+    from homesafe.insight.packs_files import pack_pdf, pack_xlsx
+
+    print("\n5. quarterly pack (pack_content + XLSX + PDF), wall s")
+    for role, user in users.items():
+        start = time.perf_counter()
+        with jit_off():
+            content = packs.pack_content(kind="quarterly", period=quarter, user=user, now=now)
+        figures_done = time.perf_counter()
+        xlsx, pdf = pack_xlsx(content), pack_pdf(content)
+        end = time.perf_counter()
+        print(
+            f"   {role:<20} {end - start:7.2f} (figures {figures_done - start:.2f}, files "
+            f"{end - figures_done:.2f}; {len(xlsx):,} + {len(pdf):,} bytes)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--no-pages", action="store_true", help="skip the dashboard (part 1)")
+    parser.add_argument("--pack-only", action="store_true", help="time the quarterly pack only")
     args = parser.parse_args()
 
     import django
@@ -224,6 +246,9 @@ def main() -> None:
     users = bench_users(la)
     client = Client()
 
+    if args.pack_only:
+        time_pack(users, quarter, now)
+        return
     print(f"\n1. dashboard, {args.requests} requests each (wall ms: p50 / p95)")
     for role, user in [] if args.no_pages else users.items():
         for label, params in (
@@ -278,6 +303,7 @@ def main() -> None:
                 f"{our_wall:6.2f} s = {our_wall / wall:6.0f}x polars compute, "
                 f"{our_wall / (wall + read_wall):5.2f}x polars read + compute; {same}"
             )
+    time_pack(users, quarter, now)
 
 
 if __name__ == "__main__":
