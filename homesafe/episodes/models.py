@@ -150,6 +150,9 @@ class MissingEpisode(models.Model):
             models.Index(fields=["child", "-last_seen_at"]),
             models.Index(fields=["status", "last_seen_at"]),
             models.Index(fields=["police_force", "reported_at"]),
+            # The insight figures select a period's episodes by the report's time across
+            # forces (homesafe.insight.figures.period_episodes; bench/bench_insight.py).
+            models.Index(fields=["reported_at"], name="episode_reported_at"),
         ]
 
     def __str__(self) -> str:

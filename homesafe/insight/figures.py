@@ -19,9 +19,11 @@ names, 24 hours, is the reporting band of DOMAIN.md's KPIs, not a duty.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import ContextDecorator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.db import DatabaseError, connection
 from django.db.models import (
     Case,
     CharField,
@@ -121,6 +123,31 @@ class Filters:
 
 
 NO_FILTERS = Filters()
+
+
+class jit_off(ContextDecorator):  # noqa: N801 (used as a decorator, like a function)
+    """PostgreSQL's JIT compilation off while the figures are counted (a no-op elsewhere).
+
+    The figures' aggregates cost more than `jit_above_cost`, so PostgreSQL compiles them, and
+    compiling takes longer than the query: 0.5 s of a 0.2 s aggregate, on every request
+    (docs/benchmarks.md, bench/bench_insight.py). A session setting, put back at the end; a
+    transaction rolled back puts it back by itself.
+    """
+
+    def __enter__(self):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET jit = off")
+        return self
+
+    def __exit__(self, *exc):
+        if connection.vendor == "postgresql":
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET jit")
+            except DatabaseError:  # an aborted transaction: its rollback resets it
+                pass
+        return False
 
 
 def cohort_on_report_day() -> Subquery:

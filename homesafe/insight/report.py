@@ -10,10 +10,11 @@ from django.db.models import QuerySet
 
 from homesafe.insight import figures_breakdowns as breakdowns
 from homesafe.insight import figures_casework as casework
-from homesafe.insight.figures import Period, kpis, period_episodes
+from homesafe.insight.figures import Period, jit_off, kpis, period_episodes
 from homesafe.people.models import Child
 
 
+@jit_off()
 def kpis_report(
     *, period: Period, now: dt.datetime, children: QuerySet[Child] | None = None, la_id=None
 ) -> dict:

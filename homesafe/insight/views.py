@@ -106,6 +106,7 @@ def _filter_form(request: HttpRequest, user: User) -> FiguresFilterForm:
     return FiguresFilterForm(request.GET or None, teams=teams_of(user))
 
 
+@figures.jit_off()
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = insight_user(request)
     form = _filter_form(request, user)
@@ -129,6 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@figures.jit_off()
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """The dashboard's tables as CSV (table, row, column, value): the same figures, suppressed
     the same way; no names."""
@@ -179,6 +181,7 @@ def _months(today: dt.date, n: int) -> list[figures.Period]:
     return months[::-1]
 
 
+@figures.jit_off()
 def compliance(request: HttpRequest) -> HttpResponse:
     """Duties met in time, by kind, month by month (seed 003: compliance escalated to team
     managers monthly). A month's duties are those of the episodes reported in it."""
@@ -229,6 +232,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     )
 
 
+@figures.jit_off()
 def children_behind(request: HttpRequest) -> HttpResponse:
     """The episodes (and children) behind a figure: through the access gate, never for an
     analyst."""
