@@ -119,3 +119,9 @@ def review_episode_choices(*, child: Child) -> QuerySet[MissingEpisode]:
 def safety_plan_summaries(*, child: Child) -> list[SafetyPlanVersion]:
     """The child's plan versions, newest first, for a page that has passed the gate (the story)."""
     return list(_versions(child).order_by("-number"))
+
+
+def plan_reviews_of_episode(*, episode: MissingEpisode) -> list[SafetyPlanVersion]:
+    """The plan versions saved as the review after this episode, for a page that has passed the
+    gate for the child's plan."""
+    return list(SafetyPlanVersion.objects.filter(review_of=episode).order_by("number"))

@@ -36,9 +36,14 @@ from homesafe.people.queries import (
     search_match_reasons,
 )
 from homesafe.safety_plans.family import episodes_missing_together, family_history
-from homesafe.safety_plans.queries import episodes_around_plans, safety_plan_summaries
+from homesafe.safety_plans.queries import (
+    episodes_around_plans,
+    plan_reviews_of_episode,
+    safety_plan_summaries,
+)
 from homesafe.story.child_story import child_story
 from homesafe.story.episode_concerns import episode_concerns_view
+from homesafe.story.episode_timeline import episode_timeline
 
 SEARCH_LIMIT = 50
 
@@ -144,20 +149,37 @@ def child_story_view(request: HttpRequest, child_id: int) -> HttpResponse:
 def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = episode_get_for_user_or_404(user=request.user, episode_id=episode_id)
     can_record = can_record_episode(request.user, episode.child)
+    gradings = list(episode.gradings.select_related("recorded_by"))
+    interview_view = interview_view_for_user(user=request.user, episode=episode)
+    search = episode_search(user=request.user, episode=episode, can_plan=can_record)
+    duties = duties_for_episode(episode=episode)
+    plan_reviews = (
+        plan_reviews_of_episode(episode=episode)
+        if can_view_safety_plan(request.user, episode.child)
+        else None
+    )
     return render(
         request,
         "story/episode_detail.html",
         {
+            "timeline": episode_timeline(
+                episode=episode,
+                gradings=gradings,
+                search=search,
+                interview_view=interview_view,
+                duties=duties,
+                plan_reviews=plan_reviews,
+            ),
             "title": f"{episode.get_episode_type_display()} episode: {episode.child.full_name}",
             "episode": episode,
             "child": episode.child,
-            "gradings": list(episode.gradings.select_related("recorded_by")),
+            "gradings": gradings,
             "can_record": can_record,
             "can_correct": can_correct_episode(request.user, episode.child),
-            "interview_view": interview_view_for_user(user=request.user, episode=episode),
+            "interview_view": interview_view,
             "concerns": episode_concerns_view(user=request.user, episode=episode),
-            "search": episode_search(user=request.user, episode=episode, can_plan=can_record),
-            "duties": duties_for_episode(episode=episode),
+            "search": search,
+            "duties": duties,
             "corrections": episode_corrections(episode=episode),
             "field_labels": FIELD_LABELS,
             "now": timezone.now(),

@@ -136,8 +136,9 @@ def test_episode_page_queries_do_not_grow_with_duties_or_corrections(world, prot
     client.force_login(world.users["cmo_a"])
     counts = [_page_queries(client, reverse("episodes:detail", args=[e.pk])) for e in (few, many)]
     assert counts[0] == counts[1]
-    # 32 on 5 December 2026 with the concerns raised; 42 with issue 16 (plans and the search).
-    assert counts[1] <= 45
+    # 32 on 5 December 2026 with the concerns raised; 42 with issue 16 (plans and the search);
+    # 44 with the episode in order (the plan's reviews, and whether the user may see the plan).
+    assert counts[1] <= 47
 
 
 def test_a_correction_through_the_page(world, reported, client):
