@@ -77,3 +77,18 @@ def axe_check(page, *, context: str = "") -> None:
 @pytest.fixture
 def axe():
     return axe_check
+
+
+def sign_in_by_cookie(page, live_server, user) -> None:
+    """Give the page's browser context a session of `user` that passed the password and the
+    second factor (tests/signin.py), as the sign-in pages would. The sign-in pages themselves
+    are walked, with axe, by tests/e2e/test_journeys.py and test_responsive.py; the other
+    journeys start signed in, which saves each of them three pages and their checks."""
+    from django.conf import settings
+
+    from tests.signin import SignedInClient
+
+    client = SignedInClient()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
