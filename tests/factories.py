@@ -339,3 +339,18 @@ class ExploitationScreeningFactory(factory.django.DjangoModelFactory):
     )
     completed_by_organisation = factory.SelfAttribute("completed_by.organisation")
     review_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=90))
+
+
+class SafetyPlanVersionFactory(factory.django.DjangoModelFactory):
+    """safety_plans: a plan's first version, the risk judged by the professional."""
+
+    class Meta:
+        model = "safety_plans.SafetyPlanVersion"
+
+    child = factory.SubFactory(ChildFactory)
+    number = 1
+    method = "judgement"
+    risk_level = "medium"
+    reasons = "Missing three times this month, each time overnight."
+    risks = "Older associates at the bus station."
+    who_does_what = "The carer calls the police after one hour; the social worker visits weekly."
