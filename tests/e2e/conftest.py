@@ -1,5 +1,10 @@
 """Browser tests: pytest-playwright driving Debian's Chromium (never `playwright install`),
-with axe-core from our own static files checking every page visited."""
+with axe-core from our own static files checking every page visited.
+
+Chromium's headless shell (Debian's `chromium-headless-shell`, which `./scripts/bootstrap
+--test` installs) is the same engine as the browser without its windows, and takes about half
+the CPU per page (most of the browser tests' CPU is Chromium's); the full browser is used
+where the shell is missing."""
 
 import json
 import shutil
@@ -7,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = (
+    shutil.which("chromium-headless-shell") or shutil.which("chromium") or "/usr/bin/chromium"
+)
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "homesafe/static/vendor/axe/axe.min.js"
 
 pytestmark = pytest.mark.e2e
