@@ -354,3 +354,26 @@ class SafetyPlanVersionFactory(factory.django.DjangoModelFactory):
     reasons = "Missing three times this month, each time overnight."
     risks = "Older associates at the bus station."
     who_does_what = "The carer calls the police after one hour; the social worker visits weekly."
+
+
+class LocateActionFactory(factory.django.DjangoModelFactory):
+    """locate: an open action of the search for a missing child."""
+
+    class Meta:
+        model = "locate.LocateAction"
+
+    episode = factory.SubFactory(EpisodeFactory)
+    child = factory.SelfAttribute("episode.child")
+    kind = "place_to_check"
+    description = "Check the bus station"
+    owner_organisation = factory.SelfAttribute("child.responsible_la")
+
+
+class SightingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "locate.Sighting"
+
+    episode = factory.SubFactory(EpisodeFactory)
+    child = factory.SelfAttribute("episode.child")
+    seen_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    source = "school"

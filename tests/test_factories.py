@@ -19,7 +19,8 @@ FACTORIES = [
 # api, web and demo have no models of their own.
 APPS_WITH_RECORDS = {
     "access", "administration", "concerns", "daily_screening", "duties", "episodes", "intake",
-    "interviews", "meetings", "people", "profiles", "reminders", "safety_plans", "screening",
+    "interviews", "locate", "meetings", "people", "profiles", "reminders", "safety_plans",
+    "screening",
 }  # fmt: skip
 
 
