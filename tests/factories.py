@@ -377,3 +377,16 @@ class SightingFactory(factory.django.DjangoModelFactory):
     child = factory.SelfAttribute("episode.child")
     seen_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
     source = "school"
+
+
+class ReportPackFactory(factory.django.DjangoModelFactory):
+    """insight: a quarterly pack waiting for the worker to build it."""
+
+    class Meta:
+        model = "insight.ReportPack"
+
+    kind = "quarterly"
+    first_day = dt.date(2026, 7, 1)
+    last_day = dt.date(2026, 9, 30)
+    requested_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("requested_by.organisation")

@@ -15,12 +15,12 @@ FACTORIES = [
     for _, f in inspect.getmembers(factories, inspect.isclass)
     if issubclass(f, factory.django.DjangoModelFactory) and f.__module__ == factories.__name__
 ]
-# Apps whose records tests set up; story and insight read the others' records, and protocol,
-# api, web and demo have no models of their own.
+# Apps whose records tests set up; story reads the others' records, and protocol, api, web
+# and demo have no models of their own.
 APPS_WITH_RECORDS = {
-    "access", "administration", "concerns", "daily_screening", "duties", "episodes", "intake",
-    "interviews", "locate", "meetings", "people", "profiles", "reminders", "safety_plans",
-    "screening",
+    "access", "administration", "concerns", "daily_screening", "duties", "episodes", "insight",
+    "intake", "interviews", "locate", "meetings", "people", "profiles", "reminders",
+    "safety_plans", "screening",
 }  # fmt: skip
 
 
