@@ -8,6 +8,9 @@
   start of each test that asks for it;
 - `client`: Django's test client, whose `force_login` also passes the second factor;
 - the test database: a copy of one migrated once for the whole run (tests/databases.py).
+
+Fixtures that write records through the services on top of the world are built once per
+session the same way (`built_once`, tests/snapshots.py).
 """
 
 import os

@@ -27,10 +27,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run_directory(tmp_path_factory, worker_id: str) -> Path:
-    """The temporary directory every worker of this run shares."""
+def _run_directory(tmp_path_factory) -> Path:
+    """The temporary directory every worker of this run shares (pytest-xdist's worker_id
+    fixture is not there with `-p no:xdist`; its environment variable says the same)."""
     base = tmp_path_factory.getbasetemp()
-    return base if worker_id == "master" else base.parent
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def _postgres_url(settings_dict: dict, name: str) -> str:
@@ -56,11 +57,11 @@ def _migrate(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory, worker_id) -> str:
+def migrated_template(tmp_path_factory) -> str:
     """The URL of this run's migrated template database, made by the first worker to ask."""
     from django.db import connection
 
-    run = _run_directory(tmp_path_factory, worker_id)
+    run = _run_directory(tmp_path_factory)
     with (run / "migrated.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if connection.vendor == "sqlite":
@@ -133,7 +134,6 @@ def django_db_setup(
     django_db_blocker,
     django_db_modify_db_settings,
     tmp_path_factory,
-    worker_id,
 ):
     """pytest-django's test database, copied from the run's migrated template instead of
     migrated by each worker (the one database the suite uses: "default")."""

@@ -117,3 +117,51 @@ def test_a_real_clock_test_builds_its_own_world(world, _world_snapshot):
     assert not time_machine.escape_hatch.is_travelling()
     shared = pickle.loads(_world_snapshot.world)
     assert world.users["cmo_a"].email != shared.users["cmo_a"].email
+
+
+# --- fixtures built once per session (tests/snapshots.py) -----------------------------------
+
+
+def _returned_episode(world, calls: list):
+    """A build that reports and returns a_team2, deletes its world episode and changes the
+    child (rows added, deleted and changed)."""
+    from tests.interviews.helpers import report_and_return
+
+    calls.append(1)
+    child = world.children["a_team2"]
+    child.first_name = "Built"
+    child.save(update_fields=["first_name"])
+    return report_and_return(world)
+
+
+@pytest.mark.parametrize("run", [1, 2, 3])
+def test_a_fixture_built_once_comes_back_whole_in_every_test(request, world, run):
+    from tests.snapshots import _BUILT, built_once
+
+    calls = []
+    episode = built_once(
+        request, "shared-fixtures-returned", lambda: _returned_episode(world, calls)
+    )
+    delta = _BUILT["shared-fixtures-returned"]
+    assert delta is not None and len(calls) <= 1  # built by the session's first test only
+    # Its rows: the episode it added, the world's episode it deleted, the child it changed.
+    child = world.children["a_team2"]
+    assert list(MissingEpisode.objects.filter(child=child)) == [episode]
+    assert episode.returned_at is not None
+    assert Child.objects.get(pk=child.pk).first_name == "Built" == child.first_name
+    # The clock has moved on to where the build left it, and the test's changes stay its own.
+    assert timezone.now() >= delta.clock_after > NOW
+    Child.objects.filter(pk=child.pk).update(first_name=f"Changed by run {run}")
+
+
+def test_a_fixture_built_once_is_built_afresh_on_a_database_it_did_not_start_from(request, world):
+    from tests.factories import ChildFactory
+    from tests.snapshots import built_once
+
+    ChildFactory()  # the database is not the one the session's build started from
+    calls = []
+    episode = built_once(
+        request, "shared-fixtures-returned", lambda: _returned_episode(world, calls)
+    )
+    assert calls == [1]  # built here (to take it, or because what was taken does not fit)
+    assert MissingEpisode.objects.get(child=world.children["a_team2"]) == episode

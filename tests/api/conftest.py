@@ -34,6 +34,7 @@ from homesafe.screening.services import screening_complete
 from tests.interviews.helpers import content, report_and_return
 from tests.profiles.conftest import PNG  # a real image: Pillow decodes every photo
 from tests.screening.helpers import seraf_answers
+from tests.snapshots import built_once
 
 
 @dataclass
@@ -81,14 +82,19 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def casework(world, media_root) -> Casework:
-    """- interviews: a_team2's held by the RHI service (open referral), shared with Force A and
+def casework(request, world, media_root) -> Casework:
+    """Built once per session and written back in each test (tests/snapshots.py):
+    - interviews: a_team2's held by the RHI service (open referral), shared with Force A and
       school 2 with consent; a_team1's held by LA A, shared with health only;
     - a held locality MACE about a_team1 and a_team2 (each with a decision and an action, plus a
       whole-meeting risk and action), and a planned strategy meeting about a_unallocated;
     - a SERAF screening, a profile with a photo, a person of concern (linked to a_team1 and,
       by LA B, to b_only), a disruption and a legal action, and a professional difference,
       all about a_team1."""
+    return built_once(request, "api-casework", lambda: _casework(world), media=media_root)
+
+
+def _casework(world) -> Casework:
     w, u, c, o = world, world.users, world.children, world.orgs
     cw = Casework()
     cw.interviews["a_team2"] = interview_for(w, "a_team2", actor="rhi")

@@ -1,5 +1,10 @@
 """Browser tests: pytest-playwright driving Debian's Chromium (never `playwright install`),
-with axe-core from our own static files checking every page visited."""
+with axe-core from our own static files checking every page visited.
+
+Chromium's headless shell (Debian's `chromium-headless-shell`, which `./scripts/bootstrap
+--test` installs) is the same engine as the browser without its windows, and takes about half
+the CPU per page (most of the browser tests' CPU is Chromium's); the full browser is used
+where the shell is missing."""
 
 import json
 import shutil
@@ -7,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = (
+    shutil.which("chromium-headless-shell") or shutil.which("chromium") or "/usr/bin/chromium"
+)
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "homesafe/static/vendor/axe/axe.min.js"
 
 pytestmark = pytest.mark.e2e
@@ -77,3 +84,18 @@ def axe_check(page, *, context: str = "") -> None:
 @pytest.fixture
 def axe():
     return axe_check
+
+
+def sign_in_by_cookie(page, live_server, user) -> None:
+    """Give the page's browser context a session of `user` that passed the password and the
+    second factor (tests/signin.py), as the sign-in pages would. The sign-in pages themselves
+    are walked, with axe, by tests/e2e/test_journeys.py and test_responsive.py; the other
+    journeys start signed in, which saves each of them three pages and their checks."""
+    from django.conf import settings
+
+    from tests.signin import SignedInClient
+
+    client = SignedInClient()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])

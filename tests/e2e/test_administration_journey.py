@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from homesafe.access.choices import Role
 from homesafe.access.models import User
-from tests.e2e.test_journeys import _sign_in
+from tests.e2e.test_duties_journey import _sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

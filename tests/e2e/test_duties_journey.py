@@ -3,7 +3,6 @@ list, its duties appear in the right people's inboxes, and completing the return
 offer closes that duty. axe-core finds no WCAG 2.2 AA violation on any page on the way."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import timezone
@@ -14,20 +13,16 @@ from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty, ProtocolVersion
 from homesafe.duties.protocol import protocol_current
 from homesafe.episodes.services import episode_record_return, episode_report
-from tests.clock import totp_code
-from tests.factories import PASSWORD, ChildFactory
+from tests.e2e.conftest import sign_in_by_cookie
+from tests.factories import ChildFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page, live_server, user, axe):
+    """Signed in (tests/e2e/conftest.py: sign_in_by_cookie), at the user's My work."""
+    sign_in_by_cookie(page, live_server, user)
     page.goto(f"{live_server.url}/")
-    expect(page).to_have_url(re.compile(r"/account/login/"))
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(totp_code(user.totp_secret))
-    page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     axe(page, context=f"my work ({user})")
 

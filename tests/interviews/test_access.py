@@ -21,6 +21,7 @@ from homesafe.interviews.services import interview_complete
 from homesafe.people.choices import NetworkRole
 from tests.factories import NetworkMemberFactory
 from tests.interviews.helpers import content
+from tests.snapshots import built_once
 
 WORDS = "I just wanted to see my mates."
 SUMMARY = "Went to friends; concerns about older associates."
@@ -59,16 +60,24 @@ NOT_SHARED = {
 
 
 @pytest.fixture
-def completed(world, offered):
-    return interview_complete(interview=offered, actor=world.users["rhi"], **content(world))
+def completed(request, world, offered):
+    return built_once(
+        request,
+        "interviews-completed",
+        lambda: interview_complete(interview=offered, actor=world.users["rhi"], **content(world)),
+    )
 
 
 @pytest.fixture
-def unshared(world, offered):
-    return interview_complete(
-        interview=offered,
-        actor=world.users["rhi"],
-        **content(world, consent_to_share="no", shared_with=[], shareable_summary=SUMMARY),
+def unshared(request, world, offered):
+    return built_once(
+        request,
+        "interviews-unshared",
+        lambda: interview_complete(
+            interview=offered,
+            actor=world.users["rhi"],
+            **content(world, consent_to_share="no", shared_with=[], shareable_summary=SUMMARY),
+        ),
     )
 
 

@@ -12,11 +12,16 @@ from homesafe.concerns.services import person_of_concern_record
 from homesafe.interviews import services
 from homesafe.interviews.services import interview_complete, interview_link_persons
 from tests.interviews.helpers import content
+from tests.snapshots import built_once
 
 
 @pytest.fixture
-def completed(world, offered):
-    return interview_complete(interview=offered, actor=world.users["rhi"], **content(world))
+def completed(request, world, offered):
+    return built_once(
+        request,
+        "interviews-completed",
+        lambda: interview_complete(interview=offered, actor=world.users["rhi"], **content(world)),
+    )
 
 
 @pytest.fixture

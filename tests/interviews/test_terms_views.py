@@ -18,6 +18,7 @@ from homesafe.interviews.services import (
 )
 from homesafe.interviews.services_terms import interview_term_retire
 from tests.interviews.helpers import content
+from tests.snapshots import built_once
 
 
 def _term(kind, code) -> InterviewTerm:
@@ -37,8 +38,12 @@ def admin(world, client):
 
 
 @pytest.fixture
-def completed(world, offered):
-    return interview_complete(interview=offered, actor=world.users["rhi"], **content(world))
+def completed(request, world, offered):
+    return built_once(
+        request,
+        "interviews-completed",
+        lambda: interview_complete(interview=offered, actor=world.users["rhi"], **content(world)),
+    )
 
 
 # --- the taxonomy page -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from homesafe.meetings.services import (
     meeting_add_action,
     meeting_record_note,
 )
+from tests.snapshots import built_once
 
 # user -> (children of the locality meeting they see, may record the meeting)
 LOCALITY = {
@@ -43,7 +44,11 @@ LOCALITY = {
 
 
 @pytest.fixture
-def with_parts(world, locality):
+def with_parts(request, world, locality):
+    return built_once(request, "meetings-locality-with-parts", lambda: _with_parts(world, locality))
+
+
+def _with_parts(world, locality):
     for key in ("a_team1", "a_team2"):
         child = world.children[key]
         meeting_record_note(

@@ -1,0 +1,186 @@
+"""Fixtures built once per session on top of the world and written back in each test that asks.
+
+A fixture that writes records through the services (a casework of interviews, meetings,
+screenings...) costs tenths of a second each time; built for every test of a module it is most
+of the module's time. `built_once(request, "name", build)` builds it the first time a test of
+the session asks, in a savepoint rolled back at once, on the same clock and with the same
+world a test's own build would have, and records what the build changed, table by table
+(`Delta`: rows added, rows changed, rows deleted). Each test that asks then gets those changes
+written back (one insert per table, as the world's rows are) and its own copy of the objects
+`build` returned (and of the world, as the build left it), and its clock moves on to where the
+build left it, as if the test had built it. The result is the same rows with the same ids,
+timestamps and secrets in every test.
+
+The test must be in a position to take the changes: the database as the world left it (the
+fixture asks for the world first). If anything else was written before, or the test is a
+browser test or a `real_clock` one, `build` runs in the test as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import time_machine
+from django.db import IntegrityError, connections, transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from tests.clock import NOW
+from tests.world import _stored_models
+
+_BUILT: dict[str, Delta | None] = {}  # per process: one session of one pytest-xdist worker
+
+
+_NUMBERED = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
+
+
+def _test_atomic(using: str):
+    """A savepoint such as the test's own transaction is: a use case's durable transaction
+    may open inside it (Django lets a durable block nest only in a test case's)."""
+    atomic = transaction.atomic(using=using)
+    atomic._from_testcase = True
+    return atomic
+
+
+def _concrete(model) -> list:
+    return [f for f in model._meta.local_concrete_fields if not f.generated]
+
+
+def _tables(models, using) -> dict:
+    """Every row of every table, as a tuple of its concrete fields' values, by primary key."""
+    state = {}
+    for model in models:
+        names = [f.attname for f in _concrete(model)]
+        pk_at = names.index(model._meta.pk.attname)
+        state[model] = {
+            row[pk_at]: row for row in model._base_manager.using(using).values_list(*names)
+        }
+    return state
+
+
+def _fingerprint(models, using) -> tuple:
+    """How many rows each table has and its highest key: one query, a few milliseconds."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    parts = []
+    for model in models:
+        table, pk = quote(model._meta.db_table), model._meta.pk
+        parts.append(f"(SELECT COUNT(*) FROM {table})")
+        if pk.get_internal_type() in _NUMBERED:
+            parts.append(f"(SELECT MAX({quote(pk.column)}) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
+
+
+@dataclass
+class Delta:
+    """What one build changed in the database, and the objects it gave back."""
+
+    objects: bytes  # (world, result), pickled together so that they share their objects
+    base: tuple  # _fingerprint() of the database the build started from
+    added: list  # (model, [instances])
+    changed: list  # (model, [instances])
+    deleted: list  # (model, [primary keys])
+    clock_after: dt.datetime  # where the build left the clock
+    media: Path | None  # files the build stored (MEDIA_ROOT), copied into each test's
+
+    @classmethod
+    def take(cls, world, build, *, media: Path | None, using: str = "default") -> Delta:
+        models = _stored_models()
+        with _test_atomic(using):
+            base = _fingerprint(models, using)
+            before = _tables(models, using)
+            with time_machine.travel(NOW, tick=True):
+                if media is None:
+                    result = build()
+                else:
+                    with override_settings(MEDIA_ROOT=media):
+                        result = build()
+                clock_after = timezone.now()
+            after = _tables(models, using)
+            added, changed, deleted = [], [], []
+            for model in models:
+                old, new = before[model], after[model]
+                gone = sorted(set(old) - set(new))
+                if gone:
+                    deleted.append((model, gone))
+                for into, pks in (
+                    (added, sorted(set(new) - set(old))),
+                    (changed, sorted(pk for pk in set(new) & set(old) if new[pk] != old[pk])),
+                ):
+                    if pks:
+                        manager = model._base_manager.using(using)
+                        into.append((model, list(manager.filter(pk__in=pks).order_by("pk"))))
+            objects = pickle.dumps((world, result))
+            transaction.set_rollback(True, using=using)
+        return cls(objects, base, added, changed, deleted, clock_after, media)
+
+    def fits(self, using: str = "default") -> bool:
+        """Whether the database is as it was when the build started."""
+        return _fingerprint(_stored_models(), using) == self.base
+
+    def apply(self, *, media: Path | None = None, using: str = "default"):
+        """Write the changes back (no save(), no signals), move the clock on to where the build
+        left it, and give a copy of (world, result)."""
+        connection = connections[using]
+        with transaction.atomic(using=using):
+            for model, pks in self.deleted:
+                model._base_manager.using(using).filter(pk__in=pks)._raw_delete(using)
+            for model, objs in self.changed:
+                manager = model._base_manager.using(using)
+                for obj in objs:
+                    fields = [f for f in _concrete(model) if not f.primary_key]
+                    manager.filter(pk=obj.pk).update(
+                        **{f.attname: getattr(obj, f.attname) for f in fields}
+                    )
+            for model, objs in self.added:
+                fields = _concrete(model)
+                size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
+                for start in range(0, len(objs), size):
+                    model._base_manager.using(using)._insert(
+                        objs[start : start + size], fields=fields, raw=True, using=using
+                    )
+        if self.media is not None and media is not None:
+            shutil.copytree(self.media, media, dirs_exist_ok=True)
+        if time_machine.traveller_stack and timezone.now() < self.clock_after:
+            time_machine.traveller_stack[-1].shift(self.clock_after - timezone.now())
+        return pickle.loads(self.objects)
+
+
+def built_once(request, name: str, build, *, media: Path | None = None):
+    """`build()`'s result for this test, built once per session (see the module's docstring).
+
+    `build` makes its records on the `world` fixture's world (ask for it before anything that
+    writes); `media`, if the build stores files, is this test's MEDIA_ROOT (already in the
+    settings), and the session's build stores them in a folder of its own that is copied there.
+    """
+    from django.db import connection
+
+    world = request.getfixturevalue("world")
+    in_test_transaction = connection.in_atomic_block
+    if not in_test_transaction or request.node.get_closest_marker("real_clock"):
+        return build()
+    if name not in _BUILT:
+        session_media = None
+        if media is not None:
+            factory = request.getfixturevalue("tmp_path_factory")
+            session_media = factory.mktemp(f"built-{name}") / "media"
+        try:
+            _BUILT[name] = Delta.take(world, build, media=session_media)
+        except Exception:
+            _BUILT[name] = None  # built in each test instead (where its error will show)
+    delta = _BUILT[name]
+    if delta is None or not delta.fits():
+        return build()
+    try:
+        with transaction.atomic():
+            built_world, result = delta.apply(media=media)
+    except IntegrityError:
+        return build()
+    world.__dict__.update(built_world.__dict__)  # the test's world, as the build left it
+    return result
