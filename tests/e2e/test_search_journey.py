@@ -53,7 +53,7 @@ def _plan_and_do(page, *, description, agency, outcome, axe):
     axe(page, context="outcome form")
     page.get_by_label("What came of it").fill(outcome)
     page.get_by_role("button", name="Mark as done").click()
-    expect(page.get_by_text("Action done")).to_be_visible()
+    expect(page.get_by_text("Action done", exact=True)).to_be_visible()
 
 
 def test_police_and_social_worker_search_then_the_safe_and_well_check(
