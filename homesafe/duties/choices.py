@@ -30,6 +30,13 @@ DUTY_LABELS: dict[str, str] = {
     DutyKind.CONTACT_MISSING_PEOPLE: "Contact the Missing People charity",
     DutyKind.WITHDRAW_PUBLICITY: "Withdraw the publicity",
     DutyKind.SAFE_AND_WELL: "Hold the police Safe and Well check",
+    DutyKind.NOTIFY_EARLY_HELP: "Tell early help",
+    DutyKind.NOTIFY_HEALTH: "Tell the child's health professional",
+    DutyKind.NOTIFY_YOUTH_JUSTICE: "Tell the youth justice service",
+    DutyKind.NOTIFY_EARLY_HELP_OF_RETURN: "Tell early help of the return",
+    DutyKind.NOTIFY_HEALTH_OF_RETURN: "Tell the child's health professional of the return",
+    DutyKind.NOTIFY_YOUTH_JUSTICE_OF_RETURN: "Tell the youth justice service of the return",
+    DutyKind.NOTIFY_SCHOOL_OF_RETURN: "Tell the school of the return",
 }
 
 
@@ -46,6 +53,15 @@ NOTICE_TEXT: dict[str, str] = {
     DutyKind.ESCALATE_TEAM_MANAGER: "escalated to you: still missing",
     DutyKind.ESCALATE_SERVICE_MANAGER: "escalated to you: still missing",
     DutyKind.ESCALATE_HEAD_OF_SERVICE: "escalated to you: still missing",
+    DutyKind.NOTIFY_EARLY_HELP: "reported missing: known to you (early help)",
+    DutyKind.NOTIFY_HEALTH: "reported missing: known to you (health)",
+    DutyKind.NOTIFY_YOUTH_JUSTICE: "reported missing: known to you (youth justice)",
+    DutyKind.NOTIFY_EARLY_HELP_OF_RETURN: "returned after being missing: known to you (early help)",
+    DutyKind.NOTIFY_HEALTH_OF_RETURN: "returned after being missing: known to you (health)",
+    DutyKind.NOTIFY_YOUTH_JUSTICE_OF_RETURN: (
+        "returned after being missing: known to you (youth justice)"
+    ),
+    DutyKind.NOTIFY_SCHOOL_OF_RETURN: "returned after being missing: a pupil of your school",
 }
 
 
@@ -112,5 +128,8 @@ OWNER_LABELS: dict[str, str] = {
     OwnerRole.CP_CHAIR: "Child protection chair",
     OwnerRole.RHI_SERVICE: "Return interview service",
     OwnerRole.POLICE: "Police missing-person coordinator",
+    OwnerRole.EARLY_HELP: "Early help (the child's network)",
+    OwnerRole.HEALTH: "Health (the child's network)",
+    OwnerRole.YOUTH_JUSTICE: "Youth justice (the child's network)",
 }
 OWNER_ROLE_CHOICES = [(role.value, OWNER_LABELS[role]) for role in OwnerRole]

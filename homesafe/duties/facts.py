@@ -38,6 +38,7 @@ from homesafe.protocol.facts import (
     ChildStatus,
     EpisodeFacts,
     LegalStatus,
+    NetworkPartner,
     Risk,
     ScreeningFacts,
     SearchFacts,
@@ -59,6 +60,7 @@ _LEGAL_DUTY = {
     LegalActionKind.MACE_REFERRAL: "consider_mace",
 }
 _MEDIUM = Risk(RiskGrade.MEDIUM)
+_NETWORK_PARTNERS = frozenset(NetworkPartner)  # values of NetworkRole (a test holds them so)
 
 
 class ClosedDuty(NamedTuple):
@@ -212,6 +214,11 @@ def child_cases(
                 placed_out_of_area=record.placing_la_id is not None
                 and record.host_la_id != record.placing_la_id,
                 attends_school=record.school_id is not None,
+                network=frozenset(
+                    NetworkPartner(member.role)
+                    for member in record.network
+                    if member.role in _NETWORK_PARTNERS
+                ),
                 screenings=tuple(
                     ScreeningFacts(id=str(s.id), completed_at=s.completed_at, review_on=s.review_on)
                     for s in screened

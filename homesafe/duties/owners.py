@@ -52,6 +52,16 @@ NO_PLACEMENT = "The child's current placement is not recorded, so the authority 
 NO_IRO = "No independent reviewing officer is named in the child's network."
 NO_CP_CHAIR = "No child protection chair is named in the child's network."
 NO_FORCE = "The episode's police force is not recorded."
+NO_NETWORK_MEMBER = "No {role} is named in the child's network."
+
+# The wider network's told roles (issue 16): the child's network member with that role.
+_NETWORK_TOLD: dict[str, tuple[str, str]] = {
+    OwnerRole.IRO: (NetworkRole.IRO, "independent reviewing officer"),
+    OwnerRole.CP_CHAIR: (NetworkRole.CP_CHAIR, "child protection chair"),
+    OwnerRole.EARLY_HELP: (NetworkRole.EARLY_HELP, "early help worker"),
+    OwnerRole.HEALTH: (NetworkRole.HEALTH, "health professional"),
+    OwnerRole.YOUTH_JUSTICE: (NetworkRole.YOUTH_JUSTICE, "youth justice worker"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +160,12 @@ def resolve_told(case: ChildCase, role: OwnerRole) -> Party:
             if member is None:
                 return Party(la, missing=NO_IRO if role == OwnerRole.IRO else NO_CP_CHAIR)
             return Party(member.organisation_id, user_id=member.user_id)
+        case OwnerRole.EARLY_HELP | OwnerRole.HEALTH | OwnerRole.YOUTH_JUSTICE:
+            network_role, words = _NETWORK_TOLD[role]
+            member = child.network_member(network_role)
+            if member is None:
+                return Party(la, missing=NO_NETWORK_MEMBER.format(role=words))
+            return Party(member.organisation_id, user_id=member.user_id)
         case OwnerRole.TEAM_MANAGER | OwnerRole.SERVICE_MANAGER:
             return _team(child)
     return Party(la)  # senior leader, head of service: the responsible authority's leaders
@@ -182,6 +198,10 @@ TOLD_HOLDERS: dict[str, tuple[str, ...]] = {
     OwnerRole.HEAD_OF_SERVICE: (Role.SENIOR_LEADER,),
     OwnerRole.TEAM_MANAGER: (Role.TEAM_MANAGER,),
     OwnerRole.SERVICE_MANAGER: (Role.SERVICE_MANAGER,),
+    # A health member named by organisation only: its safeguarding practitioners. Early help
+    # and youth justice are usually the council's own services: a member named by organisation
+    # only is told from outside HomeSafe (the directory), never every user of the council.
+    OwnerRole.HEALTH: (Role.HEALTH_PRACTITIONER,),
 }
 
 

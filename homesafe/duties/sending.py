@@ -76,17 +76,44 @@ WHY_TOLD: dict[str, str] = {
     DutyKind.NOTIFY_IRO: "for whom you are the independent reviewing officer",
     DutyKind.NOTIFY_CP_CHAIR: "whose child protection conference you chair",
     DutyKind.NOTIFY_SOCIAL_WORKER: "for whom you are the allocated social worker",
+    DutyKind.NOTIFY_EARLY_HELP: "known to your early help service",
+    DutyKind.NOTIFY_HEALTH: "known to your health service",
+    DutyKind.NOTIFY_YOUTH_JUSTICE: "known to your youth justice service",
+    DutyKind.NOTIFY_EARLY_HELP_OF_RETURN: "known to your early help service",
+    DutyKind.NOTIFY_HEALTH_OF_RETURN: "known to your health service",
+    DutyKind.NOTIFY_YOUTH_JUSTICE_OF_RETURN: "known to your youth justice service",
+    DutyKind.NOTIFY_SCHOOL_OF_RETURN: "on your school's roll",
 }
 
-SUBJECT = "{service}: a child {why} has been reported missing ({authority})"
+# Notifications of a return (issue 16): the message says the child has returned, and when.
+RETURN_KINDS = frozenset(
+    {
+        DutyKind.NOTIFY_EARLY_HELP_OF_RETURN,
+        DutyKind.NOTIFY_HEALTH_OF_RETURN,
+        DutyKind.NOTIFY_YOUTH_JUSTICE_OF_RETURN,
+        DutyKind.NOTIFY_SCHOOL_OF_RETURN,
+    }
+)
+
+# The told roles named by the child's network: the member's name and e-mail are shown on the
+# duty's page beside the directory.
+NETWORK_TOLD: dict[str, str] = {
+    OwnerRole.IRO: NetworkRole.IRO,
+    OwnerRole.CP_CHAIR: NetworkRole.CP_CHAIR,
+    OwnerRole.EARLY_HELP: NetworkRole.EARLY_HELP,
+    OwnerRole.HEALTH: NetworkRole.HEALTH,
+    OwnerRole.YOUTH_JUSTICE: NetworkRole.YOUTH_JUSTICE,
+}
+
+SUBJECT = "{service}: a child {why} {what} ({authority})"
 BODY = """\
-{authority} is telling you that a child {why} has been reported missing.
+{authority} is telling you that a child {why} {what}.
 
 Child: {child}
 Date of birth: {date_of_birth}
 Last seen: {last_seen}
 Reported to the police: {reported}
-Police reference: {police_reference}
+{returned_line}Police reference: {police_reference}
 
 Who to contact at {authority}, the authority responsible for the child:
 {contacts}
@@ -99,7 +126,8 @@ do not forward it outside your organisation, and reply to the contact above.
 
 @dataclass(frozen=True)
 class NetworkContact:
-    """The child's IRO or conference chair as the network names them (not a HomeSafe user)."""
+    """The child's IRO, conference chair, early help, health or youth justice worker as the
+    network names them (not a HomeSafe user)."""
 
     name: str
     email: str
@@ -156,13 +184,14 @@ def duty_is_sendable(duty: Duty) -> bool:
 
 def duty_telling_directory(duty: Duty) -> TellingDirectory | None:
     """The told organisation's contacts from the directory (missing-child contacts first) and,
-    for an IRO or conference chair, the child's network member; None if the duty is not sent
+    for a told role the network names (IRO, conference chair, early help, health, youth
+    justice), the child's network member; None if the duty is not sent
     from outside HomeSafe."""
     if not duty_is_sendable(duty):
         return None
     network_contact = None
-    if duty.tells_role in (OwnerRole.IRO, OwnerRole.CP_CHAIR):
-        role = NetworkRole.IRO if duty.tells_role == OwnerRole.IRO else NetworkRole.CP_CHAIR
+    if duty.tells_role in NETWORK_TOLD:
+        role = NETWORK_TOLD[duty.tells_role]
         member = (
             duty.child.network.filter(role=role, ended_on__isnull=True)
             .select_related("organisation")
@@ -206,6 +235,16 @@ def message_render(*, duty: Duty, sender: User) -> tuple[str, str]:
         "service": settings.HOMESAFE_SERVICE_NAME,
         "authority": authority.name,
         "why": WHY_TOLD.get(duty.kind, "known to you"),
+        "what": (
+            "has returned after being reported missing"
+            if duty.kind in RETURN_KINDS
+            else "has been reported missing"
+        ),
+        "returned_line": (
+            f"Returned: {_when(episode.returned_at)}\n"
+            if duty.kind in RETURN_KINDS and episode.returned_at
+            else ""
+        ),
         "child": child.full_name,
         "date_of_birth": child.date_of_birth.strftime("%-d %B %Y"),
         "last_seen": _when(episode.last_seen_at),

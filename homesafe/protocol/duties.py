@@ -34,10 +34,12 @@ from homesafe.protocol.facts import (
     DutyStatus,
     EpisodeFacts,
     LegalStatus,
+    NetworkPartner,
     OwnerRole,
     PlannedDuty,
     Risk,
     ScreeningFacts,
+    ToldOfReturn,
 )
 from homesafe.protocol.screening import add_months
 from homesafe.protocol.settings import (
@@ -46,6 +48,29 @@ from homesafe.protocol.settings import (
     SearchDuty,
     StrategyMeetingTrigger,
 )
+
+# The child's wider network (issue 16): each partner's duty of the missing episode and of the
+# return, the role told, and how the reason names them.
+NETWORK_TELLING: dict[NetworkPartner, tuple[DutyKind, DutyKind, OwnerRole, str]] = {
+    NetworkPartner.EARLY_HELP: (
+        DutyKind.NOTIFY_EARLY_HELP,
+        DutyKind.NOTIFY_EARLY_HELP_OF_RETURN,
+        OwnerRole.EARLY_HELP,
+        "the early help worker",
+    ),
+    NetworkPartner.HEALTH: (
+        DutyKind.NOTIFY_HEALTH,
+        DutyKind.NOTIFY_HEALTH_OF_RETURN,
+        OwnerRole.HEALTH,
+        "the health professional",
+    ),
+    NetworkPartner.YOUTH_JUSTICE: (
+        DutyKind.NOTIFY_YOUTH_JUSTICE,
+        DutyKind.NOTIFY_YOUTH_JUSTICE_OF_RETURN,
+        OwnerRole.YOUTH_JUSTICE,
+        "the youth justice worker",
+    ),
+}
 
 RECOVERY_ORDER_STATUSES = frozenset(
     {
@@ -280,10 +305,12 @@ class _EpisodePlanner:
 
     def candidates(self) -> Iterator[Candidate]:
         yield from self.notifications()
+        yield from self.network_of_missing()
         yield from self.while_missing()
         yield from self.high_risk()
         yield from self.strategy_meeting()
         yield from self.after_return()
+        yield from self.network_of_return()
         yield from self.safety_plan_review()
         yield from self.repeat_meeting()
         yield from self.concerns()
@@ -369,6 +396,68 @@ class _EpisodePlanner:
                 f"told {_within(n)}.",
                 False,
                 tells=OwnerRole.CP_CHAIR,
+            )
+
+    # -- the child's wider network (issue 16) ---------------------------------------------------
+
+    def network_of_missing(self) -> Iterator[Candidate]:
+        """The child's early help, health and youth justice workers (those the settings name
+        that the child's network has) are told of the missing episode within N working days of
+        the report, by the missing coordinator (seed 002: "keep them informed of any missing or
+        return home episodes")."""
+        s, child = self.settings, self.child
+        n = s.network_missing_notification_working_days
+        for partner in s.network_told_of_missing:
+            if partner not in child.network:
+                continue
+            kind, _, told, whom = NETWORK_TELLING[partner]
+            yield Candidate(
+                kind,
+                self.calendar.add_working_days(self.reported_at, n),
+                OwnerRole.MISSING_COORDINATOR,
+                "network_missing_notification_working_days",
+                f"{self.reported}; {whom} in the child's network is told {_within(n)}.",
+                False,
+                tells=told,
+            )
+
+    def network_of_return(self) -> Iterator[Candidate]:
+        """After the return, the network partners the settings name (those the child's network
+        has) are told within N working days of the return, and the child's school before
+        `school_notification_time` on the next school day, by the missing coordinator."""
+        if self.returned_at is None:
+            return
+        s, child, returned = self.settings, self.child, f"Returned {_when(self.returned_at)}"
+        n = s.network_return_notification_working_days
+        for told_of_return in s.network_told_of_return:
+            if told_of_return == ToldOfReturn.SCHOOL:
+                if not child.attends_school:
+                    continue
+                at = s.school_notification_time
+                yield Candidate(
+                    DutyKind.NOTIFY_SCHOOL_OF_RETURN,
+                    self.calendar.next_school_day_at(self.returned_at, at),
+                    OwnerRole.MISSING_COORDINATOR,
+                    "school_notification_time",
+                    f"{returned}; the child attends school, so the school's designated "
+                    f"safeguarding lead is told of the return before {at:%H:%M} on the next "
+                    f"school day.",
+                    False,
+                    tells=OwnerRole.SCHOOL,
+                )
+                continue
+            partner = NetworkPartner(told_of_return.value)
+            if partner not in child.network:
+                continue
+            _, kind, told, whom = NETWORK_TELLING[partner]
+            yield Candidate(
+                kind,
+                self.calendar.add_working_days(self.returned_at, n),
+                OwnerRole.MISSING_COORDINATOR,
+                "network_return_notification_working_days",
+                f"{returned}; {whom} in the child's network is told of the return {_within(n)}.",
+                False,
+                tells=told,
             )
 
     # -- while missing -------------------------------------------------------------------------

@@ -70,6 +70,15 @@ class DutyKind(StrEnum):
     CONTACT_MISSING_PEOPLE = "contact_missing_people"
     WITHDRAW_PUBLICITY = "withdraw_publicity"
     SAFE_AND_WELL = "safe_and_well"
+    # Added for issue 16 (the wider network): the child's early help, health and youth justice
+    # workers told of the missing episode and of the return, and the school of the return.
+    NOTIFY_EARLY_HELP = "notify_early_help"
+    NOTIFY_HEALTH = "notify_health"
+    NOTIFY_YOUTH_JUSTICE = "notify_youth_justice"
+    NOTIFY_EARLY_HELP_OF_RETURN = "notify_early_help_of_return"
+    NOTIFY_HEALTH_OF_RETURN = "notify_health_of_return"
+    NOTIFY_YOUTH_JUSTICE_OF_RETURN = "notify_youth_justice_of_return"
+    NOTIFY_SCHOOL_OF_RETURN = "notify_school_of_return"
 
 
 class DutyStatus(StrEnum):
@@ -98,6 +107,10 @@ class OwnerRole(StrEnum):
     CP_CHAIR = "cp_chair"  # child protection conference chair
     RHI_SERVICE = "rhi_service"  # the return-interview service
     POLICE = "police"  # the police coordinators of the episode's force (issue 16)
+    # The child's wider network (issue 16), only ever told: the network member with that role.
+    EARLY_HELP = "early_help"
+    HEALTH = "health"
+    YOUTH_JUSTICE = "youth_justice"
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,25 @@ class SearchFacts:
     publicity_live: bool = False  # approved publicity not yet withdrawn
     missing_people_contacted_at: datetime | None = None
     safe_and_well_at: datetime | None = None
+
+
+class NetworkPartner(StrEnum):
+    """The roles in a child's professional network that the protocol tells of a missing episode
+    and of the return, when the child's network has such a member (the values are those of
+    homesafe.people's NetworkRole)."""
+
+    EARLY_HELP = "early_help"
+    HEALTH = "health"
+    YOUTH_JUSTICE = "youth_justice"
+
+
+class ToldOfReturn(StrEnum):
+    """Who may be told of a return: the network partners, and the child's school."""
+
+    EARLY_HELP = "early_help"
+    HEALTH = "health"
+    YOUTH_JUSTICE = "youth_justice"
+    SCHOOL = "school"
 
 
 @dataclass(frozen=True)
@@ -172,6 +204,10 @@ class ChildFacts:
     # Completed exploitation screenings (added for screening reviews): the latest one's review
     # becomes a `screening_review` duty on the child's latest episode at the time of screening.
     screenings: tuple[ScreeningFacts, ...] = ()
+    # The network partners the child's current network has a member for (issue 16): each may be
+    # told of a missing episode and of the return (settings `network_told_of_missing`,
+    # `network_told_of_return`).
+    network: frozenset[NetworkPartner] = frozenset()
 
 
 @dataclass(frozen=True)

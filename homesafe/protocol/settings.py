@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from homesafe.protocol.calendar import Region, WorkingCalendar
-from homesafe.protocol.facts import DutyKind
+from homesafe.protocol.facts import DutyKind, NetworkPartner, ToldOfReturn
 
 DEFAULT_TOML = Path(__file__).with_name("default.toml")
 
@@ -117,6 +117,14 @@ class ProtocolSettings:
     social_worker_notification_working_days: int = _working_days(0)
     iro_notification_working_days: int = _working_days(0)
     cp_chair_notification_working_days: int = _working_days(0)
+    network_told_of_missing: tuple[NetworkPartner, ...] = field(
+        default=tuple(NetworkPartner), metadata={"kind": "choices", "enum": NetworkPartner}
+    )
+    network_missing_notification_working_days: int = _working_days(1)
+    network_told_of_return: tuple[ToldOfReturn, ...] = field(
+        default=tuple(ToldOfReturn), metadata={"kind": "choices", "enum": ToldOfReturn}
+    )
+    network_return_notification_working_days: int = _working_days(1)
     pre_incident_review_working_days: int = _working_days(5)
     safety_plan_review_working_days: int = _working_days(5)
     consider_mace_working_days: int = _working_days(5)

@@ -30,6 +30,7 @@ from homesafe.protocol.facts import (
     DutyKind,
     EpisodeFacts,
     LegalStatus,
+    NetworkPartner,
     PlannedDuty,
     Risk,
     ScreeningFacts,
@@ -71,6 +72,7 @@ CHILD_KEYS = (
     "placed_out_of_area",
     "attends_school",
     "earlier_episodes",
+    "network",
 )
 EPISODE_TIMES = (
     "last_seen_at",
@@ -183,6 +185,10 @@ def _child(value: Any, path: str) -> ChildFacts:
         placed_out_of_area=_boolean(child, "placed_out_of_area", path),
         attends_school=_boolean(child, "attends_school", path),
         earlier_episodes=earlier,
+        network=frozenset(
+            _choice(role, f"{path}.network[{index}]", NetworkPartner)
+            for index, role in enumerate(_list(child.get("network", []), f"{path}.network"))
+        ),
     )
 
 
@@ -306,6 +312,12 @@ def _kind_map(value: Any, path: str, parse: Callable[[Any, str], Any]) -> dict[s
 def _reason(value: Any, path: str) -> str:
     if not isinstance(value, str):
         raise SimulatorInputError(NOT_A_STRING.format(path=path))
+    return value
+
+
+def _list(value: Any, path: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise SimulatorInputError(NOT_A_LIST.format(path=path))
     return value
 
 

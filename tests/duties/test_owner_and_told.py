@@ -51,6 +51,26 @@ STORED: dict[str, tuple[str, str | None]] = {
     K.EIGHTEENTH_BIRTHDAY: ("la_a", None),
     K.SCREENING_REVIEW: ("sw_1", None),
     K.SAFETY_PLAN_REVIEW: ("sw_1", None),
+    # Issue 16, the wider network: the missing coordinator tells the child's network member
+    # ("early_help": a HomeSafe user; "health": the health organisation, whose practitioner is
+    # a HomeSafe user; "yjs": an organisation without users), and the school of the return.
+    K.NOTIFY_EARLY_HELP: ("la_a", "early_help"),
+    K.NOTIFY_HEALTH: ("la_a", "health"),
+    K.NOTIFY_YOUTH_JUSTICE: ("la_a", "yjs"),
+    K.NOTIFY_EARLY_HELP_OF_RETURN: ("la_a", "early_help"),
+    K.NOTIFY_HEALTH_OF_RETURN: ("la_a", "health"),
+    K.NOTIFY_YOUTH_JUSTICE_OF_RETURN: ("la_a", "yjs"),
+    K.NOTIFY_SCHOOL_OF_RETURN: ("la_a", "school_1"),
+}
+RETURNED_KINDS = {
+    K.RHI_OFFER,
+    K.RHI_COMPLETE,
+    K.PRE_INCIDENT_REVIEW,
+    K.SAFETY_PLAN_REVIEW,
+    K.NOTIFY_EARLY_HELP_OF_RETURN,
+    K.NOTIFY_HEALTH_OF_RETURN,
+    K.NOTIFY_YOUTH_JUSTICE_OF_RETURN,
+    K.NOTIFY_SCHOOL_OF_RETURN,
 }
 
 
@@ -62,7 +82,9 @@ def protocol(db):
 
 def _child(world, kind):
     """LA A's looked-after child placed in LA B, allocated to sw_1, at school 1, with an IRO,
-    a conference chair (for a child protection plan) and an RHI referral: set up for `kind`."""
+    a conference chair (for a child protection plan), an RHI referral, an early help worker
+    (a HomeSafe user), a health organisation and a youth justice service (no users) in their
+    network: set up for `kind`."""
     child = world.children["a_placed_in_b"]
     child.episodes.all().delete()
     child.school = world.orgs["school_1"]
@@ -83,6 +105,13 @@ def _child(world, kind):
     NetworkMemberFactory(child=child, organisation=la, role=NetworkRole.IRO, user=world.iro)
     NetworkMemberFactory(child=child, organisation=la, role=NetworkRole.CP_CHAIR, user=world.chair)
     NetworkMemberFactory(child=child, organisation=world.orgs["rhi"], role=NetworkRole.RHI_REFERRAL)
+    world.early_help = UserFactory(organisation=la, roles=["social_worker"])
+    world.yjs = OrganisationFactory(name="Youth Justice Service A")
+    NetworkMemberFactory(
+        child=child, organisation=la, role=NetworkRole.EARLY_HELP, user=world.early_help
+    )
+    NetworkMemberFactory(child=child, organisation=world.orgs["health"], role=NetworkRole.HEALTH)
+    NetworkMemberFactory(child=child, organisation=world.yjs, role=NetworkRole.YOUTH_JUSTICE)
     return child
 
 
@@ -128,7 +157,7 @@ def _episode_for(world, child, kind):
         exploitation_concern=kind == K.CONSIDER_MACE,
         trafficking_concern=kind == K.CONSIDER_NRM,
     )
-    if kind in (K.RHI_OFFER, K.RHI_COMPLETE, K.PRE_INCIDENT_REVIEW, K.SAFETY_PLAN_REVIEW):
+    if kind in RETURNED_KINDS:
         episode_record_return(
             episode=episode,
             returned_at=timezone.now() - dt.timedelta(minutes=30),
@@ -149,8 +178,10 @@ def _episode_for(world, child, kind):
 def _party(world, key):
     if key == "team":
         return ("team", world.users["sw_1"].team)
-    if key in ("iro", "chair"):
+    if key in ("iro", "chair", "early_help"):
         return ("user", getattr(world, key))
+    if key == "yjs":
+        return ("organisation", world.yjs)
     if key in world.orgs:
         return ("organisation", world.orgs[key])
     return ("user", world.users[key])

@@ -29,9 +29,11 @@ CASEWORK_APPS = ("interviews", "meetings", "screening", "concerns", "profiles")
 
 def _children(world, count: int) -> list[int]:
     """Looked-after children of LA A, each with the facts of every app: allocated, at a school
-    with a lead in HomeSafe, placed in LA B, an IRO and a return interview referral, a returned
-    episode with a completed interview and a concern, a profile saved since, and an episode
-    missing now."""
+    with a lead in HomeSafe, placed in LA B, an IRO, a return interview referral, a health
+    organisation (its practitioner is told in HomeSafe) and a youth justice service (told from
+    outside) in their network, a returned episode with a completed interview and a concern, a
+    profile saved since, and an episode missing now. The wider network's duties (issue 16) are
+    planned from the network child_records already reads: no query of their own."""
     now = timezone.now()
     la_a, la_b = world.orgs["la_a"], world.orgs["la_b"]
     ids = []
@@ -55,6 +57,10 @@ def _children(world, count: int) -> list[int]:
         NetworkMemberFactory(
             child=child, organisation=world.orgs["rhi"], role=NetworkRole.RHI_REFERRAL
         )
+        NetworkMemberFactory(
+            child=child, organisation=world.orgs["health"], role=NetworkRole.HEALTH
+        )
+        NetworkMemberFactory(child=child, organisation=la_a, role=NetworkRole.YOUTH_JUSTICE)
         returned = EpisodeFactory(
             child=child,
             status="returned",
@@ -107,6 +113,12 @@ def test_a_batch_is_replanned_in_the_same_number_of_queries_whatever_its_size(wo
     assert planned["created"] > 50 and planned["told"] > 0
     assert unchanged == {"created": 0, "updated": 0, "closed": 0, "told": 0}
     assert changed["created"] > 0 and changed["closed"] > 0
+    # The wider network's duties were planned in those queries: told of missing (the health
+    # practitioner in HomeSafe; youth justice left with the coordinator), then of the returns.
+    network = Duty.objects.filter(child_id__in=few + many)
+    assert network.filter(kind="notify_health", state="done").count() == 2 * 60
+    assert network.filter(kind="notify_youth_justice", state="open").count() == 2 * 60
+    assert network.filter(kind="notify_health_of_return").count() == 2 * 60
 
 
 def _casework_model_imports(path: Path) -> list[str]:

@@ -16,6 +16,7 @@ from homesafe.protocol.facts import (
     DutyStatus,
     EpisodeFacts,
     LegalStatus,
+    NetworkPartner,
     OwnerRole,
     Risk,
     ScreeningFacts,
@@ -423,6 +424,7 @@ def test_every_kind_can_be_planned(kind):
         attends_school=True,
         placed_out_of_area=True,
         screenings=(ScreeningFacts("s1", completed_at=london(2026, 9, 3, 10)),),
+        network=frozenset(NetworkPartner),
     )
     cp = plan(episode(), status=ChildStatus.CHILD_PROTECTION)
     assert kind in kinds(everything) | kinds(cp)

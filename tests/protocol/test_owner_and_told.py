@@ -47,6 +47,14 @@ TABLE: dict[str, tuple[str, str | None]] = {
     K.CONTACT_MISSING_PEOPLE: ("social_worker", None),
     K.WITHDRAW_PUBLICITY: ("social_worker", None),
     K.SAFE_AND_WELL: ("police", None),
+    # Issue 16: the wider network, told by the missing coordinator.
+    K.NOTIFY_EARLY_HELP: ("missing_coordinator", "early_help"),
+    K.NOTIFY_HEALTH: ("missing_coordinator", "health"),
+    K.NOTIFY_YOUTH_JUSTICE: ("missing_coordinator", "youth_justice"),
+    K.NOTIFY_EARLY_HELP_OF_RETURN: ("missing_coordinator", "early_help"),
+    K.NOTIFY_HEALTH_OF_RETURN: ("missing_coordinator", "health"),
+    K.NOTIFY_YOUTH_JUSTICE_OF_RETURN: ("missing_coordinator", "youth_justice"),
+    K.NOTIFY_SCHOOL_OF_RETURN: ("missing_coordinator", "school"),
 }
 SEARCH_KINDS = {
     K.CONSIDER_PUBLICITY,
@@ -66,6 +74,18 @@ TOLD_ROLES = {
     "team_manager",
     "service_manager",
     "head_of_service",
+    "early_help",
+    "health",
+    "youth_justice",
+}
+
+NETWORK_KINDS = {
+    K.NOTIFY_EARLY_HELP: "early_help",
+    K.NOTIFY_HEALTH: "health",
+    K.NOTIFY_YOUTH_JUSTICE: "youth_justice",
+    K.NOTIFY_EARLY_HELP_OF_RETURN: "early_help",
+    K.NOTIFY_HEALTH_OF_RETURN: "health",
+    K.NOTIFY_YOUTH_JUSTICE_OF_RETURN: "youth_justice",
 }
 
 
@@ -114,6 +134,13 @@ def scenario(kind: str) -> dict:
         case K.WITHDRAW_PUBLICITY | K.SAFE_AND_WELL:
             episode["returned_at"] = RETURNED
             episode["search"] = {"publicity_approved": True, "publicity_live": True}
+        case K.NOTIFY_SCHOOL_OF_RETURN:
+            child["attends_school"] = True
+            episode["returned_at"] = RETURNED
+    if kind in NETWORK_KINDS:
+        child["network"] = [NETWORK_KINDS[kind]]
+        if kind.endswith("_of_return"):
+            episode["returned_at"] = RETURNED
     settings = {"search_duties": sorted(SEARCH_KINDS)} if kind in SEARCH_KINDS else {}
     return {
         "now": NOW,

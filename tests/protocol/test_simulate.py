@@ -71,6 +71,8 @@ def test_the_issue_example_gives_its_duties_in_the_issue_format():
         "pre_incident_review",
         "strategy_meeting",
         "escalation_review",
+        # Issue 16: the child attends school and has returned, so the school is told of it.
+        "notify_school_of_return",
     }
     assert by_kind["rhi_offer"] == {
         "kind": "rhi_offer",
