@@ -141,6 +141,8 @@ class AuditVerb(models.TextChoices):
     SAFETY_PLAN_SAVED = "safety_plan.saved", "Saved a version of a child's safety plan"
     CHILDREN_LINKED = "child.linked", "Linked two children as family or household"
     CHILDREN_UNLINKED = "child.unlinked", "Removed the link between two children"
+    UNBORN_CHILD_RECORDED = "child.unborn_recorded", "Recorded an unborn child in the household"
+    UNBORN_CHILD_ENDED = "child.unborn_ended", "Recorded an unborn child born or no longer expected"
     EDUCATION_RECORDED = "child.education_recorded", "Recorded missing education or absence"
     EDUCATION_ENDED = "child.education_ended", "Ended a record of missing education or absence"
     ADVERSE_EXPERIENCE_RECORDED = (

@@ -78,6 +78,7 @@ CHILD_REFERENCES: dict[str, Rule] = {
     "people.ChildRelationship.other": Rule.FAMILY,
     "people.EducationConcern.child": Rule.MOVE,
     "people.AdverseExperience.child": Rule.MOVE,
+    "people.UnbornChild.child": Rule.MOVE,
     "safety_plans.SafetyPlanVersion.child": Rule.VERSIONS,
     # The search for the child (homesafe.locate): each row moves with its episode.
     "locate.LocateAction.child": Rule.MOVE,

@@ -115,3 +115,21 @@ class AdverseExperienceKind(models.TextChoices):
     IMPRISONMENT = "imprisonment", "A household member in prison"
     BEREAVEMENT = "bereavement", "Bereavement"
     OTHER_TRAUMA = "other_trauma", "Other trauma"
+
+
+class UnbornRelationship(models.TextChoices):
+    """Whose expected baby is in the child's household (issue 16: "an unborn child on a
+    pre-birth plan as a member of the household")."""
+
+    CHILD_EXPECTING = "child_expecting", "The child is expecting the baby"
+    SIBLING = "sibling", "A brother or sister is expected"
+    HOUSEHOLD = "household", "Someone else in the household is expecting"
+
+
+class PreBirthPlan(models.TextChoices):
+    """Where the unborn child's pre-birth work stands."""
+
+    ASSESSMENT = "assessment", "Pre-birth assessment under way"
+    CHILD_IN_NEED = "child_in_need", "Child in need plan (pre-birth)"
+    CHILD_PROTECTION = "child_protection", "Child protection plan (pre-birth)"
+    NONE = "none", "No pre-birth plan"

@@ -1,6 +1,12 @@
 from django import forms
 
-from homesafe.people.choices import AdverseExperienceKind, EducationConcernKind, RelationshipKind
+from homesafe.people.choices import (
+    AdverseExperienceKind,
+    EducationConcernKind,
+    PreBirthPlan,
+    RelationshipKind,
+    UnbornRelationship,
+)
 from homesafe.web.fields import GovukDateField
 from homesafe.web.forms import GovukForm
 
@@ -74,3 +80,31 @@ class AdverseExperienceForm(GovukForm):
         max_length=500,
         widget=forms.Textarea,
     )
+
+
+class UnbornChildForm(GovukForm):
+    required_messages = {
+        "relationship": "Select whose baby is expected",
+        "expected_on": "Enter the due date",
+        "plan": "Select where the pre-birth work stands",
+    }
+    relationship = forms.ChoiceField(
+        label="Whose baby is expected?",
+        choices=UnbornRelationship.choices,
+        widget=forms.RadioSelect,
+    )
+    expected_on = GovukDateField(label="Due date")
+    plan = forms.ChoiceField(
+        label="Pre-birth plan", choices=PreBirthPlan.choices, widget=forms.RadioSelect
+    )
+    notes = forms.CharField(
+        label="What professionals need to know (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+    )
+
+
+class UnbornChildEndForm(GovukForm):
+    required_messages = {"ended_on": "Enter the date"}
+    ended_on = GovukDateField(label="Born, or no longer expected, on")

@@ -14,8 +14,10 @@ from homesafe.people.choices import (
     NeedStatus,
     NetworkRole,
     PlacementType,
+    PreBirthPlan,
     RelationshipKind,
     Sex,
+    UnbornRelationship,
 )
 from homesafe.people.validators import validate_nhs_number, validate_postcode, validate_upn
 
@@ -378,3 +380,30 @@ class AdverseExperience(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class UnbornChild(models.Model):
+    """An expected baby in a child's household, on a pre-birth plan: a member of the household
+    before it has a record of its own. Ends when the baby is born (then recorded as a child and
+    linked) or is no longer expected."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="unborn_children")
+    relationship = models.CharField(max_length=20, choices=UnbornRelationship.choices)
+    expected_on = models.DateField("due date")
+    plan = models.CharField("pre-birth plan", max_length=20, choices=PreBirthPlan.choices)
+    notes = models.TextField(blank=True)
+    ended_on = models.DateField("born or no longer expected on", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["expected_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Unborn child due {self.expected_on:%d/%m/%Y}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None

@@ -11,7 +11,7 @@ from homesafe.access.audit import audit_children_shown, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
 from homesafe.access.policy import casework_scope, child_scope, counted_scope
-from homesafe.people.models import Child, ChildAlias, Placement
+from homesafe.people.models import Child, ChildAlias, Placement, UnbornChild
 
 
 def children_visible_to(*, user: User) -> QuerySet[Child]:
@@ -222,3 +222,11 @@ def child_relationships_for_user(*, user: User, child: Child) -> list:
     for link in links:
         link.visible = link.other_id in visible
     return links
+
+
+def unborn_children_for_child(*, child: Child) -> list[UnbornChild]:
+    """The expected babies in the child's household, current first then by due date, for a page
+    that has passed the casework gate."""
+    return sorted(
+        UnbornChild.objects.filter(child=child), key=lambda u: (not u.is_current, u.expected_on)
+    )

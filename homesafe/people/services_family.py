@@ -14,8 +14,20 @@ from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import User
-from homesafe.people.choices import AdverseExperienceKind, EducationConcernKind, RelationshipKind
-from homesafe.people.models import AdverseExperience, Child, ChildRelationship, EducationConcern
+from homesafe.people.choices import (
+    AdverseExperienceKind,
+    EducationConcernKind,
+    PreBirthPlan,
+    RelationshipKind,
+    UnbornRelationship,
+)
+from homesafe.people.models import (
+    AdverseExperience,
+    Child,
+    ChildRelationship,
+    EducationConcern,
+    UnbornChild,
+)
 from homesafe.use_cases import facts_changed, use_case
 
 LINK_SELF = "Choose another child: a child cannot be linked to themselves"
@@ -154,3 +166,69 @@ def adverse_experience_record(
         payload={"kind": kind},
     )
     return experience
+
+
+UNBORN_DUE_RANGE = "Enter a due date within the last month or the next ten months"
+UNBORN_ENDED_BEFORE_RECORDED = "The date must be on or after the day the baby was recorded"
+# A pregnancy lasts about nine months: a due date further ahead is a slip, and one long past
+# is a birth to record as a child.
+UNBORN_DUE_WITHIN_DAYS = (-31, 305)
+
+
+@use_case
+def unborn_child_record(
+    *,
+    child: Child,
+    actor: Actor,
+    relationship: str,
+    expected_on: date,
+    plan: str,
+    notes: str = "",
+) -> UnbornChild:
+    """An expected baby in the child's household on a pre-birth plan (issue 16), so that the
+    household's members are all in view; a young person who is expecting is a risk the
+    missing-from-home-and-care assessment weighs."""
+    errors: dict[str, str] = {}
+    if relationship not in UnbornRelationship.values:
+        errors["relationship"] = KIND_UNKNOWN
+    if plan not in PreBirthPlan.values:
+        errors["plan"] = KIND_UNKNOWN
+    days = (expected_on - timezone.localdate()).days
+    if not UNBORN_DUE_WITHIN_DAYS[0] <= days <= UNBORN_DUE_WITHIN_DAYS[1]:
+        errors["expected_on"] = UNBORN_DUE_RANGE
+    if errors:
+        raise ValidationError(errors)
+    unborn = UnbornChild.objects.create(
+        child=child,
+        relationship=relationship,
+        expected_on=expected_on,
+        plan=plan,
+        notes=notes.strip(),
+        recorded_by=actor if isinstance(actor, User) else None,
+    )
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.UNBORN_CHILD_RECORDED,
+        target=unborn,
+        child_id=child.pk,
+        payload={"relationship": relationship, "plan": plan},
+    )
+    return unborn
+
+
+@use_case
+def unborn_child_end(*, unborn: UnbornChild, ended_on: date, actor: Actor) -> UnbornChild:
+    """The baby was born (record them as a child and link them) or is no longer expected."""
+    unborn = UnbornChild.objects.select_for_update().get(pk=unborn.pk)
+    if unborn.ended_on is not None:
+        raise ApplicationError(ALREADY_ENDED, code=ALREADY_ENDED_CODE)
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": ENDED_IN_FUTURE})
+    if ended_on < timezone.localtime(unborn.recorded_at).date():
+        raise ValidationError({"ended_on": UNBORN_ENDED_BEFORE_RECORDED})
+    unborn.ended_on = ended_on
+    unborn.save(update_fields=["ended_on"])
+    audit_record(
+        actor=actor, verb=AuditVerb.UNBORN_CHILD_ENDED, target=unborn, child_id=unborn.child_id
+    )
+    return unborn

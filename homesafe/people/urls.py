@@ -19,4 +19,6 @@ urlpatterns = [
         name="education_end",
     ),
     path("<int:child_id>/experiences/new", views_family.experience_new, name="experience_new"),
+    path("<int:child_id>/unborn/new", views_family.unborn_new, name="unborn_new"),
+    path("<int:child_id>/unborn/<int:unborn_id>/end", views_family.unborn_end, name="unborn_end"),
 ]

@@ -8,13 +8,15 @@ from django.urls import reverse
 
 from homesafe.access.policy import can_change_child, can_record_education, casework_scope
 from homesafe.people import forms_family
-from homesafe.people.models import Child, EducationConcern
+from homesafe.people.models import Child, EducationConcern, UnbornChild
 from homesafe.people.queries import child_get_for_user_or_404
 from homesafe.people.services_family import (
     adverse_experience_record,
     children_link,
     education_concern_end,
     education_concern_record,
+    unborn_child_end,
+    unborn_child_record,
 )
 from homesafe.web.form_pages import form_page
 
@@ -98,4 +100,35 @@ def experience_new(request: HttpRequest, child_id: int) -> HttpResponse:
         save=lambda **data: adverse_experience_record(child=child, actor=request.user, **data),
         title="Record a trauma or adverse childhood experience",
         done="Experience recorded",
+    )
+
+
+def unborn_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
+    if not can_change_child(request.user, child):
+        raise PermissionDenied
+    return _page(
+        request,
+        child,
+        form=forms_family.UnbornChildForm(request.POST or None),
+        save=lambda **data: unborn_child_record(child=child, actor=request.user, **data),
+        title="Record an unborn child in the household",
+        done="Unborn child recorded",
+    )
+
+
+def unborn_end(request: HttpRequest, child_id: int, unborn_id: int) -> HttpResponse:
+    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
+    if not can_change_child(request.user, child):
+        raise PermissionDenied
+    unborn = get_object_or_404(UnbornChild, pk=unborn_id, child=child)
+    return _page(
+        request,
+        child,
+        form=forms_family.UnbornChildEndForm(request.POST or None),
+        save=lambda ended_on: unborn_child_end(
+            unborn=unborn, ended_on=ended_on, actor=request.user
+        ),
+        title="The baby was born or is no longer expected",
+        done="Unborn child's record ended",
     )

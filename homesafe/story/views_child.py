@@ -34,6 +34,7 @@ from homesafe.people.queries import (
     children_search,
     education_concerns_for_child,
     search_match_reasons,
+    unborn_children_for_child,
 )
 from homesafe.safety_plans.family import episodes_missing_together, family_history
 from homesafe.safety_plans.queries import (
@@ -101,6 +102,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
                 "needs": list(child.needs.all()),
                 "experiences": adverse_experiences_for_child(child=child),
                 "relationships": child_relationships_for_user(user=request.user, child=child),
+                "unborn": unborn_children_for_child(child=child),
             }
         )
     context.update(_education_and_plan(request.user, child))
@@ -135,6 +137,9 @@ def child_story_view(request: HttpRequest, child_id: int) -> HttpResponse:
         if can_view_casework(request.user, child)
         else None,
         "family": family_history(user=request.user, child_id=child.pk)
+        if can_view_casework(request.user, child)
+        else None,
+        "unborn": unborn_children_for_child(child=child)
         if can_view_casework(request.user, child)
         else None,
         **_education_and_plan(request.user, child),

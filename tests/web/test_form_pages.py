@@ -219,6 +219,18 @@ def _locate_action(world):
     )
 
 
+def _unborn(world):
+    from homesafe.people.services_family import unborn_child_record
+
+    return unborn_child_record(
+        child=world.children["a_team1"],
+        actor=world.users["cmo_a"],
+        relationship="sibling",
+        expected_on=timezone.localdate() + dt.timedelta(days=60),
+        plan="assessment",
+    )
+
+
 def _protocol_file(world):
     from homesafe.duties.protocol import protocol_current
 
@@ -242,6 +254,7 @@ MAKERS = {
     "review": _review,
     "protocol_file": _protocol_file,
     "education": _education,
+    "unborn": _unborn,
     "locate_action": _locate_action,
 }
 
@@ -290,6 +303,12 @@ FORM_PAGES: dict[str, Page] = {
         needs=("education",),
     ),
     "people:experience_new": Page(**CHILD),
+    "people:unborn_new": Page(**CHILD),
+    "people:unborn_end": Page(
+        user="cmo_a",
+        args=lambda world, made: [made["unborn"].child_id, made["unborn"].pk],
+        needs=("unborn",),
+    ),
     "safety_plans:edit": Page(**CHILD),
     "episodes:new": Page(**CHILD),
     "episodes:return": Page(**EPISODE),
