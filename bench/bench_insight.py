@@ -156,25 +156,6 @@ def polars_kpis(frame, period, la_id=None) -> dict:
     return {**totals, "children_repeat": repeat, "episodes_by_risk": by_risk}
 
 
-CONTRACT = (
-    "episodes",
-    "episodes_missing",
-    "episodes_away",
-    "children",
-    "children_repeat",
-    "episodes_by_risk",
-    "returned",
-    "returned_within_24h",
-    "still_missing",
-    "rhi_offered",
-    "rhi_offered_in_time",
-    "rhi_completed",
-    "rhi_declined",
-    "strategy_meetings_due",
-    "strategy_meetings_in_time",
-)
-
-
 def timed(fn, *args, **kwargs):
     wall, cpu = time.perf_counter(), time.process_time()
     result = fn(*args, **kwargs)
@@ -223,7 +204,7 @@ def main() -> None:
     from homesafe.access.choices import OrganisationType
     from homesafe.access.models import Organisation
     from homesafe.episodes.models import MissingEpisode
-    from homesafe.insight.figures import Period, jit_off, kpis
+    from homesafe.insight.figures import KPI_KEYS, Period, jit_off, kpis
     from homesafe.insight.report import kpis_report
     from homesafe.insight.scope import children_of_la
 
@@ -295,8 +276,8 @@ def main() -> None:
             children = la_children if la_id else None
             with jit_off():
                 result, our_wall, _ = timed(kpis, period=period, children=children)
-            mine = {key: result[key] for key in CONTRACT}
-            theirs = {key: theirs[key] for key in CONTRACT}
+            mine = {key: result[key] for key in KPI_KEYS}
+            theirs = {key: theirs[key] for key in KPI_KEYS}
             same = "equal" if mine == theirs else f"DIFFERENT: {mine} != {theirs}"
             print(
                 f"   {name:<8} {scope:<8} polars {wall:6.3f} s; HomeSafe figures.kpis "

@@ -21,6 +21,14 @@ from homesafe.people.services_family import (
 from homesafe.web.form_pages import form_page
 
 
+def _child(request: HttpRequest, child_id: int, *, may) -> Child:
+    """The child, through the gate, if the user `may` record this about them; else 403."""
+    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
+    if not may(request.user, child):
+        raise PermissionDenied
+    return child
+
+
 def _page(request, child, *, form, save, title, done):
     back = reverse("people:child", args=[child.pk])
     return form_page(
@@ -37,9 +45,7 @@ def _page(request, child, *, form, save, title, done):
 
 
 def child_link_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
-    if not can_change_child(request.user, child):
-        raise PermissionDenied
+    child = _child(request, child_id, may=can_change_child)
     # The other child: one whose casework the user sees and may change too.
     form = forms_family.ChildLinkForm(
         request.POST or None,
@@ -59,9 +65,7 @@ def child_link_new(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def education_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
-    if not can_record_education(request.user, child):
-        raise PermissionDenied
+    child = _child(request, child_id, may=can_record_education)
     return _page(
         request,
         child,
@@ -73,9 +77,7 @@ def education_new(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def education_end(request: HttpRequest, child_id: int, concern_id: int) -> HttpResponse:
-    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
-    if not can_record_education(request.user, child):
-        raise PermissionDenied
+    child = _child(request, child_id, may=can_record_education)
     concern = get_object_or_404(EducationConcern, pk=concern_id, child=child)
     return _page(
         request,
@@ -90,9 +92,7 @@ def education_end(request: HttpRequest, child_id: int, concern_id: int) -> HttpR
 
 
 def experience_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
-    if not can_change_child(request.user, child):
-        raise PermissionDenied
+    child = _child(request, child_id, may=can_change_child)
     return _page(
         request,
         child,
@@ -104,9 +104,7 @@ def experience_new(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def unborn_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
-    if not can_change_child(request.user, child):
-        raise PermissionDenied
+    child = _child(request, child_id, may=can_change_child)
     return _page(
         request,
         child,
@@ -118,9 +116,7 @@ def unborn_new(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def unborn_end(request: HttpRequest, child_id: int, unborn_id: int) -> HttpResponse:
-    child = child_get_for_user_or_404(user=request.user, child_id=child_id)
-    if not can_change_child(request.user, child):
-        raise PermissionDenied
+    child = _child(request, child_id, may=can_change_child)
     unborn = get_object_or_404(UnbornChild, pk=unborn_id, child=child)
     return _page(
         request,

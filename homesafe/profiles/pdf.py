@@ -13,32 +13,24 @@ Nothing personal goes to the logs: the URLs it sees are ids and static paths.
 from __future__ import annotations
 
 import logging
-import mimetypes
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML, Document
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import URLFetcherResponse
 
 from homesafe.episodes.models import MissingEpisode
 from homesafe.profiles.models import DESCRIPTION_FIELDS, ProfileVersion
+from homesafe.web.pdf_fetch import BASE_URL, StaticFetcher
 
 logger = logging.getLogger(__name__)
 
-# The document's own origin: relative URLs in the template resolve against it, and the fetcher
-# serves only URLs under it. `.invalid` is reserved (RFC 2606): it can never reach a network.
-BASE_URL = "https://homesafe.invalid/"
 CONTINUED = "continued in HomeSafe"
-REFUSED = "Not one of HomeSafe's own files: {url}"
 
 # Characters and lines each entry may keep at full size; every retry scales them down.
 LONG_LIMIT, LONG_LINES = 700, 8
@@ -65,41 +57,20 @@ DESCRIPTION_LABELS = {
 PDF_OPTIONS = {"dpi": 200, "optimize_images": True, "jpeg_quality": 85}
 
 
-class ProfileResourceFetcher(URLFetcher):
+class ProfileResourceFetcher(StaticFetcher):
     """Serves the profile's stored photo and HomeSafe's static files; refuses anything else."""
 
     def __init__(self, *, photo_url: str | None, version: ProfileVersion):
-        super().__init__(allowed_protocols=())
+        super().__init__()
         self.photo_url = photo_url
         self.version = version
 
-    def fetch(self, url, headers=None):
-        if self.photo_url is not None and url == self.photo_url:
-            with self.version.photo.open("rb") as photo:
-                body = photo.read()
-            return URLFetcherResponse(url, body, {"Content-Type": self.version.photo_type})
-        static_prefix = urljoin(BASE_URL, settings.STATIC_URL)
-        if url.startswith(static_prefix):
-            name = urlsplit(url).path[len(urlsplit(static_prefix).path) :]
-            body = _static_file(name)
-            if body is not None:
-                content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, body, {"Content-Type": content_type})
-        raise ValueError(REFUSED.format(url=url))
-
-
-def _static_file(name: str) -> bytes | None:
-    """A static file by name: collected (hashed names in production) or found in the apps."""
-    if not name or name.startswith("/") or ".." in name.split("/"):
-        return None
-    try:
-        if staticfiles_storage.exists(name):
-            with staticfiles_storage.open(name) as static:
-                return static.read()
-    except (OSError, ValueError):
-        pass
-    found = finders.find(name)
-    return Path(found).read_bytes() if isinstance(found, str) else None
+    def fetch_own(self, url: str) -> URLFetcherResponse | None:
+        if self.photo_url is None or url != self.photo_url:
+            return None
+        with self.version.photo.open("rb") as photo:
+            body = photo.read()
+        return URLFetcherResponse(url, body, {"Content-Type": self.version.photo_type})
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from tests.insight.dataset import build
 
 pytestmark = pytest.mark.django_db
 
+# Spelt out here, not imported from figures.KPI_KEYS: the contract is what partners rely on,
+# so a change to the code must fail this test.
 CONTRACT_KEYS = [
     "episodes",
     "episodes_missing",
