@@ -70,3 +70,18 @@ class LocationKind(models.TextChoices):
     TOWN_CENTRE = "town_centre", "Town centre or shops"
     ADDRESS_OF_CONCERN = "address_of_concern", "Address of concern"
     OTHER = "other", "Other"
+
+
+# The times of day the child's story and the hot spots count last-seen times in (London time).
+TIME_OF_DAY_BANDS = (
+    ("night (22:00 to 06:00)", (22, 23, 0, 1, 2, 3, 4, 5)),
+    ("morning (06:00 to 12:00)", tuple(range(6, 12))),
+    ("afternoon (12:00 to 18:00)", tuple(range(12, 18))),
+    ("evening (18:00 to 22:00)", tuple(range(18, 22))),
+)
+_BAND_OF_HOUR = {hour: i for i, (_, hours) in enumerate(TIME_OF_DAY_BANDS) for hour in hours}
+
+
+def time_of_day_band(hour: int) -> int:
+    """The index in TIME_OF_DAY_BANDS of a London hour (0 to 23)."""
+    return _BAND_OF_HOUR[hour]

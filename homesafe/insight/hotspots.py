@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import h3
@@ -25,6 +25,7 @@ import h3
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.models import User
+from homesafe.episodes.choices import TIME_OF_DAY_BANDS, time_of_day_band
 from homesafe.episodes.queries import (
     EpisodePlaceRow,
     episode_places_for_children,
@@ -32,20 +33,13 @@ from homesafe.episodes.queries import (
 )
 from homesafe.insight.roles import sees_names
 from homesafe.insight.suppression import SMALL_COUNT
+from homesafe.insight.windows import months_span
 from homesafe.people.queries import children_counted_for, children_visible_to
 
 LONDON = ZoneInfo("Europe/London")
 H3_RESOLUTION = 8
 RANKED_PLACES = 20
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# The same bands as the child's story (story.child_story.TIME_BANDS).
-TIME_BANDS = (
-    ("Night (22:00 to 06:00)", (22, 23, 0, 1, 2, 3, 4, 5)),
-    ("Morning (06:00 to 12:00)", tuple(range(6, 12))),
-    ("Afternoon (12:00 to 18:00)", tuple(range(12, 18))),
-    ("Evening (18:00 to 22:00)", tuple(range(18, 22))),
-)
-_BAND_OF_HOUR = {hour: i for i, (_, hours) in enumerate(TIME_BANDS) for hour in hours}
 
 
 @dataclass(frozen=True)
@@ -102,8 +96,9 @@ def _place_key(place: tuple) -> str:
 
 
 def _place_label(place: tuple) -> str:
-    location_id, _lat, _lng, description, address, postcode = place
-    return ", ".join(p for p in (description, address, postcode) if p) or f"Place {location_id}"
+    """As episodes.Location's str, from the row's columns."""
+    _id, _lat, _lng, description, address, postcode = place
+    return ", ".join(p for p in (description, address, postcode) if p)
 
 
 def _sector(postcode: str) -> str:
@@ -129,7 +124,7 @@ def _counts_by_place(rows: list[EpisodePlaceRow]):
 
 def hotspots_for_user(*, user: User, months: int, now: datetime) -> HotspotsReport:
     """Hot spots over the last `months` months, compared with the months before. Audited."""
-    period = timedelta(days=round(months * 365.25 / 12))
+    period = months_span(months)
     since, previous_since = now - period, now - 2 * period
     named = sees_names(user)
     children = children_visible_to(user=user) if named else children_counted_for(user=user)
@@ -185,10 +180,10 @@ def hotspots_for_user(*, user: User, months: int, now: datetime) -> HotspotsRepo
     shown.sort(key=lambda p: (-p.children, -p.total, p.label))
 
     # When: last seen, by time band and weekday, in London time.
-    grid = [[0] * 7 for _ in TIME_BANDS]
+    grid = [[0] * 7 for _ in TIME_OF_DAY_BANDS]
     for row in rows:
         local = row.last_seen_at.astimezone(LONDON)
-        grid[_BAND_OF_HOUR[local.hour]][local.weekday()] += 1
+        grid[time_of_day_band(local.hour)][local.weekday()] += 1
 
     report = HotspotsReport(
         months=months,
@@ -197,7 +192,7 @@ def hotspots_for_user(*, user: User, months: int, now: datetime) -> HotspotsRepo
         episodes=len(rows),
         cells=cells,
         places=shown[:RANKED_PLACES],
-        when=[(label, grid[i]) for i, (label, _) in enumerate(TIME_BANDS)],
+        when=[(label.capitalize(), grid[i]) for i, (label, _) in enumerate(TIME_OF_DAY_BANDS)],
         places_left_out=len(ranked) - len(shown),
     )
     audit_record(

@@ -27,6 +27,7 @@ from homesafe.access.models import User
 from homesafe.concerns.queries import disruptions_for_children
 from homesafe.episodes.queries import episode_report_times_for_children
 from homesafe.insight.roles import sees_names
+from homesafe.insight.windows import months_span
 from homesafe.meetings.choices import MeetingKind
 from homesafe.meetings.queries import meetings_held_for_children
 from homesafe.people.models import Child
@@ -46,10 +47,6 @@ INTERVENTIONS = {
 WINDOWS_MONTHS = (3, 6, 12)
 DEFAULT_WINDOW = 6
 LOOKBACK_DAYS = 731  # interventions in the two years that end N months ago
-
-
-def _months(n: int) -> timedelta:
-    return timedelta(days=round(n * 365.25 / 12))
 
 
 def _london_midnight(day: date) -> datetime:
@@ -135,7 +132,7 @@ def impact_for_user(*, user: User, intervention: str, months: int, now: datetime
     """The before-and-after figures for one kind of intervention over the children the user may
     see (or, for an analyst, counts). Audited."""
     today = now.astimezone(LONDON).date()
-    window = _months(months)
+    window = months_span(months)
     considered_to = today - window
     considered_from = considered_to - timedelta(days=LOOKBACK_DAYS)
     named = sees_names(user)

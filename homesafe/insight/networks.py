@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import networkx as nx
 
@@ -30,6 +30,7 @@ from homesafe.concerns.queries import ConcernLinkRow, concern_links_for_children
 from homesafe.episodes.models import Location
 from homesafe.episodes.queries import episode_counts_by_child
 from homesafe.insight.roles import sees_names
+from homesafe.insight.windows import months_span
 from homesafe.people.models import Child
 from homesafe.people.queries import children_counted_for, children_visible_to
 
@@ -59,9 +60,7 @@ class NetworkPlace:
 
     @property
     def label(self) -> str:
-        loc = self.location
-        parts = [p for p in (loc.description, loc.address, loc.postcode) if p]
-        return ", ".join(parts) or f"Place {loc.pk}"
+        return str(self.location)
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ def networks_for_user(*, user: User, months: int = DEFAULT_MONTHS, now: datetime
     """The networks among the children the user may see (or, for an analyst, count), from links
     recorded in the last `months` months, largest first. Audited: who looked, when, and which
     children's names were shown (ids, no personal data)."""
-    since = now - timedelta(days=round(months * 365.25 / 12))
+    since = now - months_span(months)
     named = sees_names(user)
     children = children_visible_to(user=user) if named else children_counted_for(user=user)
     rows = concern_links_for_children(children=children, since=since)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
 from homesafe.duties.protocol import protocol_current
-from homesafe.episodes.choices import EpisodeStatus
+from homesafe.episodes.choices import TIME_OF_DAY_BANDS, EpisodeStatus, time_of_day_band
 from homesafe.episodes.queries import episode_corrections_for_child, episodes_for_child
 from homesafe.interviews.models import ReturnInterview
 from homesafe.interviews.policy import rhi_content_visibility
@@ -24,12 +24,6 @@ from homesafe.interviews.queries import interviews_attach_taxonomy
 from homesafe.locate.queries import sighting_locations_for_child
 from homesafe.people.models import Child
 
-TIME_BANDS = (
-    ("night (22:00 to 06:00)", range(22, 30)),
-    ("morning (06:00 to 12:00)", range(6, 12)),
-    ("afternoon (12:00 to 18:00)", range(12, 18)),
-    ("evening (18:00 to 22:00)", range(18, 22)),
-)
 PATTERN_SHARE = 0.5  # a time band or weekday with half the episodes or more is a pattern
 MIN_EPISODES_FOR_PATTERN = 4
 
@@ -83,10 +77,7 @@ class Story:
 
 
 def _time_band(hour: int) -> str:
-    for label, hours in TIME_BANDS:
-        if hour in hours or hour + 24 in hours:
-            return label
-    return TIME_BANDS[0][0]
+    return TIME_OF_DAY_BANDS[time_of_day_band(hour)][0]
 
 
 def _place_key(location) -> str:
