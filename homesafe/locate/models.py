@@ -88,13 +88,35 @@ class Sighting(models.Model):
     # A police system's label when it came from the police API (homesafe.intake).
     recorded_by_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The last change (services.sighting_change; the audit log holds every change's fields).
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Removed (recorded in error, say): kept, out of the search and the maps, with who and why.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["seen_at", "pk"]
         indexes = [models.Index(fields=["episode", "seen_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | ~Q(removal_reason=""),
+                name="locate_sighting_removed_with_reason",
+                violation_error_message="Say why the sighting is removed.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {timezone.localtime(self.seen_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class Publicity(models.Model):

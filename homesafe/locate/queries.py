@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from homesafe.access.choices import OrganisationType
+from homesafe.access.choices import OrganisationType, Role
 from homesafe.access.models import Organisation, User
 from homesafe.access.policy import child_scope
 from homesafe.episodes.models import MissingEpisode
@@ -44,13 +44,31 @@ def publicity_visible_to(*, user: User) -> QuerySet[Publicity]:
     return Publicity.objects.filter(child_id__in=_visible_children(user))
 
 
-def sightings_for_episode(*, episode: MissingEpisode) -> list[Sighting]:
-    """The episode's sightings and leads in time order; the caller has passed the gate."""
+def sightings_for_episode(*, episode: MissingEpisode, removed: bool = False) -> list[Sighting]:
+    """The episode's sightings and leads in time order (`removed`: those removed instead); the
+    caller has passed the gate."""
     return list(
-        Sighting.objects.filter(episode=episode)
-        .select_related("location", "recorded_by__organisation", "recorded_by_organisation")
+        Sighting.objects.filter(episode=episode, removed_at__isnull=not removed)
+        .select_related(
+            "location",
+            "recorded_by__organisation",
+            "recorded_by_organisation",
+            "removed_by__organisation",
+        )
         .order_by("seen_at", "pk")
     )
+
+
+def sighting_get_for_user_or_404(*, user: User, sighting_id: int) -> Sighting:
+    sighting = (
+        sightings_visible_to(user=user)
+        .select_related("episode__child", "child", "location")
+        .filter(pk=sighting_id)
+        .first()
+    )
+    if sighting is None:
+        raise Http404("No sighting found")
+    return sighting
 
 
 def sighting_locations_for_child(*, child: Child) -> list:
@@ -60,7 +78,9 @@ def sighting_locations_for_child(*, child: Child) -> list:
 
     return [
         s.location
-        for s in Sighting.objects.filter(child=child, location__isnull=False)
+        for s in Sighting.objects.filter(
+            child=child, location__isnull=False, removed_at__isnull=True
+        )
         .exclude(episode__status=EpisodeStatus.VOIDED)
         .select_related("location")
         .order_by("seen_at", "pk")
@@ -81,6 +101,7 @@ class EpisodeSearch:
 
     episode: MissingEpisode
     sightings: list[Sighting]
+    removed_sightings: list[Sighting]
     actions: list[LocateAction]
     publicity: list[Publicity]
     contacts: list[MissingAgencyContact]
@@ -90,6 +111,22 @@ class EpisodeSearch:
     can_record_safe_and_well: bool
     # Action ids whose outcome this user may record.
     outcome_recordable: frozenset[int]
+    # Sighting ids this user may change or remove.
+    sightings_changeable: frozenset[int] = frozenset()
+
+    @property
+    def map_points(self) -> list[dict]:
+        """The sightings with coordinates, numbered as in the table (1: the earliest)."""
+        return [
+            {
+                "number": number,
+                "lat": s.location.latitude,
+                "lng": s.location.longitude,
+                "kind": s.kind,
+            }
+            for number, s in enumerate(self.sightings, start=1)
+            if s.location is not None and s.location.latitude is not None
+        ]
 
     @property
     def publicity_to_withdraw(self) -> list[Publicity]:
@@ -122,9 +159,11 @@ def episode_search(
     writable = not episode.is_voided
     sighting = user.has_role(*SIGHTING_ROLES)
     plan = can_plan_locate(user, child) if can_plan is None else can_plan
+    sightings = sightings_for_episode(episode=episode)
     return EpisodeSearch(
         episode=episode,
-        sightings=sightings_for_episode(episode=episode),
+        sightings=sightings,
+        removed_sightings=sightings_for_episode(episode=episode, removed=True),
         actions=actions,
         publicity=list(
             Publicity.objects.filter(episode=episode).select_related("recorded_by", "withdrawn_by")
@@ -147,6 +186,20 @@ def episode_search(
             if writable
             and not a.is_done
             and (plan or (sighting and a.owner_organisation_id == user.organisation_id))
+        ),
+        # policy.can_change_sighting, for a user who may see the child: no query per row.
+        sightings_changeable=frozenset(
+            s.pk
+            for s in sightings
+            if writable
+            and sighting
+            and (
+                (
+                    s.recorded_by_organisation_id is not None
+                    and s.recorded_by_organisation_id == user.organisation_id
+                )
+                or (plan and user.has_role(Role.MISSING_COORDINATOR))
+            )
         ),
     )
 

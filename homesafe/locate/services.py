@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb, OrganisationType
+from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
 from homesafe.access.times import not_in_future
@@ -33,6 +34,7 @@ from homesafe.locate.models import (
     SafeAndWellCheck,
     Sighting,
 )
+from homesafe.people.validators import normalise_postcode
 from homesafe.use_cases import facts_changed, use_case
 
 EPISODE_VOIDED = "The episode was recorded in error: nothing more is recorded against it."
@@ -54,6 +56,8 @@ NOT_LIVE = "Only approved publicity that has not been withdrawn can be withdrawn
 FINDINGS_MISSING = "Record what the Safe and Well check found"
 SAFE_AND_WELL_EXISTS = "A Safe and Well check is already recorded for this episode."
 FORCE_NOT_POLICE = "Choose a police force."
+SIGHTING_REMOVED = "This sighting was removed: it cannot be changed."
+REMOVAL_REASON_MISSING = "Say why the sighting is removed"
 
 
 def _user(actor: Actor) -> User | None:
@@ -209,6 +213,125 @@ def sighting_record(
             "source": sighting.source,
             "location_id": location.pk if location else None,
         },
+    )
+    return sighting
+
+
+def sighting_values(sighting: Sighting) -> dict[str, object]:
+    """The sighting's changeable values, as its form spells them: what its version is made of."""
+    location = sighting.location
+    return {
+        "kind": sighting.kind,
+        "seen_at": sighting.seen_at,
+        "source": sighting.source,
+        "source_detail": sighting.source_detail,
+        "note": sighting.note,
+        "place": location.description if location else "",
+        "postcode": location.postcode if location else "",
+        "place_kind": location.kind if location else "",
+    }
+
+
+def sighting_edit_version(sighting: Sighting) -> str:
+    """The version a change sends back (the form's hidden field)."""
+    return edit_version(sighting_values(sighting))
+
+
+def _sighting_locked(sighting: Sighting) -> Sighting:
+    sighting = (
+        Sighting.objects.select_for_update(of=("self",))
+        .select_related("episode", "location")
+        .get(pk=sighting.pk)
+    )
+    _check_not_voided(sighting.episode)
+    if sighting.is_removed:
+        raise ApplicationError(SIGHTING_REMOVED, code="sighting_removed")
+    return sighting
+
+
+@use_case
+def sighting_change(
+    *,
+    sighting: Sighting,
+    actor: Actor,
+    seen_at: datetime,
+    source: str,
+    kind: str = SightingKind.SIGHTING,
+    place: str = "",
+    postcode: str = "",
+    place_kind: str = "",
+    source_detail: str = "",
+    note: str = "",
+    version: str | None = None,
+) -> Sighting:
+    """Correct a sighting or lead (the agency that recorded it, or the missing coordinator:
+    policy.can_change_sighting). The same rules as recording it; a new place is a new location
+    (the old one stays, as places do). With `version` (sighting_edit_version of what the person
+    saw), a change made after someone else's is refused with StaleEdit. Audited with the names
+    of the fields changed, never their values."""
+    sighting = _sighting_locked(sighting)
+    before = sighting_values(sighting)
+    edit_check(version=version, current=before)
+    _check_while_missing(sighting.episode, seen_at, "seen_at")
+    after = {
+        "kind": SightingKind(kind).value,
+        "seen_at": seen_at,
+        "source": SightingSource(source).value,
+        "source_detail": source_detail.strip(),
+        "note": note.strip(),
+        "place": place.strip(),
+        "postcode": normalise_postcode(postcode) if postcode.strip() else "",
+        "place_kind": "",
+    }
+    if after["place"] or after["postcode"]:
+        after["place_kind"] = LocationKind(place_kind or LocationKind.OTHER).value
+    changed = sorted(name for name in after if after[name] != before[name])
+    if not changed:
+        return sighting
+    if {"place", "postcode", "place_kind"} & set(changed):
+        sighting.location = None
+        if after["place"] or after["postcode"]:
+            sighting.location = location_create(
+                actor=actor,
+                kind=after["place_kind"] or LocationKind.OTHER,
+                description=after["place"],
+                postcode=after["postcode"],
+                child_id=sighting.child_id,
+            )
+    for name in ("kind", "seen_at", "source", "source_detail", "note"):
+        setattr(sighting, name, after[name])
+    sighting.changed_at, sighting.changed_by = timezone.now(), _user(actor)
+    sighting.full_clean()
+    sighting.save()
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.SIGHTING_CHANGED,
+        target=sighting,
+        payload={
+            "episode_id": sighting.episode_id,
+            "fields": changed,
+            "location_id": sighting.location_id,
+        },
+    )
+    return sighting
+
+
+@use_case
+def sighting_remove(*, sighting: Sighting, actor: Actor, reason: str) -> Sighting:
+    """Take a sighting or lead out of the search (recorded against the wrong child, say): the
+    row is kept with who removed it, when and why, and the audit log names the removal."""
+    sighting = _sighting_locked(sighting)
+    if not reason.strip():
+        raise ValidationError({"reason": REMOVAL_REASON_MISSING})
+    sighting.removed_at, sighting.removed_by = timezone.now(), _user(actor)
+    sighting.removal_reason = reason.strip()
+    sighting.full_clean()
+    sighting.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.SIGHTING_REMOVED,
+        target=sighting,
+        payload={"episode_id": sighting.episode_id},
     )
     return sighting
 

@@ -182,6 +182,7 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "interview_view": interview_view,
             "concerns": episode_concerns_view(user=request.user, episode=episode),
             "search": search,
+            "map_tiles": settings.HOMESAFE_MAP_TILE_URL,
             "duties": duties,
             "corrections": episode_corrections(episode=episode),
             "field_labels": FIELD_LABELS,
