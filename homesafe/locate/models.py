@@ -140,12 +140,21 @@ class Publicity(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    recorded_by_label = models.CharField(max_length=200, blank=True)  # a police system's
+    # The API client's key for this record (`force:FA:<key>` or `user:<id>:<key>`): sending it
+    # again records nothing more (homesafe.api.locate).
+    client_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["decided_at", "pk"]
         verbose_name_plural = "publicity"
         constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"],
+                condition=~Q(client_key=""),
+                name="publicity_client_key_once",
+            ),
             models.CheckConstraint(
                 condition=Q(decision=PublicityDecisionKind.NOT_APPROVED)
                 | (~Q(approved_by="") & ~Q(consent="")),
@@ -190,10 +199,21 @@ class MissingAgencyContact(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    recorded_by_label = models.CharField(max_length=200, blank=True)  # a police system's
+    # The API client's key for this record (`force:FA:<key>` or `user:<id>:<key>`): sending it
+    # again records nothing more (homesafe.api.locate).
+    client_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["contacted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"],
+                condition=~Q(client_key=""),
+                name="agency_contact_client_key_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_agency_display()} {timezone.localtime(self.contacted_at):%d/%m/%Y}"
@@ -219,11 +239,19 @@ class SafeAndWellCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_by_label = models.CharField(max_length=200, blank=True)
+    # The API client's key for this record (`force:FA:<key>` or `user:<id>:<key>`): sending it
+    # again records nothing more (homesafe.api.locate).
+    client_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "Safe and Well check"
         constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"],
+                condition=~Q(client_key=""),
+                name="safe_and_well_client_key_once",
+            ),
             models.CheckConstraint(
                 condition=~Q(findings=""),
                 name="safe_and_well_has_findings",

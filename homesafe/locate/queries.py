@@ -211,6 +211,28 @@ def search_episode_for_user_or_404(
     return episode_get_for_user_or_404(user=user, episode_id=episode_id, log_read=log_read)
 
 
+def search_episode_for_force_or_404(*, force: Organisation, episode_id: int) -> MissingEpisode:
+    """For a police system (its force's API key): an episode reported to its own force, as the
+    police events find theirs by the force's reference; any other is a 404. No read is logged:
+    the system writes, and its service audits the write."""
+    episode = (
+        MissingEpisode.objects.filter(police_force=force, pk=episode_id)
+        .select_related("child", "police_force")
+        .first()
+    )
+    if episode is None:
+        raise Http404("No episode found")
+    return episode
+
+
+def search_record_for_client_key(model, *, episode: MissingEpisode, client_key: str):
+    """The record of this kind an API client sent with this key for this episode, if any:
+    a repeat of the request is answered with it, and records nothing more."""
+    if not client_key:
+        return None
+    return model.objects.filter(episode=episode, client_key=client_key).first()
+
+
 def locate_action_get_for_user_or_404(*, user: User, action_id: int) -> LocateAction:
     action = (
         locate_actions_visible_to(user=user)

@@ -58,6 +58,7 @@ SAFE_AND_WELL_EXISTS = "A Safe and Well check is already recorded for this episo
 FORCE_NOT_POLICE = "Choose a police force."
 SIGHTING_REMOVED = "This sighting was removed: it cannot be changed."
 REMOVAL_REASON_MISSING = "Say why the sighting is removed"
+CLIENT_KEY_USED = "This idempotency key was used for another record: send a new key."
 
 
 def _user(actor: Actor) -> User | None:
@@ -82,6 +83,17 @@ def _check_while_missing(episode: MissingEpisode, moment: datetime, field: str) 
         raise ValidationError({field: BEFORE_LAST_SEEN})
     if episode.returned_at is not None and moment > episode.returned_at:
         raise ValidationError({field: AFTER_RETURN})
+
+
+def _check_client_key(model, client_key: str) -> None:
+    """A client's key names one record: the API answers a repeat with the first (queries.
+    search_record_for_client_key); a key used for another episode or kind is refused."""
+    if client_key and model.objects.filter(client_key=client_key).exists():
+        raise ApplicationError(CLIENT_KEY_USED, code="client_key_used")
+
+
+def _label(actor: Actor) -> str:
+    return "" if isinstance(actor, User) else actor.label
 
 
 def _locked(episode: MissingEpisode) -> MissingEpisode:
@@ -350,10 +362,12 @@ def publicity_record(
     channels: list[str] | None = None,
     consent: str = "",
     reasons: str = "",
+    client_key: str = "",
 ) -> Publicity:
     """Publicity considered while the child is missing: approved (by whom, on which channels,
     with whose consent) or not (why). Either fulfils the duty to consider publicity."""
     episode = _locked(episode)
+    _check_client_key(Publicity, client_key)
     _check_open(episode)
     _check_while_missing(episode, decided_at, "decided_at")
     decision = PublicityDecisionKind(decision)
@@ -381,6 +395,8 @@ def publicity_record(
         consent=PublicityConsent(consent).value if approved else "",
         reasons=reasons.strip(),
         recorded_by=_user(actor),
+        recorded_by_label=_label(actor),
+        client_key=client_key,
     )
     publicity.full_clean()
     publicity.save()
@@ -431,9 +447,12 @@ def missing_agency_contact_record(
     contacted_at: datetime,
     reference: str = "",
     note: str = "",
+    client_key: str = "",
 ) -> MissingAgencyContact:
     """Missing People (the charity) or the UK Missing Persons Unit contacted: when, their
     reference. Contacting Missing People fulfils the duty to contact them."""
+    episode = _locked(episode)
+    _check_client_key(MissingAgencyContact, client_key)
     _check_not_voided(episode)
     _check_while_missing(episode, contacted_at, "contacted_at")
     contact = MissingAgencyContact(
@@ -444,6 +463,8 @@ def missing_agency_contact_record(
         reference=reference.strip(),
         note=note.strip(),
         recorded_by=_user(actor),
+        recorded_by_label=_label(actor),
+        client_key=client_key,
     )
     contact.full_clean()
     contact.save()
@@ -471,10 +492,12 @@ def safe_and_well_record(
     police_force: Organisation | None = None,
     harm_disclosed: bool = False,
     exploitation_indicators: bool = False,
+    client_key: str = "",
 ) -> SafeAndWellCheck:
     """The police Safe and Well (prevention) interview after the return, with its findings.
     One per episode; it fulfils the Safe and Well duty."""
     episode = _locked(episode)
+    _check_client_key(SafeAndWellCheck, client_key)
     _check_not_voided(episode)
     if episode.is_open:
         raise ApplicationError(EPISODE_NOT_RETURNED, code="episode_open")
@@ -504,7 +527,8 @@ def safe_and_well_record(
         harm_disclosed=harm_disclosed,
         exploitation_indicators=exploitation_indicators,
         recorded_by=user,
-        recorded_by_label="" if user else actor.label,
+        recorded_by_label=_label(actor),
+        client_key=client_key,
     )
     check.full_clean()
     check.save()
