@@ -2,9 +2,12 @@
 two linked children missing at overlapping times appear as one event on each child's story and
 on the missing coordinator's screening list; the links' services check their input and audit."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import AuditEntry
@@ -298,3 +301,22 @@ def test_groups_and_events_cost_no_query_per_family(world, client, siblings):
     html = client.get(screening).content.decode()
     assert "8 children missing together</h3>" in html
     assert (_count_queries(client, screening), _count_queries(client, story)) == few
+
+
+def test_one_childs_two_episodes_during_a_siblings_one_count_two_children(world, client, siblings):
+    """The sister was missing for a day; her brother went missing twice in it: the sister's
+    story names both his episodes as one event of two children, and the list groups all three
+    notifications as two children."""
+    first, second = siblings
+    world.episodes["a_team1"].delete()  # the brother's world episode: replaced by two
+    world.episodes["a_placed_in_b"].last_seen_at = timezone.now() - dt.timedelta(hours=20)
+    world.episodes["a_placed_in_b"].save(update_fields=["last_seen_at"])
+    episode_reported(world, first, hours_ago=10, returned_hours_ago=8)
+    episode_reported(world, first, hours_ago=5, returned_hours_ago=4)
+    client.force_login(world.users["cmo_a"])
+    html = _story(client, second)
+    assert html.count("2 children missing together</strong>") == 1
+    assert html.count(f"{first.full_name}</a> (brother or sister), missing ") == 2
+    listed = client.get(reverse(LIST)).content.decode()
+    assert "2 children missing together</h3>" in listed
+    assert "3 children missing together" not in listed
