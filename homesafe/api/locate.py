@@ -44,6 +44,8 @@ from homesafe.locate.policy import (
 from homesafe.locate.queries import (
     episode_search,
     locate_action_get_for_user_or_404,
+    publicity_get_for_force_or_404,
+    publicity_get_for_user_or_404,
     search_episode_for_force_or_404,
     search_episode_for_user_or_404,
     search_record_for_client_key,
@@ -54,6 +56,7 @@ from homesafe.locate.services import (
     locate_action_record_outcome,
     missing_agency_contact_record,
     publicity_record,
+    publicity_withdraw,
     safe_and_well_record,
     sighting_record,
 )
@@ -498,3 +501,57 @@ class EpisodeSafeAndWellView(_SearchWrite):
     @_write_schema(SafeAndWellRecordedSerializer, SafeAndWellInputSerializer, "Safe and Well check")
     def post(self, request, episode_id: int):
         return super().post(request, episode_id)
+
+
+class PublicityWithdrawnView(_SignedInRead, APIView):
+    """Record that approved publicity was taken down (due once the child returns): the force's
+    system for its own episodes, and those who plan the search. Safe to send again: publicity
+    already withdrawn answers 200 with the time first recorded, and nothing changes."""
+
+    authentication_classes = [PoliceApiKeyAuthentication, SessionAuthentication]
+    permission_classes = [_PoliceSystemOrPerson]
+
+    @extend_schema_serializer(component_name="PublicityWithdrawnInput")
+    class InputSerializer(serializers.Serializer):
+        withdrawn_at = serializers.DateTimeField(required=False, help_text="Default: now.")
+
+    OutputSerializer = PublicityRecordedSerializer
+
+    @extend_schema(
+        tags=["locate"],
+        request=InputSerializer,
+        responses={
+            200: OpenApiResponse(
+                PublicityRecordedSerializer, description="Withdrawn (now or before)."
+            ),
+            400: OpenApiResponse(
+                ErrorSerializer, description="Not valid (in the future, before the decision)."
+            ),
+            401: _RECORD_ERRORS[401],
+            403: _RECORD_ERRORS[403],
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="Publicity that was not approved (`publicity_not_live`).",
+            ),
+            **not_found("publicity"),
+        },
+    )
+    def post(self, request, publicity_id: int):
+        publicity_id = _id_or_404(publicity_id)
+        if isinstance(request.auth, PoliceApiKey):
+            publicity = publicity_get_for_force_or_404(
+                force=request.auth.organisation, publicity_id=publicity_id
+            )
+            actor = client_actor(request.auth)
+        else:
+            publicity = publicity_get_for_user_or_404(user=request.user, publicity_id=publicity_id)
+            if not can_plan_locate(request.user, publicity.child):
+                raise PermissionDenied
+            actor = request.user
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if publicity.withdrawn_at is None:
+            publicity = publicity_withdraw(
+                publicity=publicity, actor=actor, **serializer.validated_data
+            )
+        return Response(self.OutputSerializer(publicity).data)

@@ -93,6 +93,11 @@ urlpatterns = [
         name="episode_missing_agency_contacts",
     ),
     path(
+        "v1/publicity/<int:publicity_id>/withdrawn/",
+        _open(locate.PublicityWithdrawnView.as_view()),
+        name="publicity_withdrawn",
+    ),
+    path(
         "v1/episodes/<int:episode_id>/safe-and-well/",
         _open(locate.EpisodeSafeAndWellView.as_view()),
         name="episode_safe_and_well",

@@ -225,6 +225,18 @@ def search_episode_for_force_or_404(*, force: Organisation, episode_id: int) -> 
     return episode
 
 
+def publicity_get_for_force_or_404(*, force: Organisation, publicity_id: int) -> Publicity:
+    """For a police system: publicity of an episode reported to its own force, else 404."""
+    publicity = (
+        Publicity.objects.filter(episode__police_force=force, pk=publicity_id)
+        .select_related("episode", "child")
+        .first()
+    )
+    if publicity is None:
+        raise Http404("No publicity found")
+    return publicity
+
+
 def search_record_for_client_key(model, *, episode: MissingEpisode, client_key: str):
     """The record of this kind an API client sent with this key for this episode, if any:
     a repeat of the request is answered with it, and records nothing more."""

@@ -187,3 +187,46 @@ def test_the_schema_names_the_writes(client, world):
         assert {"PoliceApiKey", "cookieAuth"} <= {
             name for entry in operation["security"] for name in entry
         }
+
+
+def _withdraw(publicity, *, headers=None, client=None, body=None):
+    return (client or Client()).post(
+        reverse("api:publicity_withdrawn", args=[publicity.pk]),
+        body or {},
+        content_type="application/json",
+        headers=headers or {},
+    )
+
+
+def test_publicity_is_withdrawn_by_the_forces_system_and_again_changes_nothing(world, police):
+    episode = world.episodes["a_team1"]
+    body = {**PUBLICITY, "decided_at": _iso(2), "idempotency_key": "publicity-10"}
+    assert police("episode_publicity", episode, body).status_code == 201
+    publicity = Publicity.objects.get()
+    _returned(world)
+    _, key_b = PoliceApiKey.objects.create_key(name="FB2", organisation=world.orgs["force_b"])
+    assert _withdraw(publicity, headers={"Authorization": f"Api-Key {key_b}"}).status_code == 404
+    _, key_a = PoliceApiKey.objects.create_key(name="FA2", organisation=world.orgs["force_a"])
+    headers = {"Authorization": f"Api-Key {key_a}"}
+    first = _withdraw(publicity, headers=headers)
+    assert first.status_code == 200 and first.json()["withdrawn_at"] is not None
+    again = _withdraw(publicity, headers=headers)
+    assert again.status_code == 200 and again.json()["withdrawn_at"] == first.json()["withdrawn_at"]
+    assert AuditEntry.objects.filter(verb="locate.publicity_withdrawn").count() == 1
+
+
+def test_publicity_not_approved_is_not_withdrawn_and_a_school_may_not(world, client):
+    from homesafe.locate.services import publicity_record
+
+    refused = publicity_record(
+        episode=world.episodes["a_team1"],
+        actor=world.users["cmo_a"],
+        decided_at=timezone.now() - dt.timedelta(hours=1),
+        decision="not_approved",
+        reasons="Risk managed without it",
+    )
+    client.force_login(world.users["school_1"])
+    assert _withdraw(refused, client=client).status_code == 403
+    client.force_login(world.users["cmo_a"])
+    answer = _withdraw(refused, client=client)
+    assert answer.status_code == 409 and answer.json()["code"] == "publicity_not_live"
