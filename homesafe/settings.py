@@ -383,6 +383,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SightingKindEnum": "homesafe.locate.choices.SightingKind",
         "LocateActionKindEnum": "homesafe.locate.choices.LocateActionKind",
+        "PublicityDecisionEnum": "homesafe.locate.choices.PublicityDecisionKind",
+        # The screening decision keeps the name it had before publicity shared its field name.
+        "DecisionEnum": "homesafe.daily_screening.choices.ScreeningOutcome",
         "ConcernKindEnum": "homesafe.concerns.choices.ConcernKind",
     },
 }

@@ -165,6 +165,8 @@ class AuditVerb(models.TextChoices):
     LOCATE_ACTION_ADDED = "locate.action_added", "Added an action to the plan to find a child"
     LOCATE_ACTION_DONE = "locate.action_done", "Recorded the outcome of a locate action"
     SIGHTING_RECORDED = "locate.sighting_recorded", "Recorded a sighting or lead"
+    SIGHTING_CHANGED = "locate.sighting_changed", "Changed a sighting or lead"
+    SIGHTING_REMOVED = "locate.sighting_removed", "Removed a sighting or lead"
     PUBLICITY_RECORDED = "locate.publicity_recorded", "Recorded a publicity decision"
     PUBLICITY_WITHDRAWN = "locate.publicity_withdrawn", "Recorded that publicity was withdrawn"
     MISSING_AGENCY_CONTACTED = (

@@ -61,6 +61,7 @@ SERVICE_ERROR_STATUS: dict[str, int] = {
     "action_done": status.HTTP_409_CONFLICT,
     "publicity_not_live": status.HTTP_409_CONFLICT,
     "safe_and_well_recorded": status.HTTP_409_CONFLICT,
+    "client_key_used": status.HTTP_409_CONFLICT,  # an API client's key names another record
 }
 
 

@@ -83,6 +83,26 @@ urlpatterns = [
         name="locate_action_create",
     ),
     path(
+        "v1/episodes/<int:episode_id>/locate-plan/publicity/",
+        _open(locate.EpisodePublicityView.as_view()),
+        name="episode_publicity",
+    ),
+    path(
+        "v1/episodes/<int:episode_id>/locate-plan/contacts/",
+        _open(locate.EpisodeMissingAgencyContactView.as_view()),
+        name="episode_missing_agency_contacts",
+    ),
+    path(
+        "v1/publicity/<int:publicity_id>/withdrawn/",
+        _open(locate.PublicityWithdrawnView.as_view()),
+        name="publicity_withdrawn",
+    ),
+    path(
+        "v1/episodes/<int:episode_id>/safe-and-well/",
+        _open(locate.EpisodeSafeAndWellView.as_view()),
+        name="episode_safe_and_well",
+    ),
+    path(
         "v1/locate-actions/<int:action_id>/outcome/",
         _open(locate.LocateActionOutcomeView.as_view()),
         name="locate_action_outcome",

@@ -25,7 +25,7 @@ from homesafe.daily_screening.queries import (
     screening_list_for_user,
 )
 from homesafe.daily_screening.services import screening_decision_record
-from homesafe.safety_plans.family import episodes_missing_together
+from homesafe.safety_plans.family import episodes_missing_together, missing_together_groups
 from homesafe.web.form_pages import form_response, form_save
 
 PAGE_LIMIT = 500  # notifications on the page; the CSV has them all
@@ -65,6 +65,11 @@ def _page(
                 {"decision": n.decision.decision, "note": n.decision.note} if n.decision else {}
             )
             forms[prefix] = ScreeningDecisionForm(prefix=prefix, initial=initial, about=_about(n))
+    # Brothers, sisters or household members missing at the same time: one event, a group of
+    # their notifications of the same kind, each with its own decision.
+    together = episodes_missing_together(
+        user=request.user, episodes={n.episode.pk: n.episode for n in shown}.values()
+    )
     context = {
         "title": "Daily screening",
         "active_nav": "screening",
@@ -83,10 +88,10 @@ def _page(
         + "?"
         + urlencode({"from": r.first_day.isoformat(), "to": r.last_day.isoformat()}),
         "kinds": NotificationKind,
-        # Brothers, sisters or household members missing at the same time: one event.
-        "together": episodes_missing_together(
-            user=request.user, episodes={n.episode.pk: n.episode for n in shown}.values()
+        "groups": missing_together_groups(
+            shown, together=together, episode_id=lambda n: n.episode.pk, kind=lambda n: n.kind
         ),
+        "together": together,
         "listed": {n.episode.pk for n in shown},
     }
     if bound is not None:

@@ -13,6 +13,7 @@ from homesafe.locate.choices import (
     SightingKind,
     SightingSource,
 )
+from homesafe.web.edits import VersionedForm
 from homesafe.web.fields import GovukDateTimeField
 from homesafe.web.forms import GovukForm
 
@@ -60,6 +61,15 @@ class SightingForm(GovukForm):
         help_text="Puts the place on the map",
     )
     note = _text("What was seen or said (optional)")
+
+
+class SightingChangeForm(VersionedForm, SightingForm):
+    """The same fields, with the version the person saw (a stale save is refused)."""
+
+
+class SightingRemoveForm(GovukForm):
+    required_messages = {"reason": "Say why the sighting is removed"}
+    reason = _text("Why is it removed?", required=True)
 
 
 class LocateActionForm(GovukForm):

@@ -88,13 +88,35 @@ class Sighting(models.Model):
     # A police system's label when it came from the police API (homesafe.intake).
     recorded_by_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The last change (services.sighting_change; the audit log holds every change's fields).
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Removed (recorded in error, say): kept, out of the search and the maps, with who and why.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["seen_at", "pk"]
         indexes = [models.Index(fields=["episode", "seen_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | ~Q(removal_reason=""),
+                name="locate_sighting_removed_with_reason",
+                violation_error_message="Say why the sighting is removed.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {timezone.localtime(self.seen_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class Publicity(models.Model):
@@ -118,12 +140,21 @@ class Publicity(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    recorded_by_label = models.CharField(max_length=200, blank=True)  # a police system's
+    # The API client's key for this record (`force:FA:<key>` or `user:<id>:<key>`): sending it
+    # again records nothing more (homesafe.api.locate).
+    client_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["decided_at", "pk"]
         verbose_name_plural = "publicity"
         constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"],
+                condition=~Q(client_key=""),
+                name="publicity_client_key_once",
+            ),
             models.CheckConstraint(
                 condition=Q(decision=PublicityDecisionKind.NOT_APPROVED)
                 | (~Q(approved_by="") & ~Q(consent="")),
@@ -168,10 +199,21 @@ class MissingAgencyContact(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    recorded_by_label = models.CharField(max_length=200, blank=True)  # a police system's
+    # The API client's key for this record (`force:FA:<key>` or `user:<id>:<key>`): sending it
+    # again records nothing more (homesafe.api.locate).
+    client_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["contacted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"],
+                condition=~Q(client_key=""),
+                name="agency_contact_client_key_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_agency_display()} {timezone.localtime(self.contacted_at):%d/%m/%Y}"
@@ -197,11 +239,19 @@ class SafeAndWellCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_by_label = models.CharField(max_length=200, blank=True)
+    # The API client's key for this record (`force:FA:<key>` or `user:<id>:<key>`): sending it
+    # again records nothing more (homesafe.api.locate).
+    client_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "Safe and Well check"
         constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"],
+                condition=~Q(client_key=""),
+                name="safe_and_well_client_key_once",
+            ),
             models.CheckConstraint(
                 condition=~Q(findings=""),
                 name="safe_and_well_has_findings",

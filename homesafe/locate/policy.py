@@ -10,6 +10,10 @@
   Persons Unit are recorded by those who record episodes (access.policy.can_record_episode:
   the local authority's case roles for their children, the host missing coordinator, the
   police). An action's outcome is also recorded by the agency that owns the action.
+- A sighting or a lead is changed or removed by the agency that recorded it (a person of that
+  organisation who may record sightings of the child), or by a missing coordinator who records
+  the child's episodes; one sent by a police system, by the missing coordinator. Removed
+  sightings are kept, with who removed them and why.
 - The Safe and Well check is the police's: the police coordinator records it, and so may those
   who record episodes in the authority (what the police told them).
 """
@@ -40,6 +44,18 @@ def can_view_locate(user, child) -> bool:
 @rules.predicate
 def can_record_sighting(user, child) -> bool:
     return bool(can_view_child(user, child) and user.has_role(*SIGHTING_ROLES))
+
+
+def can_change_sighting(user, sighting) -> bool:
+    """Change or remove a sighting or lead: the agency that recorded it, or the missing
+    coordinator who records the child's episodes."""
+    child = sighting.child
+    if not can_record_sighting(user, child):
+        return False
+    recorder = sighting.recorded_by_organisation_id
+    if recorder is not None and user.organisation_id == recorder:
+        return True
+    return bool(user.has_role(Role.MISSING_COORDINATOR) and can_record_episode(user, child))
 
 
 @rules.predicate

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from homesafe.access.choices import OrganisationType
+from homesafe.access.choices import OrganisationType, Role
 from homesafe.access.models import Organisation, User
 from homesafe.access.policy import child_scope
 from homesafe.episodes.models import MissingEpisode
@@ -44,13 +44,31 @@ def publicity_visible_to(*, user: User) -> QuerySet[Publicity]:
     return Publicity.objects.filter(child_id__in=_visible_children(user))
 
 
-def sightings_for_episode(*, episode: MissingEpisode) -> list[Sighting]:
-    """The episode's sightings and leads in time order; the caller has passed the gate."""
+def sightings_for_episode(*, episode: MissingEpisode, removed: bool = False) -> list[Sighting]:
+    """The episode's sightings and leads in time order (`removed`: those removed instead); the
+    caller has passed the gate."""
     return list(
-        Sighting.objects.filter(episode=episode)
-        .select_related("location", "recorded_by__organisation", "recorded_by_organisation")
+        Sighting.objects.filter(episode=episode, removed_at__isnull=not removed)
+        .select_related(
+            "location",
+            "recorded_by__organisation",
+            "recorded_by_organisation",
+            "removed_by__organisation",
+        )
         .order_by("seen_at", "pk")
     )
+
+
+def sighting_get_for_user_or_404(*, user: User, sighting_id: int) -> Sighting:
+    sighting = (
+        sightings_visible_to(user=user)
+        .select_related("episode__child", "child", "location")
+        .filter(pk=sighting_id)
+        .first()
+    )
+    if sighting is None:
+        raise Http404("No sighting found")
+    return sighting
 
 
 def sighting_locations_for_child(*, child: Child) -> list:
@@ -60,7 +78,9 @@ def sighting_locations_for_child(*, child: Child) -> list:
 
     return [
         s.location
-        for s in Sighting.objects.filter(child=child, location__isnull=False)
+        for s in Sighting.objects.filter(
+            child=child, location__isnull=False, removed_at__isnull=True
+        )
         .exclude(episode__status=EpisodeStatus.VOIDED)
         .select_related("location")
         .order_by("seen_at", "pk")
@@ -81,6 +101,7 @@ class EpisodeSearch:
 
     episode: MissingEpisode
     sightings: list[Sighting]
+    removed_sightings: list[Sighting]
     actions: list[LocateAction]
     publicity: list[Publicity]
     contacts: list[MissingAgencyContact]
@@ -90,6 +111,22 @@ class EpisodeSearch:
     can_record_safe_and_well: bool
     # Action ids whose outcome this user may record.
     outcome_recordable: frozenset[int]
+    # Sighting ids this user may change or remove.
+    sightings_changeable: frozenset[int] = frozenset()
+
+    @property
+    def map_points(self) -> list[dict]:
+        """The sightings with coordinates, numbered as in the table (1: the earliest)."""
+        return [
+            {
+                "number": number,
+                "lat": s.location.latitude,
+                "lng": s.location.longitude,
+                "kind": s.kind,
+            }
+            for number, s in enumerate(self.sightings, start=1)
+            if s.location is not None and s.location.latitude is not None
+        ]
 
     @property
     def publicity_to_withdraw(self) -> list[Publicity]:
@@ -122,9 +159,11 @@ def episode_search(
     writable = not episode.is_voided
     sighting = user.has_role(*SIGHTING_ROLES)
     plan = can_plan_locate(user, child) if can_plan is None else can_plan
+    sightings = sightings_for_episode(episode=episode)
     return EpisodeSearch(
         episode=episode,
-        sightings=sightings_for_episode(episode=episode),
+        sightings=sightings,
+        removed_sightings=sightings_for_episode(episode=episode, removed=True),
         actions=actions,
         publicity=list(
             Publicity.objects.filter(episode=episode).select_related("recorded_by", "withdrawn_by")
@@ -148,6 +187,20 @@ def episode_search(
             and not a.is_done
             and (plan or (sighting and a.owner_organisation_id == user.organisation_id))
         ),
+        # policy.can_change_sighting, for a user who may see the child: no query per row.
+        sightings_changeable=frozenset(
+            s.pk
+            for s in sightings
+            if writable
+            and sighting
+            and (
+                (
+                    s.recorded_by_organisation_id is not None
+                    and s.recorded_by_organisation_id == user.organisation_id
+                )
+                or (plan and user.has_role(Role.MISSING_COORDINATOR))
+            )
+        ),
     )
 
 
@@ -156,6 +209,40 @@ def search_episode_for_user_or_404(
 ) -> MissingEpisode:
     """The episode, through the gate (its read audited unless a service audits the change)."""
     return episode_get_for_user_or_404(user=user, episode_id=episode_id, log_read=log_read)
+
+
+def search_episode_for_force_or_404(*, force: Organisation, episode_id: int) -> MissingEpisode:
+    """For a police system (its force's API key): an episode reported to its own force, as the
+    police events find theirs by the force's reference; any other is a 404. No read is logged:
+    the system writes, and its service audits the write."""
+    episode = (
+        MissingEpisode.objects.filter(police_force=force, pk=episode_id)
+        .select_related("child", "police_force")
+        .first()
+    )
+    if episode is None:
+        raise Http404("No episode found")
+    return episode
+
+
+def publicity_get_for_force_or_404(*, force: Organisation, publicity_id: int) -> Publicity:
+    """For a police system: publicity of an episode reported to its own force, else 404."""
+    publicity = (
+        Publicity.objects.filter(episode__police_force=force, pk=publicity_id)
+        .select_related("episode", "child")
+        .first()
+    )
+    if publicity is None:
+        raise Http404("No publicity found")
+    return publicity
+
+
+def search_record_for_client_key(model, *, episode: MissingEpisode, client_key: str):
+    """The record of this kind an API client sent with this key for this episode, if any:
+    a repeat of the request is answered with it, and records nothing more."""
+    if not client_key:
+        return None
+    return model.objects.filter(episode=episode, client_key=client_key).first()
 
 
 def locate_action_get_for_user_or_404(*, user: User, action_id: int) -> LocateAction:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb, OrganisationType
+from homesafe.access.edits import edit_check, edit_version
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
 from homesafe.access.times import not_in_future
@@ -33,6 +34,7 @@ from homesafe.locate.models import (
     SafeAndWellCheck,
     Sighting,
 )
+from homesafe.people.validators import normalise_postcode
 from homesafe.use_cases import facts_changed, use_case
 
 EPISODE_VOIDED = "The episode was recorded in error: nothing more is recorded against it."
@@ -54,6 +56,9 @@ NOT_LIVE = "Only approved publicity that has not been withdrawn can be withdrawn
 FINDINGS_MISSING = "Record what the Safe and Well check found"
 SAFE_AND_WELL_EXISTS = "A Safe and Well check is already recorded for this episode."
 FORCE_NOT_POLICE = "Choose a police force."
+SIGHTING_REMOVED = "This sighting was removed: it cannot be changed."
+REMOVAL_REASON_MISSING = "Say why the sighting is removed"
+CLIENT_KEY_USED = "This idempotency key was used for another record: send a new key."
 
 
 def _user(actor: Actor) -> User | None:
@@ -78,6 +83,17 @@ def _check_while_missing(episode: MissingEpisode, moment: datetime, field: str) 
         raise ValidationError({field: BEFORE_LAST_SEEN})
     if episode.returned_at is not None and moment > episode.returned_at:
         raise ValidationError({field: AFTER_RETURN})
+
+
+def _check_client_key(model, client_key: str) -> None:
+    """A client's key names one record: the API answers a repeat with the first (queries.
+    search_record_for_client_key); a key used for another episode or kind is refused."""
+    if client_key and model.objects.filter(client_key=client_key).exists():
+        raise ApplicationError(CLIENT_KEY_USED, code="client_key_used")
+
+
+def _label(actor: Actor) -> str:
+    return "" if isinstance(actor, User) else actor.label
 
 
 def _locked(episode: MissingEpisode) -> MissingEpisode:
@@ -213,6 +229,125 @@ def sighting_record(
     return sighting
 
 
+def sighting_values(sighting: Sighting) -> dict[str, object]:
+    """The sighting's changeable values, as its form spells them: what its version is made of."""
+    location = sighting.location
+    return {
+        "kind": sighting.kind,
+        "seen_at": sighting.seen_at,
+        "source": sighting.source,
+        "source_detail": sighting.source_detail,
+        "note": sighting.note,
+        "place": location.description if location else "",
+        "postcode": location.postcode if location else "",
+        "place_kind": location.kind if location else "",
+    }
+
+
+def sighting_edit_version(sighting: Sighting) -> str:
+    """The version a change sends back (the form's hidden field)."""
+    return edit_version(sighting_values(sighting))
+
+
+def _sighting_locked(sighting: Sighting) -> Sighting:
+    sighting = (
+        Sighting.objects.select_for_update(of=("self",))
+        .select_related("episode", "location")
+        .get(pk=sighting.pk)
+    )
+    _check_not_voided(sighting.episode)
+    if sighting.is_removed:
+        raise ApplicationError(SIGHTING_REMOVED, code="sighting_removed")
+    return sighting
+
+
+@use_case
+def sighting_change(
+    *,
+    sighting: Sighting,
+    actor: Actor,
+    seen_at: datetime,
+    source: str,
+    kind: str = SightingKind.SIGHTING,
+    place: str = "",
+    postcode: str = "",
+    place_kind: str = "",
+    source_detail: str = "",
+    note: str = "",
+    version: str | None = None,
+) -> Sighting:
+    """Correct a sighting or lead (the agency that recorded it, or the missing coordinator:
+    policy.can_change_sighting). The same rules as recording it; a new place is a new location
+    (the old one stays, as places do). With `version` (sighting_edit_version of what the person
+    saw), a change made after someone else's is refused with StaleEdit. Audited with the names
+    of the fields changed, never their values."""
+    sighting = _sighting_locked(sighting)
+    before = sighting_values(sighting)
+    edit_check(version=version, current=before)
+    _check_while_missing(sighting.episode, seen_at, "seen_at")
+    after = {
+        "kind": SightingKind(kind).value,
+        "seen_at": seen_at,
+        "source": SightingSource(source).value,
+        "source_detail": source_detail.strip(),
+        "note": note.strip(),
+        "place": place.strip(),
+        "postcode": normalise_postcode(postcode) if postcode.strip() else "",
+        "place_kind": "",
+    }
+    if after["place"] or after["postcode"]:
+        after["place_kind"] = LocationKind(place_kind or LocationKind.OTHER).value
+    changed = sorted(name for name in after if after[name] != before[name])
+    if not changed:
+        return sighting
+    if {"place", "postcode", "place_kind"} & set(changed):
+        sighting.location = None
+        if after["place"] or after["postcode"]:
+            sighting.location = location_create(
+                actor=actor,
+                kind=after["place_kind"] or LocationKind.OTHER,
+                description=after["place"],
+                postcode=after["postcode"],
+                child_id=sighting.child_id,
+            )
+    for name in ("kind", "seen_at", "source", "source_detail", "note"):
+        setattr(sighting, name, after[name])
+    sighting.changed_at, sighting.changed_by = timezone.now(), _user(actor)
+    sighting.full_clean()
+    sighting.save()
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.SIGHTING_CHANGED,
+        target=sighting,
+        payload={
+            "episode_id": sighting.episode_id,
+            "fields": changed,
+            "location_id": sighting.location_id,
+        },
+    )
+    return sighting
+
+
+@use_case
+def sighting_remove(*, sighting: Sighting, actor: Actor, reason: str) -> Sighting:
+    """Take a sighting or lead out of the search (recorded against the wrong child, say): the
+    row is kept with who removed it, when and why, and the audit log names the removal."""
+    sighting = _sighting_locked(sighting)
+    if not reason.strip():
+        raise ValidationError({"reason": REMOVAL_REASON_MISSING})
+    sighting.removed_at, sighting.removed_by = timezone.now(), _user(actor)
+    sighting.removal_reason = reason.strip()
+    sighting.full_clean()
+    sighting.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.SIGHTING_REMOVED,
+        target=sighting,
+        payload={"episode_id": sighting.episode_id},
+    )
+    return sighting
+
+
 # --- Publicity ---------------------------------------------------------------------------
 
 
@@ -227,10 +362,12 @@ def publicity_record(
     channels: list[str] | None = None,
     consent: str = "",
     reasons: str = "",
+    client_key: str = "",
 ) -> Publicity:
     """Publicity considered while the child is missing: approved (by whom, on which channels,
     with whose consent) or not (why). Either fulfils the duty to consider publicity."""
     episode = _locked(episode)
+    _check_client_key(Publicity, client_key)
     _check_open(episode)
     _check_while_missing(episode, decided_at, "decided_at")
     decision = PublicityDecisionKind(decision)
@@ -258,6 +395,8 @@ def publicity_record(
         consent=PublicityConsent(consent).value if approved else "",
         reasons=reasons.strip(),
         recorded_by=_user(actor),
+        recorded_by_label=_label(actor),
+        client_key=client_key,
     )
     publicity.full_clean()
     publicity.save()
@@ -308,9 +447,12 @@ def missing_agency_contact_record(
     contacted_at: datetime,
     reference: str = "",
     note: str = "",
+    client_key: str = "",
 ) -> MissingAgencyContact:
     """Missing People (the charity) or the UK Missing Persons Unit contacted: when, their
     reference. Contacting Missing People fulfils the duty to contact them."""
+    episode = _locked(episode)
+    _check_client_key(MissingAgencyContact, client_key)
     _check_not_voided(episode)
     _check_while_missing(episode, contacted_at, "contacted_at")
     contact = MissingAgencyContact(
@@ -321,6 +463,8 @@ def missing_agency_contact_record(
         reference=reference.strip(),
         note=note.strip(),
         recorded_by=_user(actor),
+        recorded_by_label=_label(actor),
+        client_key=client_key,
     )
     contact.full_clean()
     contact.save()
@@ -348,10 +492,12 @@ def safe_and_well_record(
     police_force: Organisation | None = None,
     harm_disclosed: bool = False,
     exploitation_indicators: bool = False,
+    client_key: str = "",
 ) -> SafeAndWellCheck:
     """The police Safe and Well (prevention) interview after the return, with its findings.
     One per episode; it fulfils the Safe and Well duty."""
     episode = _locked(episode)
+    _check_client_key(SafeAndWellCheck, client_key)
     _check_not_voided(episode)
     if episode.is_open:
         raise ApplicationError(EPISODE_NOT_RETURNED, code="episode_open")
@@ -381,7 +527,8 @@ def safe_and_well_record(
         harm_disclosed=harm_disclosed,
         exploitation_indicators=exploitation_indicators,
         recorded_by=user,
-        recorded_by_label="" if user else actor.label,
+        recorded_by_label=_label(actor),
+        client_key=client_key,
     )
     check.full_clean()
     check.save()

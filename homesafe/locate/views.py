@@ -4,9 +4,12 @@ section "The search", homesafe/locate/jinja2/locate/episode_search.html) and bac
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from homesafe.locate import forms
+from homesafe.locate.choices import SightingKind
 from homesafe.locate.policy import (
+    can_change_sighting,
     can_plan_locate,
     can_record_action_outcome,
     can_record_safe_and_well,
@@ -17,6 +20,7 @@ from homesafe.locate.queries import (
     locate_action_get_for_user_or_404,
     publicity_get_for_user_or_404,
     search_episode_for_user_or_404,
+    sighting_get_for_user_or_404,
 )
 from homesafe.locate.services import (
     locate_action_add,
@@ -25,7 +29,11 @@ from homesafe.locate.services import (
     publicity_record,
     publicity_withdraw,
     safe_and_well_record,
+    sighting_change,
+    sighting_edit_version,
     sighting_record,
+    sighting_remove,
+    sighting_values,
 )
 from homesafe.web.form_pages import action_run, form_page
 
@@ -76,6 +84,56 @@ def sighting_new(request: HttpRequest, episode_id: int) -> HttpResponse:
         done="Sighting recorded",
         intro="Everyone who may see this episode sees the sighting, in time order.",
         submit_text="Record the sighting",
+    )
+
+
+def _kind(sighting) -> str:
+    return "sighting" if sighting.kind == SightingKind.SIGHTING else "lead"
+
+
+def _sighting(request, sighting_id):
+    sighting = sighting_get_for_user_or_404(user=request.user, sighting_id=sighting_id)
+    if sighting.is_removed or sighting.episode.is_voided:
+        raise PermissionDenied
+    if not can_change_sighting(request.user, sighting):
+        raise PermissionDenied
+    return sighting
+
+
+def sighting_edit(request: HttpRequest, sighting_id: int) -> HttpResponse:
+    """Correct a sighting or lead: the agency that recorded it, or the missing coordinator."""
+    sighting = _sighting(request, sighting_id)
+    initial = {**sighting_values(sighting), "version": sighting_edit_version(sighting)}
+    return _page(
+        request,
+        sighting.episode,
+        form=forms.SightingChangeForm(_data(request), initial=initial),
+        save=lambda *, version, **data: sighting_change(
+            sighting=sighting, actor=request.user, version=version or None, **data
+        ),
+        title="Change a sighting or lead",
+        heading="Change a sighting or lead",
+        done="Sighting changed",
+        intro="The change is recorded with your name; the audit log keeps which details changed.",
+        submit_text="Save the change",
+    )
+
+
+def sighting_delete(request: HttpRequest, sighting_id: int) -> HttpResponse:
+    """Remove a sighting or lead (recorded in error): kept, with who removed it and why."""
+    sighting = _sighting(request, sighting_id)
+    return _page(
+        request,
+        sighting.episode,
+        form=forms.SightingRemoveForm(_data(request)),
+        save=lambda **data: sighting_remove(sighting=sighting, actor=request.user, **data),
+        title="Remove a sighting or lead",
+        heading=f"Remove the {_kind(sighting)} of "
+        f"{timezone.localtime(sighting.seen_at):%d/%m/%Y %H:%M}",
+        done="Sighting removed",
+        intro="It leaves the search, the map and the child's story. It is kept, with your name, "
+        'the time and the reason, under "Removed sightings and leads" on the episode.',
+        submit_text="Remove the sighting",
     )
 
 

@@ -1,12 +1,16 @@
 """Children missing together: a child's episodes that overlap in time with an episode of a child
 linked to them as a brother or sister or a member of their household (people.ChildRelationship).
 The child's story and the CMO's screening list show such episodes as one event, naming each
-companion the user may see. Reads only: the caller has passed the access gate for the episodes;
-companions are limited to the children the user may see."""
+companion the user may see. Reads only: the caller has passed the access gate for the episodes.
+
+Need to know: a family link is casework (docs/safety-plans.md), so companions are limited to the
+children whose casework the user may see, and a child the user may not see is neither named nor
+counted ("and 1 other child" would tell them that a child they may not know of exists and was
+missing; docs/access.md: such a child is as if it did not exist)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +22,7 @@ from homesafe.episodes.choices import EpisodeStatus
 from homesafe.episodes.models import MissingEpisode
 from homesafe.people.choices import RelationshipKind
 from homesafe.people.models import ChildRelationship
-from homesafe.people.queries import children_visible_to
+from homesafe.people.queries import children_visible_to, children_with_casework_visible_to
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class Companion:
     child_name: str
     relationship: str  # in words: "Brother or sister"
     last_seen_at: datetime
+    returned_at: datetime | None  # None: missing now
 
 
 def _overlap(a: MissingEpisode, b: MissingEpisode, now: datetime) -> bool:
@@ -39,8 +44,8 @@ def _overlap(a: MissingEpisode, b: MissingEpisode, now: datetime) -> bool:
 def episodes_missing_together(
     *, user: User, episodes: Iterable[MissingEpisode]
 ) -> dict[int, list[Companion]]:
-    """Episode id -> the overlapping episodes of linked children the user may see, in three
-    queries for any number of episodes. Episodes recorded in error take no part."""
+    """Episode id -> the overlapping episodes of linked children whose casework the user may
+    see, in three queries for any number of episodes. Episodes recorded in error take no part."""
     episodes = [e for e in episodes if e.status != EpisodeStatus.VOIDED]
     if not episodes:
         return {}
@@ -57,7 +62,7 @@ def episodes_missing_together(
     latest = max((e.returned_at or now) for e in episodes)
     candidates = list(
         MissingEpisode.objects.filter(
-            child__in=children_visible_to(user=user).filter(pk__in=others),
+            child__in=children_with_casework_visible_to(user=user).filter(pk__in=others),
             last_seen_at__lte=latest,
         )
         .exclude(status=EpisodeStatus.VOIDED)
@@ -77,9 +82,44 @@ def episodes_missing_together(
                         child_name=other.child.full_name,
                         relationship=RelationshipKind(linked[other.child_id]).label,
                         last_seen_at=other.last_seen_at,
+                        returned_at=other.returned_at,
                     )
                 )
     return together
+
+
+def missing_together_groups[T](
+    items: Sequence[T],
+    *,
+    together: dict[int, list[Companion]],
+    episode_id: Callable[[T], int],
+    kind: Callable[[T], Hashable] = lambda item: None,
+) -> list[list[T]]:
+    """The items (one per episode, say a screening list's notifications) in groups: two items of
+    the same kind whose episodes are missing together are in one group, and so is every item
+    missing together with either (a family of three is one group). A group keeps the order of
+    its items and stands where its first item stood; an item on its own is a group of one."""
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    at: dict[tuple[Hashable, int], list[int]] = {}
+    for i, item in enumerate(items):
+        at.setdefault((kind(item), episode_id(item)), []).append(i)
+    for i, item in enumerate(items):
+        for companion in together.get(episode_id(item), []):
+            for j in at.get((kind(item), companion.episode_id), []):
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[T]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(root(i), []).append(item)
+    return list(groups.values())
 
 
 @dataclass(frozen=True)

@@ -125,23 +125,21 @@ def child_story_view(request: HttpRequest, child_id: int) -> HttpResponse:
     """The child's story: the pattern across episodes, interviews, places and duties."""
     child = child_get_for_user_or_404(user=request.user, child_id=child_id)
     story = child_story(user=request.user, child=child)
+    casework = can_view_casework(request.user, child)
     context = {
         "title": f"{child.full_name}: the child's story",
         "child": child,
         "story": story,
         "map_tiles": settings.HOMESAFE_MAP_TILE_URL,
+        # A family link is casework: those who may not see it are not told of it.
         "together": episodes_missing_together(
             user=request.user, episodes=[item.episode for item in story.episodes]
-        ),
-        "experiences": adverse_experiences_for_child(child=child)
-        if can_view_casework(request.user, child)
+        )
+        if casework
         else None,
-        "family": family_history(user=request.user, child_id=child.pk)
-        if can_view_casework(request.user, child)
-        else None,
-        "unborn": unborn_children_for_child(child=child)
-        if can_view_casework(request.user, child)
-        else None,
+        "experiences": adverse_experiences_for_child(child=child) if casework else None,
+        "family": family_history(user=request.user, child_id=child.pk) if casework else None,
+        "unborn": unborn_children_for_child(child=child) if casework else None,
         **_education_and_plan(request.user, child),
     }
     if context["can_view_plan"]:
@@ -184,6 +182,7 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             "interview_view": interview_view,
             "concerns": episode_concerns_view(user=request.user, episode=episode),
             "search": search,
+            "map_tiles": settings.HOMESAFE_MAP_TILE_URL,
             "duties": duties,
             "corrections": episode_corrections(episode=episode),
             "field_labels": FIELD_LABELS,

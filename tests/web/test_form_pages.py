@@ -219,6 +219,18 @@ def _locate_action(world):
     )
 
 
+def _sighting(world):
+    from homesafe.locate.services import sighting_record
+
+    return sighting_record(
+        episode=world.episodes["a_team1"],
+        actor=world.users["cmo_a"],
+        seen_at=timezone.now() - dt.timedelta(hours=1),
+        source="public",
+        place="The park",
+    )
+
+
 def _unborn(world):
     from homesafe.people.services_family import unborn_child_record
 
@@ -256,6 +268,7 @@ MAKERS = {
     "education": _education,
     "unborn": _unborn,
     "locate_action": _locate_action,
+    "sighting": _sighting,
 }
 
 
@@ -366,6 +379,8 @@ FORM_PAGES: dict[str, Page] = {
     "locate:action_outcome": Page(
         user="cmo_a", args=_one("locate_action"), needs=("locate_action",)
     ),
+    "locate:sighting_edit": Page(user="cmo_a", args=_one("sighting"), needs=("sighting",)),
+    "locate:sighting_remove": Page(user="cmo_a", args=_one("sighting"), needs=("sighting",)),
     "locate:publicity_new": Page(**EPISODE),
     "locate:contact_new": Page(**EPISODE),
     "locate:safe_and_well_new": Page(**EPISODE),
