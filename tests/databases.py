@@ -88,6 +88,7 @@ def _create_empty(url: str) -> None:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+        _no_commit_wait(conn, name)
 
 
 def copy_database(template_url: str, target: str) -> str:
@@ -106,7 +107,16 @@ def copy_database(template_url: str, target: str) -> str:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{template}"')
+        _no_commit_wait(conn, target)
     return f"{base}/{target}"
+
+
+def _no_commit_wait(conn, name: str) -> None:
+    """A test database's commits do not wait for the server to flush its log to disk
+    (`synchronous_commit` off, for this database only: a crash would lose the last
+    transactions, never corrupt it). Browser and process tests commit every request and
+    chunk; waiting for each flush left the cores idle."""
+    conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
 
 
 def drop_database(url: str) -> None:

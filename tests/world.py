@@ -13,7 +13,7 @@ import pickle
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from homesafe.access.choices import OrganisationType as OT
@@ -186,6 +186,7 @@ class WorldSnapshot:
 
     world: bytes  # the World, pickled: each test unpickles its own copy (faster than deepcopy)
     rows: list  # (model, [instances as read back from the database])
+    inserts: dict = field(default_factory=dict)  # by database: the rows' INSERT statements
 
     @classmethod
     def take(cls, *, using: str = "default") -> WorldSnapshot:
@@ -208,13 +209,10 @@ class WorldSnapshot:
     def restore(self, *, using: str = "default") -> World:
         """Write the world's rows again, as they were (ids, timestamps, secrets; no save() and
         no signals), and give a copy of its objects that the test may change freely."""
-        connection = connections[using]
+        from tests.snapshots import execute_all, insert_statements
+
+        if using not in self.inserts:
+            self.inserts[using] = insert_statements(self.rows, using)
         with transaction.atomic(using=using):
-            for model, objs in self.rows:
-                fields = [f for f in model._meta.local_concrete_fields if not f.generated]
-                size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
-                for start in range(0, len(objs), size):
-                    model._base_manager.using(using)._insert(
-                        objs[start : start + size], fields=fields, raw=True, using=using
-                    )
+            execute_all(self.inserts[using], using)
         return pickle.loads(self.world)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import networkx as nx
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -99,27 +100,15 @@ def missing_together_groups[T](
     the same kind whose episodes are missing together are in one group, and so is every item
     missing together with either (a family of three is one group). A group keeps the order of
     its items and stands where its first item stood; an item on its own is a group of one."""
-    parent = list(range(len(items)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(items)))
     at: dict[tuple[Hashable, int], list[int]] = {}
     for i, item in enumerate(items):
         at.setdefault((kind(item), episode_id(item)), []).append(i)
     for i, item in enumerate(items):
         for companion in together.get(episode_id(item), []):
-            for j in at.get((kind(item), companion.episode_id), []):
-                a, b = root(i), root(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[T]] = {}
-    for i, item in enumerate(items):
-        groups.setdefault(root(i), []).append(item)
-    return list(groups.values())
+            graph.add_edges_from((i, j) for j in at.get((kind(item), companion.episode_id), []))
+    return [[items[i] for i in sorted(c)] for c in sorted(nx.connected_components(graph), key=min)]
 
 
 @dataclass(frozen=True)

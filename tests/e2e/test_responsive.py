@@ -119,15 +119,27 @@ def _navigation_rows(page) -> int:
     )
 
 
+# Kinds of page measured at 390 px by an earlier role's walk in this process. The roles share
+# most kinds of page (a child's record, an episode, a duty), and one measure of each kind finds
+# a page that does not fit: a role's walk measures its own start pages (its home, navigation and
+# the journeys' pages, which differ by role) and then only kinds no earlier role has measured.
+MEASURED: set[str] = set()
+
+
 def _walk(page, base: str, start: list[str]) -> dict[str, str]:
-    """Visit one page of each kind reachable from `start`; the too-wide ones, by path."""
+    """Visit one page of each kind reachable from `start` (past the start pages, only kinds no
+    earlier role measured); the too-wide ones, by path."""
     seen, too_wide, queue, visited = set(), {}, deque(start), 0
+    starts = set(start)
     while queue and visited < PAGES_PER_ROLE:
         path = queue.popleft()
         kind = _page_kind(path)
         if kind is None or kind in seen:
             continue
         seen.add(kind)
+        if kind in MEASURED and path not in starts:
+            continue
+        MEASURED.add(kind)
         try:
             response = page.goto(base + path)
         except PlaywrightError:  # a download: not a page
