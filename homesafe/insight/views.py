@@ -51,8 +51,8 @@ def _dashboard_tables(user: User, form: FiguresFilterForm, *, links: bool):
     period, filters = form.period(), form.filters()
     suppress = not sees_names(user)
     children = children_counted_for(user)
-    episodes = figures.period_episodes(period=period, children=children, filters=filters)
-    result = figures.kpis(period=period, children=children, filters=filters)
+    episodes = figures.summary_episodes(period=period, children=children, filters=filters)
+    result = figures.kpis(period=period, children=children, filters=filters, summary=True)
 
     def link_for(figure: str) -> str | None:
         if suppress or not links:
@@ -77,7 +77,7 @@ def _trend(user: User, form: FiguresFilterForm) -> tuple[dashboard_tables.Table,
     its chart (none for those who see no names when a bar would show a count under 5)."""
     period, suppress = form.period(), not sees_names(user)
     months = breakdowns.months_before(period.end, TREND_MONTHS)
-    episodes = figures.period_episodes(
+    episodes = figures.summary_episodes(
         period=figures.Period(months[0], period.end),
         children=children_counted_for(user),
         filters=form.filters(),
@@ -193,7 +193,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     children = children_counted_for(user)
     by_kind: dict[str, dict] = {}
     for index, month in enumerate(months):
-        episodes = figures.period_episodes(period=month, children=children)
+        episodes = figures.summary_episodes(period=month, children=children)
         for tally in breakdowns.duties_by(episodes, by="kind", now=now, owners=owners):
             row = by_kind.setdefault(
                 tally.key, {"label": DUTY_LABELS.get(tally.key, tally.key), "cells": {}}
