@@ -166,6 +166,23 @@ def counted_scope_branches(user: User) -> list[Q]:
     return branches
 
 
+def counted_whole_authorities(user: User) -> Q | None:
+    """A filter on Organisation: the local authorities every one of whose children (their
+    `responsible_la`) counted_scope selects, or None. A reader whose rows carry the child's
+    authority reads theirs as one range of an index (insight's summary rows), and only the
+    other children (placed in the area, granted) one by one. Each term is one of the
+    branches above, so it never widens the scope (tests/access/test_policy.py)."""
+    if not _active(user):
+        return None
+    roles, org_id = user.roles, user.organisation_id
+    whole = []
+    if {Role.MISSING_COORDINATOR, Role.SENIOR_LEADER, Role.ANALYST} & set(roles):
+        whole.append(Q(pk=org_id))
+    if {Role.POLICE_COORDINATOR, Role.ANALYST} & set(roles):
+        whole.append(Q(police_force_id=org_id))
+    return _any(whole) if whole else None
+
+
 # --- Predicates on one child -------------------------------------------------------------
 
 

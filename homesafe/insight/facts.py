@@ -35,6 +35,7 @@ def _when(q: Q) -> Case:
 COLUMNS: dict[str, object] = {
     "episode_id": F("pk"),
     "child_id": F("child_id"),
+    "responsible_la_id": F("child__responsible_la_id"),
     "reported_at": F("reported_at"),
     "report_day": F("report_day"),
     "episode_type": F("episode_type"),
@@ -100,10 +101,18 @@ def episode_facts_refresh(*, child_ids: Iterable[int]) -> int:
         return _insert(MissingEpisode.objects.filter(child_id__in=ids))
 
 
-def episode_facts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
+def episode_facts_rebuild(
+    *, progress: Callable[[int, int], None] | None = None, compact: bool = False
+) -> int:
     """Rewrite every summary row, a chunk of children per transaction; the rows written.
-    `progress(children_done, rows)` after each chunk."""
-    EpisodeFacts.objects.all().delete()
+    `progress(children_done, rows)` after each chunk. `compact` (PostgreSQL, outside any
+    transaction: the command) then orders the table by day and vacuums it."""
+    table = connection.ops.quote_name(EpisodeFacts._meta.db_table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {table}")
+    else:
+        EpisodeFacts.objects.all().delete()
     ids = list(Child.objects.order_by("pk").values_list("pk", flat=True))
     written = 0
     for start in range(0, len(ids), REBUILD_CHUNK):
@@ -112,7 +121,11 @@ def episode_facts_rebuild(*, progress: Callable[[int, int], None] | None = None)
             written += _insert(MissingEpisode.objects.filter(child_id__gte=low, child_id__lte=high))
         if progress:
             progress(min(start + REBUILD_CHUNK, len(ids)), written)
-    if connection.vendor == "postgresql":
+    if compact and connection.vendor == "postgresql":
+        # A period's rows side by side (a month's episodes are read from a few hundred pages,
+        # not one page each); the rows the worker rewrites later go at the end, where the
+        # recent days are. VACUUM lets the indexes answer without the table.
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(EpisodeFacts._meta.db_table)}")
+            cursor.execute(f"CLUSTER {table} USING insight_facts_day")
+            cursor.execute(f"VACUUM ANALYZE {table}")
     return written

@@ -214,8 +214,14 @@ def months_before(period_end: dt.date, n: int) -> list[dt.date]:
 def episodes_by_month(episodes: QuerySet[MissingEpisode], months: list[dt.date]) -> list[dict]:
     """Episodes and distinct children by the London month of the report, one GROUP BY; every
     month of `months` present (0 when none)."""
+    # The summary's report_day is the London day already (and in its index).
+    month = (
+        TruncMonth("report_day")
+        if is_summary(episodes)
+        else TruncMonth("reported_at", tzinfo=LONDON)
+    )
     rows = (
-        episodes.annotate(month=TruncMonth("reported_at", tzinfo=LONDON))
+        episodes.annotate(month=month)
         .values("month")
         .annotate(episodes=Count("pk", distinct=True), children=Count("child_id", distinct=True))
         .order_by("month")

@@ -82,6 +82,15 @@ class EpisodeFacts(models.Model):
     child = models.ForeignKey(
         "people.Child", on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    responsible_la = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+        help_text="The child's (now): a whole authority's rows side by side in an index.",
+    )
     reported_at = models.DateTimeField()
     report_day = models.DateField(help_text="The London day of the report.")
     episode_type = models.CharField(max_length=1)
@@ -131,7 +140,12 @@ class EpisodeFacts(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["report_day"], name="insight_facts_day"),
-            models.Index(fields=["child", "report_day"], name="insight_facts_child_day"),
+            # An authority's children's rows of a period, from the index alone.
+            models.Index(
+                fields=["responsible_la", "report_day", "episode"], name="insight_facts_la_day"
+            ),
+            # A person's children's rows of a period, and their months, from the index alone.
+            models.Index(fields=["child", "report_day", "episode"], name="insight_facts_child_day"),
         ]
 
     def __str__(self) -> str:

@@ -223,7 +223,7 @@ def pack_content(
         breakdowns.episodes_by_month(trend_episodes, months), suppress=suppress
     )
     progress(45)
-    episodes = figures.summary_episodes(period=period, children=children)
+    episodes = figures.summary_episodes(period=period, children=children, once=True)
     tables = dashboard_tables.breakdown_tables(
         episodes, period=period, children=children, now=now, suppress=suppress
     )

@@ -25,10 +25,13 @@ def kpis_report(
 ) -> dict:
     """Counted from the summary rows (homesafe.insight.facts), or with `summary=False` from
     the records (the same figures: tests/insight/test_facts.py)."""
-    episodes = (summary_episodes if summary else period_episodes)(period=period, children=children)
+    if summary:
+        episodes = summary_episodes(period=period, children=children, once=True)
+    else:
+        episodes = period_episodes(period=period, children=children)
     returns = casework.returns(episodes)
     return {
-        **kpis(period=period, children=children, summary=summary),
+        **kpis(period=period, episodes=episodes),
         "episodes_by_cohort": breakdowns.episodes_by_cohort(episodes),
         "episodes_placed": breakdowns.episodes_by_placement(episodes, la_id=la_id),
         "children_by_repeat_band": breakdowns.children_by_repeat_band(episodes),

@@ -9,6 +9,9 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from homesafe.access.choices import Role
+from homesafe.access.models import Organisation
+from homesafe.access.policy import counted_scope, counted_whole_authorities
 from homesafe.episodes.choices import RiskGrade
 from homesafe.episodes.services import episode_record_return, episode_regrade
 from homesafe.insight import figures
@@ -18,10 +21,11 @@ from homesafe.insight.facts import episode_facts_rebuild
 from homesafe.insight.figures import Filters, Period, kpis
 from homesafe.insight.models import EpisodeFacts
 from homesafe.insight.report import kpis_report
-from homesafe.insight.scope import children_of_la
+from homesafe.insight.scope import children_counted_for, children_of_la
 from homesafe.insight.tasks import refresh_episode_facts_task
 from homesafe.people.choices import Sex
-from homesafe.people.models import Placement
+from homesafe.people.models import Child, Placement
+from tests.factories import UserFactory
 from tests.insight.dataset import OCTOBER, build
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +144,42 @@ def test_the_rebuild_rewrites_every_row_and_leaves_out_episodes_recorded_in_erro
     assert episode_facts_rebuild() == 6
     assert kpis(period=OCTOBER, summary=True) == kpis(period=OCTOBER)
     assert not EpisodeFacts.objects.filter(episode__status="voided").exists()
+
+
+@pytest.mark.parametrize(
+    ("organisation", "roles"),
+    [
+        ("la_a", [Role.MISSING_COORDINATOR]),
+        ("la_b", [Role.MISSING_COORDINATOR]),
+        ("la_a", [Role.ANALYST]),
+        ("la_b", [Role.SENIOR_LEADER]),
+        ("la_a", [Role.TEAM_MANAGER]),
+        ("police", [Role.POLICE_COORDINATOR]),
+        ("police", [Role.ANALYST]),
+    ],
+)
+def test_a_person_s_summary_figures_are_those_of_the_children_they_count(organisation, roles):
+    """The summary reads a whole authority's rows by the authority (counted_whole_authorities)
+    and the other children one by one: the same episodes, and figures, as the counted scope
+    itself; and a whole authority's children are all in the scope (it never widens it)."""
+    data = build()
+    data.la_a.police_force = data.police
+    data.la_a.save(update_fields=["police_force"])
+    team = data.team if Role.TEAM_MANAGER in roles else None
+    user = UserFactory(organisation=getattr(data, organisation), team=team, roles=roles)
+    scope = Child.objects.filter(counted_scope(user))
+    counted = children_counted_for(user)
+    assert set(counted.counted_ids) == set(scope.values_list("pk", flat=True))
+    whole = counted_whole_authorities(user)
+    if whole is not None:
+        assert set(counted.counted_las) == set(
+            Organisation.objects.filter(whole).values_list("pk", flat=True)
+        )
+        assert not Child.objects.filter(responsible_la_id__in=counted.counted_las).exclude(
+            pk__in=scope.values("pk")
+        )
+    for period in (OCTOBER, Period(dt.date(2026, 9, 1), dt.date(2026, 11, 30))):
+        summary = figures.summary_episodes(period=period, children=counted, once=True)
+        direct = figures.period_episodes(period=period, children=scope)
+        assert set(summary.values_list("pk", flat=True)) == set(direct.values_list("pk", flat=True))
+        assert kpis(period=period, episodes=summary) == kpis(period=period, children=scope)

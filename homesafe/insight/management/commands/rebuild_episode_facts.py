@@ -27,5 +27,5 @@ class Command(BaseCommand):
                     f"({time.monotonic() - started:.0f} s)"
                 )
 
-        rows = episode_facts_rebuild(progress=say)
+        rows = episode_facts_rebuild(progress=say, compact=True)
         self.stdout.write(f"{rows} summary rows written in {time.monotonic() - started:.0f} s.")
