@@ -19,6 +19,8 @@ names, 24 hours, is the reporting band of DOMAIN.md's KPIs, not a duty.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from contextlib import ContextDecorator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -239,15 +241,20 @@ def among(field: str, ids: list[int]) -> Q:
     return Q(**{f"{field}__in": ids_in(ids)})
 
 
-def _facts_of_children(children: QuerySet[Child]) -> Q:
-    """The summary rows of the children: for the counted scope, the rows of the authorities
-    whose children all count by the authority (one range of an index), the others by child."""
+def _facts_of_children_parts(children: QuerySet[Child]) -> list[Q]:
+    """The summary rows of the children, in parts: for the counted scope, the rows of the
+    authorities whose children all count by the authority (one range of an index), the other
+    children's by child."""
     las = getattr(children, "counted_las", None)
     if not las:
-        return of_children("child_id", children)
+        return [of_children("child_id", children)]
     outside = children.counted_ids_outside_las
-    by_la = Q(responsible_la_id__in=las)
-    return by_la | among("child_id", outside) if outside else by_la
+    return [Q(responsible_la_id__in=las), *([among("child_id", outside)] if outside else [])]
+
+
+def _facts_of_children(children: QuerySet[Child]) -> Q:
+    parts = _facts_of_children_parts(children)
+    return functools.reduce(operator.or_, parts)
 
 
 def summary_episodes(
@@ -288,10 +295,13 @@ def summary_episodes(
         if high is not None:
             facts = facts.filter(age__lte=high)
     if once and getattr(children, "counted_ids", None) is not None:
-        # A person's children among the period's: found once (one query), then each figure
-        # reads those rows by their keys rather than finding them again.
-        found = list(facts.values_list("pk", flat=True))
-        return EpisodeFacts.objects.filter(among("pk", found)).order_by()
+        # A person's children among the period's: found once, then each figure reads those
+        # rows by their keys rather than finding them again. Found by authority and by child
+        # apart: each is then read from its index alone (an OR of the two is not).
+        found: set[int] = set()
+        for part in _facts_of_children_parts(children):
+            found.update(facts.filter(part).values_list("pk", flat=True))
+        return EpisodeFacts.objects.filter(among("pk", sorted(found))).order_by()
     return facts
 
 

@@ -84,6 +84,7 @@ def _trend(
         period=figures.Period(months[0], period.end),
         children=children,
         filters=form.filters(),
+        once=True,
     )
     rows = breakdowns.episodes_by_month(episodes, months)
     table = dashboard_tables.Table(
