@@ -108,7 +108,8 @@ def episode_facts_rebuild(
     `progress(children_done, rows)` after each chunk. `compact` (PostgreSQL, outside any
     transaction: the command) then orders the table by day and vacuums it."""
     table = connection.ops.quote_name(EpisodeFacts._meta.db_table)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # (Inside a transaction that changed rows, TRUNCATE waits on their deferred checks.)
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {table}")
     else:
