@@ -18,7 +18,11 @@ made once). Measures, on the latest full quarter before today and the year endin
 4. polars: the rows the contract's figures read (one per episode of the year, with its child's
    authority, first grading, return interview and duties) read once from PostgreSQL, then the
    contract's figures computed from them for the quarter and the year; the values are checked
-   equal to HomeSafe's and the time ratio is printed.
+   equal to HomeSafe's (counted from the summary rows, as the pages and the command count) and
+   the time ratio is printed.
+
+The summary rows (homesafe.insight.facts) must be there: after gen_national.py, run
+`homesafe rebuild_episode_facts` (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -218,6 +222,7 @@ def main() -> None:
     print(
         f"{connection.vendor}: {episodes_total:,} episodes; authority {la.code} ({la.n:,} children)"
     )
+    print(f"load average at the start: {os.getloadavg()}")
     today = timezone.localdate()
     q_start, q_end = last_full_quarter(today)
     quarter = Period(q_start, q_end)
@@ -275,16 +280,17 @@ def main() -> None:
             # The same figures only (the contract's), as HomeSafe counts them.
             children = la_children if la_id else None
             with jit_off():
-                result, our_wall, _ = timed(kpis, period=period, children=children)
+                result, our_wall, _ = timed(kpis, period=period, children=children, summary=True)
             mine = {key: result[key] for key in KPI_KEYS}
             theirs = {key: theirs[key] for key in KPI_KEYS}
             same = "equal" if mine == theirs else f"DIFFERENT: {mine} != {theirs}"
             print(
-                f"   {name:<8} {scope:<8} polars {wall:6.3f} s; HomeSafe figures.kpis "
+                f"   {name:<8} {scope:<8} polars {wall:6.3f} s; HomeSafe figures.kpis (summary) "
                 f"{our_wall:6.2f} s = {our_wall / wall:6.0f}x polars compute, "
                 f"{our_wall / (wall + read_wall):5.2f}x polars read + compute; {same}"
             )
     time_pack(users, quarter, now)
+    print(f"\nload average at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

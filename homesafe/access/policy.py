@@ -40,64 +40,80 @@ def _active(user) -> bool:
 
 def child_scope(user: User) -> Q:
     """A filter on Child that selects exactly the children the user may see."""
+    return _any(child_scope_branches(user))
+
+
+def _any(branches: list[Q]) -> Q:
+    scope = Q(pk__in=[])
+    for branch in branches:
+        scope |= branch
+    return scope
+
+
+def child_scope_branches(user: User) -> list[Q]:
+    """child_scope as its branches, each a filter PostgreSQL can serve from an index on its
+    own (their union is child_scope; an OR of them is not)."""
     from homesafe.access.models import CaseAccessGrant
     from homesafe.episodes.models import MissingEpisode
     from homesafe.people.models import NetworkMember, Placement
 
-    nothing = Q(pk__in=[])
     if not _active(user):
-        return nothing
+        return []
     org_id = user.organisation_id
-    scope = Q(
-        Exists(
-            CaseAccessGrant.objects.filter(
-                user_id=user.pk,
-                child=OuterRef("pk"),
-                starts_at__lte=timezone.now(),
-                ends_at__gt=timezone.now(),
+    branches = [
+        Q(
+            Exists(
+                CaseAccessGrant.objects.filter(
+                    user_id=user.pk,
+                    child=OuterRef("pk"),
+                    starts_at__lte=timezone.now(),
+                    ends_at__gt=timezone.now(),
+                )
             )
-        )
-    )
-    # A professional named in the child's network as themselves (the child's IRO or
-    # conference chair): they are told about the child, so they may open the record.
-    scope |= Q(
-        Exists(
-            NetworkMember.objects.filter(
-                child=OuterRef("pk"), user_id=user.pk, ended_on__isnull=True
+        ),
+        # A professional named in the child's network as themselves (the child's IRO or
+        # conference chair): they are told about the child, so they may open the record.
+        Q(
+            Exists(
+                NetworkMember.objects.filter(
+                    child=OuterRef("pk"), user_id=user.pk, ended_on__isnull=True
+                )
             )
-        )
-    )
+        ),
+    ]
     roles = user.roles
     hosted_here = Exists(
         Placement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True, host_la_id=org_id)
     )
     if Role.MISSING_COORDINATOR in roles:
-        scope |= Q(responsible_la_id=org_id) | Q(hosted_here)
+        branches += [Q(responsible_la_id=org_id), Q(hosted_here)]
     if Role.SENIOR_LEADER in roles:
-        scope |= Q(responsible_la_id=org_id)
+        branches.append(Q(responsible_la_id=org_id))
     if Role.SOCIAL_WORKER in roles:
-        scope |= Q(allocated_social_worker_id=user.pk)
+        branches.append(Q(allocated_social_worker_id=user.pk))
         if user.team_id:
-            scope |= Q(allocated_social_worker__team_id=user.team_id)
+            branches.append(Q(allocated_social_worker__team_id=user.team_id))
     if Role.TEAM_MANAGER in roles and user.team_id:
-        scope |= Q(allocated_social_worker__team_id=user.team_id)
+        branches.append(Q(allocated_social_worker__team_id=user.team_id))
     if Role.SERVICE_MANAGER in roles and user.team_id:
-        scope |= Q(
-            allocated_social_worker__team__organisation_id=org_id,
-            allocated_social_worker__team__service=user.team.service,
+        branches.append(
+            Q(
+                allocated_social_worker__team__organisation_id=org_id,
+                allocated_social_worker__team__service=user.team.service,
+            )
         )
     if Role.POLICE_COORDINATOR in roles:
-        scope |= (
-            Q(responsible_la__police_force_id=org_id)
-            | Q(
+        branches += [
+            Q(responsible_la__police_force_id=org_id),
+            Q(
                 Exists(
                     # An episode recorded in error opens nothing (it may be the wrong child).
                     MissingEpisode.objects.filter(
                         child=OuterRef("pk"), police_force_id=org_id
                     ).exclude(status=VOIDED)
                 )
-            )
-            | Q(
+            ),
+            Q(
                 Exists(
                     Placement.objects.filter(
                         child=OuterRef("pk"),
@@ -105,19 +121,21 @@ def child_scope(user: User) -> Q:
                         host_la__police_force_id=org_id,
                     )
                 )
-            )
-        )
+            ),
+        ]
     if Role.SCHOOL_LEAD in roles:
-        scope |= Q(school_id=org_id)
+        branches.append(Q(school_id=org_id))
     if Role.HEALTH_PRACTITIONER in roles or Role.RHI_WORKER in roles:
-        scope |= Q(
-            Exists(
-                NetworkMember.objects.filter(
-                    child=OuterRef("pk"), organisation_id=org_id, ended_on__isnull=True
+        branches.append(
+            Q(
+                Exists(
+                    NetworkMember.objects.filter(
+                        child=OuterRef("pk"), organisation_id=org_id, ended_on__isnull=True
+                    )
                 )
             )
         )
-    return scope
+    return branches
 
 
 def counted_scope(user: User) -> Q:
@@ -125,19 +143,44 @@ def counted_scope(user: User) -> Q:
     name: their local authority's children and those placed in its area, or, for an analyst in a
     police force, the children of the local authorities in the force's area. Any other role
     counts only the children it may see (`child_scope`)."""
+    return _any(counted_scope_branches(user))
+
+
+def counted_scope_branches(user: User) -> list[Q]:
+    """counted_scope as its branches (see child_scope_branches)."""
     from homesafe.people.models import Placement
 
     if not _active(user):
-        return Q(pk__in=[])
-    scope = child_scope(user)
+        return []
+    branches = child_scope_branches(user)
     if Role.ANALYST in user.roles:
         org_id = user.organisation_id
         hosted_here = Exists(
             Placement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True, host_la_id=org_id)
         )
-        scope |= Q(responsible_la_id=org_id) | Q(hosted_here)
-        scope |= Q(responsible_la__police_force_id=org_id)
-    return scope
+        branches += [
+            Q(responsible_la_id=org_id),
+            Q(hosted_here),
+            Q(responsible_la__police_force_id=org_id),
+        ]
+    return branches
+
+
+def counted_whole_authorities(user: User) -> Q | None:
+    """A filter on Organisation: the local authorities every one of whose children (their
+    `responsible_la`) counted_scope selects, or None. A reader whose rows carry the child's
+    authority reads theirs as one range of an index (insight's summary rows), and only the
+    other children (placed in the area, granted) one by one. Each term is one of the
+    branches above, so it never widens the scope (tests/access/test_policy.py)."""
+    if not _active(user):
+        return None
+    roles, org_id = user.roles, user.organisation_id
+    whole = []
+    if {Role.MISSING_COORDINATOR, Role.SENIOR_LEADER, Role.ANALYST} & set(roles):
+        whole.append(Q(pk=org_id))
+    if {Role.POLICE_COORDINATOR, Role.ANALYST} & set(roles):
+        whole.append(Q(police_force_id=org_id))
+    return _any(whole) if whole else None
 
 
 # --- Predicates on one child -------------------------------------------------------------

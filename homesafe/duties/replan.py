@@ -20,6 +20,7 @@ from django.utils import timezone
 from homesafe.bulk import BulkInsert, cycle_collector_paused
 from homesafe.bulk_reads import ids_in, value_rows
 from homesafe.duties.choices import DutyEventKind, DutyState
+from homesafe.duties.events import DutiesReplanned
 from homesafe.duties.facts import child_cases, closed_duties_by_episode
 from homesafe.duties.models import Duty, DutyEvent
 from homesafe.duties.owners import Party, resolve_owner, resolve_told
@@ -28,6 +29,7 @@ from homesafe.episodes.models import MissingEpisode
 from homesafe.people.models import Child
 from homesafe.protocol.duties import plan_duties
 from homesafe.protocol.facts import DutyStatus, OwnerRole
+from homesafe.use_cases import announce
 
 NO_LONGER_NEEDED = "The protocol no longer calls for this duty: the child's record changed."
 DONE_BY_RECORD = "The record shows this done."
@@ -123,9 +125,14 @@ def _update(duties: list[_StoredDuty]) -> None:
 
 
 def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> dict[str, int]:
-    """Re-plan the duties of several children in a fixed number of queries per batch."""
-    with cycle_collector_paused(collect_at_end=0):  # a batch's many small objects
-        return _replan(child_ids=child_ids, now=now)
+    """Re-plan the duties of several children in a fixed number of queries per batch, then
+    announce it (DutiesReplanned) in the same transaction."""
+    child_ids = frozenset(child_ids)
+    with transaction.atomic():
+        with cycle_collector_paused(collect_at_end=0):  # a batch's many small objects
+            counts = _replan(child_ids=child_ids, now=now)
+        announce(DutiesReplanned(child_ids=child_ids))
+    return counts
 
 
 @transaction.atomic

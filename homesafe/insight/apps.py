@@ -8,3 +8,12 @@ class InsightConfig(AppConfig):
 
     name = "homesafe.insight"
     label = "insight"
+
+    def ready(self) -> None:
+        # The figures' summary rows follow the children whose duties were re-planned
+        # (homesafe.insight.facts).
+        from homesafe.duties.events import DutiesReplanned
+        from homesafe.insight.subscriptions import insight_facts_on_duties_replanned
+        from homesafe.use_cases import subscribe
+
+        subscribe(DutiesReplanned, insight_facts_on_duties_replanned)

@@ -19,6 +19,8 @@ names, 24 hours, is the reporting band of DOMAIN.md's KPIs, not a duty.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from contextlib import ContextDecorator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -39,11 +41,14 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
 
+from homesafe.bulk_reads import ids_in
 from homesafe.duties.choices import DutyState
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType, RiskGrade
 from homesafe.episodes.models import MissingEpisode, RiskGrading
+from homesafe.insight.models import EpisodeFacts
 from homesafe.interviews.choices import InterviewStatus
 from homesafe.meetings.choices import FulfilledDuty, MeetingStatus
 from homesafe.meetings.models import MeetingFulfilment
@@ -175,7 +180,7 @@ def placement_on_report_day(field: str) -> Subquery:
     )
 
 
-def _age_on_report_day() -> ExpressionWrapper:
+def age_on_report_day() -> ExpressionWrapper:
     """Whole years between the date of birth and the report's London day, in SQL."""
     born = "child__date_of_birth"
     birthday_to_come = Case(
@@ -214,10 +219,102 @@ def period_episodes(
         .order_by()
     )
     if children is not None:
-        episodes = episodes.filter(child_id__in=children.values("pk"))
+        episodes = episodes.filter(of_children("child_id", children))
+    return _filtered(annotated(episodes), filters)
+
+
+def of_children(field: str, children: QuerySet[Child]) -> Q:
+    """`field` (a child's id) is one of the children's. For the counted scope, evaluated once
+    (people.queries.children_counted_for), the ids themselves: on PostgreSQL as one array
+    (`IN (SELECT unnest(...))`: an index on `field` can be used, and planning does not weigh
+    each id in turn, which for ten thousand ids took longer than the query)."""
+    ids = getattr(children, "counted_ids", None)
+    if ids is None:
+        return Q(**{f"{field}__in": children.values("pk")})
+    return among(field, ids)
+
+
+def among(field: str, ids: list[int]) -> Q:
+    """`field` is one of these ids (on PostgreSQL one array: see of_children)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (ids,))})
+    return Q(**{f"{field}__in": ids_in(ids)})
+
+
+def _facts_of_children_parts(children: QuerySet[Child]) -> list[Q]:
+    """The summary rows of the children, in parts: for the counted scope, the rows of the
+    authorities whose children all count by the authority (one range of an index), the other
+    children's by child."""
+    las = getattr(children, "counted_las", None)
+    if not las:
+        return [of_children("child_id", children)]
+    outside = children.counted_ids_outside_las
+    return [Q(responsible_la_id__in=las), *([among("child_id", outside)] if outside else [])]
+
+
+def _facts_of_children(children: QuerySet[Child]) -> Q:
+    parts = _facts_of_children_parts(children)
+    return functools.reduce(operator.or_, parts)
+
+
+def summary_episodes(
+    *,
+    period: Period,
+    children: QuerySet[Child] | None = None,
+    filters: Filters = NO_FILTERS,
+    once: bool = False,
+) -> QuerySet[EpisodeFacts]:
+    """The same episodes as `period_episodes`, as their summary rows (EpisodeFacts, kept by
+    the worker): what the dashboard, `homesafe kpis` and the packs count. A figure's filter on
+    these is `SUMMARY_FIGURES`; the breakdowns read either. `once`: for several queries,
+    the counted scope's rows are found now, once, and each query reads them by key."""
+    facts = EpisodeFacts.objects.filter(
+        report_day__gte=period.start, report_day__lte=period.end
+    ).order_by()
+    if children is not None:
+        facts = facts.filter(_facts_of_children(children))
+    if filters.sex:
+        facts = facts.filter(child__sex=filters.sex)
+    if filters.team_id:
+        facts = facts.filter(child__allocated_social_worker__team_id=filters.team_id)
+    if filters.ethnicity:
+        facts = facts.filter(child__ethnicity=filters.ethnicity)
+    if filters.school_id:
+        facts = facts.filter(child__school_id=filters.school_id)
+    if filters.placement_type:
+        facts = facts.filter(placement_type=filters.placement_type)
+    if filters.out_of_area:
+        facts = facts.filter(host_la__isnull=False)
+        same = Q(host_la=F("placing_la"))
+        facts = facts.exclude(same) if filters.out_of_area == "yes" else facts.filter(same)
+    if filters.cohort:
+        facts = facts.filter(cohort=filters.cohort)
+    if filters.age_band:
+        low, high = AGE_BANDS[filters.age_band]
+        facts = facts.filter(age__gte=low)
+        if high is not None:
+            facts = facts.filter(age__lte=high)
+    if once and getattr(children, "counted_ids", None) is not None:
+        # A person's children among the period's: found once, then each figure reads those
+        # rows by their keys rather than finding them again. Found by authority and by child
+        # apart: each is then read from its index alone (an OR of the two is not).
+        found: set[int] = set()
+        for part in _facts_of_children_parts(children):
+            found.update(facts.filter(part).values_list("pk", flat=True))
+        return EpisodeFacts.objects.filter(among("pk", sorted(found))).order_by()
+    return facts
+
+
+def is_summary(episodes: QuerySet) -> bool:
+    return episodes.model is EpisodeFacts
+
+
+def annotated(episodes: QuerySet[MissingEpisode]) -> QuerySet[MissingEpisode]:
+    """The episodes annotated with what the figures read (for the figures counted from the
+    records, and for the summary rows homesafe.insight.facts writes)."""
     # Joins, not a correlated subquery per episode and per use: PostgreSQL repeats a subquery
     # for every FILTER that reads it.
-    episodes = episodes.annotate(
+    return episodes.annotate(
         rhi_offer_duty=_duty_of(DutyKind.RHI_OFFER),
         strategy_meeting_duty=_duty_of(DutyKind.STRATEGY_MEETING),
     ).annotate(
@@ -241,6 +338,9 @@ def period_episodes(
             .values("link__meeting__held_at")[:1]
         ),
     )
+
+
+def _filtered(episodes: QuerySet, filters: Filters) -> QuerySet:
     if filters.sex:
         episodes = episodes.filter(child__sex=filters.sex)
     if filters.team_id:
@@ -270,7 +370,7 @@ def period_episodes(
             report_year=ExtractYear("report_day"),
             report_month=ExtractMonth("report_day"),
             report_dom=ExtractDay("report_day"),
-        ).annotate(age=_age_on_report_day())
+        ).annotate(age=age_on_report_day())
         episodes = episodes.filter(age__gte=low)
         if high is not None:
             episodes = episodes.filter(age__lte=high)
@@ -297,6 +397,24 @@ EPISODE_FIGURES: dict[str, Q] = {
     "rhi_declined": Q(return_interview__status=InterviewStatus.DECLINED),
     "strategy_meetings_due": Q(strategy_meeting_due_at__isnull=False),
     "strategy_meetings_in_time": Q(strategy_meeting_held_at__lte=F("strategy_meeting_due_at")),
+    "exploitation_concern": Q(exploitation_concern=True),
+    "trafficking_concern": Q(trafficking_concern=True),
+}
+# The same figures over the summary rows (summary_episodes).
+SUMMARY_FIGURES: dict[str, Q] = {
+    "episodes": Q(),
+    "episodes_missing": Q(episode_type=EpisodeType.MISSING),
+    "episodes_away": Q(episode_type=EpisodeType.AWAY),
+    "returned": Q(returned_at__isnull=False),
+    "returned_within_24h": Q(returned_at__lte=F("last_seen_at") + WITHIN),
+    "still_missing": Q(returned_at__isnull=True),
+    "rhi_offered": Q(rhi_offered=True),
+    "rhi_offered_in_time": Q(rhi_offered_in_time=True),
+    "rhi_accepted": Q(rhi_status__in=[InterviewStatus.ACCEPTED, InterviewStatus.COMPLETED]),
+    "rhi_completed": Q(rhi_status=InterviewStatus.COMPLETED),
+    "rhi_declined": Q(rhi_status=InterviewStatus.DECLINED),
+    "strategy_meetings_due": Q(strategy_meeting_due=True),
+    "strategy_meetings_in_time": Q(strategy_meeting_in_time=True),
     "exploitation_concern": Q(exploitation_concern=True),
     "trafficking_concern": Q(trafficking_concern=True),
 }
@@ -349,9 +467,10 @@ KPI_KEYS = (
 
 def episode_counts(episodes: QuerySet[MissingEpisode]) -> dict[str, int]:
     """Every FIGURES count and the distinct children, in two queries."""
+    definitions = SUMMARY_FIGURES if is_summary(episodes) else EPISODE_FIGURES
     counts = episodes.aggregate(
         children=Count("child_id", distinct=True),
-        **{name: Count("pk", filter=q) for name, q in EPISODE_FIGURES.items()},
+        **{name: Count("pk", filter=q) for name, q in definitions.items()},
     )
     return {**{name: value or 0 for name, value in counts.items()}, **risk_counts(episodes)}
 
@@ -372,10 +491,20 @@ def children_repeat(episodes: QuerySet[MissingEpisode]) -> int:
 
 
 def kpis(
-    *, period: Period, children: QuerySet[Child] | None = None, filters: Filters = NO_FILTERS
+    *,
+    period: Period,
+    children: QuerySet[Child] | None = None,
+    filters: Filters = NO_FILTERS,
+    summary: bool = False,
+    episodes: QuerySet | None = None,
 ) -> dict:
-    """The `homesafe kpis` object: the contract's keys, then the other episode figures."""
-    episodes = period_episodes(period=period, children=children, filters=filters)
+    """The `homesafe kpis` object: the contract's keys, then the other episode figures;
+    counted from the summary rows with `summary` (as the pages, the command and the packs
+    do), else from the records; or over `episodes`, the period's already found."""
+    if episodes is None:
+        episodes = (summary_episodes if summary else period_episodes)(
+            period=period, children=children, filters=filters
+        )
     counts = episode_counts(episodes)
     result = {
         "from": period.start.isoformat(),

@@ -16,7 +16,9 @@ from homesafe.episodes.models import MissingEpisode
 from homesafe.insight.figures import (
     EPISODE_FIGURES,
     LONDON,
+    SUMMARY_FIGURES,
     cohort_on_report_day,
+    is_summary,
     placement_on_report_day,
 )
 from homesafe.people.choices import Cohort
@@ -37,12 +39,11 @@ REPEAT_BANDS: dict[str, tuple[int, int | None]] = {
 def episodes_by_cohort(episodes: QuerySet[MissingEpisode]) -> dict[str, int]:
     """Episodes by the child's cohort on the day of the report (home: not known to social
     care, or no cohort recorded), every cohort present."""
-    rows = (
-        episodes.annotate(cohort=Coalesce(cohort_on_report_day(), Value(Cohort.NOT_KNOWN.value)))
-        .values("cohort")
-        .annotate(n=Count("pk"))
-        .values_list("cohort", "n")
-    )
+    if not is_summary(episodes):
+        episodes = episodes.annotate(
+            cohort=Coalesce(cohort_on_report_day(), Value(Cohort.NOT_KNOWN.value))
+        )
+    rows = episodes.values("cohort").annotate(n=Count("pk")).values_list("cohort", "n")
     found = dict(rows)
     return {cohort: found.get(cohort, 0) for cohort in Cohort.values}
 
@@ -50,10 +51,12 @@ def episodes_by_cohort(episodes: QuerySet[MissingEpisode]) -> dict[str, int]:
 def episodes_by_placement(episodes: QuerySet[MissingEpisode], *, la_id: int | None) -> dict:
     """Episodes of children placed (on the report's day) out of their placing authority's
     area; with an authority, those of other authorities' children placed in its area."""
-    annotated = episodes.annotate(
-        placing_la=placement_on_report_day("placing_la_id"),
-        host_la=placement_on_report_day("host_la_id"),
-    )
+    annotated = episodes
+    if not is_summary(episodes):
+        annotated = episodes.annotate(
+            placing_la=placement_on_report_day("placing_la_id"),
+            host_la=placement_on_report_day("host_la_id"),
+        )
     figures = {
         "out_of_area": Count("pk", filter=Q(host_la__isnull=False) & ~Q(host_la=F("placing_la")))
     }
@@ -169,6 +172,18 @@ def duties_by(
 
 def rhi_by_provider(episodes: QuerySet[MissingEpisode]) -> list[dict]:
     """Return interviews of the episodes by the organisation that offered them."""
+    if is_summary(episodes):
+        return list(
+            episodes.filter(rhi_offered=True)
+            .values(provider_id=F("rhi_provider_id"), provider=F("rhi_provider__name"))
+            .annotate(
+                offered=Count("pk"),
+                offered_in_time=Count("pk", filter=SUMMARY_FIGURES["rhi_offered_in_time"]),
+                completed=Count("pk", filter=SUMMARY_FIGURES["rhi_completed"]),
+                declined=Count("pk", filter=SUMMARY_FIGURES["rhi_declined"]),
+            )
+            .order_by("provider")
+        )
     rows = (
         episodes.filter(return_interview__isnull=False)
         .values(
@@ -199,8 +214,14 @@ def months_before(period_end: dt.date, n: int) -> list[dt.date]:
 def episodes_by_month(episodes: QuerySet[MissingEpisode], months: list[dt.date]) -> list[dict]:
     """Episodes and distinct children by the London month of the report, one GROUP BY; every
     month of `months` present (0 when none)."""
+    # The summary's report_day is the London day already (and in its index).
+    month = (
+        TruncMonth("report_day")
+        if is_summary(episodes)
+        else TruncMonth("reported_at", tzinfo=LONDON)
+    )
     rows = (
-        episodes.annotate(month=TruncMonth("reported_at", tzinfo=LONDON))
+        episodes.annotate(month=month)
         .values("month")
         .annotate(episodes=Count("pk", distinct=True), children=Count("child_id", distinct=True))
         .order_by("month")

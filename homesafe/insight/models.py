@@ -65,3 +65,88 @@ class ReportPack(models.Model):
         return (
             f"homesafe-{self.kind}-pack-{self.first_day}-to-{self.last_day}-{self.pk}.{extension}"
         )
+
+
+class EpisodeFacts(models.Model):
+    """One narrow row per episode (none recorded in error) with what the figures read: the
+    summary the dashboard, `homesafe kpis` and the packs count (docs/insight.md, "At national
+    scale"). Kept by the worker (homesafe.insight.facts: refreshed for the children whose duties
+    were re-planned, rebuilt whole by `homesafe rebuild_episode_facts`); the same figures counted
+    from the records themselves (homesafe.insight.figures.period_episodes) are held equal to these
+    by tests/insight/test_facts.py. Field names are the episode's where they mean the same, so a
+    breakdown reads either."""
+
+    episode = models.OneToOneField(
+        "episodes.MissingEpisode", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    child = models.ForeignKey(
+        "people.Child", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    responsible_la = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+        help_text="The child's (now): a whole authority's rows side by side in an index.",
+    )
+    reported_at = models.DateTimeField()
+    report_day = models.DateField(help_text="The London day of the report.")
+    episode_type = models.CharField(max_length=1)
+    last_seen_at = models.DateTimeField(null=True)
+    returned_at = models.DateTimeField(null=True)
+    found_by = models.CharField(max_length=20, blank=True)
+    exploitation_concern = models.BooleanField(default=False)
+    trafficking_concern = models.BooleanField(default=False)
+    first_grade = models.CharField(max_length=20, null=True, help_text="None: never graded.")  # noqa: DJ001 (as figures.RISK_FIGURES read it)
+    rhi_offered = models.BooleanField(default=False)
+    rhi_offered_in_time = models.BooleanField(
+        default=False, help_text="Offered no later than its rhi_offer duty's due time."
+    )
+    rhi_status = models.CharField(max_length=20, blank=True)
+    rhi_provider = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    strategy_meeting_due = models.BooleanField(
+        default=False, help_text="A strategy_meeting duty not found unneeded."
+    )
+    strategy_meeting_in_time = models.BooleanField(default=False)
+    cohort = models.CharField(max_length=20, help_text="On the report's day; not_known: none.")
+    age = models.SmallIntegerField(null=True, help_text="Whole years on the report's day.")
+    placement_type = models.CharField(max_length=30, blank=True, help_text="On the report's day.")
+    placing_la = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    host_la = models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["report_day"], name="insight_facts_day"),
+            # An authority's children's rows of a period, from the index alone.
+            models.Index(
+                fields=["responsible_la", "report_day", "episode"], name="insight_facts_la_day"
+            ),
+            # A person's children's rows of a period, and their months, from the index alone.
+            models.Index(fields=["child", "report_day", "episode"], name="insight_facts_child_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Facts of episode {self.episode_id}"

@@ -212,18 +212,18 @@ def pack_content(
     compared = [period, previous, *([before] if before else [])]
     results = []
     for index, each in enumerate(compared):
-        results.append((each, figures.kpis(period=each, children=children)))
+        results.append((each, figures.kpis(period=each, children=children, summary=True)))
         progress(10 + 10 * index)
     headline = headline_table(kind, results, suppress=suppress)
     months = breakdowns.months_before(period.end, TREND_MONTHS)
-    trend_episodes = figures.period_episodes(
-        period=figures.Period(months[0], period.end), children=children
+    trend_episodes = figures.summary_episodes(
+        period=figures.Period(months[0], period.end), children=children, once=True
     )
     trend, chart = trend_table(
         breakdowns.episodes_by_month(trend_episodes, months), suppress=suppress
     )
     progress(45)
-    episodes = figures.period_episodes(period=period, children=children)
+    episodes = figures.summary_episodes(period=period, children=children, once=True)
     tables = dashboard_tables.breakdown_tables(
         episodes, period=period, children=children, now=now, suppress=suppress
     )

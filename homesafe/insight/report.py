@@ -10,18 +10,28 @@ from django.db.models import QuerySet
 
 from homesafe.insight import figures_breakdowns as breakdowns
 from homesafe.insight import figures_casework as casework
-from homesafe.insight.figures import Period, jit_off, kpis, period_episodes
+from homesafe.insight.figures import Period, jit_off, kpis, period_episodes, summary_episodes
 from homesafe.people.models import Child
 
 
 @jit_off()
 def kpis_report(
-    *, period: Period, now: dt.datetime, children: QuerySet[Child] | None = None, la_id=None
+    *,
+    period: Period,
+    now: dt.datetime,
+    children: QuerySet[Child] | None = None,
+    la_id=None,
+    summary: bool = True,
 ) -> dict:
-    episodes = period_episodes(period=period, children=children)
+    """Counted from the summary rows (homesafe.insight.facts), or with `summary=False` from
+    the records (the same figures: tests/insight/test_facts.py)."""
+    if summary:
+        episodes = summary_episodes(period=period, children=children, once=True)
+    else:
+        episodes = period_episodes(period=period, children=children)
     returns = casework.returns(episodes)
     return {
-        **kpis(period=period, children=children),
+        **kpis(period=period, episodes=episodes),
         "episodes_by_cohort": breakdowns.episodes_by_cohort(episodes),
         "episodes_placed": breakdowns.episodes_by_placement(episodes, la_id=la_id),
         "children_by_repeat_band": breakdowns.children_by_repeat_band(episodes),

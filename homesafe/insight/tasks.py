@@ -13,3 +13,11 @@ def report_pack_build_task(pack_id: int) -> None:
 @task()
 def fail_interrupted_packs() -> int:
     return report_packs_fail_interrupted()
+
+
+@task()
+def refresh_episode_facts_task(*, child_ids: list[int]) -> int:
+    """Rewrite these children's summary rows (homesafe.insight.facts)."""
+    from homesafe.insight.facts import episode_facts_refresh
+
+    return episode_facts_refresh(child_ids=child_ids)

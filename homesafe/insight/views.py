@@ -47,12 +47,13 @@ def _query(form: FiguresFilterForm, period: figures.Period, **extra) -> str:
     return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
-def _dashboard_tables(user: User, form: FiguresFilterForm, *, links: bool):
+def _dashboard_tables(user: User, form: FiguresFilterForm, children, *, links: bool):
     period, filters = form.period(), form.filters()
     suppress = not sees_names(user)
-    children = children_counted_for(user)
-    episodes = figures.period_episodes(period=period, children=children, filters=filters)
-    result = figures.kpis(period=period, children=children, filters=filters)
+    episodes = figures.summary_episodes(
+        period=period, children=children, filters=filters, once=True
+    )
+    result = figures.kpis(period=period, episodes=episodes)
 
     def link_for(figure: str) -> str | None:
         if suppress or not links:
@@ -72,15 +73,18 @@ def _dashboard_tables(user: User, form: FiguresFilterForm, *, links: bool):
 TREND_MONTHS = 12
 
 
-def _trend(user: User, form: FiguresFilterForm) -> tuple[dashboard_tables.Table, str | None]:
+def _trend(
+    user: User, form: FiguresFilterForm, children
+) -> tuple[dashboard_tables.Table, str | None]:
     """Episodes and children month by month, for the twelve months to the period's end, and
     its chart (none for those who see no names when a bar would show a count under 5)."""
     period, suppress = form.period(), not sees_names(user)
     months = breakdowns.months_before(period.end, TREND_MONTHS)
-    episodes = figures.period_episodes(
+    episodes = figures.summary_episodes(
         period=figures.Period(months[0], period.end),
-        children=children_counted_for(user),
+        children=children,
         filters=form.filters(),
+        once=True,
     )
     rows = breakdowns.episodes_by_month(episodes, months)
     table = dashboard_tables.Table(
@@ -110,8 +114,9 @@ def _filter_form(request: HttpRequest, user: User) -> FiguresFilterForm:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = insight_user(request)
     form = _filter_form(request, user)
-    tables, median = _dashboard_tables(user, form, links=True)
-    trend, trend_chart = _trend(user, form)
+    children = children_counted_for(user)  # once per page
+    tables, median = _dashboard_tables(user, form, children, links=True)
+    trend, trend_chart = _trend(user, form, children)
     return render(
         request,
         "insight/dashboard.html",
@@ -137,7 +142,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     user = insight_user(request)
     form = _filter_form(request, user)
     period = form.period()
-    tables, median = _dashboard_tables(user, form, links=False)
+    tables, median = _dashboard_tables(user, form, children_counted_for(user), links=False)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="homesafe-figures-{period.start}-to-{period.end}.csv"'
@@ -193,7 +198,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     children = children_counted_for(user)
     by_kind: dict[str, dict] = {}
     for index, month in enumerate(months):
-        episodes = figures.period_episodes(period=month, children=children)
+        episodes = figures.summary_episodes(period=month, children=children)
         for tally in breakdowns.duties_by(episodes, by="kind", now=now, owners=owners):
             row = by_kind.setdefault(
                 tally.key, {"label": DUTY_LABELS.get(tally.key, tally.key), "cells": {}}

@@ -88,6 +88,8 @@ CHILD_REFERENCES: dict[str, Rule] = {
     "locate.SafeAndWellCheck.child": Rule.MOVE,
     "intake.IdentityReview.child": Rule.MOVE,
     "intake.IdentityCandidate.child": Rule.FOLD,
+    # The figures' summary row of each episode (rewritten by the worker after the merge).
+    "insight.EpisodeFacts.child": Rule.MOVE,
     "intake.ChildMerge.merged_child": Rule.POINTER,
     "intake.ChildMerge.kept_child": Rule.POINTER,
 }

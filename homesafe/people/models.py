@@ -87,6 +87,9 @@ class Child(models.Model):
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["police_person_id"]),
             models.Index(fields=["upn"]),
+            # Whose children a figure counts (access.policy.counted_scope, evaluated once per
+            # page): an authority's children's ids from the index alone.
+            models.Index(fields=["responsible_la", "id"], name="people_child_la_ids"),
         ]
 
     def __str__(self) -> str:
@@ -240,7 +243,10 @@ class Placement(models.Model):
                 violation_error_message="The child already has a current placement.",
             ),
         ]
-        indexes = [models.Index(fields=["host_la", "ended_on"])]
+        # The children placed in an area now (access.policy), from the index alone.
+        indexes = [
+            models.Index(fields=["host_la", "ended_on", "child"], name="people_placement_hosted")
+        ]
 
     def __str__(self) -> str:
         return self.get_placement_type_display()

@@ -9,8 +9,14 @@ from django.http import Http404
 
 from homesafe.access.audit import audit_children_shown, audit_record
 from homesafe.access.choices import AuditVerb
-from homesafe.access.models import User
-from homesafe.access.policy import casework_scope, child_scope, counted_scope
+from homesafe.access.models import Organisation, User
+from homesafe.access.policy import (
+    casework_scope,
+    child_scope,
+    counted_scope_branches,
+    counted_whole_authorities,
+)
+from homesafe.bulk_reads import ids_in
 from homesafe.people.models import Child, ChildAlias, Placement, UnbornChild
 
 
@@ -20,8 +26,42 @@ def children_visible_to(*, user: User) -> QuerySet[Child]:
 
 def children_counted_for(*, user: User) -> QuerySet[Child]:
     """The children a user's figures count (access.policy.counted_scope): for an analyst, more
-    than they may see by name. Never show these children's names to the user."""
-    return Child.objects.filter(counted_scope(user))
+    than they may see by name. Never show these children's names to the user.
+
+    The scope is evaluated once, here (`counted_child_ids`), and the queryset carries the ids:
+    a page's figures read it in every query, and an OR of the scope's branches cannot use an
+    index (3.3 s among a million children, each time)."""
+    rows = _counted_children(user)
+    ids = sorted(pk for pk, _ in rows)
+    children = Child.objects.filter(pk__in=ids_in(ids))
+    # The ids themselves, for a reader that filters another table by them (insight's figures:
+    # `child_id = ANY(ids)` can use an index on child_id; a subquery on Child cannot); and
+    # the authorities whose children all count, with the ids of the children outside them,
+    # for a reader whose rows carry the child's authority.
+    whole = counted_whole_authorities(user)
+    las = set(Organisation.objects.filter(whole).values_list("pk", flat=True)) if whole else set()
+    children.counted_ids = ids
+    children.counted_las = sorted(las)
+    children.counted_ids_outside_las = sorted(pk for pk, la in rows if la not in las)
+    return children
+
+
+def counted_child_ids(*, user: User) -> list[int]:
+    """The ids of the children counted_scope selects."""
+    return sorted(pk for pk, _ in _counted_children(user))
+
+
+def _counted_children(user: User) -> list[tuple[int, int | None]]:
+    """(id, responsible authority) of the children counted_scope selects, as one UNION of its
+    branches (each served by its own index: the authority, the placement's host, the grant's
+    user...)."""
+    parts = [
+        Child.objects.filter(branch).order_by().values_list("pk", "responsible_la_id")
+        for branch in counted_scope_branches(user)
+    ]
+    if not parts:
+        return []
+    return list(parts[0].union(*parts[1:]).order_by())
 
 
 def children_with_casework_visible_to(*, user: User) -> QuerySet[Child]:

@@ -202,7 +202,8 @@ def test_a_council_s_own_settings_apply_to_its_children_only(
 
     from homesafe.duties.services import duties_replan
 
-    queued = {pk for t in DBTaskResult.objects.all() for pk in t.args_kwargs["kwargs"]["child_ids"]}
+    replans = DBTaskResult.objects.filter(task_path="homesafe.duties.tasks.replan_children")
+    queued = {pk for t in replans for pk in t.args_kwargs["kwargs"]["child_ids"]}
     assert returned.child_id in queued and other.child_id not in queued
     duties_replan(child_ids=[returned.child_id, other.child_id])
     mine = Duty.objects.get(episode=returned, kind="rhi_offer")

@@ -32,6 +32,7 @@ from homesafe.duties.choices import DutyState
 from homesafe.duties.models import Duty
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType, FoundBy, RiskGrade
 from homesafe.episodes.models import MissingEpisode, RiskGrading
+from homesafe.insight.facts import episode_facts_rebuild
 from homesafe.insight.figures import Period
 from homesafe.interviews.choices import ContactMethod, InterviewStatus
 from homesafe.interviews.models import ReturnInterview
@@ -317,6 +318,9 @@ def build() -> Dataset:
         applied_on=dt.date(2026, 9, 25),
         granted_on=dt.date(2026, 10, 2),
     )
+    # The records are written directly, not by the services, so the worker has not summarised
+    # them: the summary rows the pages count are written here, as the rebuild command would.
+    episode_facts_rebuild()
     return Dataset(
         la_a, la_b, provider, police, team, social_worker, c1, c2, c3, c4, e1, e2, e3, e4
     )
