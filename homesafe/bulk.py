@@ -22,20 +22,32 @@ class JSONText(str):
 
 def _sqlite_datetime() -> Callable:
     """A datetime as Django stores it in SQLite: UTC, no offset, "YYYY-MM-DD HH:MM:SS[.f]".
-    The last value is remembered: most are the import's own `now`, over and over."""
+    The last value is remembered: most are the import's own `now`, over and over; and the
+    text of each value met (up to _REMEMBERED): a re-plan's due times are mostly the ends of
+    the same few working days."""
     last: list = [None, None]
+    texts: dict = {}
 
     def adapt(value):
         if value is None:
             return None
         if value is last[0]:
             return last[1]
-        if value.tzinfo is not dt.UTC:
-            value = value.astimezone(dt.UTC)
-        last[0], last[1] = value, str(value.replace(tzinfo=None))
-        return last[1]
+        # Not for the autumn's repeated hour (fold=1): within one zone Python finds 01:30
+        # (fold=1) equal to 01:30 (fold=0), an hour earlier.
+        text = None if value.fold else texts.get(value)
+        if text is None:
+            utc = value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)
+            text = str(utc.replace(tzinfo=None))
+            if len(texts) < _REMEMBERED and not value.fold:
+                texts[value] = text
+        last[0], last[1] = value, text
+        return text
 
     return adapt
+
+
+_REMEMBERED = 50_000
 
 
 class BulkInsert:

@@ -102,9 +102,7 @@ class WorkingCalendar:
     school_holidays: tuple[tuple[date, date], ...] = ()
     _working: dict[date, bool] = field(default_factory=dict, compare=False, repr=False)
     # add_working_days' answers by (day, n): a batch of children meets the same days again.
-    _ends: dict[tuple[date, int], datetime] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    _ends: dict[tuple[date, int], datetime] = field(default_factory=dict, compare=False, repr=False)
     _school_starts: dict[tuple[date, time, bool], datetime] = field(
         default_factory=dict, compare=False, repr=False
     )
