@@ -1,9 +1,14 @@
-"""homesafe.bulk: the datetimes it writes on SQLite (as Django would store them)."""
+"""homesafe.bulk: rows written whole with their ids, and datetimes as Django stores them."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from homesafe.bulk import _sqlite_datetime
+import pytest
+from django.utils import timezone
+
+from homesafe.bulk import SQLITE_VARIABLES, BulkInsert, _sqlite_datetime
+from homesafe.episodes.choices import LocationKind
+from homesafe.episodes.models import Location
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -23,3 +28,15 @@ def test_sqlite_datetimes_are_utc_text_even_in_the_autumns_repeated_hour():
         "2026-07-01 11:00:00",
         None,
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("grouped", [False, True])
+@pytest.mark.parametrize("count", [1, 7, SQLITE_VARIABLES])  # within, across, beyond a group
+def test_rows_are_written_whole_in_order_with_their_ids(grouped, count):
+    now = timezone.now()
+    rows = [{"kind": LocationKind.OTHER, "description": f"Place {i}"} for i in range(count)]
+    ids = BulkInsert().insert(Location, rows, now=now, grouped=grouped)
+    stored = dict(Location.objects.filter(pk__in=ids).values_list("pk", "description"))
+    assert [stored[pk] for pk in ids] == [f"Place {i}" for i in range(count)]
+    assert len(set(ids)) == count

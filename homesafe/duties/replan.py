@@ -340,7 +340,7 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
         {"duty_id": duty_id, "kind": DutyEventKind.PLANNED, "detail": values["reason"], "at": now}
         for duty_id, values in zip(created_ids, creates, strict=True)
     ]
-    bulk.insert(DutyEvent, planned_events + events, now=now, ids=False)
+    bulk.insert(DutyEvent, planned_events + events, now=now, ids=False, grouped=True)
     _update(updates)
     counts["told"] = duties_tell_due(now=now, child_ids=child_ids) + len(told_new)
     told_on_creation(told_new, created_ids, now=now)
