@@ -103,9 +103,10 @@ class BulkInsert:
 
         `grouped`: on SQLite, as many rows per statement as SQLITE_VARIABLES allows rather than
         one, which saves SQLite's work per statement: for a table whose indexes take the rows
-        near each other (audit entries, a duty's events, gradings, places): 30-60% less time
-        for those in bench/bench_intake.py. Not for a table with several indexes that take
-        each row somewhere else (duties, episodes): measured slower there."""
+        near each other (audit entries, a duty's events, gradings, places): 30-60% less CPU
+        for those in a police year's import and a first re-plan (docs/benchmarks.md). Not for
+        a table with several indexes that take each row somewhere else (duties, episodes):
+        measured slower there."""
         if not rows:
             return []
         table, pk, fields, adapters = self._plan(model)
