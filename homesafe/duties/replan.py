@@ -72,19 +72,9 @@ _COMPARED = slice(5, _STORED_COLUMNS.index("state"))
 _ASSIGNED_BY_PERSON = _STORED_COLUMNS.index("assigned_by_person")
 
 
-def _told_values(tells: OwnerRole | None, told: Party | None) -> dict:
-    """The Duty columns naming whom a notification tells (blank for any other duty)."""
-    return dict(
-        zip(
-            ("tells_role", "told_organisation_id", "told_team_id", "told_user_id"),
-            _told_columns(tells, told),
-            strict=True,
-        )
-    )
-
-
 def _told_columns(tells: OwnerRole | None, told: Party | None) -> tuple:
-    """_told_values as a tuple, in the order of the Duty columns in _StoredDuty."""
+    """The Duty columns naming whom a notification tells (blank for any other duty), in the
+    order of _StoredDuty: tells_role, told_organisation_id, told_team_id, told_user_id."""
     if tells is None or told is None or told.missing:
         return (str(tells) if tells else "", None, None, None)
     return (str(tells), told.organisation_id, told.team_id, told.user_id)
@@ -212,6 +202,7 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
                     told = told_parties[planned.tells] = resolve_told(case, planned.tells)
             needs_owner = (owner.missing or (told.missing if told else ""))[:300]
             reason = planned.reason[:500]
+            told_columns = _told_columns(planned.tells, told)
             if row is None:
                 done = planned.status == DutyStatus.DONE
                 creates.append(
@@ -225,7 +216,10 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
                         "owner_organisation_id": owner.organisation_id,
                         "owner_team_id": owner.team_id,
                         "owner_user_id": owner.user_id,
-                        **_told_values(planned.tells, told),
+                        "tells_role": told_columns[0],
+                        "told_organisation_id": told_columns[1],
+                        "told_team_id": told_columns[2],
+                        "told_user_id": told_columns[3],
                         "needs_owner": needs_owner,
                         "rule": planned.rule,
                         "reason": reason,
@@ -237,7 +231,6 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
                 )
                 counts["created"] += 1
                 continue
-            told_columns = _told_columns(planned.tells, told)
             if (
                 planned.status not in (DutyStatus.DONE, DutyStatus.NOT_NEEDED)
                 and not row[_ASSIGNED_BY_PERSON]
@@ -347,7 +340,7 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
         {"duty_id": duty_id, "kind": DutyEventKind.PLANNED, "detail": values["reason"], "at": now}
         for duty_id, values in zip(created_ids, creates, strict=True)
     ]
-    bulk.insert(DutyEvent, planned_events + events, now=now, ids=False)
+    bulk.insert(DutyEvent, planned_events + events, now=now, ids=False, grouped=True)
     _update(updates)
     counts["told"] = duties_tell_due(now=now, child_ids=child_ids) + len(told_new)
     told_on_creation(told_new, created_ids, now=now)

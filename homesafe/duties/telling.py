@@ -100,8 +100,8 @@ def told_on_creation(
                 }
             )
     bulk = BulkInsert()
-    bulk.insert(Notice, notices, now=now, ids=False)
-    bulk.insert(DutyEvent, events, now=now, ids=False)
+    bulk.insert(Notice, notices, now=now, ids=False, grouped=True)
+    bulk.insert(DutyEvent, events, now=now, ids=False, grouped=True)
 
 
 def duties_tell_due(*, now: datetime | None = None, child_ids: Iterable[int] | None = None) -> int:
@@ -153,8 +153,8 @@ def duties_tell_due(*, now: datetime | None = None, child_ids: Iterable[int] | N
             state=DutyState.DONE, closed_at=now, told_at=now, closing_note=note
         )
     bulk = BulkInsert()
-    bulk.insert(Notice, notices, now=now, ids=False)
-    bulk.insert(DutyEvent, events, now=now, ids=False)
+    bulk.insert(Notice, notices, now=now, ids=False, grouped=True)
+    bulk.insert(DutyEvent, events, now=now, ids=False, grouped=True)
     return len(told)
 
 

@@ -91,7 +91,7 @@ class ChunkWrites:
                 place_rows.append((row, "found"))
         place_ids: dict[tuple[int, str], int] = {}
         for (row, which), place_id in zip(
-            place_rows, bulk.insert(Location, places, now=now), strict=True
+            place_rows, bulk.insert(Location, places, now=now, grouped=True), strict=True
         ):
             place_ids[(id(row), which)] = place_id
             audit.append(
@@ -176,11 +176,11 @@ class ChunkWrites:
                         child_id,
                     )
                 )
-        bulk.insert(RiskGrading, gradings, now=now, ids=False)
-        bulk.insert(PoliceReport, states, now=now, ids=False)
+        bulk.insert(RiskGrading, gradings, now=now, ids=False, grouped=True)
+        bulk.insert(PoliceReport, states, now=now, ids=False, grouped=True)
         self._learn_person_ids(rows, audit)
         self._open_reviews(reviews)
-        bulk.insert(AuditEntry, audit, now=now, ids=False)
+        bulk.insert(AuditEntry, audit, now=now, ids=False, grouped=True)
         # As episode_record_return: a child found in the same download is referred first.
         rhi_referrals_on_return(
             episode_ids=[
@@ -243,6 +243,7 @@ class ChunkWrites:
             [{"child_id": pk, "cohort": Cohort.NOT_KNOWN, "started_on": started_on} for pk in ids],
             now=self.now,
             ids=False,
+            grouped=True,
         )
         self.bulk.insert(
             ChildAlias,
@@ -253,6 +254,7 @@ class ChunkWrites:
             ],
             now=self.now,
             ids=False,
+            grouped=True,
         )
         audit.extend(self._audit(AuditVerb.CHILD_CREATED, "people.child", pk, pk) for pk in ids)
         return {row.match.child_id: pk for row, pk in zip(rows, ids, strict=True)}
@@ -318,4 +320,5 @@ class ChunkWrites:
             ],
             now=self.now,
             ids=False,
+            grouped=True,
         )

@@ -190,6 +190,8 @@ def _text(values: dict, name: str) -> str:
     value = values.get(name)
     if type(value) is str:  # a CSV's cells: most values of a file
         text = value.strip()
+        if len(text) <= _SHORTEST_LIMIT:  # within every column's limit
+            return text
     elif value is None or value == "":
         return ""
     else:
@@ -202,6 +204,9 @@ def _text(values: dict, name: str) -> str:
     return text
 
 
+_SHORTEST_LIMIT = min(MAX_LENGTHS.values())
+
+
 def _word(value: str) -> str:
     return _WORDS.sub("_", value.strip().lower())
 
@@ -209,7 +214,9 @@ def _word(value: str) -> str:
 def _coded(values: dict, name: str, codes: dict) -> str:
     """The value with the force's own code replaced by ours (mapping in ForceMapping.codes)."""
     text = _text(values, name)
-    mapping = codes.get(name) or {}
+    mapping = codes.get(name)
+    if not mapping:  # most forces' files use our codes
+        return text
     return str(mapping.get(text, mapping.get(text.upper(), text)))
 
 
@@ -254,9 +261,7 @@ def parse_datetime(value, field_name: str) -> dt.datetime | None:
         try:
             match = _DMY.match(text)
             if match:
-                day, month, year, hour, minute, second = (
-                    int(match.group(i) or 0) for i in range(1, 7)
-                )
+                day, month, year, hour, minute, second = (int(part or 0) for part in match.groups())
                 parsed = dt.datetime(year, month, day, hour, minute, second)
             else:
                 parsed = dt.datetime.fromisoformat(text)

@@ -55,7 +55,10 @@ def bank_holidays(region: Region, year: int) -> frozenset[date]:
 
 def london(moment: datetime) -> datetime:
     """`moment` in Europe/London. Refuses naive datetimes rather than guessing their zone."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    tz = moment.tzinfo
+    if tz is LONDON:  # most of the engine's calls: nothing to convert (astimezone gives it back)
+        return moment
+    if tz is None or moment.utcoffset() is None:
         raise ValueError(NAIVE_DATETIME.format(moment=moment))
     return moment.astimezone(LONDON)
 
@@ -67,9 +70,16 @@ def add_hours(moment: datetime, hours: float) -> datetime:
     be an hour out across a clock change. (Converted to UTC directly: the same instant as
     through London, one conversion fewer; the engine does this about 30 times per child.)
     """
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    tz = moment.tzinfo
+    if tz is not LONDON and tz is not UTC and (tz is None or moment.utcoffset() is None):
         raise ValueError(NAIVE_DATETIME.format(moment=moment))
-    return (moment.astimezone(UTC) + timedelta(hours=hours)).astimezone(LONDON)
+    step = _HOURS.get(hours)
+    if step is None:
+        step = _HOURS[hours] = timedelta(hours=hours)
+    return (moment.astimezone(UTC) + step).astimezone(LONDON)
+
+
+_HOURS: dict[float, timedelta] = {}  # add_hours' steps: a few dozen settings' values
 
 
 def end_of_day(day: date) -> datetime:
@@ -91,6 +101,11 @@ class WorkingCalendar:
     # Inclusive (first day, last day) ranges when the schools are closed.
     school_holidays: tuple[tuple[date, date], ...] = ()
     _working: dict[date, bool] = field(default_factory=dict, compare=False, repr=False)
+    # add_working_days' answers by (day, n): a batch of children meets the same days again.
+    _ends: dict[tuple[date, int], datetime] = field(default_factory=dict, compare=False, repr=False)
+    _school_starts: dict[tuple[date, time, bool], datetime] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def is_bank_holiday(self, day: date) -> bool:
         return day in bank_holidays(self.region, day.year)
@@ -134,7 +149,11 @@ class WorkingCalendar:
     def add_working_days(self, moment: datetime, n: int) -> datetime:
         """The end (23:59:59 London) of the Nth working day after `moment`'s day; see the module
         docstring for n=0 ("the same working day")."""
-        return end_of_day(self.working_days_after(london(moment).date(), n))
+        key = (london(moment).date(), n)
+        end = self._ends.get(key)
+        if end is None:
+            end = self._ends[key] = end_of_day(self.working_days_after(*key))
+        return end
 
     def next_school_day_at(self, moment: datetime, at: time) -> datetime:
         """The first `at` (London wall-clock time) on a school day that is later than `moment`.
@@ -146,9 +165,15 @@ class WorkingCalendar:
         """
         local = london(moment)
         day = local.date()
-        if not (self.is_school_day(day) and at_local_time(day, at) > local):
-            day = self._first_day_from(day + ONE_DAY, self.is_school_day, "school day")
-        return at_local_time(day, at)
+        # at_local_time(day, at) > local compares wall-clock times (both in London): at > the
+        # time of day, which is what the answer depends on besides the day.
+        key = (day, at, at > local.time())
+        found = self._school_starts.get(key)
+        if found is None:
+            if not (self.is_school_day(day) and at_local_time(day, at) > local):
+                day = self._first_day_from(day + ONE_DAY, self.is_school_day, "school day")
+            found = self._school_starts[key] = at_local_time(day, at)
+        return found
 
     def working_days(self, first: date, last: date) -> Iterable[date]:
         """The working days from `first` to `last`, both included."""

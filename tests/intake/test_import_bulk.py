@@ -46,6 +46,16 @@ def test_state_hash_is_the_notifications_own():
 
 
 @settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40), st.text(max_size=60), st.text(max_size=60))
+def test_state_hash_is_the_notifications_own_for_any_text(forename, surname, place, aliases):
+    values = {"police_reference": "R3", "person_id": "P3", "forename": forename,
+              "surname": surname, "aliases": aliases, "last_seen_location": place,
+              "reported_at": "01/03/2026 10:30", "risk": "low"}  # fmt: skip
+    n = notification_parse(values, codes={}, now=NOW)
+    assert _state_hash(n) == n.state_hash
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=25), st.text(max_size=25))
 def test_prepared_names_score_as_token_sort_ratio(a, b):
     expected = fuzz.token_sort_ratio(a, b, processor=utils.default_process)
