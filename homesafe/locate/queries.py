@@ -44,11 +44,9 @@ def publicity_visible_to(*, user: User) -> QuerySet[Publicity]:
     return Publicity.objects.filter(child_id__in=_visible_children(user))
 
 
-def sightings_for_episode(*, episode: MissingEpisode, removed: bool = False) -> list[Sighting]:
-    """The episode's sightings and leads in time order (`removed`: those removed instead); the
-    caller has passed the gate."""
-    return list(
-        Sighting.objects.filter(episode=episode, removed_at__isnull=not removed)
+def _sightings(episode: MissingEpisode) -> QuerySet[Sighting]:
+    return (
+        Sighting.objects.filter(episode=episode)
         .select_related(
             "location",
             "recorded_by__organisation",
@@ -57,6 +55,12 @@ def sightings_for_episode(*, episode: MissingEpisode, removed: bool = False) -> 
         )
         .order_by("seen_at", "pk")
     )
+
+
+def sightings_for_episode(*, episode: MissingEpisode, removed: bool = False) -> list[Sighting]:
+    """The episode's sightings and leads in time order (`removed`: those removed instead); the
+    caller has passed the gate."""
+    return list(_sightings(episode).filter(removed_at__isnull=not removed))
 
 
 def sighting_get_for_user_or_404(*, user: User, sighting_id: int) -> Sighting:
@@ -159,11 +163,12 @@ def episode_search(
     writable = not episode.is_voided
     sighting = user.has_role(*SIGHTING_ROLES)
     plan = can_plan_locate(user, child) if can_plan is None else can_plan
-    sightings = sightings_for_episode(episode=episode)
+    every = list(_sightings(episode))  # kept and removed, in one query
+    sightings = [s for s in every if s.removed_at is None]
     return EpisodeSearch(
         episode=episode,
         sightings=sightings,
-        removed_sightings=sightings_for_episode(episode=episode, removed=True),
+        removed_sightings=[s for s in every if s.removed_at is not None],
         actions=actions,
         publicity=list(
             Publicity.objects.filter(episode=episode).select_related("recorded_by", "withdrawn_by")
