@@ -3,9 +3,9 @@ written from the records by one INSERT ... SELECT over `figures.annotated` episo
 expressions the figures counted from the records use, so the two cannot drift apart
 (tests/insight/test_facts.py holds them equal).
 
-Kept by the worker: the duties app announces `DutiesChanged` when it has re-planned children
+Kept by the worker: the duties app announces `DutiesReplanned` when it has re-planned children
 (at the end of every use case that changed their facts, and in its worker's re-plan tasks
-after an import) or a duty was found not needed; insight queues `refresh_episode_facts_task`
+after an import); insight queues `refresh_episode_facts_task`
 for those children in the same transaction, and the task rewrites their rows. `homesafe
 rebuild_episode_facts` rewrites them all (after a migration, or to repair)."""
 
