@@ -57,6 +57,7 @@ from homesafe.episodes.choices import (
     EpisodeStatus,
 )
 from homesafe.episodes.models import MissingEpisode
+from homesafe.insight.facts import episode_facts_rebuild
 from homesafe.interviews.choices import InterviewStatus
 from homesafe.interviews.models import ReturnInterview
 from homesafe.meetings.models import Meeting
@@ -207,6 +208,9 @@ def _write_demo(
             ends_at=anchor_moment(plan.anchor) + timedelta(days=28),
             actor=admin,
         )
+    # The figures' summary rows, for the history written in bulk as well (the worker keeps
+    # them for the children re-planned from here on).
+    episode_facts_rebuild()
     return demo_summary()
 
 

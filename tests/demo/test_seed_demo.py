@@ -46,6 +46,7 @@ from homesafe.duties.models import Duty, DutyEvent
 from homesafe.duties.protocol import protocol_current
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType
 from homesafe.episodes.models import MissingEpisode
+from homesafe.insight.models import EpisodeFacts
 from homesafe.interviews.choices import InterviewStatus
 from homesafe.interviews.models import ReturnInterview
 from homesafe.meetings.choices import MeetingKind
@@ -217,6 +218,10 @@ def test_seed_demo_writes_the_plan(clock):
     assert sum(1 for age in ages if 10 <= age <= 17) / 60 >= 0.8
     assert MissingEpisode.objects.count() == sum(len(c.episodes) for c in plan.children)
     assert MissingEpisode.objects.filter(status=EpisodeStatus.MISSING).exists()
+    # The figures' summary rows are there for every episode, the history's included.
+    assert set(EpisodeFacts.objects.values_list("episode_id", flat=True)) == set(
+        MissingEpisode.objects.exclude(status=EpisodeStatus.VOIDED).values_list("pk", flat=True)
+    )
     for episode in MissingEpisode.objects.filter(status=EpisodeStatus.RETURNED):
         assert episode.returned_at >= episode.last_seen_at
         assert episode.found_by
