@@ -20,7 +20,7 @@ import pytest
 
 from tests.databases import copy_database, drop_database
 from tests.held_process import held_command
-from tests.intake.helpers import csv_bytes, homesafe_env, run_homesafe
+from tests.intake.helpers import csv_bytes, homesafe_env, run_homesafe_steps
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = 30
@@ -84,12 +84,22 @@ def _env(database_url: str, **extra) -> dict:
     return homesafe_env(database_url, chunk=CHUNK, **extra)
 
 
-def _homesafe(database_url: str, *args: str, **extra) -> str:
-    return run_homesafe(database_url, *args, chunk=CHUNK, **extra)
+def _steps(database_url: str, *steps: list[str], **extra) -> list[str]:
+    """Consecutive `homesafe` commands in one process (tests/homesafe_steps.py): each is a
+    process of its own where it matters, the one killed and the one after it."""
+    return run_homesafe_steps(database_url, *steps, chunk=CHUNK, **extra)
 
 
-def _state(database_url: str) -> dict:
-    return json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
+def _printed(output: str):
+    return json.loads(output.strip().splitlines()[-1])
+
+
+SHOW_STATE = ["shell", "-c", STATE]
+WORK_THE_QUEUE = ["db_worker", "--batch", "--no-startup-delay", "-v0"]
+SWEEP = [
+    "shell", "-c",
+    "from homesafe.task_leases import retake_stale_tasks; retake_stale_tasks.enqueue()",
+]  # fmt: skip
 
 
 def _kill_when_paused(process: subprocess.Popen, marker: Path) -> None:
@@ -124,9 +134,13 @@ def _download(tmp_path: Path) -> Path:
 
 
 def test_a_task_running_when_its_worker_is_killed_is_taken_again(tmp_path, database_url):
-    _homesafe(database_url, "shell", "-c", SETUP)
-    _homesafe(database_url, "import_police", str(_download(tmp_path)), "--force", "KF")
-    assert _state(database_url)["statuses"] == {"READY": ROWS // CHUNK}
+    *_, state = _steps(
+        database_url,
+        ["shell", "-c", SETUP],
+        ["import_police", str(_download(tmp_path)), "--force", "KF"],
+        SHOW_STATE,
+    )
+    assert _printed(state)["statuses"] == {"READY": ROWS // CHUNK}
 
     marker = tmp_path / "paused"
     worker = subprocess.Popen(
@@ -139,29 +153,27 @@ def test_a_task_running_when_its_worker_is_killed_is_taken_again(tmp_path, datab
     _kill_when_paused(worker, marker)
 
     # Another worker works the queue: the killed task stays RUNNING, its children unplanned.
-    _homesafe(database_url, "db_worker", "--batch", "--no-startup-delay", "-v0")
-    state = _state(database_url)
+    state = _printed(_steps(database_url, WORK_THE_QUEUE, SHOW_STATE)[-1])
     assert state["statuses"] == {"RUNNING": 1, "SUCCESSFUL": ROWS // CHUNK - 1}
     stale = state["running_children"]
     assert len(stale) == CHUNK and not set(stale) & set(state["children_with_duties"])
 
     # The scheduled sweep (lease 0 here: every RUNNING task is past it) queues it again, and
     # the next worker runs it; now every child has its duties, once, and they are right.
-    _homesafe(
-        database_url, "shell", "-c",
-        "from homesafe.task_leases import retake_stale_tasks; retake_stale_tasks.enqueue()",
-    )  # fmt: skip
-    _homesafe(
-        database_url, "db_worker", "--batch", "--no-startup-delay", "-v0",
+    *_, state, replanned = _steps(
+        database_url,
+        SWEEP,
+        WORK_THE_QUEUE,
+        SHOW_STATE,
+        ["shell", "-c", REPLAN_ALL],
         HOMESAFE_TASK_LEASE_SECONDS="0",
-    )  # fmt: skip
-    state = _state(database_url)
+    )
+    state = _printed(state)
     assert state["statuses"] == {"SUCCESSFUL": ROWS // CHUNK}
     assert state["children_with_duties"] == state["children_with_episodes"]
     assert len(state["children_with_duties"]) == ROWS
     assert state["duplicate_duties"] == 0
-    replanned = json.loads(_homesafe(database_url, "shell", "-c", REPLAN_ALL).splitlines()[-1])
-    assert replanned == {"created": 0, "updated": 0, "closed": 0, "told": 0}
+    assert _printed(replanned) == {"created": 0, "updated": 0, "closed": 0, "told": 0}
 
 
 UPLOAD = """
@@ -187,11 +199,14 @@ def test_a_web_import_killed_part_way_is_resumed(tmp_path, database_url):
     """The worker is killed inside the transaction of the import's third chunk (the import
     shows 'importing' for ever, before); the sweep queues its task again and the import
     finishes, with every row once."""
-    _homesafe(database_url, "shell", "-c", SETUP)
     download = _download(tmp_path)
-    _homesafe(database_url, "shell", "-c", UPLOAD.replace("DOWNLOAD", str(download)))
-    _homesafe(database_url, "db_worker", "--batch", "--no-startup-delay", "-v0")  # the check
-    _homesafe(database_url, "shell", "-c", CONFIRM)
+    _steps(
+        database_url,
+        ["shell", "-c", SETUP],
+        ["shell", "-c", UPLOAD.replace("DOWNLOAD", str(download))],
+        WORK_THE_QUEUE,  # the check
+        ["shell", "-c", CONFIRM],
+    )
 
     marker = tmp_path / "paused"
     worker = subprocess.Popen(
@@ -202,17 +217,13 @@ def test_a_web_import_killed_part_way_is_resumed(tmp_path, database_url):
         stderr=subprocess.PIPE,
     )
     _kill_when_paused(worker, marker)
-    assert [i["status"] for i in _state(database_url)["imports"]] == ["importing"]
 
-    _homesafe(
-        database_url, "shell", "-c",
-        "from homesafe.task_leases import retake_stale_tasks; retake_stale_tasks.enqueue()",
-    )  # fmt: skip
-    _homesafe(
-        database_url, "db_worker", "--batch", "--no-startup-delay", "-v0",
+    killed, *_, state = _steps(
+        database_url, SHOW_STATE, SWEEP, WORK_THE_QUEUE, SHOW_STATE,
         HOMESAFE_TASK_LEASE_SECONDS="0",
     )  # fmt: skip
-    state = _state(database_url)
+    assert [i["status"] for i in _printed(killed)["imports"]] == ["importing"]
+    state = _printed(state)
     [police_import] = state["imports"]
     assert police_import["status"] == "done", police_import
     assert police_import["counts"]["created"] == ROWS - 10  # two chunks were in before the kill
@@ -250,12 +261,11 @@ def _gone(pid: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and prctl are Linux's")
 def test_the_matching_process_dies_with_its_import(tmp_path, database_url):
-    _homesafe(database_url, "shell", "-c", SETUP)
     marker = tmp_path / "matching"
     parent = subprocess.Popen(
         [
             sys.executable, "-m", "homesafe.cli", "shell", "-c",
-            MATCHING_PARENT.replace("MARKER", str(marker)),
+            SETUP + MATCHING_PARENT.replace("MARKER", str(marker)),
         ],
         cwd=ROOT,
         env=_env(database_url),

@@ -83,3 +83,22 @@ def run_homesafe(database_url: str, *args: str, chunk: int, **extra) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def run_homesafe_steps(database_url: str, *steps: list[str], chunk: int, **extra) -> list[str]:
+    """Run the `homesafe` commands `steps` one after the other in one process
+    (tests/homesafe_steps.py) on a test database; each one's output, or the test fails."""
+    import json
+
+    from tests.homesafe_steps import split_output
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.homesafe_steps", json.dumps([list(s) for s in steps])],
+        cwd=ROOT,
+        env=homesafe_env(database_url, chunk=chunk, **extra),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return split_output(done.stdout, len(steps))

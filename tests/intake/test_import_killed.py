@@ -22,7 +22,13 @@ import pytest
 
 from tests.databases import copy_database, drop_database
 from tests.held_process import held_command
-from tests.intake.helpers import csv_bytes, homesafe_env, run_homesafe, xlsx_bytes
+from tests.intake.helpers import (
+    csv_bytes,
+    homesafe_env,
+    run_homesafe,
+    run_homesafe_steps,
+    xlsx_bytes,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 30
@@ -120,6 +126,19 @@ def _homesafe(database_url: str, *args: str, **extra) -> str:
     return run_homesafe(database_url, *args, chunk=CHUNK, **extra)
 
 
+def _steps(database_url: str, *steps: list[str], **extra) -> list[str]:
+    """Consecutive `homesafe` commands in one process (tests/homesafe_steps.py), where no
+    step needs a process of its own."""
+    return run_homesafe_steps(database_url, *steps, chunk=CHUNK, **extra)
+
+
+def _printed(output: str) -> dict:
+    return json.loads(output.strip().splitlines()[-1])
+
+
+SHOW_STATE = ["shell", "-c", STATE]
+
+
 def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicates(
     tmp_path, database_url
 ):
@@ -159,7 +178,18 @@ def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicate
             process.kill()
     assert process.returncode == -signal.SIGKILL
 
-    state = json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
+    report = tmp_path / "report.csv"
+    import_again = ["import_police", str(download), "--force", "KF"]
+    killed, printed, again, printed_twice, _, worked = _steps(
+        database_url,
+        SHOW_STATE,
+        [*import_again, "--report", str(report)],
+        SHOW_STATE,
+        import_again,
+        ["db_worker", "--batch"],
+        SHOW_STATE,
+    )
+    state = _printed(killed)
     assert len(state["episodes"]) == 10, "two chunks committed, the killed one not at all"
     assert state["without_grading"] == 0
     assert state["gradings"] == state["states"] == 10
@@ -167,20 +197,14 @@ def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicate
     assert state["replan_children"] == state["children_with_episodes"]
     assert len(state["replan_children"]) == 10
 
-    report = tmp_path / "report.csv"
-    printed = _homesafe(
-        database_url, "import_police", str(download), "--force", "KF", "--report", str(report)
-    )
     assert "created 20" in printed and "unchanged 10" in printed, printed
-    state = json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
+    state = _printed(again)
     assert sorted(state["episodes"]) == sorted(f"K-{i}" for i in range(ROWS))
     assert state["without_grading"] == 0 and state["gradings"] == state["states"] == ROWS
-    printed = _homesafe(database_url, "import_police", str(download), "--force", "KF")
-    assert f"unchanged {ROWS}" in printed
+    assert f"unchanged {ROWS}" in printed_twice
 
     # The worker re-plans every child once the queue is worked: each has its duties, once.
-    _homesafe(database_url, "db_worker", "--batch")
-    state = json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
+    state = _printed(worked)
     assert state["replan_children"] == []
     assert state["children_with_duties"] == state["children_with_episodes"]
     assert len(state["children_with_duties"]) == ROWS
@@ -213,27 +237,37 @@ def test_a_big_file_matched_by_a_second_process_gives_the_same_report(tmp_path, 
     rows[8].update(forename="Nobody", surname="Known")  # a new child
     download = tmp_path / f"download.{kind}"
     download.write_bytes(csv_bytes(rows) if kind == "csv" else xlsx_bytes(rows))
+
+    def import_police(report: Path, *dry_run: str) -> list[str]:
+        return [
+            "import_police", str(download), "--force", "KF", *dry_run,
+            "--report", str(report), "-v", "2",
+        ]  # fmt: skip
+
+    # The dry run in one process; then, in another (the setting is the process's), the dry run
+    # matched ahead and the import that writes.
+    [in_one_process] = _steps(
+        database_url,
+        import_police(tmp_path / "one process.csv", "--dry-run"),
+        HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS="1000000",
+    )
+    written = tmp_path / "written.csv"
+    matched_ahead, printed_written, state = _steps(
+        database_url,
+        import_police(tmp_path / "ahead.csv", "--dry-run"),
+        import_police(written),
+        SHOW_STATE,
+        HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS="1",
+    )
     reports = {}
-    for label, least in (("ahead", "1"), ("one process", "1000000")):
-        report = tmp_path / f"{label}.csv"
-        printed = _homesafe(
-            database_url,
-            "import_police", str(download), "--force", "KF", "--dry-run", "--report", str(report),
-            "-v", "2", HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS=least,
-        )  # fmt: skip
-        reports[label] = report.read_text()
+    for label, printed in (("ahead", matched_ahead), ("one process", in_one_process)):
+        reports[label] = (tmp_path / f"{label}.csv").read_text()
         assert "rejected 1" in printed, printed
         ahead = f"{ROWS - 1} rows matched by a second process"  # all but the bad row
         assert (ahead in printed) == (label == "ahead"), printed
         assert ("second process" in printed) == (label == "ahead"), printed
     assert reports["ahead"] == reports["one process"]
     assert reports["ahead"].count(",created,") == ROWS - 1
-    report = tmp_path / "written.csv"
-    printed = _homesafe(
-        database_url, "import_police", str(download), "--force", "KF", "--report", str(report),
-        "-v", "2", HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS="1",
-    )  # fmt: skip
-    assert f"{ROWS - 1} rows matched by a second process" in printed, printed
-    assert report.read_text() == reports["ahead"]
-    state = json.loads(_homesafe(database_url, "shell", "-c", STATE).strip().splitlines()[-1])
-    assert len(state["episodes"]) == ROWS - 1
+    assert f"{ROWS - 1} rows matched by a second process" in printed_written, printed_written
+    assert written.read_text() == reports["ahead"]
+    assert len(_printed(state)["episodes"]) == ROWS - 1
