@@ -140,6 +140,7 @@ def test_production_settings_serve_every_main_page_under_gunicorn(tmp_path, prod
         return result.stdout
 
     homesafe("migrate", "--noinput", "-v", "0")
+    assert "summary rows written" in homesafe("rebuild_episode_facts")
     homesafe("collectstatic", "--noinput", "-v", "0")
     assert (tmp_path / "static" / "staticfiles.json").is_file()  # the manifest production reads
     child_id = int(homesafe("shell", "-c", SETUP).strip().splitlines()[-1])
