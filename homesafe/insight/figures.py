@@ -305,6 +305,32 @@ def summary_episodes(
     return facts
 
 
+def summary_parts(
+    *,
+    period: Period,
+    children: QuerySet[Child] | None = None,
+    filters: Filters = NO_FILTERS,
+) -> list[QuerySet[EpisodeFacts]]:
+    """The rows of `summary_episodes`, in parts that share no row: for the counted scope, the
+    rows of the authorities counted whole (read by the authority's index) and those of the
+    other children that are not those authorities' (by the child's index); else one part.
+    A child's rows all carry the child's authority (a refresh rewrites them together), so no
+    child is in two parts either: counts, and counts of distinct children, add up across
+    them. For a GROUP BY that reads many days (the twelve-month trend): each part is one
+    index range, where their OR, or finding the rows first (`once`), reads the whole days."""
+    facts = summary_episodes(period=period, filters=filters)
+    if children is None:
+        return [facts]
+    las = getattr(children, "counted_las", None)
+    if not las:
+        return [facts.filter(of_children("child_id", children))]
+    outside = children.counted_ids_outside_las
+    parts = [facts.filter(responsible_la_id__in=las)]
+    if outside:
+        parts.append(facts.filter(among("child_id", outside)).exclude(responsible_la_id__in=las))
+    return parts
+
+
 def is_summary(episodes: QuerySet) -> bool:
     return episodes.model is EpisodeFacts
 
