@@ -301,8 +301,19 @@ def summary_episodes(
         found: set[int] = set()
         for part in _facts_of_children_parts(children):
             found.update(facts.filter(part).values_list("pk", flat=True))
-        return EpisodeFacts.objects.filter(among("pk", sorted(found))).order_by()
+        rows = EpisodeFacts.objects.filter(among("pk", sorted(found))).order_by()
+        rows.episode_ids = sorted(found)  # for episode_ids_of: the same rows, as their ids
+        return rows
     return facts
+
+
+def of_episodes(field: str, episodes: QuerySet) -> Q:
+    """`field` (an episode's id) is one of the episodes': for summary rows found `once`, their
+    ids themselves (no join back to the summary), else a subquery."""
+    ids = getattr(episodes, "episode_ids", None)
+    if ids is None:
+        return Q(**{f"{field}__in": episodes.values("pk")})
+    return among(field, ids)
 
 
 def summary_parts(

@@ -193,3 +193,6 @@ def test_a_person_s_summary_figures_are_those_of_the_children_they_count(organis
         )
         assert trend == breakdowns.episodes_by_month(direct, months)
         assert sum(row["episodes"] for row in trend) == direct.count()
+        # What interviews heard, read by the period's episode ids found once.
+        assert summary.episode_ids == sorted(direct.values_list("pk", flat=True))
+        assert casework.interview_terms(summary) == casework.interview_terms(direct)
