@@ -15,7 +15,7 @@ from homesafe.concerns.choices import DisruptionKind, LegalActionKind, NrmDecisi
 from homesafe.concerns.models import DisruptionAction, LegalAction
 from homesafe.episodes.choices import FoundBy
 from homesafe.episodes.models import MissingEpisode
-from homesafe.insight.figures import LONDON, Period, of_children, of_episodes
+from homesafe.insight.figures import LONDON, Period, of_counted_children, of_episodes
 from homesafe.interviews.choices import TERM_FIELDS, InterviewStatus
 from homesafe.interviews.models import ReturnInterview
 from homesafe.interviews.queries import interview_taxonomy
@@ -164,7 +164,9 @@ def meeting_attendance(
     if kinds:
         invitations = invitations.filter(meeting__kind__in=kinds)
     if children is not None:
-        invitations = invitations.filter(of_children("meeting__child_links__child_id", children))
+        invitations = invitations.filter(
+            of_counted_children("meeting__child_links__child", children)
+        )
     return list(
         invitations.values(agency=F("organisation__name"))
         .annotate(
@@ -188,8 +190,8 @@ def actions_taken(*, period: Period, children: QuerySet[Child] | None) -> dict:
     disruptions = DisruptionAction.objects.filter(_days(period, "taken_on")).order_by()
     legal = LegalAction.objects.order_by()
     if children is not None:
-        disruptions = disruptions.filter(of_children("child_id", children))
-        legal = legal.filter(of_children("child_id", children))
+        disruptions = disruptions.filter(of_counted_children("child", children))
+        legal = legal.filter(of_counted_children("child", children))
     d = disruptions.aggregate(
         **{kind: Count("pk", filter=Q(kind=kind)) for kind in DisruptionKind.values},
         children=Count("child_id", distinct=True),

@@ -196,3 +196,11 @@ def test_a_person_s_summary_figures_are_those_of_the_children_they_count(organis
         # What interviews heard, read by the period's episode ids found once.
         assert summary.episode_ids == sorted(direct.values_list("pk", flat=True))
         assert casework.interview_terms(summary) == casework.interview_terms(direct)
+        # Meetings and actions read by the whole authorities and the other children's ids.
+        kinds = casework.MEETING_KINDS_ATTENDED
+        assert casework.meeting_attendance(
+            period=period, children=counted, kinds=kinds
+        ) == casework.meeting_attendance(period=period, children=scope, kinds=kinds)
+        assert casework.actions_taken(period=period, children=counted) == casework.actions_taken(
+            period=period, children=scope
+        )
