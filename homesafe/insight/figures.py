@@ -234,10 +234,25 @@ def of_children(field: str, children: QuerySet[Child]) -> Q:
     return among(field, ids)
 
 
+def of_counted_children(child: str, children: QuerySet[Child]) -> Q:
+    """`child` (a relation to a Child) is one of the children. For the counted scope with
+    authorities counted whole, by the child's authority and the ids of the others (a few
+    hundred ids, not every child's: sending ten thousand costs more than the query); else
+    as `of_children`."""
+    las = getattr(children, "counted_las", None)
+    if not las:
+        return of_children(f"{child}_id", children)
+    q = Q(**{f"{child}__responsible_la_id__in": las})
+    outside = children.counted_ids_outside_las
+    return q | among(f"{child}_id", outside) if outside else q
+
+
 def among(field: str, ids: list[int]) -> Q:
-    """`field` is one of these ids (on PostgreSQL one array: see of_children)."""
+    """`field` is one of these ids (on PostgreSQL one array: see of_children, sent as the
+    array's text: psycopg adapting each of ten thousand ints took three times as long)."""
     if connection.vendor == "postgresql":
-        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (ids,))})
+        literal = "{" + ",".join(str(int(i)) for i in ids) + "}"
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::text::bigint[])", (literal,))})
     return Q(**{f"{field}__in": ids_in(ids)})
 
 
@@ -301,8 +316,45 @@ def summary_episodes(
         found: set[int] = set()
         for part in _facts_of_children_parts(children):
             found.update(facts.filter(part).values_list("pk", flat=True))
-        return EpisodeFacts.objects.filter(among("pk", sorted(found))).order_by()
+        rows = EpisodeFacts.objects.filter(among("pk", sorted(found))).order_by()
+        rows.episode_ids = sorted(found)  # for episode_ids_of: the same rows, as their ids
+        return rows
     return facts
+
+
+def of_episodes(field: str, episodes: QuerySet) -> Q:
+    """`field` (an episode's id) is one of the episodes': for summary rows found `once`, their
+    ids themselves (no join back to the summary), else a subquery."""
+    ids = getattr(episodes, "episode_ids", None)
+    if ids is None:
+        return Q(**{f"{field}__in": episodes.values("pk")})
+    return among(field, ids)
+
+
+def summary_parts(
+    *,
+    period: Period,
+    children: QuerySet[Child] | None = None,
+    filters: Filters = NO_FILTERS,
+) -> list[QuerySet[EpisodeFacts]]:
+    """The rows of `summary_episodes`, in parts that share no row: for the counted scope, the
+    rows of the authorities counted whole (read by the authority's index) and those of the
+    other children that are not those authorities' (by the child's index); else one part.
+    A child's rows all carry the child's authority (a refresh rewrites them together), so no
+    child is in two parts either: counts, and counts of distinct children, add up across
+    them. For a GROUP BY that reads many days (the twelve-month trend): each part is one
+    index range, where their OR, or finding the rows first (`once`), reads the whole days."""
+    facts = summary_episodes(period=period, filters=filters)
+    if children is None:
+        return [facts]
+    las = getattr(children, "counted_las", None)
+    if not las:
+        return [facts.filter(of_children("child_id", children))]
+    outside = children.counted_ids_outside_las
+    parts = [facts.filter(responsible_la_id__in=las)]
+    if outside:
+        parts.append(facts.filter(among("child_id", outside)).exclude(responsible_la_id__in=las))
+    return parts
 
 
 def is_summary(episodes: QuerySet) -> bool:

@@ -21,6 +21,7 @@ from homesafe.insight.figures import (
     is_summary,
     placement_on_report_day,
 )
+from homesafe.insight.models import EpisodeFacts
 from homesafe.people.choices import Cohort
 
 # Children by how many episodes they had in the period (DOMAIN.md's repeat bands).
@@ -211,25 +212,19 @@ def months_before(period_end: dt.date, n: int) -> list[dt.date]:
     return months[::-1]
 
 
-def episodes_by_month(episodes: QuerySet[MissingEpisode], months: list[dt.date]) -> list[dict]:
-    """Episodes and distinct children by the London month of the report, one GROUP BY; every
-    month of `months` present (0 when none)."""
-    # The summary's report_day is the London day already (and in its index).
-    month = (
-        TruncMonth("report_day")
-        if is_summary(episodes)
-        else TruncMonth("reported_at", tzinfo=LONDON)
-    )
-    rows = (
-        episodes.annotate(month=month)
-        .values("month")
-        .annotate(episodes=Count("pk", distinct=True), children=Count("child_id", distinct=True))
-        .order_by("month")
-    )
-    found = {
-        (row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]): row
-        for row in rows
-    }
+def episodes_by_month(
+    episodes: QuerySet[MissingEpisode] | list[QuerySet[EpisodeFacts]], months: list[dt.date]
+) -> list[dict]:
+    """Episodes and distinct children by the London month of the report, one GROUP BY (per
+    part, for `figures.summary_parts`, whose counts add up); every month of `months` present
+    (0 when none)."""
+    parts = episodes if isinstance(episodes, list) else [episodes]
+    found: dict[dt.date, dict] = {}
+    for part in parts:
+        for month, counts in _by_month(part).items():
+            total = found.setdefault(month, {"episodes": 0, "children": 0})
+            total["episodes"] += counts["episodes"]
+            total["children"] += counts["children"]
     return [
         {
             "month": month,
@@ -238,3 +233,22 @@ def episodes_by_month(episodes: QuerySet[MissingEpisode], months: list[dt.date])
         }
         for month in months
     ]
+
+
+def _by_month(episodes: QuerySet) -> dict[dt.date, dict]:
+    if is_summary(episodes):
+        # The summary's report_day is the London day already (and in its indexes); a row is
+        # one episode.
+        month, counted = TruncMonth("report_day"), Count("pk")
+    else:
+        month, counted = TruncMonth("reported_at", tzinfo=LONDON), Count("pk", distinct=True)
+    rows = (
+        episodes.annotate(month=month)
+        .values("month")
+        .annotate(episodes=counted, children=Count("child_id", distinct=True))
+        .order_by("month")
+    )
+    return {
+        (row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]): row
+        for row in rows
+    }

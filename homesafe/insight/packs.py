@@ -216,8 +216,8 @@ def pack_content(
         progress(10 + 10 * index)
     headline = headline_table(kind, results, suppress=suppress)
     months = breakdowns.months_before(period.end, TREND_MONTHS)
-    trend_episodes = figures.summary_episodes(
-        period=figures.Period(months[0], period.end), children=children, once=True
+    trend_episodes = figures.summary_parts(
+        period=figures.Period(months[0], period.end), children=children
     )
     trend, chart = trend_table(
         breakdowns.episodes_by_month(trend_episodes, months), suppress=suppress

@@ -80,13 +80,10 @@ def _trend(
     its chart (none for those who see no names when a bar would show a count under 5)."""
     period, suppress = form.period(), not sees_names(user)
     months = breakdowns.months_before(period.end, TREND_MONTHS)
-    episodes = figures.summary_episodes(
-        period=figures.Period(months[0], period.end),
-        children=children,
-        filters=form.filters(),
-        once=True,
+    parts = figures.summary_parts(
+        period=figures.Period(months[0], period.end), children=children, filters=form.filters()
     )
-    rows = breakdowns.episodes_by_month(episodes, months)
+    rows = breakdowns.episodes_by_month(parts, months)
     table = dashboard_tables.Table(
         "Episodes month by month",
         ["Month", "Episodes", "Children"],

@@ -64,9 +64,12 @@ def _assert_same(period: Period, children=None, filters: Filters = figures.NO_FI
     summary = kpis(period=period, children=children, filters=filters, summary=True)
     assert summary == direct, (period, filters)
     args = {"period": period, "children": children, "filters": filters}
-    assert _breakdowns(figures.summary_episodes(**args)) == _breakdowns(
-        figures.period_episodes(**args)
-    )
+    direct_episodes = figures.period_episodes(**args)
+    assert _breakdowns(figures.summary_episodes(**args)) == _breakdowns(direct_episodes)
+    months = breakdowns.months_before(NOW.date(), 3)
+    assert breakdowns.episodes_by_month(
+        figures.summary_parts(**args), months
+    ) == breakdowns.episodes_by_month(direct_episodes, months)
 
 
 def test_every_figure_from_the_summary_equals_the_figure_from_the_records():
@@ -183,3 +186,21 @@ def test_a_person_s_summary_figures_are_those_of_the_children_they_count(organis
         direct = figures.period_episodes(period=period, children=scope)
         assert set(summary.values_list("pk", flat=True)) == set(direct.values_list("pk", flat=True))
         assert kpis(period=period, episodes=summary) == kpis(period=period, children=scope)
+        # The trend counts the parts (the whole authorities', the other children's) apart.
+        months = breakdowns.months_before(period.end, 3)
+        trend = breakdowns.episodes_by_month(
+            figures.summary_parts(period=period, children=counted), months
+        )
+        assert trend == breakdowns.episodes_by_month(direct, months)
+        assert sum(row["episodes"] for row in trend) == direct.count()
+        # What interviews heard, read by the period's episode ids found once.
+        assert summary.episode_ids == sorted(direct.values_list("pk", flat=True))
+        assert casework.interview_terms(summary) == casework.interview_terms(direct)
+        # Meetings and actions read by the whole authorities and the other children's ids.
+        kinds = casework.MEETING_KINDS_ATTENDED
+        assert casework.meeting_attendance(
+            period=period, children=counted, kinds=kinds
+        ) == casework.meeting_attendance(period=period, children=scope, kinds=kinds)
+        assert casework.actions_taken(period=period, children=counted) == casework.actions_taken(
+            period=period, children=scope
+        )

@@ -88,6 +88,25 @@ def test_a_code_is_never_matched_inside_another(data):
     assert terms["conflict"] == 0
 
 
+def test_a_term_counts_every_interview_and_each_child_once(data):
+    """c1's two interviews both recorded conflict: two interviews, one child (the interviews
+    are added up per child first)."""
+    held = ReturnInterview.objects.get(episode=data.e1)
+    ReturnInterview.objects.filter(episode=data.e2).update(
+        status=held.status,
+        held_at=held.held_at,
+        push_factors=["conflict"],
+        pull_factors=[],
+        exploitation_indicators=[],
+    )
+    terms = {
+        (t.kind, t.code): (t.interviews, t.children)
+        for t in casework.interview_terms(period_episodes(period=OCTOBER))
+    }
+    assert terms[(TermKind.PUSH_FACTOR, "conflict")] == (2, 1)
+    assert terms[(TermKind.PUSH_FACTOR, "bullying")] == (1, 1)
+
+
 def test_meeting_attendance_by_agency(data):
     # e1's and e2's strategy meetings, both held in October.
     rows = casework.meeting_attendance(period=OCTOBER, children=None)
