@@ -5,8 +5,10 @@ if the document is wider than the viewport; at 1280 px the navigation must be on
 way, each role's My work is checked at both widths (it fits, axe, children missing now first)."""
 
 import datetime as dt
+import hashlib
 import os
 from collections import deque
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -23,6 +25,7 @@ from homesafe.episodes.services import episode_record_return, episode_report
 from homesafe.meetings.models import Meeting
 from homesafe.meetings.services import meeting_create
 from tests.access.test_signin import totp_now
+from tests.databases import _run_directory
 from tests.factories import PASSWORD
 from tests.signin import SignedInClient
 
@@ -119,14 +122,21 @@ def _navigation_rows(page) -> int:
     )
 
 
-# Kinds of page measured at 390 px by an earlier role's walk in this process. The roles share
-# most kinds of page (a child's record, an episode, a duty), and one measure of each kind finds
-# a page that does not fit: a role's walk measures its own start pages (its home, navigation and
-# the journeys' pages, which differ by role) and then only kinds no earlier role has measured.
-MEASURED: set[str] = set()
+# Kinds of page measured at 390 px by an earlier role's walk in this run. The roles share most
+# kinds of page (a child's record, an episode, a duty), and one measure of each kind finds a
+# page that does not fit: a role's walk measures its own start pages (its home, navigation and
+# the journeys' pages, which differ by role) and then only kinds no other role has measured.
+# A kind is claimed by making a file named for it in the run's directory, which the
+# pytest-xdist workers share (made with O_EXCL: one claim wins).
+def _claim(measured: Path, kind: str) -> bool:
+    try:
+        (measured / hashlib.sha256(kind.encode()).hexdigest()).touch(exist_ok=False)
+    except FileExistsError:
+        return False
+    return True
 
 
-def _walk(page, base: str, start: list[str]) -> dict[str, str]:
+def _walk(page, base: str, start: list[str], measured: Path) -> dict[str, str]:
     """Visit one page of each kind reachable from `start` (past the start pages, only kinds no
     earlier role measured); the too-wide ones, by path."""
     seen, too_wide, queue, visited = set(), {}, deque(start), 0
@@ -137,9 +147,8 @@ def _walk(page, base: str, start: list[str]) -> dict[str, str]:
         if kind is None or kind in seen:
             continue
         seen.add(kind)
-        if kind in MEASURED and path not in starts:
+        if not _claim(measured, kind) and path not in starts:
             continue
-        MEASURED.add(kind)
         try:
             response = page.goto(base + path)
         except PlaywrightError:  # a download: not a page
@@ -253,7 +262,7 @@ def _my_work(page, role: str, viewport: dict, axe, user) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_fits_a_phone_and_the_navigation_one_row(
-    role, browser, live_server, busy_world, axe
+    role, browser, live_server, busy_world, axe, tmp_path_factory
 ):
     """For each role: My work leads with the children missing now at 390 and 1280 px (and axe
     finds nothing there); every page reachable fits 390 px; the navigation is one row at
@@ -267,7 +276,9 @@ def test_every_page_fits_a_phone_and_the_navigation_one_row(
     page.goto(live_server.url + reverse("web:home"))
     _my_work(page, role, PHONE, axe, user)
     start = [reverse("web:home"), *_journey_paths(busy_world)]
-    too_wide |= _walk(page, live_server.url, start)
+    measured = _run_directory(tmp_path_factory) / "responsive-measured"
+    measured.mkdir(exist_ok=True)
+    too_wide |= _walk(page, live_server.url, start, measured)
     phone.close()
 
     desktop = _signed_in(browser, live_server, user, DESKTOP)
