@@ -288,14 +288,7 @@ def summary_episodes(
     ).order_by()
     if children is not None:
         facts = facts.filter(_facts_of_children(children))
-    if filters.sex:
-        facts = facts.filter(child__sex=filters.sex)
-    if filters.team_id:
-        facts = facts.filter(child__allocated_social_worker__team_id=filters.team_id)
-    if filters.ethnicity:
-        facts = facts.filter(child__ethnicity=filters.ethnicity)
-    if filters.school_id:
-        facts = facts.filter(child__school_id=filters.school_id)
+    facts = _of_filtered_children(facts, filters)
     if filters.placement_type:
         facts = facts.filter(placement_type=filters.placement_type)
     if filters.out_of_area:
@@ -392,15 +385,22 @@ def annotated(episodes: QuerySet[MissingEpisode]) -> QuerySet[MissingEpisode]:
     )
 
 
-def _filtered(episodes: QuerySet, filters: Filters) -> QuerySet:
+def _of_filtered_children(rows: QuerySet, filters: Filters) -> QuerySet:
+    """Episodes or their summary rows (both have `child`), kept to the children the filters on
+    the child itself allow: sex, team, ethnicity, school."""
     if filters.sex:
-        episodes = episodes.filter(child__sex=filters.sex)
+        rows = rows.filter(child__sex=filters.sex)
     if filters.team_id:
-        episodes = episodes.filter(child__allocated_social_worker__team_id=filters.team_id)
+        rows = rows.filter(child__allocated_social_worker__team_id=filters.team_id)
     if filters.ethnicity:
-        episodes = episodes.filter(child__ethnicity=filters.ethnicity)
+        rows = rows.filter(child__ethnicity=filters.ethnicity)
     if filters.school_id:
-        episodes = episodes.filter(child__school_id=filters.school_id)
+        rows = rows.filter(child__school_id=filters.school_id)
+    return rows
+
+
+def _filtered(episodes: QuerySet, filters: Filters) -> QuerySet:
+    episodes = _of_filtered_children(episodes, filters)
     if filters.placement_type:
         episodes = episodes.annotate(
             placement_type=placement_on_report_day("placement_type")
