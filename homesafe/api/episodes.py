@@ -9,6 +9,8 @@ naming the fields changed meanwhile, one without a version with 428. Who may: as
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -141,13 +143,14 @@ def _responses(done: str) -> dict:
     }
 
 
-class _EpisodeChange(_SignedInRead, APIView):
+class _EpisodeChange(_SignedInRead, APIView, ABC):
     """Parse, authorise, call one service, answer with the episode and its new version."""
 
     InputSerializer: type[serializers.Serializer]
 
+    @abstractmethod
     def change(self, *, episode, data: dict, version: str) -> None:
-        raise NotImplementedError
+        """Call the one service this operation is, with the checked input and If-Match."""
 
     def post(self, request, episode_id: int):
         episode = episode_get_for_user_or_404(

@@ -11,6 +11,9 @@ episode's gate as the page's are, writes by their service.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -356,9 +359,8 @@ class _SearchWrite(_SignedInRead, APIView):
     allowed = staticmethod(can_plan_locate)
     OutputSerializer: type[serializers.Serializer]
     InputSerializer: type[serializers.Serializer]
-
-    def record(self, *, episode, actor, client_key: str, **data):
-        raise NotImplementedError
+    # The locate service that records it: (episode=, actor=, client_key=, **fields) -> record.
+    record: Callable[..., Any]
 
     def post(self, request, episode_id: int):
         episode_id = _id_or_404(episode_id)
@@ -432,8 +434,7 @@ class EpisodePublicityView(_SearchWrite):
     InputSerializer = PublicityInputSerializer
     OutputSerializer = PublicityRecordedSerializer
 
-    def record(self, **kwargs):
-        return publicity_record(**kwargs)
+    record = staticmethod(publicity_record)
 
     @_write_schema(PublicityRecordedSerializer, PublicityInputSerializer, "Publicity decision")
     def post(self, request, episode_id: int):
@@ -461,8 +462,7 @@ class EpisodeMissingAgencyContactView(_SearchWrite):
     InputSerializer = MissingAgencyContactInputSerializer
     OutputSerializer = MissingAgencyContactRecordedSerializer
 
-    def record(self, **kwargs):
-        return missing_agency_contact_record(**kwargs)
+    record = staticmethod(missing_agency_contact_record)
 
     @_write_schema(
         MissingAgencyContactRecordedSerializer, MissingAgencyContactInputSerializer, "Contact"
@@ -495,8 +495,7 @@ class EpisodeSafeAndWellView(_SearchWrite):
     InputSerializer = SafeAndWellInputSerializer
     OutputSerializer = SafeAndWellRecordedSerializer
 
-    def record(self, **kwargs):
-        return safe_and_well_record(**kwargs)
+    record = staticmethod(safe_and_well_record)
 
     @_write_schema(SafeAndWellRecordedSerializer, SafeAndWellInputSerializer, "Safe and Well check")
     def post(self, request, episode_id: int):
