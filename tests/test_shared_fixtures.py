@@ -165,3 +165,54 @@ def test_a_fixture_built_once_is_built_afresh_on_a_database_it_did_not_start_fro
     )
     assert calls == [1]  # built here (to take it, or because what was taken does not fit)
     assert MissingEpisode.objects.get(child=world.children["a_team2"]) == episode
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_tests_postgresql_database_is_emptied_after_it_not_truncated():
+    """On PostgreSQL the browser tests' database is emptied by DELETE of the tables that hold
+    rows (tests/databases.py), not by the flush's TRUNCATE of every table: the same end, with
+    the content types and permissions post_migrate would make left as they are."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import IntegrityError, connection, transaction
+    from django.test import TransactionTestCase
+
+    from homesafe.access.audit import audit_record
+    from homesafe.access.choices import AuditVerb
+    from tests.databases import _empty_postgres_after_test
+    from tests.world import build_world
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database is emptied by Django's flush")
+    assert TransactionTestCase._fixture_teardown is _empty_postgres_after_test
+    world = build_world()
+    audit_record(
+        actor=world.users["cmo_a"], verb=AuditVerb.CHILD_VIEWED, target=world.children["a_team1"]
+    )
+    content_types = dict(ContentType.objects.values_list("model", "id"))
+
+    class _Finished:
+        available_apps = None
+        serialized_rollback = False
+
+        @staticmethod
+        def _databases_names(include_mirrors):
+            return ["default"]
+
+    _empty_postgres_after_test(_Finished())
+
+    tables = connection.introspection.django_table_names(only_existing=True)
+    with connection.cursor() as cursor:
+        holding = [
+            name
+            for name in tables
+            if cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}")').fetchone()[0]
+        ]
+    assert sorted(holding) == ["auth_permission", "django_content_type"]
+    assert dict(ContentType.objects.values_list("model", "id")) == content_types
+    # The audit log's append-only triggers are still there for the next test.
+    world = build_world()
+    audit_record(
+        actor=world.users["cmo_a"], verb=AuditVerb.CHILD_VIEWED, target=world.children["a_team1"]
+    )
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM access_auditentry")
