@@ -7,12 +7,12 @@ written in bulk: new duties and every event by homesafe.bulk, changed duties by 
 statement run for each (executemany), those told in HomeSafe by homesafe.duties.telling.
 bench/bench_duties_replan.py measures it against the engine alone.
 
-A child whose re-plan reads what their last one read, where that one changed nothing, is not
-planned again (`PlanFingerprint`): what is read is the child's facts, their stored duties, open
-and closed, the protocol version and `plan_time_bounds` (what the engine reads of the time), so
-any change of these (a fact, a duty a person closed or reassigned, new settings, a birthday's
-notice beginning) plans the child again. The due notifications of every child of the batch are
-told as before (duties_tell_due).
+A child whose re-plan reads what a re-plan of theirs that changed nothing read is not planned
+again (`PlanFingerprint`): what is read is the child's facts, their stored duties, open and
+closed, the protocol version, `plan_time_bounds` (what the engine reads of the time) and
+HomeSafe's code, so any change of these (a fact, a duty a person closed or reassigned, new
+settings, a birthday's notice beginning, a new release) plans the child again. The due
+notifications of every child of the batch are told as before (duties_tell_due).
 """
 
 from __future__ import annotations
@@ -21,12 +21,15 @@ import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from functools import cache
 from hashlib import blake2b
 from operator import attrgetter
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+import homesafe
 from homesafe.bulk import BulkInsert, cycle_collector_paused
 from homesafe.bulk_reads import ids_in, value_rows
 from homesafe.duties.choices import DutyEventKind, DutyState
@@ -159,6 +162,7 @@ def _fingerprint(
     child = facts.child
     record = case.record
     read = (
+        _code_read(),
         version.version,
         version.duties_from,
         plan_time_bounds(facts),
@@ -186,20 +190,32 @@ def _fingerprint(
     return blake2b(pickle.dumps(read, protocol=5), digest_size=16).hexdigest()
 
 
-def _fingerprints_write(*, changed: list[int], unchanged: list[tuple[str, int]]) -> None:
-    """Forget the fingerprints of the children whose re-plan wrote something (the next reads
-    what it wrote) and keep those of the children whose re-plan changed nothing: two statements
-    whatever the numbers (a batch's queries are counted by tests)."""
+def _fingerprints_write(unchanged: list[tuple[str, int]]) -> None:
+    """Keep what the re-plans that changed nothing read: one statement whatever their number
+    (a batch's queries are counted by tests). A fingerprint kept stays true whatever is written
+    later: the same reads always plan the same, so one that was planned without a change never
+    calls for one (what the engine reads of the time is part of the reads, and so is the code)."""
     quote = connection.ops.quote_name
     table = quote(PlanFingerprint._meta.db_table)
     child, fingerprint = quote("child_id"), quote("fingerprint")
     with connection.cursor() as cursor:
-        cursor.executemany(f"DELETE FROM {table} WHERE {child} = %s", [[pk] for pk in changed])
         cursor.executemany(
             f"INSERT INTO {table} ({fingerprint}, {child}) VALUES (%s, %s) ON CONFLICT ({child}) "
             f"DO UPDATE SET {fingerprint} = excluded.{fingerprint}",
             unchanged,
         )
+
+
+@cache
+def _code_read() -> str:
+    """A digest of HomeSafe's own code (its Python modules and the protocol's settings files):
+    a fingerprint kept by another release of the engine or the re-plan is never trusted."""
+    root = Path(homesafe.__file__).parent
+    digest = blake2b(digest_size=16)
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.toml")]):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _update(duties: list[_StoredDuty]) -> None:
@@ -271,7 +287,6 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
         )
     )
     routes_read: dict[int, bytes] = {}  # by responsible authority
-    changed: list[int] = []  # children whose re-plan wrote something
     unchanged: list[tuple[str, int]] = []  # (fingerprint, child id) of those it did not
     creates: list[dict] = []  # new duties' values, for BulkInsert
     updates: list[_StoredDuty] = []
@@ -456,8 +471,6 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
         if len(creates) + len(updates) == writes:
             read = read or _fingerprint(case, version, routes, stored, closed)
             unchanged.append((read, child_id))
-        elif child_id in fingerprints:
-            changed.append(child_id)
     # New duties and every event by bulk statements (homesafe.bulk): a big re-plan (a police
     # import's chunk, a settings change) writes thousands, and bulk_create spends most of its
     # time building the SQL.
@@ -477,5 +490,5 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
     _update(updates)
     counts["told"] = duties_tell_due(now=now, child_ids=child_ids) + len(told_new)
     told_on_creation(told_new, created_ids, now=now)
-    _fingerprints_write(changed=changed, unchanged=unchanged)
+    _fingerprints_write(unchanged)
     return counts

@@ -205,3 +205,18 @@ def test_a_birthdays_notice_beginning_plans_the_child_again(world, planned):
     assert skipping == {child.pk}
     assert with_skip == full
     assert any(kind == "eighteenth_birthday" for _, kind in with_skip["duties"])
+
+
+def test_a_fingerprint_kept_by_other_code_is_not_trusted(world, planned, monkeypatch):
+    """After a release (the engine's rules may differ), every child is planned again."""
+    protocol_current()
+    ids = _children(world, 2)
+    now = timezone.now()
+    duties_replan(child_ids=ids, now=now)
+    duties_replan(child_ids=ids, now=now)
+    planned()
+    duties_replan(child_ids=ids, now=now)
+    assert planned() == set()
+    monkeypatch.setattr(replan_module, "_code_read", lambda: "another release")
+    duties_replan(child_ids=ids, now=now)
+    assert planned() == set(ids)
