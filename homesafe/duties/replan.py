@@ -35,7 +35,7 @@ from homesafe.bulk_reads import ids_in, value_rows
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.events import DutiesReplanned
 from homesafe.duties.facts import ChildCase, ClosedDuty, child_cases, closed_duties_by_episode
-from homesafe.duties.models import Duty, DutyEvent, PlanFingerprint
+from homesafe.duties.models import Duty, DutyEvent, PlanFingerprint, ProtocolVersion
 from homesafe.duties.owners import Party, resolve_owner, resolve_told
 from homesafe.duties.protocol import protocols_in_force
 from homesafe.episodes.models import MissingEpisode
@@ -145,14 +145,14 @@ def _routes_read(routes: list) -> bytes:
 
 def _fingerprint(
     case: ChildCase,
-    version,
+    version: ProtocolVersion,
     routes: bytes,
     stored: dict[tuple[int, str], tuple],
     closed: dict[int, dict[str, ClosedDuty]],
 ) -> str:
     """A digest of everything a child's re-plan reads: their facts (but the time), what their
     duties' owners and told parties are named from, their open and closed duties, the protocol
-    version and what the engine reads of the time (plan_time_bounds).
+    version, what the engine reads of the time (plan_time_bounds) and HomeSafe's code.
 
     Pickled (a third of repr's CPU), mappings and sets sorted: their order is the database's or
     the process's, not the child's. Values the pickle shares by identity in one read and not in
@@ -287,7 +287,7 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
         )
     )
     routes_read: dict[int, bytes] = {}  # by responsible authority
-    unchanged: list[tuple[str, int]] = []  # (fingerprint, child id) of those it did not
+    unchanged: list[tuple[str, int]] = []  # (fingerprint, child id) where nothing changed
     creates: list[dict] = []  # new duties' values, for BulkInsert
     updates: list[_StoredDuty] = []
     events: list[dict] = []  # events of changed duties
