@@ -159,6 +159,20 @@ class Duty(models.Model):
         return self.is_open and self.due_at < (now or timezone.now())
 
 
+class PlanFingerprint(models.Model):
+    """What a child's last re-plan read, kept where it changed nothing (homesafe.duties.replan)."""
+
+    # A re-plan that reads the same again (the child's facts, their stored duties, the protocol
+    # version and the time-bound rules) would change nothing again, so it skips the engine.
+    child = models.OneToOneField(
+        "people.Child", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"Plan fingerprint of child {self.child_id}"
+
+
 class DutyEvent(models.Model):
     """The history of a duty: planned, re-planned, reassigned, completed, closed, reminded."""
 

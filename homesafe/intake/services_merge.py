@@ -49,6 +49,7 @@ class Rule(StrEnum):
     FAMILY = "family"  # links between the two records go (one child is not their own
     # brother); a link the kept record has already goes; the rest move
     POINTER = "pointer"  # stays: the merge itself
+    WORKED_OUT = "worked out"  # goes: worked out again from the rest (a re-plan's fingerprint)
 
 
 # Every foreign key to people.Child, "app_label.Model.field": its rule.
@@ -90,6 +91,8 @@ CHILD_REFERENCES: dict[str, Rule] = {
     "intake.IdentityCandidate.child": Rule.FOLD,
     # The figures' summary row of each episode (rewritten by the worker after the merge).
     "insight.EpisodeFacts.child": Rule.MOVE,
+    # What the merged record's last re-plan read: that record has nothing left to plan.
+    "duties.PlanFingerprint.child": Rule.WORKED_OUT,
     "intake.ChildMerge.merged_child": Rule.POINTER,
     "intake.ChildMerge.kept_child": Rule.POINTER,
 }
@@ -166,6 +169,9 @@ class _Merge:
 
     def _move(self, label, model, field, name) -> None:
         self._count(name, self._rows(model, field).update(**{field: self.kept}))
+
+    def _worked_out(self, label, model, field, name) -> None:
+        self._rows(model, field).delete()
 
     def _one_open(self, label, model, field, name) -> None:
         kept_open = model.objects.filter(**{field: self.kept, "ended_on__isnull": True})

@@ -262,6 +262,16 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+def plan_time_bounds(facts: CaseFacts) -> tuple[bool, ...]:
+    """What a plan reads of `facts.now` besides each duty's open or overdue status: whether
+    the 18th birthday's notice has begun (the prompt is planned only within it). Two plans of
+    the same facts at times with the same answer differ in nothing else, so a stored plan can
+    be trusted until the answer changes (homesafe.duties.replan; a property test holds it)."""
+    birthday = eighteenth_birthday(facts.child.date_of_birth)
+    starts = at_local_time(birthday, time(0, 0))
+    return (london(facts.now) >= starts - BIRTHDAY_NOTICE,)
+
+
 def eighteenth_birthday(date_of_birth: date) -> date:
     """The 18th birthday; someone born on 29 February is 18 on 1 March in a common year."""
     try:
