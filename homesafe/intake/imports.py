@@ -147,6 +147,7 @@ class _Row:
     n: PoliceNotification
     state: str = ""  # n.state_hash, worked out once
     match: MatchResult | None = None
+    episode_id: int | None = None  # the episode the bulk path wrote for it
 
 
 def _state_hash(n: PoliceNotification) -> str:
