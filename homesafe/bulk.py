@@ -81,6 +81,21 @@ class BulkInsert:
         self.vendor = connection.vendor
         self._plans: dict[type, tuple] = {}
         self._sender: _CopySender | None = None
+        self._reserved: dict[type, list[int]] = {}  # ids drawn ahead, by model (reserve)
+
+    def reserve(self, model, count: int) -> None:
+        """PostgreSQL: draw `count` new ids of the model now, for the next inserts to use (so
+        that an insert sent `behind` waits for nothing). Elsewhere nothing: SQLite's ids
+        come from the insert itself."""
+        if self.vendor != "postgresql" or count <= 0:
+            return
+        table, pk = model._meta.db_table, model._meta.pk.column
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            self._reserved.setdefault(model, []).extend(row[0] for row in cursor.fetchall())
 
     def flush(self) -> None:
         """Wait until every COPY sent `behind` is done; raise the first one's error, if any
@@ -198,12 +213,10 @@ class BulkInsert:
             if self.vendor == "postgresql":
                 new_ids: list[int] = []
                 if ids:
-                    cursor.execute(
-                        "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                        "FROM generate_series(1, %s)",
-                        [table, pk, len(values)],
-                    )
-                    new_ids = [row[0] for row in cursor.fetchall()]
+                    pool = self._reserved.setdefault(model, [])
+                    if len(pool) < len(values):
+                        self.reserve(model, len(values) - len(pool))
+                    new_ids, pool[:] = pool[: len(values)], pool[len(values) :]
                     for record, new_id in zip(values, new_ids, strict=True):
                         record.append(new_id)
                     columns += ", " + connection.ops.quote_name(pk)

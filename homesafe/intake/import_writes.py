@@ -102,6 +102,10 @@ class ChunkWrites:
                     for c in match.candidates
                 ]
             self.in_file.replace_ids(real)
+        # What reads or updates comes first, and every id is drawn (BulkInsert.reserve): the
+        # COPYs sent behind from here on never hold up this thread's statements.
+        learned: list[dict] = []
+        self._learn_person_ids(rows, learned)
         places: list[dict] = []
         place_rows: list[tuple[_Row, str]] = []
         for row in rows:
@@ -112,6 +116,10 @@ class ChunkWrites:
             if n.found_at is not None and n.found_location:
                 places.append({"kind": LocationKind.OTHER, "description": n.found_location})
                 place_rows.append((row, "found"))
+        bulk.reserve(IdentityReview, len(reviews))
+        bulk.reserve(Location, len(places))
+        bulk.reserve(MissingEpisode, len(rows))
+        self._open_reviews(reviews)
         place_ids: dict[tuple[int, str], int] = {}
         for (row, which), place_id in zip(
             place_rows,
@@ -204,8 +212,7 @@ class ChunkWrites:
                 )
         bulk.insert(RiskGrading, gradings, now=now, ids=False, grouped=True, behind=True)
         bulk.insert(PoliceReport, states, now=now, ids=False, grouped=True, behind=True)
-        self._learn_person_ids(rows, audit)
-        self._open_reviews(reviews)
+        audit.extend(learned)
         bulk.insert(AuditEntry, audit, now=now, ids=False, grouped=True, behind=True)
 
     def _create_children(self, rows: list[_Row], audit: list[dict]) -> dict[int, int]:
@@ -317,6 +324,7 @@ class ChunkWrites:
                 for row in rows
             ],
             now=self.now,
+            behind=True,
         )
         self.bulk.insert(
             IdentityCandidate,
@@ -333,4 +341,5 @@ class ChunkWrites:
             now=self.now,
             ids=False,
             grouped=True,
+            behind=True,
         )
