@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from homesafe.intake.imports import _Row
 
 
-# Sent inside the transaction of a chunk's writes, its episodes inserted and nothing else, with
-# the rows the import has written so far. HomeSafe does not receive it: a test holds a process
+# Sent inside the transaction of a chunk's writes, once its episodes are written (on PostgreSQL,
+# sent to be written: BulkInsert's `behind`) and before its gradings, states and audit entries,
+# with the rows the import has written so far. HomeSafe does not receive it: a test holds a process
 # here to kill it with a chunk half written (tests/held_process.py).
 import_chunk_writing = Signal()
 
