@@ -10,10 +10,13 @@ import datetime as dt
 import gc
 import json
 import operator
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection
+from psycopg.types.json import Jsonb
 
 
 class JSONText(str):
@@ -49,6 +52,14 @@ def _sqlite_datetime() -> Callable:
 
 _REMEMBERED = 50_000
 
+# Column types (as format_type names them) that BulkInsert sends to PostgreSQL in binary.
+_BINARY_TYPES = frozenset(
+    {
+        "bigint", "integer", "smallint", "boolean", "text", "character varying", "date",
+        "timestamp with time zone", "jsonb", "double precision", "uuid",
+    }
+)  # fmt: skip
+
 
 # The most values one SQLite statement takes in the oldest SQLite HomeSafe may meet (3.32 and
 # later take 32,766).
@@ -69,20 +80,79 @@ class BulkInsert:
     def __init__(self):
         self.vendor = connection.vendor
         self._plans: dict[type, tuple] = {}
+        self._sender: _CopySender | None = None
+        self._reserved: dict[type, list[int]] = {}  # ids drawn ahead, by model (reserve)
+
+    def reserve(self, model, count: int) -> None:
+        """PostgreSQL: draw `count` new ids of the model now, for the next inserts to use (so
+        that an insert sent `behind` waits for nothing). Elsewhere nothing: SQLite's ids
+        come from the insert itself."""
+        if self.vendor != "postgresql" or count <= 0:
+            return
+        table, pk = model._meta.db_table, model._meta.pk.column
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            self._reserved.setdefault(model, []).extend(row[0] for row in cursor.fetchall())
+
+    def flush(self) -> None:
+        """Wait until every COPY sent `behind` is done; raise the first one's error, if any
+        (then the transaction is aborted, and the caller's atomic block rolls it back)."""
+        if self._sender is not None:
+            sender, self._sender = self._sender, None
+            sender.close()
+
+    @contextmanager
+    def sending_behind(self) -> Iterator[None]:
+        """A block whose `insert(behind=True)` COPYs are all done when it ends, however it
+        ends (before the transaction around it commits or rolls back)."""
+        try:
+            yield
+        finally:
+            self.flush()
 
     def _plan(self, model) -> tuple:
         plan = self._plans.get(model)
         if plan is None:
             fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-            adapters = [self._adapter(f) for f in fields]
-            plan = (model._meta.db_table, model._meta.pk.column, fields, adapters)
+            types = self._binary_types(model, fields) if self.vendor == "postgresql" else None
+            adapters = [self._adapter(f, binary=types is not None) for f in fields]
+            plan = (model._meta.db_table, model._meta.pk.column, fields, adapters, types)
             self._plans[model] = plan
         return plan
 
-    def _adapter(self, field) -> Callable | None:
+    @staticmethod
+    def _binary_types(model, fields) -> list[str] | None:
+        """PostgreSQL: the columns' types (the key column's last) for COPY in binary, or None
+        (text) if a column has a type without a binary form here. Binary spares the server
+        parsing every value's text (timestamps above all): a police year's COPYs are most
+        of the server's work in an import (docs/benchmarks.md)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                [connection.ops.quote_name(model._meta.db_table)],
+            )
+            types = dict(cursor.fetchall())
+        columns = [f.column for f in fields] + [model._meta.pk.column]
+        if any(types.get(column) not in _BINARY_TYPES for column in columns):
+            return None
+        return [types[column] for column in columns]
+
+    def _adapter(self, field, *, binary: bool = False) -> Callable | None:
         internal = field.get_internal_type()
         if internal == "JSONField":
             encoder = field.encoder
+            if binary:
+                return lambda value: (
+                    None
+                    if value is None
+                    else Jsonb(value, dumps=str)
+                    if isinstance(value, JSONText)
+                    else Jsonb(value, dumps=lambda v: json.dumps(v, cls=encoder))
+                )
             return lambda value: (
                 value
                 if isinstance(value, JSONText) or value is None
@@ -97,9 +167,22 @@ class BulkInsert:
         return None
 
     def insert(
-        self, model, rows: list[dict], *, now: dt.datetime, ids: bool = True, grouped: bool = False
+        self,
+        model,
+        rows: list[dict],
+        *,
+        now: dt.datetime,
+        ids: bool = True,
+        grouped: bool = False,
+        behind: bool = False,
     ) -> list[int]:
         """Insert the rows; their new ids in order (unless `ids` is False).
+
+        `behind`: on PostgreSQL, the COPY is sent by a second thread on the same connection
+        and transaction, in the order given, while this thread goes on (the ids are drawn
+        before); the server inserts and indexes the rows while Python builds the next ones.
+        The caller calls `flush()` before it reads what was sent, and before its transaction
+        ends, whether it commits or not (`sending_behind()` does).
 
         `grouped`: on SQLite, as many rows per statement as SQLITE_VARIABLES allows rather than
         one, which saves SQLite's work per statement: for a table whose indexes take the rows
@@ -109,7 +192,7 @@ class BulkInsert:
         measured slower there."""
         if not rows:
             return []
-        table, pk, fields, adapters = self._plan(model)
+        table, pk, fields, adapters, types = self._plan(model)
         defaults = []
         for f in fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -130,21 +213,24 @@ class BulkInsert:
             if self.vendor == "postgresql":
                 new_ids: list[int] = []
                 if ids:
-                    cursor.execute(
-                        "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                        "FROM generate_series(1, %s)",
-                        [table, pk, len(values)],
-                    )
-                    new_ids = [row[0] for row in cursor.fetchall()]
+                    pool = self._reserved.setdefault(model, [])
+                    if len(pool) < len(values):
+                        self.reserve(model, len(values) - len(pool))
+                    new_ids, pool[:] = pool[: len(values)], pool[len(values) :]
                     for record, new_id in zip(values, new_ids, strict=True):
                         record.append(new_id)
                     columns += ", " + connection.ops.quote_name(pk)
-                raw = cursor.cursor
-                with raw.copy(
-                    f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
-                ) as copy:
-                    for record in values:
-                        copy.write_row(record)
+                binary = " (FORMAT BINARY)" if types else ""
+                statement = (
+                    f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN{binary}"
+                )
+                copy = (statement, (types if ids else types[:-1]) if types else None, values)
+                if behind:
+                    if self._sender is None:
+                        self._sender = _CopySender(connection, cursor.cursor.connection)
+                    self._sender.send(copy)
+                else:
+                    _copy(cursor.cursor, *copy)
                 return new_ids
             marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
             statement = f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES "
@@ -172,6 +258,48 @@ class BulkInsert:
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
             return list(range(last - len(values) + 1, last + 1))
+
+
+def _copy(cursor, statement: str, types: list[str] | None, values: list[list]) -> None:
+    with cursor.copy(statement) as copy:
+        if types:
+            copy.set_types(types)
+        for record in values:
+            copy.write_row(record)
+
+
+class _CopySender:
+    """BulkInsert's COPYs sent by a second thread on the caller's psycopg connection (one
+    transaction; psycopg's connection lock keeps the threads' statements apart). The server's
+    work on a COPY (its rows, their indexes) then overlaps with the caller's Python: two cores.
+    After an error the rest are skipped (the transaction is aborted anyway) and `close`
+    raises it."""
+
+    def __init__(self, django_connection, raw_connection):
+        self.django, self.raw = django_connection, raw_connection
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="bulk-copy", daemon=True)
+        self.thread.start()
+
+    def send(self, copy: tuple) -> None:
+        self.queue.put(copy)
+
+    def _run(self) -> None:
+        while (copy := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    with self.raw.cursor() as cursor:
+                        _copy(cursor, *copy)
+                except BaseException as error:  # noqa: BLE001 - raised in the caller's thread by close()
+                    self.error = error
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            with self.django.wrap_database_errors:  # as Django's own cursor raises it
+                raise self.error
 
 
 @contextmanager

@@ -11,7 +11,8 @@ At the checkpoint it writes MARKER and waits for the test to kill it:
 - `task:NAME`: once the worker has claimed a task of that name (Django's `task_started`, sent
   with the task RUNNING);
 - `rows:N`: inside the transaction of the import chunk that passes N rows, its episodes
-  inserted and nothing else (`homesafe.intake.import_writes.import_chunk_writing`).
+  written (on PostgreSQL perhaps still being sent) and not yet its gradings, report states
+  or audit entries (`homesafe.intake.import_writes.import_chunk_writing`).
 """
 
 import os

@@ -43,3 +43,52 @@ def test_rows_are_written_whole_in_order_with_their_ids(grouped, count):
     stored = dict(Location.objects.filter(pk__in=ids).values_list("pk", "description"))
     assert [stored[pk] for pk in ids] == [f"Place {i}" for i in range(count)]
     assert len(set(ids)) == count
+
+
+@pytest.mark.django_db
+def test_values_of_every_kind_are_stored_as_given():
+    """On PostgreSQL COPY sends the values in binary: times, dates, flags, numbers and JSON
+    (already written as text, or not) come back as they were."""
+    from homesafe.access.models import AuditEntry
+    from homesafe.bulk import JSONText
+
+    at = dt.datetime(2026, 3, 29, 1, 30, 15, 123456, tzinfo=dt.UTC)
+    rows = [
+        {"verb": "child_viewed", "target_type": "people.child", "target_id": "1", "at": at,
+         "actor_label": "Bench \u00e9\t\"quoted\"", "payload": JSONText('{"a": "x\\ny"}')},
+        {"verb": "child_viewed", "target_type": "people.child", "target_id": "2", "at": at,
+         "child_id": 7, "actor_label": "x", "payload": {"fields": ["first_name"], "n": 2}},
+    ]  # fmt: skip
+    BulkInsert().insert(AuditEntry, rows, now=at, ids=False)
+    stored = list(
+        AuditEntry.objects.order_by("target_id").values_list(
+            "at", "actor_label", "child_id", "payload"
+        )
+    )
+    assert stored == [
+        (at, 'Bench \u00e9\t"quoted"', None, {"a": "x\ny"}),
+        (at, "x", 7, {"fields": ["first_name"], "n": 2}),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_sent_behind_are_written_in_the_transaction_before_it_ends():
+    from django.db import IntegrityError, transaction
+
+    now = timezone.now()
+    bulk = BulkInsert()
+    with transaction.atomic():
+        with bulk.sending_behind():
+            ids = bulk.insert(
+                Location, [{"kind": LocationKind.OTHER, "description": "A"}], now=now, behind=True
+            )
+        assert list(Location.objects.filter(pk__in=ids).values_list("description", flat=True)) == [
+            "A"
+        ]
+    # A COPY that fails is raised when the block ends, and the transaction holds nothing.
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.sending_behind():
+        bulk.insert(
+            Location, [{"kind": LocationKind.OTHER, "description": "B"}], now=now, behind=True
+        )
+        bulk.insert(Location, [{"kind": None, "description": "C"}], now=now, behind=True)
+    assert set(Location.objects.values_list("description", flat=True)) == {"A"}

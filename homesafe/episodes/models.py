@@ -105,12 +105,24 @@ class MissingEpisode(models.Model):
     police_closed_at = models.DateTimeField("police report closed at", null=True, blank=True)
     # Recorded in error (status "voided", docs/adr/0004): who said so, when and why.
     voided_at = models.DateTimeField("recorded in error at", null=True, blank=True)
+    # `voided_by` and `created_by` are indexed only where set (Meta.indexes): a new episode has
+    # no voider, and one a police import or an API client recorded no person.
     voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     void_reason = models.CharField("why it was recorded in error", max_length=1000, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -153,6 +165,14 @@ class MissingEpisode(models.Model):
             # The insight figures select a period's episodes by the report's time across
             # forces (homesafe.insight.figures.period_episodes; bench/bench_insight.py).
             models.Index(fields=["reported_at"], name="episode_reported_at"),
+            models.Index(
+                fields=["voided_by"], condition=Q(voided_by__isnull=False), name="episode_voided_by"
+            ),
+            models.Index(
+                fields=["created_by"],
+                condition=Q(created_by__isnull=False),
+                name="episode_created_by",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,14 +199,27 @@ class RiskGrading(models.Model):
     grade = models.CharField(max_length=20, choices=RiskGrade.choices)
     graded_at = models.DateTimeField()
     rationale = models.TextField(blank=True)
+    # Indexed only where set (Meta.indexes): a grading from the police's own systems has none.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-graded_at", "-id"]
         get_latest_by = ["graded_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["recorded_by"],
+                condition=Q(recorded_by__isnull=False),
+                name="riskgrading_recorded_by",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_grade_display()

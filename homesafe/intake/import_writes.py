@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from homesafe.intake.imports import _Row
 
 
-# Sent inside the transaction of a chunk's writes, its episodes inserted and nothing else, with
-# the rows the import has written so far. HomeSafe does not receive it: a test holds a process
+# Sent inside the transaction of a chunk's writes, once its episodes are written (on PostgreSQL,
+# sent to be written: BulkInsert's `behind`) and before its gradings, states and audit entries,
+# with the rows the import has written so far. HomeSafe does not receive it: a test holds a process
 # here to kill it with a chunk half written (tests/held_process.py).
 import_chunk_writing = Signal()
 
@@ -63,7 +64,30 @@ class ChunkWrites:
     def write_new(self, rows: list[_Row], reviews: list[_Row], children: list[_Row]) -> None:
         """Write a chunk's new children, its new episodes (and their places, gradings, states
         and audit entries) and its new reviews, by bulk statements (BulkInsert); the caller
-        holds the transaction."""
+        holds the transaction. On PostgreSQL the COPYs after the children's are sent by a
+        second thread while this one builds the next rows (BulkInsert.insert's `behind`), all
+        done before anything reads them."""
+        immediate = connection.vendor == "postgresql"
+        if immediate:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with self.bulk.sending_behind():
+            self._write_new(rows, reviews, children)
+        if immediate:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # As episode_record_return: a child found in the same download is referred first.
+        rhi_referrals_on_return(
+            episode_ids=[row.episode_id for row in rows if row.n.found_at],
+            actor=self.actor,
+        )
+        facts_changed(child_ids=[row.match.child_id for row in rows])
+        for row in rows:
+            self.report(row, RowOutcome.CREATED)
+        for row in reviews:
+            self.report(row, RowOutcome.NEEDS_REVIEW, reason=row.match.reason or REVIEW_NOT_FOUND)
+
+    def _write_new(self, rows: list[_Row], reviews: list[_Row], children: list[_Row]) -> None:
         force, now = self.force, self.now
         user_id = self.user.pk if self.user else None
         bulk = self.bulk
@@ -79,6 +103,10 @@ class ChunkWrites:
                     for c in match.candidates
                 ]
             self.in_file.replace_ids(real)
+        # What reads or updates comes first, and every id is drawn (BulkInsert.reserve): the
+        # COPYs sent behind from here on never hold up this thread's statements.
+        learned: list[dict] = []
+        self._learn_person_ids(rows, learned)
         places: list[dict] = []
         place_rows: list[tuple[_Row, str]] = []
         for row in rows:
@@ -89,9 +117,15 @@ class ChunkWrites:
             if n.found_at is not None and n.found_location:
                 places.append({"kind": LocationKind.OTHER, "description": n.found_location})
                 place_rows.append((row, "found"))
+        bulk.reserve(IdentityReview, len(reviews))
+        bulk.reserve(Location, len(places))
+        bulk.reserve(MissingEpisode, len(rows))
+        self._open_reviews(reviews)
         place_ids: dict[tuple[int, str], int] = {}
         for (row, which), place_id in zip(
-            place_rows, bulk.insert(Location, places, now=now, grouped=True), strict=True
+            place_rows,
+            bulk.insert(Location, places, now=now, grouped=True, behind=True),
+            strict=True,
         ):
             place_ids[(id(row), which)] = place_id
             audit.append(
@@ -123,12 +157,13 @@ class ChunkWrites:
                     "created_at": now,
                 }
             )
-        episode_ids = bulk.insert(MissingEpisode, episodes, now=now)
+        episode_ids = bulk.insert(MissingEpisode, episodes, now=now, behind=True)
         self.written += len(rows)
         import_chunk_writing.send(sender=type(self), rows_written=self.written)
         gradings, states = [], []
         for row, episode_id in zip(rows, episode_ids, strict=True):
             n = row.n
+            row.episode_id = episode_id
             gradings.append(
                 {
                     "episode_id": episode_id,
@@ -176,25 +211,10 @@ class ChunkWrites:
                         child_id,
                     )
                 )
-        bulk.insert(RiskGrading, gradings, now=now, ids=False, grouped=True)
-        bulk.insert(PoliceReport, states, now=now, ids=False, grouped=True)
-        self._learn_person_ids(rows, audit)
-        self._open_reviews(reviews)
-        bulk.insert(AuditEntry, audit, now=now, ids=False, grouped=True)
-        # As episode_record_return: a child found in the same download is referred first.
-        rhi_referrals_on_return(
-            episode_ids=[
-                episode_id
-                for row, episode_id in zip(rows, episode_ids, strict=True)
-                if row.n.found_at
-            ],
-            actor=self.actor,
-        )
-        facts_changed(child_ids=[row.match.child_id for row in rows])
-        for row in rows:
-            self.report(row, RowOutcome.CREATED)
-        for row in reviews:
-            self.report(row, RowOutcome.NEEDS_REVIEW, reason=row.match.reason or REVIEW_NOT_FOUND)
+        bulk.insert(RiskGrading, gradings, now=now, ids=False, grouped=True, behind=True)
+        bulk.insert(PoliceReport, states, now=now, ids=False, grouped=True, behind=True)
+        audit.extend(learned)
+        bulk.insert(AuditEntry, audit, now=now, ids=False, grouped=True, behind=True)
 
     def _create_children(self, rows: list[_Row], audit: list[dict]) -> dict[int, int]:
         """The chunk's children new to HomeSafe, one per first row, as child_create and
@@ -305,6 +325,7 @@ class ChunkWrites:
                 for row in rows
             ],
             now=self.now,
+            behind=True,
         )
         self.bulk.insert(
             IdentityCandidate,
@@ -321,4 +342,5 @@ class ChunkWrites:
             now=self.now,
             ids=False,
             grouped=True,
+            behind=True,
         )

@@ -16,8 +16,9 @@ How it stays fast and safe (docs/intake.md):
   (episode_opening_refusal); tests/intake/test_import_one_path.py holds the two paths equal;
 - new children and episodes are written with the rest of their chunk in ONE transaction, by
   bulk statements (import_writes.ChunkWrites, with homesafe.bulk.BulkInsert: executemany on
-  SQLite, COPY on PostgreSQL), so a row is either wholly written or not at all, audit entries
-  included; anything else (updates, a child with an episode open before the chunk, adopting an
+  SQLite, COPY on PostgreSQL, there sent by a second thread while this one builds the next
+  rows, their foreign keys checked as they go), so a row is either wholly written or not at
+  all, audit entries included; anything else (updates, a child with an episode open before the chunk, adopting an
   episode recorded by hand, a match the chunk's new children may change) goes through the
   services one row per savepoint;
 - the duties of a chunk's children are re-planned by the worker: tasks of up to 1,000 children,
@@ -147,6 +148,7 @@ class _Row:
     n: PoliceNotification
     state: str = ""  # n.state_hash, worked out once
     match: MatchResult | None = None
+    episode_id: int | None = None  # the episode the bulk path wrote for it
 
 
 def _state_hash(n: PoliceNotification) -> str:
