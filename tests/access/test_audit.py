@@ -60,6 +60,38 @@ def _an_entry(world):
     )
 
 
+# The append-only triggers each database has once migrated (homesafe/access/db_triggers.py).
+APPEND_ONLY_TRIGGERS = {
+    "sqlite": {"access_auditentry_no_update", "access_auditentry_no_delete"},
+    "postgresql": {"access_auditentry_no_change", "access_auditentry_no_truncate"},
+}
+
+
+def test_the_migrations_leave_the_audit_log_append_only(db, migrated_template):
+    """Read in the run's template, as `migrate` left it: the test database's triggers may have
+    been put back by a browser test's flush. SQLite drops a table's triggers when a migration
+    alters one of its columns (it builds the table again), so such a migration must put them
+    back (access migration 0007 does)."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+        from contextlib import closing
+
+        with closing(sqlite3.connect(migrated_template.removeprefix("sqlite:///"))) as template:
+            rows = template.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                " AND tbl_name = 'access_auditentry'"
+            ).fetchall()
+    else:
+        import psycopg
+
+        with psycopg.connect(migrated_template) as template:
+            rows = template.execute(
+                "SELECT tgname FROM pg_trigger"
+                " WHERE tgrelid = 'access_auditentry'::regclass AND NOT tgisinternal"
+            ).fetchall()
+    assert {name for (name,) in rows} == APPEND_ONLY_TRIGGERS[connection.vendor]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_updating_an_audit_entry_fails_in_the_database():
     from tests.world import build_world

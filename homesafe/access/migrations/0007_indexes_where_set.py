@@ -4,6 +4,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from homesafe.access.db_triggers import install_audit_triggers
+
+
+def triggers_back(apps, schema_editor):
+    """SQLite alters a column by building the table again, which drops its triggers: the audit
+    log's append-only triggers are put back (on PostgreSQL they were never gone; installing
+    them again changes nothing)."""
+    install_audit_triggers(schema_editor.connection)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,6 +20,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Reversed, the AlterField below builds the table again last: the triggers back after it.
+        migrations.RunPython(migrations.RunPython.noop, triggers_back),
         migrations.AlterField(
             model_name="auditentry",
             name="actor",
@@ -30,4 +41,5 @@ class Migration(migrations.Migration):
                 name="auditentry_actor",
             ),
         ),
+        migrations.RunPython(triggers_back, migrations.RunPython.noop),
     ]
