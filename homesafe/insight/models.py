@@ -67,6 +67,20 @@ class ReportPack(models.Model):
         )
 
 
+def _organisation_id_kept(**options) -> models.ForeignKey:
+    """An organisation's id on a summary row: no constraint and no index of its own (the rows
+    are rewritten from the records, never the way to an organisation)."""
+    return models.ForeignKey(
+        "access.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+        **options,
+    )
+
+
 class EpisodeFacts(models.Model):
     """One narrow row per episode (none recorded in error) with what the figures read: the
     summary the dashboard, `homesafe kpis` and the packs count (docs/insight.md, "At national
@@ -82,14 +96,8 @@ class EpisodeFacts(models.Model):
     child = models.ForeignKey(
         "people.Child", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    responsible_la = models.ForeignKey(
-        "access.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        related_name="+",
-        help_text="The child's (now): a whole authority's rows side by side in an index.",
+    responsible_la = _organisation_id_kept(
+        help_text="The child's (now): a whole authority's rows side by side in an index."
     )
     reported_at = models.DateTimeField()
     report_day = models.DateField(help_text="The London day of the report.")
@@ -105,14 +113,7 @@ class EpisodeFacts(models.Model):
         default=False, help_text="Offered no later than its rhi_offer duty's due time."
     )
     rhi_status = models.CharField(max_length=20, blank=True)
-    rhi_provider = models.ForeignKey(
-        "access.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        related_name="+",
-    )
+    rhi_provider = _organisation_id_kept()
     strategy_meeting_due = models.BooleanField(
         default=False, help_text="A strategy_meeting duty not found unneeded."
     )
@@ -120,22 +121,8 @@ class EpisodeFacts(models.Model):
     cohort = models.CharField(max_length=20, help_text="On the report's day; not_known: none.")
     age = models.SmallIntegerField(null=True, help_text="Whole years on the report's day.")
     placement_type = models.CharField(max_length=30, blank=True, help_text="On the report's day.")
-    placing_la = models.ForeignKey(
-        "access.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        related_name="+",
-    )
-    host_la = models.ForeignKey(
-        "access.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        related_name="+",
-    )
+    placing_la = _organisation_id_kept()
+    host_la = _organisation_id_kept()
 
     class Meta:
         indexes = [
