@@ -66,32 +66,42 @@ def test_a_section_saved_for_later_comes_back_as_typed(page, live_server, world,
     expect(page.get_by_label("The child's own words (optional)")).to_have_value(WORDS)
 
 
-def test_the_timeout_warning_and_stay_signed_in(page, live_server, world, axe, settings):
-    settings.SESSION_COOKIE_AGE = 25  # the warning comes after 10 s, at half the session
+def test_the_timeout_warning_and_stay_signed_in(page, live_server, world, axe):
+    # The page's clock, not the machine's: the half hour passes in a moment (Playwright's
+    # page.clock drives the page's Date and timers; the server's session is still young).
+    page.clock.install()
     _signed_in(page, live_server, world.users["sw_1"])
     page.goto(live_server.url + reverse("web:home"))
     dialog = page.get_by_role("dialog", name="You're about to be signed out")
-    expect(dialog).to_be_visible(timeout=30_000)
-    expect(dialog).to_contain_text("For your security, we will sign you out in")
+    # The page acts 5 s before the server would end the session; the warning comes 2 minutes
+    # before that.
+    acts_at = django_settings.SESSION_COOKIE_AGE * 1000 - 5_000
+    page.clock.run_for(acts_at - 120_000 - 2_000)
+    expect(dialog).to_be_hidden()
+    page.clock.run_for(3_000)
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("For your security, we will sign you out in 2 minutes.")
     expect(dialog.get_by_role("button", name="Stay signed in")).to_be_focused()
     axe(page, context="the time-out warning")
     with page.expect_response(re.compile(r"/session/extend$")) as extended:
         dialog.get_by_role("button", name="Stay signed in").click()
     assert extended.value.status == 200
-    assert extended.value.json() == {"timeout": 25}
+    assert extended.value.json() == {"timeout": django_settings.SESSION_COOKIE_AGE}
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
+    # Kept going: the full time again before the next warning.
+    page.clock.run_for(acts_at - 120_000 - 2_000)
+    expect(dialog).to_be_hidden()
 
 
-def test_when_time_runs_out_a_section_is_saved_as_a_draft(page, live_server, world, settings):
-    settings.SESSION_COOKIE_AGE = 15
+def test_when_time_runs_out_a_section_is_saved_as_a_draft(page, live_server, world):
     episode = _offered(world)
+    page.clock.install()
     _signed_in(page, live_server, world.users["rhi"])
     page.goto(live_server.url + reverse("interviews:section", args=[episode.pk, "voice"]))
     page.get_by_label("The child's own words (optional)").fill(WORDS)
-    expect(page.get_by_role("heading", name="You have been signed out")).to_be_visible(
-        timeout=40_000
-    )
+    page.clock.run_for(django_settings.SESSION_COOKIE_AGE * 1000)
+    expect(page.get_by_role("heading", name="You have been signed out")).to_be_visible()
     expect(page.get_by_text("saved as a draft")).to_be_visible()
     draft = InterviewDraft.objects.get(author=world.users["rhi"])
     assert draft.answers["childs_words"] == [WORDS]
