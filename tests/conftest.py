@@ -34,9 +34,14 @@ def pytest_collection(session):
         return (yield)
 
 
-# Tests that start processes of their own (on databases of their own: never the test
-# database), the slowest first. They run before every other test, so that the pytest-xdist
-# workers share them out at the start and never finish on one of them while the other waits.
+# The order the workers take the tests in (pytest-xdist's worksteal gives each worker a run of
+# the list, and a worker that runs out takes the end of another's run):
+# 1. tests that use no database, while the first worker to need one migrates the run's template
+#    (tests/databases.py, about 12 s) and the others wait for it;
+# 2. tests that start processes of their own (on databases of their own: never the test
+#    database), the slowest first, so that no worker finishes on one of them while the others
+#    wait;
+# 3. the rest, in pytest-django's order (database tests, then the browser tests).
 PROCESS_MODULES = (
     "tests/web/test_production.py",
     "tests/test_task_leases.py",
@@ -45,25 +50,28 @@ PROCESS_MODULES = (
     "tests/web/test_deploy.py",
     "tests/protocol/test_simulate.py",
 )
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 
 
-def _starts_processes(item) -> bool:
-    uses_database = item.get_closest_marker("django_db") or {
-        "db",
-        "transactional_db",
-        "live_server",
-    } & set(getattr(item, "fixturenames", ()))
+def _uses_database(item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db")
+        or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def _order(item) -> tuple[int, int]:
     path = item.nodeid.split("::")[0]
-    return path in PROCESS_MODULES and not uses_database
+    if _uses_database(item):
+        return (2, 0)
+    if path in PROCESS_MODULES:
+        return (1, PROCESS_MODULES.index(path))
+    return (0, 0)
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's order (database tests, then the rest)
 def pytest_collection_modifyitems(items):
-    items.sort(
-        key=lambda item: (
-            PROCESS_MODULES.index(item.nodeid.split("::")[0]) if _starts_processes(item) else 99
-        )
-    )
+    items.sort(key=_order)
     # The clock comes first, so that every other fixture (the world, the live server) runs on
     # it; then the world, whose rows come back with their own ids, before any other fixture
     # writes to the same tables.
