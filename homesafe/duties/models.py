@@ -54,8 +54,9 @@ class ProtocolVersion(models.Model):
 class Duty(models.Model):
     """Something that must be done for a child by a set time, planned by the protocol engine."""
 
-    # No index of their own where a composite index leads with the column (Meta): each index
-    # is written for every duty a re-plan creates or changes (bench/bench_duties_replan.py).
+    # No index of their own where a composite index leads with the column, and those mostly
+    # empty indexed only where set (Meta): each index is written for every duty a re-plan
+    # creates or changes (bench/bench_duties_replan.py, bench/bench_intake.py's worker).
     child = models.ForeignKey(
         "people.Child", on_delete=models.PROTECT, related_name="duties", db_index=False
     )
@@ -70,7 +71,12 @@ class Duty(models.Model):
         "access.Organisation", on_delete=models.PROTECT, related_name="duties", db_index=False
     )
     owner_team = models.ForeignKey(
-        "access.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="duties"
+        "access.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duties",
+        db_index=False,
     )
     owner_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -88,9 +94,15 @@ class Duty(models.Model):
         null=True,
         blank=True,
         related_name="duties_told",
+        db_index=False,
     )
     told_team = models.ForeignKey(
-        "access.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "access.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     told_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,6 +110,7 @@ class Duty(models.Model):
         null=True,
         blank=True,
         related_name="duties_told",
+        db_index=False,
     )
     told_at = models.DateTimeField(
         null=True, blank=True, help_text="When the told party was told (in HomeSafe or by message)."
@@ -117,7 +130,12 @@ class Duty(models.Model):
     planned_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     closing_note = models.CharField(max_length=500, blank=True)
 
@@ -139,9 +157,27 @@ class Duty(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "due_at"]),
-            models.Index(fields=["owner_user", "state", "due_at"]),
+            models.Index(
+                fields=["owner_user", "state", "due_at"],
+                condition=Q(owner_user__isnull=False),
+                name="duty_owner_user_state_due",
+            ),
             models.Index(fields=["owner_organisation", "owner_role", "state", "due_at"]),
             models.Index(fields=["child", "state"]),
+            # Only where set: most duties name no team, told party or closer (a lookup by
+            # one of them, as a deletion's protection makes, still uses these).
+            *(
+                models.Index(
+                    fields=[name], condition=Q(**{f"{name}__isnull": False}), name=f"duty_{name}"
+                )
+                for name in (
+                    "owner_team",
+                    "told_organisation",
+                    "told_team",
+                    "told_user",
+                    "closed_by",
+                )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,18 +215,35 @@ class DutyEvent(models.Model):
     duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=30, choices=DutyEventKind.choices)
+    # Indexed only where set (Meta): a re-plan's events name no person.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # The person the event concerns, where not the actor: whom a duty was reassigned to, who
     # was reminded. The history names them (and their organisation) from this, not from ids.
     about_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     detail = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            models.Index(
+                fields=[name], condition=Q(**{f"{name}__isnull": False}), name=f"dutyevent_{name}"
+            )
+            for name in ("actor", "about_user")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%d/%m/%Y %H:%M}"

@@ -2,12 +2,15 @@
 
 from django.tasks import task
 
+from homesafe.bulk import sqlite_tuned
 from homesafe.duties.services import duties_replan
 
 
 @task
 def replan_children(*, child_ids: list[int]) -> dict:
-    return duties_replan(child_ids=child_ids)
+    # An import's children: a thousand first plans write tens of thousands of duties.
+    with sqlite_tuned():
+        return duties_replan(child_ids=child_ids)
 
 
 @task

@@ -1,17 +1,23 @@
-"""Background work of insight: building a report pack (homesafe.insight.services_packs)."""
+"""Background work of insight: building a report pack (homesafe.insight.services_packs), and
+keeping the summary rows (homesafe.insight.facts).
+
+Each task imports its service when it runs: the packs' charts import altair (0.3 s), which a
+worker that only refreshes summary rows after re-plans (an import's) need not load."""
 
 from django.tasks import task
-
-from homesafe.insight.services_packs import report_pack_build, report_packs_fail_interrupted
 
 
 @task()
 def report_pack_build_task(pack_id: int) -> None:
+    from homesafe.insight.services_packs import report_pack_build
+
     report_pack_build(pack_id=pack_id)
 
 
 @task()
 def fail_interrupted_packs() -> int:
+    from homesafe.insight.services_packs import report_packs_fail_interrupted
+
     return report_packs_fail_interrupted()
 
 

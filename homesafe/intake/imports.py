@@ -39,7 +39,6 @@ import io
 import json
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -51,7 +50,7 @@ from homesafe.access.audit import Actor, audit_record
 from homesafe.access.choices import AuditVerb
 from homesafe.access.errors import ApplicationError
 from homesafe.access.models import Organisation, User
-from homesafe.bulk import BulkInsert, cycle_collector_paused
+from homesafe.bulk import BulkInsert, cycle_collector_paused, sqlite_tuned
 from homesafe.duties.services import ReplanQueue
 from homesafe.episodes.models import MissingEpisode, RiskGrading
 from homesafe.intake.choices import EventOutcome, NotificationSource, ReviewStatus, RowOutcome
@@ -215,32 +214,6 @@ class _Changed:
             return True
         born = n.date_of_birth
         return born is not None and (born in self.days or _swapped(born) in self.days)
-
-
-@contextmanager
-def _sqlite_tuned():
-    """SQLite, while the import writes into large tables and their indexes: a bigger page
-    cache for this connection (SQLite's default is 2 MiB), and the write-ahead log copied back
-    into the database every HOMESAFE_SQLITE_CHECKPOINT_PAGES pages rather than every 1,000 (a page that
-    many chunks change is copied once, not once per chunk). Both are given back afterwards."""
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (cache,) = cursor.fetchone()
-        cursor.execute("PRAGMA wal_autocheckpoint")
-        (checkpoint,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{settings.HOMESAFE_SQLITE_CACHE_KIB}")
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {settings.HOMESAFE_SQLITE_CHECKPOINT_PAGES}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
-            if not connection.in_atomic_block:
-                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
@@ -519,7 +492,7 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
                 self.progress(done, total)
             chunks = list(self.chunks(rows))
             ahead.send(chunks)
-            with _sqlite_tuned():
+            with sqlite_tuned():
                 analysed = 0
                 for k, chunk in enumerate(chunks):
                     ahead.receive(k)
