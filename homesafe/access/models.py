@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from homesafe.access.choices import AuditVerb, ContactTakes, OrganisationType, Role
+from homesafe.indexes import index_where_set
 
 
 class Organisation(models.Model):
@@ -226,11 +227,7 @@ class AuditEntry(models.Model):
                 violation_error_message="Every audit entry names who acted.",
             )
         ]
-        indexes = [
-            models.Index(
-                fields=["actor"], condition=Q(actor__isnull=False), name="auditentry_actor"
-            )
-        ]
+        indexes = [index_where_set("actor", name="auditentry_actor")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_type}:{self.target_id}"

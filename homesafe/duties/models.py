@@ -15,6 +15,7 @@ from homesafe.duties.choices import (
     ReminderKind,
     ReminderState,
 )
+from homesafe.indexes import index_where_set
 
 
 class ProtocolVersion(models.Model):
@@ -167,9 +168,7 @@ class Duty(models.Model):
             # Only where set: most duties name no team, told party or closer (a lookup by
             # one of them, as a deletion's protection makes, still uses these).
             *(
-                models.Index(
-                    fields=[name], condition=Q(**{f"{name}__isnull": False}), name=f"duty_{name}"
-                )
+                index_where_set(name, name=f"duty_{name}")
                 for name in (
                     "owner_team",
                     "told_organisation",
@@ -239,10 +238,7 @@ class DutyEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [
-            models.Index(
-                fields=[name], condition=Q(**{f"{name}__isnull": False}), name=f"dutyevent_{name}"
-            )
-            for name in ("actor", "about_user")
+            index_where_set(name, name=f"dutyevent_{name}") for name in ("actor", "about_user")
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from homesafe.episodes.choices import (
     ReportedBy,
     RiskGrade,
 )
+from homesafe.indexes import index_where_set
 from homesafe.people.validators import validate_postcode
 
 
@@ -165,14 +166,8 @@ class MissingEpisode(models.Model):
             # The insight figures select a period's episodes by the report's time across
             # forces (homesafe.insight.figures.period_episodes; bench/bench_insight.py).
             models.Index(fields=["reported_at"], name="episode_reported_at"),
-            models.Index(
-                fields=["voided_by"], condition=Q(voided_by__isnull=False), name="episode_voided_by"
-            ),
-            models.Index(
-                fields=["created_by"],
-                condition=Q(created_by__isnull=False),
-                name="episode_created_by",
-            ),
+            index_where_set("voided_by", name="episode_voided_by"),
+            index_where_set("created_by", name="episode_created_by"),
         ]
 
     def __str__(self) -> str:
@@ -213,13 +208,7 @@ class RiskGrading(models.Model):
     class Meta:
         ordering = ["-graded_at", "-id"]
         get_latest_by = ["graded_at", "id"]
-        indexes = [
-            models.Index(
-                fields=["recorded_by"],
-                condition=Q(recorded_by__isnull=False),
-                name="riskgrading_recorded_by",
-            )
-        ]
+        indexes = [index_where_set("recorded_by", name="riskgrading_recorded_by")]
 
     def __str__(self) -> str:
         return self.get_grade_display()
