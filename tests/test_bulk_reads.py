@@ -52,3 +52,38 @@ def test_a_column_django_converts_otherwise_is_read_as_usual():
     AuditEntry.objects.create(actor_label="test", verb="child_viewed", payload={"a": [1, 2]})
     query = AuditEntry.objects.values_list("payload", "at")
     assert value_rows(query) == list(query) == [({"a": [1, 2]}, query[0][1])]
+
+
+def test_ids_in_binds_one_array_on_postgresql_and_finds_what_a_list_finds():
+    from django.db import connection
+    from django.db.models import Q
+    from django.test.utils import CaptureQueriesContext
+
+    children = [ChildFactory() for _ in range(3)]
+    episodes = [EpisodeFactory(child=child) for child in children]
+    ids = [children[0].pk, children[2].pk, 10**9]  # and an id no one has
+    cases = [
+        (MissingEpisode.objects.filter(child_id__in=ids_in(ids)), {episodes[0], episodes[2]}),
+        (MissingEpisode.objects.filter(child__in=ids_in(ids)), {episodes[0], episodes[2]}),
+        (MissingEpisode.objects.filter(pk__in=ids_in([episodes[1].pk])), {episodes[1]}),
+        (MissingEpisode.objects.exclude(child_id__in=ids_in(ids)), {episodes[1]}),
+        (
+            MissingEpisode.objects.filter(
+                Q(child__pk__in=ids_in(ids[:1])) | Q(pk__in=ids_in([episodes[1].pk]))
+            ),
+            {episodes[0], episodes[1]},
+        ),
+        (MissingEpisode.objects.filter(child_id__in=ids_in([])), set()),
+    ]
+    for query, expected in cases:
+        with CaptureQueriesContext(connection) as captured:
+            found = set(query)
+        assert found == expected
+        (sql,) = [q["sql"] for q in captured.captured_queries]
+        if connection.vendor == "postgresql" and expected:
+            # One array, not a placeholder an id (psycopg's client-side binding shows it).
+            assert "= ANY(" in sql and " IN (" not in sql, sql
+    # A plain list is still Django's own IN.
+    plain = MissingEpisode.objects.filter(child_id__in=ids)
+    assert set(plain) == {episodes[0], episodes[2]}
+    assert " IN (" in str(plain.query)

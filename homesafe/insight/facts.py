@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
+from homesafe.bulk_reads import ids_in
 from homesafe.episodes.choices import EpisodeStatus
 from homesafe.episodes.models import MissingEpisode
 from homesafe.insight import figures
@@ -97,8 +98,10 @@ def episode_facts_refresh(*, child_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     with transaction.atomic():
-        EpisodeFacts.objects.filter(Q(child_id__in=ids) | Q(episode__child_id__in=ids)).delete()
-        return _insert(MissingEpisode.objects.filter(child_id__in=ids))
+        EpisodeFacts.objects.filter(
+            Q(child_id__in=ids_in(ids)) | Q(episode__child_id__in=ids_in(ids))
+        ).delete()
+        return _insert(MissingEpisode.objects.filter(child_id__in=ids_in(ids)))
 
 
 def episode_facts_rebuild(
