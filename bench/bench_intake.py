@@ -633,11 +633,13 @@ def run(args) -> None:
 
         worker_profiler = cProfile.Profile(time.process_time)  # CPU: the machine is shared
         worker_profiler.enable()
+    worker_server_before = server_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     others_cpu = 0.0
     if not args.short:
         others_cpu = run_workers(args.workers)
     replanning, replanning_cpu = time.perf_counter() - started, time.process_time() - cpu
+    worker_server_after = server_cpu()
     replanning_cpu += others_cpu
     if worker_profiler is not None:
         worker_profiler.disable()
@@ -652,6 +654,11 @@ def run(args) -> None:
     ]
     replanned = len(set(replans))
     failed = DBTaskResult.objects.failed().count()
+    by_task: dict[str, list[float]] = {}
+    for path, began, ended in DBTaskResult.objects.successful().values_list(
+        "task_path", "started_at", "finished_at"
+    ):
+        by_task.setdefault(path.rsplit(".", 1)[-1], []).append((ended - began).total_seconds())
     linked = dict(
         MissingEpisode.objects.filter(police_force=force).values_list(
             "police_reference", "child_id"
@@ -705,6 +712,18 @@ def run(args) -> None:
         f"{replanned:,} children, {duties:,} duties in {replanning:.1f} s = "
         f"{replanned / replanning:,.0f} children/s, CPU {replanning_cpu:.1f} s; "
         f"{len(replans):,} re-plans of a child ({failed} tasks failed)"
+    )
+    if worker_server_before is not None and worker_server_after is not None:
+        print(
+            "  CPU of the PostgreSQL server during the re-planning: "
+            f"{worker_server_after - worker_server_before:.1f} s"
+        )
+    print(
+        "  the worker's tasks, wall: "
+        + "; ".join(
+            f"{name} {len(times)} tasks {sum(times):.1f} s"
+            for name, times in sorted(by_task.items())
+        )
     )
     both_cpu = elapsed_cpu + replanning_cpu
     print(
