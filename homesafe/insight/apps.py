@@ -13,7 +13,10 @@ class InsightConfig(AppConfig):
         # The figures' summary rows follow the children whose duties were re-planned
         # (homesafe.insight.facts).
         from homesafe.duties.events import DutiesReplanned
+        from homesafe.insight.days import register_on_every_connection
         from homesafe.insight.subscriptions import insight_facts_on_duties_replanned
         from homesafe.use_cases import subscribe
 
         subscribe(DutiesReplanned, insight_facts_on_duties_replanned)
+        # The report's London day in SQL on SQLite (homesafe.insight.days).
+        register_on_every_connection()

@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce
 
 from homesafe.bulk_reads import ids_in
 from homesafe.episodes.choices import EpisodeStatus
 from homesafe.episodes.models import MissingEpisode
 from homesafe.insight import figures
+from homesafe.insight.days import DayOfMonth, Month, Year
 from homesafe.insight.models import EpisodeFacts
 from homesafe.people.choices import Cohort
 from homesafe.people.models import Child
@@ -65,9 +66,9 @@ def _source(episodes: QuerySet[MissingEpisode]) -> QuerySet:
     annotated = (
         figures.annotated(episodes.exclude(status=EpisodeStatus.VOIDED).order_by())
         .annotate(
-            report_year=ExtractYear("report_day"),
-            report_month=ExtractMonth("report_day"),
-            report_dom=ExtractDay("report_day"),
+            report_year=Year("report_day"),
+            report_month=Month("report_day"),
+            report_dom=DayOfMonth("report_day"),
         )
         .annotate(age_on_day=figures.age_on_report_day())
     )

@@ -42,12 +42,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
+from django.db.models.functions import Coalesce
 
 from homesafe.bulk_reads import ids_in
 from homesafe.duties.choices import DutyState
 from homesafe.episodes.choices import EpisodeStatus, EpisodeType, RiskGrade
 from homesafe.episodes.models import MissingEpisode, RiskGrading
+from homesafe.insight.days import DayOfMonth, LondonDay, Month, Year
 from homesafe.insight.models import EpisodeFacts
 from homesafe.interviews.choices import InterviewStatus
 from homesafe.meetings.choices import FulfilledDuty, MeetingStatus
@@ -185,15 +186,15 @@ def age_on_report_day() -> ExpressionWrapper:
     born = "child__date_of_birth"
     birthday_to_come = Case(
         When(
-            Q(report_month__lt=ExtractMonth(born))
-            | Q(report_month=ExtractMonth(born), report_dom__lt=ExtractDay(born)),
+            Q(report_month__lt=Month(born))
+            | Q(report_month=Month(born), report_dom__lt=DayOfMonth(born)),
             then=Value(1),
         ),
         default=Value(0),
         output_field=IntegerField(),
     )
     return ExpressionWrapper(
-        F("report_year") - ExtractYear(born) - birthday_to_come, output_field=IntegerField()
+        F("report_year") - Year(born) - birthday_to_come, output_field=IntegerField()
     )
 
 
@@ -363,7 +364,7 @@ def annotated(episodes: QuerySet[MissingEpisode]) -> QuerySet[MissingEpisode]:
         rhi_offer_duty=_duty_of(DutyKind.RHI_OFFER),
         strategy_meeting_duty=_duty_of(DutyKind.STRATEGY_MEETING),
     ).annotate(
-        report_day=TruncDate("reported_at", tzinfo=LONDON),
+        report_day=LondonDay("reported_at"),
         # Read by one GROUP BY only (risk_counts).
         first_grade=Subquery(
             RiskGrading.objects.filter(episode_id=OuterRef("pk"))
@@ -419,9 +420,9 @@ def _filtered(episodes: QuerySet, filters: Filters) -> QuerySet:
     if filters.age_band:
         low, high = AGE_BANDS[filters.age_band]
         episodes = episodes.annotate(
-            report_year=ExtractYear("report_day"),
-            report_month=ExtractMonth("report_day"),
-            report_dom=ExtractDay("report_day"),
+            report_year=Year("report_day"),
+            report_month=Month("report_day"),
+            report_dom=DayOfMonth("report_day"),
         ).annotate(age=age_on_report_day())
         episodes = episodes.filter(age__gte=low)
         if high is not None:
