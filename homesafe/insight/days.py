@@ -72,6 +72,8 @@ class LondonDay(TruncDate):
         super().__init__(expression, tzinfo=LONDON, **extra)
 
     def as_sqlite(self, compiler, connection):
+        if connection.timezone_name != "UTC":  # the stored text is not UTC: Django's own
+            return self.as_sql(compiler, connection)
         sql, params = compiler.compile(self.lhs)
         return f"{_FUNCTION}({sql})", params
 
