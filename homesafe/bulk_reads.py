@@ -7,8 +7,8 @@ value by value (on SQLite only datetimes need one: made aware in one step per ro
 given a list, Django prepares each value through the field (and, for a foreign key, through
 the related field), which for a thousand ids took longer than running the query. On
 PostgreSQL such a filter is `column = ANY(%s::bigint[])`, the ids bound as one array: a
-thousand `%s` cost psycopg about 4 ms a query to bind (it splits the query at every
-placeholder, and does not cache a query that long) and the server as much to parse. The
+thousand `%s` cost psycopg about 4 ms a query to bind (it splits the query at each of them,
+and does not cache a query that long) and the server as much to parse. The
 `in` lookups of every field answer so only when given an `IdList` (`_IdsIn`, `_RelatedIdsIn`).
 """
 

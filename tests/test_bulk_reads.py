@@ -81,7 +81,7 @@ def test_ids_in_binds_one_array_on_postgresql_and_finds_what_a_list_finds():
         assert found == expected
         (sql,) = [q["sql"] for q in captured.captured_queries]
         if connection.vendor == "postgresql" and expected:
-            # One array, not a placeholder an id (psycopg's client-side binding shows it).
+            # One array parameter, not a `%s` for each id (psycopg's client-side binding shows it).
             assert "= ANY(" in sql and " IN (" not in sql, sql
     # A plain list is still Django's own IN.
     plain = MissingEpisode.objects.filter(child_id__in=ids)

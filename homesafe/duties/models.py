@@ -158,11 +158,7 @@ class Duty(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "due_at"]),
-            models.Index(
-                fields=["owner_user", "state", "due_at"],
-                condition=Q(owner_user__isnull=False),
-                name="duty_owner_user_state_due",
-            ),
+            index_where_set("owner_user", "state", "due_at", name="duty_owner_user_state_due"),
             models.Index(fields=["owner_organisation", "owner_role", "state", "due_at"]),
             models.Index(fields=["child", "state"]),
             # Only where set: most duties name no team, told party or closer (a lookup by
