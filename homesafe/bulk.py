@@ -67,6 +67,27 @@ _BINARY_TYPES = frozenset(
 SQLITE_VARIABLES = 999
 
 
+# PostgreSQL: the column types of each table, by database and table, read once a process.
+# Every re-plan makes a BulkInsert, which read them again for each table it wrote: a query a
+# table for every report, return and change a page or the API makes. A migration that changes
+# a column's type is deployed with a restart.
+_COLUMN_TYPES: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _column_types(table: str) -> dict[str, str]:
+    key = (connection.settings_dict["NAME"], table)
+    types = _COLUMN_TYPES.get(key)
+    if types is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                [connection.ops.quote_name(table)],
+            )
+            types = _COLUMN_TYPES[key] = dict(cursor.fetchall())
+    return types
+
+
 class BulkInsert:
     """Rows of one model written by one prepared statement run many times (SQLite) or by COPY
     (PostgreSQL), instead of Django's bulk_create, which spends most of an import building SQL.
@@ -130,13 +151,7 @@ class BulkInsert:
         (text) if a column has a type without a binary form here. Binary spares the server
         parsing every value's text (timestamps above all): a police year's COPYs are most
         of the server's work in an import (docs/benchmarks.md)."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
-                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-                [connection.ops.quote_name(model._meta.db_table)],
-            )
-            types = dict(cursor.fetchall())
+        types = _column_types(model._meta.db_table)
         columns = [f.column for f in fields] + [model._meta.pk.column]
         if any(types.get(column) not in _BINARY_TYPES for column in columns):
             return None

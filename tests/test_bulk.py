@@ -71,6 +71,21 @@ def test_values_of_every_kind_are_stored_as_given():
     ]
 
 
+@pytest.mark.django_db
+def test_a_tables_column_types_are_read_once_a_process():
+    """Each re-plan makes a BulkInsert: on PostgreSQL the second reads no column types."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    rows = [{"kind": LocationKind.OTHER, "description": "Place"}]
+    BulkInsert().insert(Location, rows, now=now)
+    with CaptureQueriesContext(connection) as queries:
+        ids = BulkInsert().insert(Location, rows, now=now)
+    assert not [q for q in queries.captured_queries if "pg_attribute" in q["sql"]]
+    assert Location.objects.get(pk=ids[0]).description == "Place"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_rows_sent_behind_are_written_in_the_transaction_before_it_ends():
     from django.db import IntegrityError, transaction
