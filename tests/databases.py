@@ -168,17 +168,34 @@ def django_db_setup(
             with closing(sqlite3.connect(template.removeprefix("sqlite:///"))) as source:
                 source.backup(connection.connection)
     if connection.vendor == "postgresql":
-        from django.test import TransactionTestCase
+        from django.test import TestCase, TransactionTestCase
 
         flush = TransactionTestCase._fixture_teardown
         TransactionTestCase._fixture_teardown = _empty_postgres_after_test
+        begin = TestCase.__dict__["_fixture_setup"]  # a classmethod
+        TestCase._fixture_setup = classmethod(_marked_at_start(begin.__func__))
     yield
     if connection.vendor == "postgresql":
         TransactionTestCase._fixture_teardown = flush
+        TestCase._fixture_setup = begin
     with django_db_blocker.unblock():
         connection.close()
     if connection.vendor == "postgresql":
         drop_database(_postgres_url(connection.settings_dict, test_name))
+
+
+def _marked_at_start(fixture_setup):
+    """TestCase's set-up, then where the server's counters of rows written stand as the
+    test's transaction begins (tests/snapshots.py: what says a fixture built once fits)."""
+
+    def _fixture_setup(cls) -> None:
+        from tests.snapshots import mark_test_start
+
+        fixture_setup(cls)
+        for alias in cls._databases_names(include_mirrors=False):
+            mark_test_start(alias)
+
+    return _fixture_setup
 
 
 # Tables whose rows post_migrate makes (content types and permissions): left as the template has

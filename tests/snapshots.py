@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,8 +101,26 @@ def _tables(models, using) -> dict:
 
 
 def _fingerprint(models, using) -> tuple:
-    """How many rows each table has and its highest key: one query, a few milliseconds."""
+    """What says whether the database is as a build found it, in a few milliseconds.
+
+    SQLite: how many rows each table has and its highest key, in one query (0.6 ms).
+    PostgreSQL: how many rows the test's transaction has inserted, updated and deleted in
+    each table so far, from the server's own counters, read in 0.5 ms: counting and finding
+    the highest key of 94 tables took 16 to 22 ms there, before every fixture built once. The
+    counters go on from the transactions before until the connection is idle, so they are
+    taken from where they stood as the test began (`mark_test_start`, which
+    tests/databases.py calls), less what builds taken and rolled back in the test wrote (the
+    server counts a rolled-back savepoint's rows as written). They are the rows the test's
+    world and the fixtures before wrote, the same in every test; anything else written (an
+    earlier fixture's own rows) changes them.
+    """
     connection = connections[using]
+    if connection.vendor == "postgresql":
+        key, written = _written_in_transaction(connection)
+        mark = _MARKS.get(using)
+        if written is not None and mark is not None and mark[0] == key:
+            less = [mark[1], _ROLLED_BACK.get((using, key), {})]
+            return ("written", *sorted(_less(written, *less).items()))
     quote = connection.ops.quote_name
     parts = []
     for model in models:
@@ -112,6 +131,76 @@ def _fingerprint(models, using) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return tuple(cursor.fetchone())
+
+
+Counts = dict[str, tuple[int, int, int]]  # by table: rows inserted, updated and deleted
+
+# PostgreSQL, by database: the test's transaction and the rows counted as written when it
+# began; and the rows written by builds taken and rolled back, by database and transaction.
+_MARKS: dict[str, tuple[str, Counts | None]] = {}
+_ROLLED_BACK: dict[tuple[str, str], Counts] = {}
+
+
+def _less(counts: Counts, *others: Counts) -> Counts:
+    """`counts` less each of `others`, table by table; the tables left at nothing dropped."""
+    left = {}
+    for table, numbers in counts.items():
+        for other in others:
+            if table in other:
+                numbers = tuple(a - b for a, b in zip(numbers, other[table], strict=True))
+        if any(numbers):
+            left[table] = numbers
+    return left
+
+
+def mark_test_start(using: str) -> None:
+    """Note where the server's counters of rows written stand as a test's transaction begins
+    (PostgreSQL; called by tests/databases.py once the test's transaction is open)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        _MARKS[using] = _written_in_transaction(connection)
+
+
+def _written_in_transaction(connection) -> tuple[str, Counts | None]:
+    """The transaction (the server process and the time it began) and the rows counted as
+    written in each table of the connection's schema (None if the server counts no rows:
+    `track_counts` off)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_backend_pid()::text || ' ' || transaction_timestamp()::text,"
+            " current_setting('track_counts')::bool, relname,"
+            " pg_stat_get_xact_tuples_inserted(oid), pg_stat_get_xact_tuples_updated(oid),"
+            " pg_stat_get_xact_tuples_deleted(oid)"
+            " FROM pg_class WHERE relkind IN ('r', 'p')"
+            " AND relnamespace = current_schema()::regnamespace"
+        )
+        rows = cursor.fetchall()
+    key, tracked = rows[0][:2]
+    if not tracked:
+        return key, None
+    return key, {table: tuple(n) for _key, _tracked, table, *n in rows if any(n)}
+
+
+@contextmanager
+def rolled_back_uncounted(using: str):
+    """For a block whose writes are rolled back: on PostgreSQL, they are taken off what
+    `_fingerprint` counts as the transaction's."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key, before = _written_in_transaction(connection)
+    yield
+    _key, after = _written_in_transaction(connection)
+    if before is not None and after is not None:
+        # What the block wrote, added to what earlier blocks of the transaction wrote.
+        wrote, earlier = _less(after, before), _ROLLED_BACK.get((using, key), {})
+        _ROLLED_BACK[(using, key)] = {
+            table: tuple(
+                map(sum, zip(*(c[table] for c in (wrote, earlier) if table in c), strict=True))
+            )
+            for table in wrote.keys() | earlier.keys()
+        }
 
 
 @dataclass
@@ -130,7 +219,7 @@ class Delta:
     @classmethod
     def take(cls, world, build, *, media: Path | None, using: str = "default") -> Delta:
         models = _stored_models()
-        with _test_atomic(using):
+        with rolled_back_uncounted(using), _test_atomic(using):
             base = _fingerprint(models, using)
             before = _tables(models, using)
             with time_machine.travel(NOW, tick=True):

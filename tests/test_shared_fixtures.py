@@ -134,16 +134,21 @@ def _returned_episode(world, calls: list):
     return report_and_return(world)
 
 
+_BUILDS_IN_THIS_PROCESS: list = []  # builds by the test below, in this pytest process
+
+
 @pytest.mark.parametrize("run", [1, 2, 3])
 def test_a_fixture_built_once_comes_back_whole_in_every_test(request, world, run):
     from tests.snapshots import _BUILT, built_once
 
-    calls = []
     episode = built_once(
-        request, "shared-fixtures-returned", lambda: _returned_episode(world, calls)
+        request,
+        "shared-fixtures-returned",
+        lambda: _returned_episode(world, _BUILDS_IN_THIS_PROCESS),
     )
     delta = _BUILT["shared-fixtures-returned"]
-    assert delta is not None and len(calls) <= 1  # built by the session's first test only
+    # Built by this process's first test only (each pytest-xdist worker builds its own).
+    assert delta is not None and len(_BUILDS_IN_THIS_PROCESS) <= 1
     # Its rows: the episode it added, the world's episode it deleted, the child it changed.
     child = world.children["a_team2"]
     assert list(MissingEpisode.objects.filter(child=child)) == [episode]
@@ -165,6 +170,30 @@ def test_a_fixture_built_once_is_built_afresh_on_a_database_it_did_not_start_fro
     )
     assert calls == [1]  # built here (to take it, or because what was taken does not fit)
     assert MissingEpisode.objects.get(child=world.children["a_team2"]) == episode
+
+
+def test_a_build_taken_and_rolled_back_leaves_the_database_as_the_next_one_finds_it(world):
+    """What a build wrote and rolled back does not count as written (PostgreSQL counts a
+    rolled-back savepoint's rows in the transaction's own counters), a build taken on top of
+    another's rows fits once they are written back, and a row written by anything else
+    makes neither fit."""
+    from django.db import connection, transaction
+
+    from tests.factories import ChildFactory
+    from tests.snapshots import Delta
+
+    first = Delta.take(world, lambda: _returned_episode(world, []), media=None)
+    # On PostgreSQL, the server's counters of rows written (not a count of every table).
+    assert first.base[0] == "written" if connection.vendor == "postgresql" else len(first.base) > 2
+    assert first.fits()
+    with transaction.atomic():
+        built_world, _episode = first.apply()
+    world.__dict__.update(built_world.__dict__)
+    second = Delta.take(world, lambda: ChildFactory(first_name="Second"), media=None)
+    assert second.fits() and not first.fits()
+    assert not Child.objects.filter(first_name="Second").exists()  # rolled back
+    ChildFactory()
+    assert not second.fits()
 
 
 @pytest.mark.django_db(transaction=True)

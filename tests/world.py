@@ -191,8 +191,10 @@ class WorldSnapshot:
     @classmethod
     def take(cls, *, using: str = "default") -> WorldSnapshot:
         """Build the world in a transaction, read back every row it wrote, and roll it back."""
+        from tests.snapshots import rolled_back_uncounted
+
         models = _stored_models()
-        with transaction.atomic(using=using):
+        with rolled_back_uncounted(using), transaction.atomic(using=using):
             before = {
                 m: set(m._base_manager.using(using).values_list("pk", flat=True)) for m in models
             }
