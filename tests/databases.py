@@ -237,3 +237,6 @@ def _empty_postgres_after_test(test_case) -> None:
             for (name,) in cursor.fetchall():
                 cursor.execute(f"DELETE FROM {quote(name)}")
         emit_post_migrate_signal(0, False, alias)
+    from tests.snapshots import database_emptied
+
+    database_emptied()

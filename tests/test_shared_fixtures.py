@@ -196,6 +196,17 @@ def test_a_build_taken_and_rolled_back_leaves_the_database_as_the_next_one_finds
     assert not second.fits()
 
 
+def test_a_build_does_not_fit_once_a_transactional_test_has_emptied_the_database(world):
+    """Emptying takes committed rows (the migrations' interview terms among them) that the
+    transaction's counters never see."""
+    from tests.snapshots import Delta, database_emptied
+
+    delta = Delta.take(world, lambda: _returned_episode(world, []), media=None)
+    assert delta.fits()
+    database_emptied()
+    assert not delta.fits()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_transactional_tests_postgresql_database_is_emptied_after_it_not_truncated():
     """On PostgreSQL the browser tests' database is emptied by DELETE of the tables that hold
