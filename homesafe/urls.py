@@ -46,3 +46,5 @@ if settings.HOMESAFE_DJANGO_ADMIN:
 handler404 = "homesafe.web.views.page_not_found"
 handler500 = "homesafe.api.errors.server_error"  # JSON under /api/, the page elsewhere
 handler403 = "homesafe.web.views.permission_denied"
+# allauth answers its rate limits (signing in, password resets) with ROOT_URLCONF.handler429.
+handler429 = "homesafe.web.views.too_many_requests"

@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
+
+from homesafe.access.client_ip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,6 +9,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_client_ip(self, request) -> str:
+        """The address allauth's rate limits count by (signing in, failed sign-ins, password
+        resets): the client's, behind the proxies HomeSafe trusts, as the lockouts and the
+        API's throttles count (homesafe.access.client_ip). allauth's own reads REMOTE_ADDR,
+        which behind the proxy is the proxy's: every person signing in would share one
+        count, and a busy start of a shift would refuse them all."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
 
 def axes_username(request, credentials=None) -> str | None:

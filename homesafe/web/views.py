@@ -40,3 +40,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "web/403.html", {"title": "You cannot do that"}, status=403)
+
+
+def too_many_requests(request: HttpRequest, exception=None) -> HttpResponse:
+    """allauth's rate limits (homesafe.urls.handler429): the service's own page, not a bare
+    one. The limits count each client's address (AccountAdapter.get_client_ip)."""
+    return render(request, "web/429.html", {"title": "Too many attempts"}, status=429)

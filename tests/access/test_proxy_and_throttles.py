@@ -65,6 +65,22 @@ def test_bad_passwords_behind_the_proxy_lock_out_only_their_address(client, cmo,
     assert response.status_code == 302
 
 
+def test_sign_in_rate_limit_counts_each_client_behind_the_proxy_with_the_service_s_page(
+    client, cmo, settings
+):
+    """allauth's limit on sign-ins counts the client's address, not the proxy's: one busy
+    office is slowed, everyone else still signs in; the refusal is HomeSafe's own page."""
+    settings.HOMESAFE_TRUSTED_PROXIES = [PROXY]
+    settings.ACCOUNT_RATE_LIMITS = {"login": "2/m/ip"}
+    busy = [_sign_in(client, cmo.email, PASSWORD, "203.0.113.80") for _ in range(3)]
+    assert [r.status_code for r in busy] == [302, 302, 429]
+    refused = busy[-1]
+    page = refused.content.decode()
+    assert "Too many attempts" in page and "Wait a few minutes" in page
+    assert "govuk-generic-header" in page and "govuk-footer" in page  # the service's, not bare
+    assert _sign_in(client, cmo.email, PASSWORD, "198.51.100.80").status_code == 302
+
+
 @pytest.fixture
 def key(db):
     _, key = PoliceApiKey.objects.create_key(
