@@ -18,7 +18,7 @@ from homesafe.episodes.choices import EpisodeStatus
 from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import OVERLAPS_EARLIER
 from homesafe.intake.choices import RowOutcome
-from homesafe.intake.matching import IDENTIFIER_BATCH, MatchResult, _batches, _is_one_of
+from homesafe.intake.matching import IDENTIFIER_BATCH, MatchResult, batches, is_one_of
 from homesafe.intake.matching_in_file import matches_combined
 from homesafe.intake.notifications import PoliceNotification
 from homesafe.intake.services import ALREADY_MISSING_OTHER_REPORT
@@ -72,8 +72,8 @@ def episode_summaries(child_ids) -> list[tuple[int, bool, dt.datetime | None]]:
     status, returned_at = quote("status"), quote("returned_at")
     found = []
     with connection.cursor() as cursor:
-        for batch in _batches(child_ids, IDENTIFIER_BATCH):
-            test, listed = _is_one_of(quote("child_id"), batch)
+        for batch in batches(child_ids, IDENTIFIER_BATCH):
+            test, listed = is_one_of(quote("child_id"), batch)
             cursor.execute(
                 f"SELECT {quote('child_id')}, MAX(CASE WHEN {status} = %s THEN 1 ELSE 0 END), "
                 f"MAX(CASE WHEN {status} <> %s THEN {returned_at} END) FROM {table} "

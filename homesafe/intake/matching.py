@@ -103,7 +103,8 @@ IDENTIFIER_BATCH = 20_000  # values per query (SQLite allows 32,766 parameters)
 BIRTH_WINDOW = 200  # days of birth per query when reading the blocks for many notifications
 
 
-def _batches(values, size: int):
+def batches(values, size: int):
+    """The values in order, `size` at a time (one query each: rows_where_in, episode_summaries)."""
     values = sorted(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -129,8 +130,8 @@ def rows_where_in(
     found: list[tuple] = []
     table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
-        for batch in _batches(values, IDENTIFIER_BATCH):
-            test, listed = _is_one_of(quote(column), batch)
+        for batch in batches(values, IDENTIFIER_BATCH):
+            test, listed = is_one_of(quote(column), batch)
             cursor.execute(
                 f"SELECT {select} FROM {table} WHERE {' AND '.join([*where, test])}",
                 [*fixed, *listed],
@@ -139,7 +140,7 @@ def rows_where_in(
     return found
 
 
-def _is_one_of(column: str, batch: list) -> tuple[str, list]:
+def is_one_of(column: str, batch: list) -> tuple[str, list]:
     """SQL for `column` being one of `batch`, and its parameters: one array on PostgreSQL
     (`= ANY(%s)`), one `%s` per value on SQLite (`IN (%s, %s, ...)`)."""
     if connection.vendor == "postgresql":
@@ -154,8 +155,8 @@ def _aliases_born_on(births: list) -> list[tuple[int, str]]:
     alias_table, child_table = quote(ChildAlias._meta.db_table), quote(Child._meta.db_table)
     found: list[tuple[int, str]] = []
     with connection.cursor() as cursor:
-        for batch in _batches(births, IDENTIFIER_BATCH):
-            test, params = _is_one_of("c.date_of_birth", batch)
+        for batch in batches(births, IDENTIFIER_BATCH):
+            test, params = is_one_of("c.date_of_birth", batch)
             cursor.execute(
                 f"SELECT a.child_id, a.name FROM {alias_table} a "
                 f"JOIN {child_table} c ON c.id = a.child_id WHERE {test}",
