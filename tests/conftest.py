@@ -19,11 +19,25 @@ import pytest
 import time_machine
 
 from tests.clock import NOW, WORLD_BUILT_AT
-from tests.databases import django_db_setup, migrated_template  # noqa: F401 (fixtures)
+from tests.databases import (  # noqa: F401 (fixtures)
+    django_db_setup,
+    finish_early,
+    migrated_template,
+    start_early,
+)
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told this is safe (it is: the browser runs in another process).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_sessionstart(session):
+    # pytest-xdist's controller makes the run's migrated database while the workers start.
+    start_early(session.config)
+
+
+def pytest_sessionfinish(session):
+    finish_early()
 
 
 @pytest.hookimpl(wrapper=True)

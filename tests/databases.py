@@ -10,6 +10,10 @@ test database, PostgreSQL's `CREATE DATABASE ... TEMPLATE`). The copy holds what
 gives: the tables, the data migrations' rows and the audit log's triggers.
 The template is made again on every run (the run's temporary directory says whether it is
 made yet), so a new migration is always in it.
+
+With pytest-xdist, the controller starts making it as the session starts (`start_early`),
+while the workers start and collect the tests: otherwise the first worker to need a database
+made it while the others, out of tests that need none, waited for it with a core idle.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -58,27 +63,74 @@ def _migrate(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> str:
-    """The URL of this run's migrated template database, made by the first worker to ask."""
-    from django.db import connection
-
+    """The URL of this run's migrated template database, made by the first worker to ask
+    (unless the controller has made it, or is making it: start_early)."""
     run = _run_directory(tmp_path_factory)
     with (run / "migrated.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if connection.vendor == "sqlite":
-            path = run / "migrated.sqlite3"
-            if not path.exists():
-                _migrate(f"sqlite:///{path}.part")
-                Path(f"{path}.part").rename(path)
-            return f"sqlite:///{path}"
-        # Named after the test database without pytest-xdist's worker suffix.
-        name = f"test_{connection.settings_dict['NAME']}_template"
-        url = _postgres_url(connection.settings_dict, name)
-        done = run / "migrated.postgres"
-        if not done.exists():
-            _create_empty(url)
-            _migrate(url)
-            done.write_text(name)
-        return url
+        return _template_made(run)
+
+
+def _template_made(run: Path) -> str:
+    """The template's URL, migrated now unless it is already (the caller holds the lock)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        path = run / "migrated.sqlite3"
+        if not path.exists():
+            _migrate(f"sqlite:///{path}.part")
+            Path(f"{path}.part").rename(path)
+        return f"sqlite:///{path}"
+    # Named after the test database without pytest-xdist's worker suffix.
+    name = f"test_{connection.settings_dict['NAME']}_template"
+    url = _postgres_url(connection.settings_dict, name)
+    done = run / "migrated.postgres"
+    if not done.exists():
+        _create_empty(url)
+        _migrate(url)
+        done.write_text(name)
+    return url
+
+
+class _EarlyTemplate:
+    """The template made by pytest-xdist's controller in a thread while the workers start: the
+    lock is taken before any worker exists, and let go when the template is made (or making it
+    failed: the first worker then tries again, and its error is the test's)."""
+
+    def __init__(self, run: Path):
+        self.lock = (run / "migrated.lock").open("w")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        self.thread = threading.Thread(target=self._make, args=(run,), daemon=True)
+        self.thread.start()
+
+    def _make(self, run: Path) -> None:
+        try:
+            _template_made(run)
+        except BaseException:  # noqa: BLE001 (the worker that tries again reports it)
+            pass
+        finally:
+            self.lock.close()  # lets the workers in
+
+    def join(self) -> None:
+        self.thread.join()
+
+
+_EARLY: list[_EarlyTemplate] = []
+
+
+def start_early(config) -> None:
+    """In pytest-xdist's controller, start making the run's template (pytest_sessionstart)."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return  # a worker, or no workers: the first test to need it makes it
+    if config.option.collectonly or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return  # only the tests named: they may need no database at all
+    _EARLY.append(_EarlyTemplate(config._tmp_path_factory.getbasetemp()))
+
+
+def finish_early() -> None:
+    """The controller's thread done before the session ends (pytest_sessionfinish)."""
+    while _EARLY:
+        _EARLY.pop().join()
 
 
 def _create_empty(url: str) -> None:
