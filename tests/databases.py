@@ -78,6 +78,7 @@ def _template_made(run: Path) -> str:
     if connection.vendor == "sqlite":
         path = run / "migrated.sqlite3"
         if not path.exists():
+            Path(f"{path}.part").unlink(missing_ok=True)  # left by an attempt that failed
             _migrate(f"sqlite:///{path}.part")
             Path(f"{path}.part").rename(path)
         return f"sqlite:///{path}"
@@ -106,7 +107,7 @@ class _EarlyTemplate:
     def _make(self, run: Path) -> None:
         try:
             _template_made(run)
-        except BaseException:  # noqa: BLE001 (the worker that tries again reports it)
+        except Exception:  # the first worker to need the template tries again, and reports it
             pass
         finally:
             self.lock.close()  # lets the workers in
