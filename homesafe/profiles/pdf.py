@@ -53,6 +53,8 @@ DESCRIPTION_LABELS = {
     "eyes": "Eyes",
     "distinguishing_marks": "Distinguishing marks",
 }
+# The eight entries go in two columns of about 90 mm: about 52 characters of 9.5 pt Arial a line.
+COLUMN_CHARACTERS = 52
 # Options for WeasyPrint: photos are downsampled to what a printed page needs.
 PDF_OPTIONS = {"dpi": 200, "optimize_images": True, "jpeg_quality": 85}
 
@@ -98,6 +100,32 @@ def condense(text: str, *, limit: int, max_lines: int) -> tuple[str, bool]:
     if cut:
         kept = kept.rstrip(" ,;:.-\n") + " …"
     return kept, cut
+
+
+def _estimated_lines(entry: Entry) -> int:
+    """About how many lines `entry` takes in a column: its heading, its text's lines wrapped at
+    COLUMN_CHARACTERS, and its bottom margin."""
+    text_lines = entry.text.splitlines() or [""]
+    return 2 + sum(max(1, -(-len(line) // COLUMN_CHARACTERS)) for line in text_lines)
+
+
+def in_two_columns(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """The entries in order, split where the two columns come out most nearly the same height
+    (the first the taller where two splits tie).
+
+    The page lays the two columns out as they are given. CSS columns would balance them
+    themselves, but WeasyPrint balances by laying the columns out again and again, a pixel or
+    an entry taller each time: seconds for a long profile, at every size tried."""
+    weights = [_estimated_lines(entry) for entry in entries]
+    total = sum(weights)
+    best, best_height, first = 0, total, 0
+    for split in range(len(entries) + 1):
+        height = max(first, total - first)
+        if height <= best_height:
+            best, best_height = split, height
+        if split < len(entries):
+            first += weights[split]
+    return entries[:best], entries[best:]
 
 
 def _entry(label: str, text: str, *, limit: int, max_lines: int) -> Entry:
@@ -166,6 +194,7 @@ def profile_pdf_context(
         "aliases": also_known_as,
         "description": description,
         "entries": entries,
+        "entry_columns": in_two_columns(entries),
         "open_episode": open_episode,
         "part_two": part_two,
         "provided_by": _entry("Given by", version.provided_by, limit=short_limit, max_lines=1),

@@ -25,9 +25,12 @@ from homesafe.episodes.models import Location
 from homesafe.profiles.models import ProfileVersion
 from homesafe.profiles.pdf import (
     BASE_URL,
+    COLUMN_CHARACTERS,
     CONTINUED,
+    Entry,
     ProfileResourceFetcher,
     condense,
+    in_two_columns,
     profile_pdf_document,
 )
 from homesafe.profiles.queries import profile_open_episode
@@ -409,6 +412,45 @@ def test_no_network_is_touched_even_for_an_external_image(world, monkeypatch):
 )
 def test_condense(text, limit, lines, expected):
     assert condense(text, limit=limit, max_lines=lines) == expected
+
+
+def _entries(*lengths: int) -> list[Entry]:
+    return [Entry(f"Entry {i}", "x" * length) for i, length in enumerate(lengths)]
+
+
+@pytest.mark.parametrize(
+    ("lengths", "first_column"),
+    [
+        # lines a column takes: 2 for each entry's heading and margin, then its wrapped text
+        ((COLUMN_CHARACTERS,) * 8, 4),  # eight alike: four and four
+        ((COLUMN_CHARACTERS * 30, 1, 1, 1, 1, 1, 1, 1), 1),  # one long entry alone on the left
+        ((1, 1, 1, 1, 1, 1, 1, COLUMN_CHARACTERS * 30), 7),  # and alone on the right
+        ((1, 1, 1), 2),  # a tie (6 against 3, or 3 against 6): the first column the taller
+        ((), 0),
+    ],
+)
+def test_the_entries_are_shared_between_two_columns_in_order(lengths, first_column):
+    entries = _entries(*lengths)
+    left, right = in_two_columns(entries)
+    assert [*left, *right] == entries  # in order, none lost
+    assert len(left) == first_column
+
+
+def test_the_columns_come_out_about_the_same_height_on_the_page(long_download):
+    # The long profile's two columns of entries, as WeasyPrint laid them out: within about two
+    # lines of each other (at 9.5 pt, 1.3 line height: about 17 pt), as CSS balancing left them.
+    heights = []
+    for box in _boxes(long_download.document.pages[0]._page_box):
+        if "hs-pdf-column" in (box.element.get("class", "") if box.element is not None else ""):
+            heights.append(box.height)
+    assert len(heights) == 2
+    assert abs(heights[0] - heights[1]) < 2 * 17
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
 
 
 def test_the_profile_page_links_the_pdf(world, client):
