@@ -243,14 +243,15 @@ def duties_replan(*, child_ids: Iterable[int], now: datetime | None = None) -> d
     """Re-plan the duties of several children in a fixed number of queries per batch, then
     announce it (DutiesReplanned) in the same transaction."""
     child_ids = frozenset(child_ids)
-    with transaction.atomic():
+    # A transaction of its own when the worker calls it; within a use case's, no savepoint (a
+    # round trip each way on PostgreSQL): an error rolls the use case back, as it should.
+    with transaction.atomic(savepoint=False):
         with cycle_collector_paused(collect_at_end=0):  # a batch's many small objects
             counts = _replan(child_ids=child_ids, now=now)
         announce(DutiesReplanned(child_ids=child_ids))
     return counts
 
 
-@transaction.atomic
 def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]:
     now = now or timezone.now()
     default, own = protocols_in_force()
