@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from homesafe.bulk_reads import ids_in
+from homesafe.bulk_reads import rows_for_ids
 from homesafe.concerns.choices import ConcernKind
 from homesafe.concerns.models import EpisodeConcern, LegalAction
 
@@ -130,9 +130,12 @@ def concern_records_by_episode(child_ids: Iterable[int]) -> dict[int, list[tuple
     """The concerns professionals raised about the children's episodes: (kind, raised_at) by
     episode id, in one query."""
     records: dict[int, list[tuple[str, datetime]]] = {}
-    for episode_id, kind, raised_at in EpisodeConcern.objects.filter(
-        child_id__in=ids_in(child_ids)
-    ).values_list("episode_id", "kind", "raised_at"):
+    for episode_id, kind, raised_at in rows_for_ids(
+        lambda ids: EpisodeConcern.objects.filter(child_id__in=ids).values_list(
+            "episode_id", "kind", "raised_at"
+        ),
+        list(child_ids),
+    ):
         records.setdefault(episode_id, []).append((kind, raised_at))
     return records
 
@@ -141,10 +144,13 @@ def legal_actions_by_episode(child_ids: Iterable[int]) -> dict[int, dict[str, da
     """When each kind of legal action (LegalActionKind) was first recorded for the children's
     episodes, by episode id, in one query."""
     actions: dict[int, dict[str, datetime]] = {}
-    for episode_id, kind, created_at in (
-        LegalAction.objects.filter(child_id__in=ids_in(child_ids), episode__isnull=False)
-        .order_by("created_at", "id")
-        .values_list("episode_id", "kind", "created_at")
+    for episode_id, kind, created_at in rows_for_ids(
+        lambda ids: (
+            LegalAction.objects.filter(child_id__in=ids, episode__isnull=False)
+            .order_by("created_at", "id")
+            .values_list("episode_id", "kind", "created_at")
+        ),
+        list(child_ids),
     ):
         actions.setdefault(episode_id, {}).setdefault(kind, created_at)
     return actions

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from homesafe.bulk_reads import ids_in, value_rows
+from homesafe.bulk_reads import rows_for_ids
 from homesafe.concerns.choices import ConcernKind, LegalActionKind
 from homesafe.concerns.facts import (
     concern_records_by_episode,
@@ -89,11 +89,14 @@ def closed_duties_by_episode(child_ids: Iterable[int]) -> dict[int, dict[str, Cl
     """The children's closed duties by episode id and kind, in one query."""
     closed: dict[int, dict[str, ClosedDuty]] = {}
     make = ClosedDuty._make
-    for row in value_rows(
-        Duty.objects.filter(child_id__in=ids_in(child_ids))
-        .exclude(state=DutyState.OPEN)
-        .order_by()
-        .values_list("episode_id", "kind", "state", "closed_at", "closing_note")
+    for row in rows_for_ids(
+        lambda ids: (
+            Duty.objects.filter(child_id__in=ids)
+            .exclude(state=DutyState.OPEN)
+            .order_by()
+            .values_list("episode_id", "kind", "state", "closed_at", "closing_note")
+        ),
+        list(child_ids),
     ):
         closed.setdefault(row[0], {})[row[1]] = make(row[2:])
     return closed

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 import homesafe
 from homesafe.bulk import BulkInsert, cycle_collector_paused
-from homesafe.bulk_reads import ids_in, value_rows
+from homesafe.bulk_reads import ids_in, rows_for_ids
 from homesafe.duties.choices import DutyEventKind, DutyState
 from homesafe.duties.events import DutiesReplanned
 from homesafe.duties.facts import ChildCase, ClosedDuty, child_cases, closed_duties_by_episode
@@ -105,10 +105,13 @@ def _open_duties(child_ids: list[int]) -> dict[int, dict[tuple[int, str], tuple]
     """The children's open duties (rows of _STORED_COLUMNS) by child, then by (episode id,
     kind)."""
     stored: dict[int, dict[tuple[int, str], tuple]] = {}
-    for row in value_rows(
-        Duty.objects.filter(child_id__in=ids_in(child_ids), state=DutyState.OPEN)
-        .order_by()
-        .values_list(*_STORED_COLUMNS)
+    for row in rows_for_ids(
+        lambda ids: (
+            Duty.objects.filter(child_id__in=ids, state=DutyState.OPEN)
+            .order_by()
+            .values_list(*_STORED_COLUMNS)
+        ),
+        child_ids,
     ):
         stored.setdefault(row[1], {})[(row[2], row[3])] = row
     return stored
@@ -283,8 +286,11 @@ def _replan(*, child_ids: Iterable[int], now: datetime | None) -> dict[str, int]
         return counts
     closed = closed_duties_by_episode(child_ids)
     fingerprints = dict(
-        PlanFingerprint.objects.filter(child_id__in=ids_in(child_ids)).values_list(
-            "child_id", "fingerprint"
+        rows_for_ids(
+            lambda ids: PlanFingerprint.objects.filter(child_id__in=ids).values_list(
+                "child_id", "fingerprint"
+            ),
+            child_ids,
         )
     )
     routes_read: dict[int, bytes] = {}  # by responsible authority

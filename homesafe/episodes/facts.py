@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from homesafe.bulk_reads import ids_in, value_rows
+from homesafe.bulk_reads import ids_in, rows_for_ids
 from homesafe.episodes.choices import EpisodeStatus, RiskGrade
 from homesafe.episodes.models import MissingEpisode, RiskGrading
 
@@ -33,27 +33,33 @@ def episodes_by_child(child_ids: Iterable[int]) -> dict[int, list[EpisodeRecord]
     ids = list(child_ids)
     by_id: dict[int, EpisodeRecord] = {}
     by_child: dict[int, list[EpisodeRecord]] = {}
-    for values in value_rows(
-        MissingEpisode.objects.filter(child_id__in=ids_in(ids))
-        .exclude(status=EpisodeStatus.VOIDED)
-        .order_by("reported_at", "id")
-        .values_list(
-            "id",
-            "child_id",
-            "reported_at",
-            "last_seen_at",
-            "returned_at",
-            "pre_planned",
-            "exploitation_concern",
-            "trafficking_concern",
-        )
+    for values in rows_for_ids(
+        lambda ids: (
+            MissingEpisode.objects.filter(child_id__in=ids)
+            .exclude(status=EpisodeStatus.VOIDED)
+            .order_by("reported_at", "id")
+            .values_list(
+                "id",
+                "child_id",
+                "reported_at",
+                "last_seen_at",
+                "returned_at",
+                "pre_planned",
+                "exploitation_concern",
+                "trafficking_concern",
+            )
+        ),
+        ids,
     ):
         episode = by_id[values[0]] = EpisodeRecord(*values)
         by_child.setdefault(episode.child_id, []).append(episode)
-    for episode_id, grade, graded_at in value_rows(
-        RiskGrading.objects.filter(episode__child_id__in=ids_in(ids))
-        .order_by("graded_at", "id")
-        .values_list("episode_id", "grade", "graded_at")
+    for episode_id, grade, graded_at in rows_for_ids(
+        lambda ids: (
+            RiskGrading.objects.filter(episode__child_id__in=ids)
+            .order_by("graded_at", "id")
+            .values_list("episode_id", "grade", "graded_at")
+        ),
+        ids,
     ):
         episode = by_id.get(episode_id)
         if episode is None:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db.models import Min
 
-from homesafe.bulk_reads import ids_in
+from homesafe.bulk_reads import rows_for_ids
 from homesafe.episodes.models import MissingEpisode
 from homesafe.locate.choices import MissingAgency, PublicityDecisionKind
 from homesafe.locate.models import MissingAgencyContact, Publicity, SafeAndWellCheck
@@ -30,17 +30,25 @@ class SearchRecord:
 
 def search_by_episode(child_ids: Iterable[int]) -> dict[int, SearchRecord]:
     """Every episode of these children (by id) with its search, in four queries."""
-    ids = ids_in(list(child_ids))
+    child_ids = list(child_ids)
     found = {
         pk: SearchRecord(police_force_id=force)
-        for pk, force in MissingEpisode.objects.filter(child_id__in=ids)
-        .order_by()
-        .values_list("pk", "police_force_id")
+        for pk, force in rows_for_ids(
+            lambda ids: (
+                MissingEpisode.objects.filter(child_id__in=ids)
+                .order_by()
+                .values_list("pk", "police_force_id")
+            ),
+            child_ids,
+        )
     }
-    for episode_id, decided_at, decision, withdrawn_at in (
-        Publicity.objects.filter(child_id__in=ids)
-        .order_by("decided_at", "pk")
-        .values_list("episode_id", "decided_at", "decision", "withdrawn_at")
+    for episode_id, decided_at, decision, withdrawn_at in rows_for_ids(
+        lambda ids: (
+            Publicity.objects.filter(child_id__in=ids)
+            .order_by("decided_at", "pk")
+            .values_list("episode_id", "decided_at", "decision", "withdrawn_at")
+        ),
+        child_ids,
     ):
         record = found.get(episode_id)
         if record is None:
@@ -50,17 +58,25 @@ def search_by_episode(child_ids: Iterable[int]) -> dict[int, SearchRecord]:
         if decision == PublicityDecisionKind.APPROVED:
             record.publicity_approved = True
             record.publicity_live = record.publicity_live or withdrawn_at is None
-    for episode_id, first in (
-        MissingAgencyContact.objects.filter(child_id__in=ids, agency=MissingAgency.MISSING_PEOPLE)
-        .values("episode_id")
-        .annotate(first=Min("contacted_at"))
-        .order_by()
-        .values_list("episode_id", "first")
+    for episode_id, first in rows_for_ids(
+        lambda ids: (
+            MissingAgencyContact.objects.filter(
+                child_id__in=ids, agency=MissingAgency.MISSING_PEOPLE
+            )
+            .values("episode_id")
+            .annotate(first=Min("contacted_at"))
+            .order_by()
+            .values_list("episode_id", "first")
+        ),
+        child_ids,
     ):
         if episode_id in found:
             found[episode_id].missing_people_contacted_at = first
-    for episode_id, held_at in SafeAndWellCheck.objects.filter(child_id__in=ids).values_list(
-        "episode_id", "held_at"
+    for episode_id, held_at in rows_for_ids(
+        lambda ids: SafeAndWellCheck.objects.filter(child_id__in=ids).values_list(
+            "episode_id", "held_at"
+        ),
+        child_ids,
     ):
         if episode_id in found:
             found[episode_id].safe_and_well_at = held_at

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from homesafe.bulk_reads import ids_in
+from homesafe.bulk_reads import ids_in, rows_for_ids
 from homesafe.people.models import CarePeriod, Child, CohortPeriod, NetworkMember, Placement
 
 
@@ -46,37 +46,52 @@ def child_records(child_ids: Iterable[int]) -> dict[int, ChildRecord]:
     cohort, care period or placement, the one each model's ordering puts first counts."""
     ids = list(child_ids)
     cohorts: dict[int, str] = {}
-    for child_id, cohort in CohortPeriod.objects.filter(
-        child_id__in=ids_in(ids), ended_on__isnull=True
-    ).values_list("child_id", "cohort"):
+    for child_id, cohort in rows_for_ids(
+        lambda ids: CohortPeriod.objects.filter(
+            child_id__in=ids, ended_on__isnull=True
+        ).values_list("child_id", "cohort"),
+        ids,
+    ):
         cohorts.setdefault(child_id, cohort)
     legal: dict[int, str] = {}
-    for child_id, status in CarePeriod.objects.filter(
-        child_id__in=ids_in(ids), ended_on__isnull=True
-    ).values_list("child_id", "legal_status"):
+    for child_id, status in rows_for_ids(
+        lambda ids: CarePeriod.objects.filter(child_id__in=ids, ended_on__isnull=True).values_list(
+            "child_id", "legal_status"
+        ),
+        ids,
+    ):
         legal.setdefault(child_id, status)
     placed: dict[int, tuple[int, int]] = {}
-    for child_id, placing, host in Placement.objects.filter(
-        child_id__in=ids_in(ids), ended_on__isnull=True
-    ).values_list("child_id", "placing_la_id", "host_la_id"):
+    for child_id, placing, host in rows_for_ids(
+        lambda ids: Placement.objects.filter(child_id__in=ids, ended_on__isnull=True).values_list(
+            "child_id", "placing_la_id", "host_la_id"
+        ),
+        ids,
+    ):
         placed.setdefault(child_id, (placing, host))
     network: dict[int, list[NetworkEntry]] = {}
-    for child_id, role, organisation_id, user_id in NetworkMember.objects.filter(
-        child_id__in=ids_in(ids), ended_on__isnull=True
-    ).values_list("child_id", "role", "organisation_id", "user_id"):
+    for child_id, role, organisation_id, user_id in rows_for_ids(
+        lambda ids: NetworkMember.objects.filter(
+            child_id__in=ids, ended_on__isnull=True
+        ).values_list("child_id", "role", "organisation_id", "user_id"),
+        ids,
+    ):
         network.setdefault(child_id, []).append(NetworkEntry(role, organisation_id, user_id))
     records = {}
-    for pk, born, la_id, school_id, worker_id, team_id in (
-        Child.objects.filter(pk__in=ids_in(ids))
-        .order_by()
-        .values_list(
-            "pk",
-            "date_of_birth",
-            "responsible_la_id",
-            "school_id",
-            "allocated_social_worker_id",
-            "allocated_social_worker__team_id",
-        )
+    for pk, born, la_id, school_id, worker_id, team_id in rows_for_ids(
+        lambda ids: (
+            Child.objects.filter(pk__in=ids)
+            .order_by()
+            .values_list(
+                "pk",
+                "date_of_birth",
+                "responsible_la_id",
+                "school_id",
+                "allocated_social_worker_id",
+                "allocated_social_worker__team_id",
+            )
+        ),
+        ids,
     ):
         placing, host = placed.get(pk, (None, None))
         records[pk] = ChildRecord(
