@@ -22,7 +22,9 @@ def _parse(text: str) -> ProtocolSettings:
     return ProtocolSettings.from_toml(text)
 
 
-@transaction.atomic
+# Every re-plan reads the versions in force: inside the caller's transaction without a
+# savepoint (two round trips to PostgreSQL); the first defaults' get_or_create keeps its own.
+@transaction.atomic(savepoint=False)
 def protocol_current(
     *, local_authority_id: int | None = None
 ) -> tuple[ProtocolVersion, ProtocolSettings]:
