@@ -227,3 +227,11 @@ def rows_for_ids(build: Callable[[IdList], QuerySet], ids: Sequence[int]) -> lis
     if shape.order is not None:
         rows = [shape.order(row) for row in rows]
     return rows
+
+
+def lists_by_first[K, V](rows: Iterable[tuple[K, V]]) -> dict[K, list[V]]:
+    """Each (key, value) row's value listed under its key, in the rows' order."""
+    lists: dict[K, list[V]] = {}
+    for key, value in rows:
+        lists.setdefault(key, []).append(value)
+    return lists

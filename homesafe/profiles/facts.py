@@ -7,20 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from homesafe.bulk_reads import rows_for_ids
+from homesafe.bulk_reads import lists_by_first, rows_for_ids
 from homesafe.profiles.models import ProfileVersion
 
 
 def profile_saves_by_child(child_ids: Iterable[int]) -> dict[int, list[datetime]]:
     """When each child's profile versions were saved, the earliest first."""
-    saves: dict[int, list[datetime]] = {}
-    for child_id, saved_at in rows_for_ids(
-        lambda ids: (
-            ProfileVersion.objects.filter(child_id__in=ids)
-            .order_by("saved_at", "id")
-            .values_list("child_id", "saved_at")
-        ),
-        list(child_ids),
-    ):
-        saves.setdefault(child_id, []).append(saved_at)
-    return saves
+    return lists_by_first(rows_for_ids(_saves, list(child_ids)))
+
+
+def _saves(ids):
+    return (
+        ProfileVersion.objects.filter(child_id__in=ids)
+        .order_by("saved_at", "id")
+        .values_list("child_id", "saved_at")
+    )
