@@ -110,6 +110,20 @@ def _row_kinds(compiler, connection) -> tuple[str, ...] | None:
     return tuple(kinds)
 
 
+def _values_order(queryset: QuerySet) -> Callable[[tuple], tuple] | None:
+    """values_list() names annotations in its own order where the SQL selects them last: the
+    function putting a selected row in the order named, or None where the orders agree (as
+    Django's ValuesListIterable does)."""
+    query = queryset.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    fields = [*queryset._fields, *(f for f in query.annotation_select if f not in queryset._fields)]
+    if not queryset._fields or fields == names:
+        return None
+    index = {name: i for i, name in enumerate(names)}
+    getter = operator.itemgetter(*[index[f] for f in fields])
+    return (lambda row: (getter(row),)) if len(fields) == 1 else getter
+
+
 def value_rows(queryset: QuerySet) -> list[tuple]:
     """The rows of a `values_list()` queryset, as Django would give them, without Django's
     converters run value by value (a re-plan batch reads hundreds of thousands of values).
@@ -130,7 +144,10 @@ def value_rows(queryset: QuerySet) -> list[tuple]:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     make = _maker(kinds)
-    return rows if make is None else [make(row) for row in rows]
+    if make is not None:
+        rows = [make(row) for row in rows]
+    order = _values_order(queryset)
+    return rows if order is None else [order(row) for row in rows]
 
 
 # SQLite writes one placeholder an id, so a shape holds for one number of ids: shapes are kept
@@ -180,18 +197,13 @@ def _shape(build: Callable[[IdList], QuerySet], count: int) -> _Shape | None:
     for position, param in enumerate(params):
         if isinstance(param, _Slot):
             slots.append((position, param.index))
-        elif param is marker.ids:
-            arrays.append(position)
-    # values_list() puts annotations in the order named, where the SQL has them last.
-    query = queryset.query
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
-    fields = [*queryset._fields, *(f for f in query.annotation_select if f not in queryset._fields)]
-    order = None
-    if queryset._fields and fields != names:
-        index = {name: i for i, name in enumerate(names)}
-        getter = operator.itemgetter(*[index[f] for f in fields])
-        order = (lambda row: (getter(row),)) if len(fields) == 1 else getter
-    return _Shape(sql, tuple(params), tuple(slots), tuple(arrays), _maker(kinds), order)
+        elif isinstance(param, list) and param and all(isinstance(p, _Slot) for p in param):
+            arrays.append(position)  # PostgreSQL's one array of the ids (_AnyOnPostgres)
+    if not (arrays or slots) or len(slots) % count:
+        raise TypeError(f"{build.__qualname__} does not filter by the ids it is given")
+    return _Shape(
+        sql, tuple(params), tuple(slots), tuple(arrays), _maker(kinds), _values_order(queryset)
+    )
 
 
 def rows_for_ids(build: Callable[[IdList], QuerySet], ids: Sequence[int]) -> list[tuple]:

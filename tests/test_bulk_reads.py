@@ -131,6 +131,7 @@ def test_rows_for_ids_gives_annotations_in_the_order_named_and_json_as_django_do
     EpisodeFactory(child=child, last_seen_at=seen, status="returned", returned_at=seen)
     rows = rows_for_ids(_counted, [child.pk])
     assert rows == list(_counted(ids_in([child.pk]))) == [(2, child.pk, rows[0][2])]
+    assert value_rows(_counted(ids_in([child.pk]))) == rows  # and a batch's read, uncompiled
     assert rows[0][2] is not None
     # An aggregate's datetime (text from SQLite) as Django gives it: aware.
     (first,) = rows_for_ids(_first_reports, [child.pk])
@@ -179,3 +180,12 @@ def test_rows_for_ids_refuses_a_build_that_reads_a_changing_local():
             ),
             [1],
         )
+
+
+def _all_episodes(ids):
+    return MissingEpisode.objects.values_list("pk")  # forgets the ids it is given
+
+
+def test_rows_for_ids_refuses_a_build_that_ignores_its_ids():
+    with pytest.raises(TypeError, match="does not filter by the ids"):
+        rows_for_ids(_all_episodes, [1])
