@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from homesafe.access.choices import Role
 from homesafe.access.models import Organisation, Team, User
-from homesafe.bulk_reads import ids_in
+from homesafe.bulk_reads import rows_for_ids
 from homesafe.interviews.facts import rhi_route_matching
 from homesafe.people.choices import Cohort, NetworkRole
 from homesafe.protocol.facts import OwnerRole
@@ -203,6 +203,7 @@ TOLD_HOLDERS: dict[str, tuple[str, ...]] = {
     # only is told from outside HomeSafe (the directory), never every user of the council.
     OwnerRole.HEALTH: (Role.HEALTH_PRACTITIONER,),
 }
+_TOLD_ROLES = tuple(sorted({role for holders in TOLD_HOLDERS.values() for role in holders}))
 
 
 def duties_owned_q(user: User) -> Q:
@@ -283,6 +284,20 @@ def people_told(duty) -> list[User]:
 TOLD_PARTY = tuple[str, int | None, int | None, int | None]
 
 
+def _active_users(ids):
+    return User.objects.filter(pk__in=ids, is_active=True).values_list("pk")
+
+
+def _team_services(ids):
+    return Team.objects.filter(pk__in=ids).values_list("pk", "service")
+
+
+def _role_holders(ids):
+    return User.objects.filter(
+        is_active=True, organisation_id__in=ids, role_grants__role__in=_TOLD_ROLES
+    ).values_list("pk", "organisation_id", "team_id", "team__service", "role_grants__role")
+
+
 def people_told_by_party(parties: Iterable[TOLD_PARTY]) -> dict[TOLD_PARTY, list[int]]:
     """The ids of the active HomeSafe users each told party tells, as people_told() names
     them for one duty, for many parties in three queries."""
@@ -290,18 +305,9 @@ def people_told_by_party(parties: Iterable[TOLD_PARTY]) -> dict[TOLD_PARTY, list
     user_ids = {user_id for _, user_id, _, _ in parties if user_id}
     organisation_ids = {org for _, user_id, org, _ in parties if not user_id and org}
     team_ids = {team for _, user_id, org, team in parties if not user_id and org and team}
-    active = set(
-        User.objects.filter(pk__in=ids_in(user_ids), is_active=True).values_list("pk", flat=True)
-    )
-    services = dict(Team.objects.filter(pk__in=ids_in(team_ids)).values_list("pk", "service"))
-    roles = {role for holders in TOLD_HOLDERS.values() for role in holders}
-    holders = list(
-        User.objects.filter(
-            is_active=True,
-            organisation_id__in=ids_in(organisation_ids),
-            role_grants__role__in=roles,
-        ).values_list("pk", "organisation_id", "team_id", "team__service", "role_grants__role")
-    )
+    active = {pk for (pk,) in rows_for_ids(_active_users, sorted(user_ids))}
+    services = dict(rows_for_ids(_team_services, sorted(team_ids)))
+    holders = rows_for_ids(_role_holders, sorted(organisation_ids))
     told: dict[TOLD_PARTY, list[int]] = {}
     for party in parties:
         tells_role, user_id, organisation_id, team_id = party
