@@ -140,19 +140,22 @@ def value_rows(queryset: QuerySet) -> list[tuple]:
     kinds = _row_kinds(compiler, connection)
     if kinds is None:
         return list(queryset)
+    return _fetch(connection, sql, params, _maker(kinds), _values_order(queryset))
+
+
+def _fetch(connection, sql: str, params, make, order) -> list[tuple]:
+    """Run a compiled read; each row made what Django gives (`make`) in values_list()'s order."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    make = _maker(kinds)
     if make is not None:
         rows = [make(row) for row in rows]
-    order = _values_order(queryset)
     return rows if order is None else [order(row) for row in rows]
 
 
-# SQLite writes one placeholder an id, so a shape holds for one number of ids: shapes are kept
-# for the few ids of a person's change; a worker's batch of a thousand compiles its reads anew
-# (once for a thousand children).
+# The most ids a compiled shape is kept for on SQLite, which writes a placeholder for each id
+# (so each number of ids is a shape of its own): a person's change re-plans a child or a few.
+# A worker's batch of a thousand compiles each read for itself, once for the thousand.
 _FEW = 64
 
 
@@ -231,14 +234,7 @@ def rows_for_ids(build: Callable[[IdList], QuerySet], ids: Sequence[int]) -> lis
         params[position] = ids[index]
     for position in shape.arrays:
         params[position] = ids
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(shape.sql, params)
-        rows = cursor.fetchall()
-    if shape.make is not None:
-        rows = [shape.make(row) for row in rows]
-    if shape.order is not None:
-        rows = [shape.order(row) for row in rows]
-    return rows
+    return _fetch(connections[DEFAULT_DB_ALIAS], shape.sql, params, shape.make, shape.order)
 
 
 def lists_by_first[K, V](rows: Iterable[tuple[K, V]]) -> dict[K, list[V]]:
