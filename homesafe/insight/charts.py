@@ -9,7 +9,6 @@ import base64
 import hashlib
 import json
 
-import altair as alt
 import vl_convert
 from django.core.cache import cache
 
@@ -30,6 +29,11 @@ def svg_data_uri(spec: dict) -> str:
 
 def monthly_bars(rows: list[dict], *, value: str, title: str) -> dict:
     """Bars of `value` by month (rows of {"month": date, value: int}), in GOV.UK blue."""
+    # Imported here: altair takes about 0.4 s to import, which every process that loads the
+    # URLs (each web and worker process, each `homesafe` command) would pay for a chart that
+    # only the insight pages draw.
+    import altair as alt  # noqa: PLC0415
+
     data = [{"month": row["month"].strftime("%b %Y"), value: row[value]} for row in rows]
     order = [d["month"] for d in data]
     chart = (

@@ -19,8 +19,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
@@ -33,6 +32,9 @@ from homesafe.insight.roles import sees_names
 from homesafe.insight.windows import months_span
 from homesafe.people.models import Child
 from homesafe.people.queries import children_counted_for, children_visible_to
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 PERIODS_MONTHS = (3, 6, 12, 24)
 DEFAULT_MONTHS = 12
@@ -109,6 +111,8 @@ class NetworksReport:
 
 
 def _graph(rows: list[ConcernLinkRow]) -> nx.Graph:
+    import networkx as nx  # noqa: PLC0415 (see networks_for_user)
+
     graph = nx.Graph()
     for row in rows:
         other = f"p:{row.person_id}" if row.person_id is not None else f"l:{row.place_key}"
@@ -148,6 +152,10 @@ def networks_for_user(*, user: User, months: int = DEFAULT_MONTHS, now: datetime
     """The networks among the children the user may see (or, for an analyst, count), from links
     recorded in the last `months` months, largest first. Audited: who looked, when, and which
     children's names were shown (ids, no personal data)."""
+    # Imported here, as in safety_plans/family.py: networkx takes about 0.12 s to import, and
+    # only this page needs it, not every process that loads the URLs.
+    import networkx as nx  # noqa: PLC0415
+
     since = now - months_span(months)
     named = sees_names(user)
     children = children_visible_to(user=user) if named else children_counted_for(user=user)

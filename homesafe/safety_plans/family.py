@@ -14,7 +14,6 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import networkx as nx
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -100,6 +99,10 @@ def missing_together_groups[T](
     the same kind whose episodes are missing together are in one group, and so is every item
     missing together with either (a family of three is one group). A group keeps the order of
     its items and stands where its first item stood; an item on its own is a group of one."""
+    # Imported here: networkx takes about 0.12 s to import, and every process that re-plans
+    # duties imports this module; the groups are drawn on the screening pages only.
+    import networkx as nx  # noqa: PLC0415
+
     graph = nx.Graph()
     graph.add_nodes_from(range(len(items)))
     at: dict[tuple[Hashable, int], list[int]] = {}
