@@ -4,10 +4,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from homesafe.access.choices import AuditVerb, ContactTakes, OrganisationType, Role
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.indexes import index_where_set
 
 
-class Organisation(models.Model):
+class Organisation(ChecksInOneQuery, models.Model):
     """An agency in the partnership: a local authority, police force, school, health or RHI service."""
 
     type = models.CharField(max_length=20, choices=OrganisationType.choices)
@@ -169,7 +170,7 @@ class UserRole(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
-class CaseAccessGrant(models.Model):
+class CaseAccessGrant(ChecksInOneQuery, models.Model):
     """Time-limited access to one child's record, e.g. for an auditor sampling cases."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="case_grants")
@@ -197,7 +198,7 @@ class CaseAccessGrant(models.Model):
         return f"{self.user} → child {self.child_id} until {self.ends_at:%d/%m/%Y}"
 
 
-class AuditEntry(models.Model):
+class AuditEntry(ChecksInOneQuery, models.Model):
     """One read or change of the record, by a person or a client. Append-only (database triggers)."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -237,7 +238,7 @@ class AuditEntry(models.Model):
         return AuditVerb(self.verb).label if self.verb in AuditVerb.values else self.verb
 
 
-class OrganisationContact(models.Model):
+class OrganisationContact(ChecksInOneQuery, models.Model):
     """Someone partners reach at an organisation: a named person or a shared mailbox (the
     contact directory)."""
 

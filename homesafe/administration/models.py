@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from homesafe.constraints import ChecksInOneQuery
 
-class Invitation(models.Model):
+
+class Invitation(ChecksInOneQuery, models.Model):
     """A single-use, expiring sign-up link sent to a new user; only the token's hash is kept."""
 
     user = models.ForeignKey(

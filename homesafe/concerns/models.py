@@ -12,9 +12,10 @@ from homesafe.concerns.choices import (
     NrmDecision,
     PersonKind,
 )
+from homesafe.constraints import ChecksInOneQuery
 
 
-class PersonOfConcern(models.Model):
+class PersonOfConcern(ChecksInOneQuery, models.Model):
     """An adult or peer who may pose a risk to children, known through the children linked to them.
 
     Visible only to people who may see at least one linked child (concerns.queries)."""
@@ -47,7 +48,7 @@ class PersonOfConcern(models.Model):
         return self.name
 
 
-class PersonLink(models.Model):
+class PersonLink(ChecksInOneQuery, models.Model):
     """A person of concern linked to a child: through an episode, an interview, a meeting."""
 
     person = models.ForeignKey(PersonOfConcern, on_delete=models.CASCADE, related_name="links")
@@ -177,7 +178,7 @@ class LocationLink(models.Model):
         return self.get_kind_display()
 
 
-class DisruptionAction(models.Model):
+class DisruptionAction(ChecksInOneQuery, models.Model):
     """A disruption tactic used to protect a child: a CAWN, an arrest, or another action."""
 
     child = models.ForeignKey(
@@ -226,7 +227,7 @@ class DisruptionAction(models.Model):
         return self.kind_other or self.get_kind_display()
 
 
-class LegalAction(models.Model):
+class LegalAction(ChecksInOneQuery, models.Model):
     """A recovery order (applied, granted), an NRM referral (reasonable and conclusive grounds
     decisions) or a referral to MACE for a child, and perhaps the episode it was for."""
 

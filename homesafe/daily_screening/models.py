@@ -5,10 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.daily_screening.choices import NotificationKind, ScreeningOutcome
 
 
-class ScreeningDecision(models.Model):
+class ScreeningDecision(ChecksInOneQuery, models.Model):
     """A decision on one notification of an episode; a new decision supersedes, never overwrites."""
 
     episode = models.ForeignKey(

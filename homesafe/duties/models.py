@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.duties.choices import (
     DUTY_KIND_CHOICES,
     DUTY_LABELS,
@@ -52,7 +53,7 @@ class ProtocolVersion(models.Model):
         return f"Protocol {self.version} ({self.created_at:%d/%m/%Y})"
 
 
-class Duty(models.Model):
+class Duty(ChecksInOneQuery, models.Model):
     """Something that must be done for a child by a set time, planned by the protocol engine."""
 
     # No index of their own where a composite index leads with the column, and those mostly
@@ -310,7 +311,7 @@ class Notice(models.Model):
         return NOTICE_TEXT.get(self.duty.kind, self.duty.label)
 
 
-class OutboundMessage(models.Model):
+class OutboundMessage(ChecksInOneQuery, models.Model):
     """One attempt to tell a notification's told party from outside HomeSafe, by e-mail."""
 
     duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="messages")

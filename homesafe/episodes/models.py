@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from homesafe.access.choices import OrganisationType
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.episodes.choices import (
     EpisodeStatus,
     EpisodeType,
@@ -16,7 +17,7 @@ from homesafe.indexes import index_where_set
 from homesafe.people.validators import validate_postcode
 
 
-class Location(models.Model):
+class Location(ChecksInOneQuery, models.Model):
     """A place: where a child was last seen, found, stayed, or an address of concern."""
 
     kind = models.CharField(max_length=30, choices=LocationKind.choices, default=LocationKind.OTHER)
@@ -50,7 +51,7 @@ class Location(models.Model):
         return ", ".join(p for p in parts if p)
 
 
-class MissingEpisode(models.Model):
+class MissingEpisode(ChecksInOneQuery, models.Model):
     """One period of a child being missing or away: from last seen to found or returned."""
 
     # No index of its own for `child` and `police_force`: the composite indexes in Meta start
@@ -214,7 +215,7 @@ class RiskGrading(models.Model):
         return self.get_grade_display()
 
 
-class EpisodeCorrection(models.Model):
+class EpisodeCorrection(ChecksInOneQuery, models.Model):
     """A correction of an episode's details, with the reason and the values before and after."""
 
     episode = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework_api_key.models import AbstractAPIKey
 
 from homesafe.access.choices import OrganisationType
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.intake.choices import (
     EpisodeTime,
     EventOutcome,
@@ -139,7 +140,7 @@ class PoliceReport(models.Model):
         return self.police_reference
 
 
-class IdentityReview(models.Model):
+class IdentityReview(ChecksInOneQuery, models.Model):
     """A notification whose child is uncertain: the missing coordinator decides who it is."""
 
     force = models.ForeignKey(
@@ -210,7 +211,7 @@ class IdentityCandidate(models.Model):
         return f"child {self.child_id}: {self.score:.0f}"
 
 
-class ChildMerge(models.Model):
+class ChildMerge(ChecksInOneQuery, models.Model):
     """Two records of the same child merged: the merged one is kept (the log refers to it)."""
 
     merged_child = models.OneToOneField(
@@ -297,7 +298,7 @@ class PoliceImport(models.Model):
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
 
 
-class PoliceTimeCorrection(models.Model):
+class PoliceTimeCorrection(ChecksInOneQuery, models.Model):
     """A time of an episode that the police's own record replaced: the episode's history of it."""
 
     episode = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.interviews.choices import (
     NONE_IDENTIFIED,
     TRAFFICKING_INDICATOR,
@@ -75,7 +76,7 @@ class InterviewTerm(models.Model):
         return self.retired_at is not None
 
 
-class ReturnInterview(models.Model):
+class ReturnInterview(ChecksInOneQuery, models.Model):
     """The return home interview offered after one missing episode: the offer, its outcome and
     (when held) the confidential record with a summary that may be shared."""
 
@@ -286,7 +287,7 @@ class InterviewDraft(models.Model):
         return f"Draft of interview {self.interview_id} by user {self.author_id}"
 
 
-class RhiRoute(models.Model):
+class RhiRoute(ChecksInOneQuery, models.Model):
     """A partnership rule saying who offers return home interviews to some of a responsible
     authority's children: the first of its rules (by order) that matches the child wins."""
 

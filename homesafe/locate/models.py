@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.locate.choices import (
     LocateActionKind,
     MissingAgency,
@@ -18,7 +19,7 @@ from homesafe.locate.choices import (
 )
 
 
-class LocateAction(models.Model):
+class LocateAction(ChecksInOneQuery, models.Model):
     """An action of the plan for finding a missing child, owned by one agency."""
 
     episode = models.ForeignKey(
@@ -62,7 +63,7 @@ class LocateAction(models.Model):
         return self.done_at is not None
 
 
-class Sighting(models.Model):
+class Sighting(ChecksInOneQuery, models.Model):
     """A sighting of, or a lead about, a child while missing, from any agency or the police."""
 
     episode = models.ForeignKey(
@@ -119,7 +120,7 @@ class Sighting(models.Model):
         return self.removed_at is not None
 
 
-class Publicity(models.Model):
+class Publicity(ChecksInOneQuery, models.Model):
     """Publicity considered for a missing child: the decision, who approved it, the channels,
     whose consent, and its withdrawal (due once the child returns)."""
 
@@ -219,7 +220,7 @@ class MissingAgencyContact(models.Model):
         return f"{self.get_agency_display()} {timezone.localtime(self.contacted_at):%d/%m/%Y}"
 
 
-class SafeAndWellCheck(models.Model):
+class SafeAndWellCheck(ChecksInOneQuery, models.Model):
     """The police Safe and Well (prevention) interview on the child's return, with its findings.
     Not the return home interview (homesafe.interviews)."""
 

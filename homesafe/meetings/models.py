@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.meetings.choices import (
     Attendance,
     DifferenceStage,
@@ -15,7 +16,7 @@ from homesafe.meetings.choices import (
 )
 
 
-class Meeting(models.Model):
+class Meeting(ChecksInOneQuery, models.Model):
     """A strategy, multi-agency, MACE or missing-panel meeting about one or more children."""
 
     kind = models.CharField(max_length=20, choices=MeetingKind.choices)
@@ -152,7 +153,7 @@ class MeetingInvitation(models.Model):
         return f"{self.organisation}: {self.get_attendance_display()}"
 
 
-class MeetingNote(models.Model):
+class MeetingNote(ChecksInOneQuery, models.Model):
     """A decision made or a risk identified at a meeting: about one child, or the whole meeting
     (a locality MACE's places and patterns). Parts about a child are seen only by those who may
     see that child."""
@@ -182,7 +183,7 @@ class MeetingNote(models.Model):
         return self.get_kind_display()
 
 
-class MeetingAction(models.Model):
+class MeetingAction(ChecksInOneQuery, models.Model):
     """An action agreed at a meeting, owned by an agency (and optionally a person), followed up."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
@@ -232,7 +233,7 @@ class MeetingAction(models.Model):
         return self.completed_at is None and self.due_on < timezone.localdate()
 
 
-class ProfessionalDifference(models.Model):
+class ProfessionalDifference(ChecksInOneQuery, models.Model):
     """An escalation when agencies disagree about a child (the partnership's policy for
     resolving professional differences): who raised it, with whom, about what, how far it went
     and how it ended."""

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from homesafe.access.choices import OrganisationType
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.people.choices import (
     AdverseExperienceKind,
     Cohort,
@@ -140,7 +141,7 @@ class ChildNeed(models.Model):
         return f"{self.description} ({self.get_status_display()})"
 
 
-class CohortPeriod(models.Model):
+class CohortPeriod(ChecksInOneQuery, models.Model):
     """A period in which the child was in one social care cohort (history kept)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cohort_periods")
@@ -169,7 +170,7 @@ class CohortPeriod(models.Model):
         return self.get_cohort_display()
 
 
-class CarePeriod(models.Model):
+class CarePeriod(ChecksInOneQuery, models.Model):
     """A period of being looked after, under one legal status."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_periods")
@@ -204,7 +205,7 @@ class CarePeriod(models.Model):
         return self.get_legal_status_display()
 
 
-class Placement(models.Model):
+class Placement(ChecksInOneQuery, models.Model):
     """Where the child lives: at home, in foster care, a children's home or elsewhere."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
@@ -257,7 +258,7 @@ class Placement(models.Model):
         return self.host_la_id != self.placing_la_id
 
 
-class NetworkMember(models.Model):
+class NetworkMember(ChecksInOneQuery, models.Model):
     """An organisation or professional involved with the child (the professional network)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="network")
@@ -294,7 +295,7 @@ class NetworkMember(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
-class ChildRelationship(models.Model):
+class ChildRelationship(ChecksInOneQuery, models.Model):
     """Two children of one family or household. Kept both ways: a link from A to B has its
     mirror from B to A (people.services_family writes and removes them together)."""
 
@@ -325,7 +326,7 @@ class ChildRelationship(models.Model):
         return f"{self.get_kind_display()}: child {self.other_id}"
 
 
-class EducationConcern(models.Model):
+class EducationConcern(ChecksInOneQuery, models.Model):
     """The school's (or the local authority's education welfare service's) record that a child
     is missing education or persistently absent; open until `ended_on`."""
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.reminders.choices import (
     DEFAULT_DIGEST_DAYS,
     DigestDays,
@@ -15,7 +16,7 @@ def _default_times() -> list[str]:
     return [DigestTime.AT_0800.value]
 
 
-class ReminderPreference(models.Model):
+class ReminderPreference(ChecksInOneQuery, models.Model):
     """When a person wants their reminder e-mails: digest times of day, or none (in-app only)."""
 
     user = models.OneToOneField(
@@ -65,7 +66,7 @@ class ReminderPreference(models.Model):
         return f"A digest at {at} {days}"
 
 
-class ReminderEmail(models.Model):
+class ReminderEmail(ChecksInOneQuery, models.Model):
     """One e-mail to one person: their digest for one slot, or the alerts of one sweep.
 
     Reserved (unique per person, kind and slot) with its reminders before it is sent, then

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from homesafe.constraints import ChecksInOneQuery
 from homesafe.protocol.screening import (
     ANSWER_LABELS,
     Answer,
@@ -13,7 +14,7 @@ from homesafe.protocol.screening import (
 from homesafe.screening.choices import CONCERN_BAND, TOOL_CHOICES, TRAFFICKING_GROUP
 
 
-class ExploitationScreening(models.Model):
+class ExploitationScreening(ChecksInOneQuery, models.Model):
     """One completed exploitation screening of a child with one version of one tool."""
 
     child = models.ForeignKey(
