@@ -222,7 +222,9 @@ AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
 
 # Sessions end after 30 minutes without activity and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_TIMEOUT_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity keeps a session going: homesafe.web.middleware.SessionActivityMiddleware saves it
+# at most once a minute, not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -366,6 +368,10 @@ REST_FRAMEWORK = {
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "homesafe.web.middleware.NoStoreMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("homesafe.web.middleware.NoStoreMiddleware") + 1,
+    "homesafe.web.middleware.SessionActivityMiddleware",
 )
 HOMESAFE_TRUSTED_PROXIES = env.list("HOMESAFE_TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "homesafe.access.client_ip.client_ip"

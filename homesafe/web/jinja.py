@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup, escape
 
 from homesafe.web.govuk import error_summary, field_params
+from homesafe.web.middleware import session_seconds_left
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -84,6 +85,7 @@ def environment(**options) -> Environment:
             "error_summary": error_summary,
             "get_messages": messages.get_messages,
             "settings": settings,
+            "session_seconds_left": session_seconds_left,
         }
     )
     env.filters.update({"london": london, "long_date": long_date, "duration": duration})

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from homesafe.web.middleware import session_keep
+
 
 def _in_words(seconds: int) -> str:
     if seconds < 120:
@@ -22,7 +24,7 @@ def _in_words(seconds: int) -> str:
 def session_extend(request: HttpRequest) -> JsonResponse:
     """Keep a signed-in session going: it is saved again now, so it ends SESSION_COOKIE_AGE
     seconds from now. Says how many (a signed-out caller is sent to sign in, as for any page)."""
-    request.session.modified = True
+    session_keep(request.session)
     return JsonResponse({"timeout": settings.SESSION_COOKIE_AGE})
 
 
