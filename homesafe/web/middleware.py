@@ -39,7 +39,8 @@ def session_seconds_left(session) -> int:
     kept_at = session.get(SESSION_KEPT_AT)
     if kept_at is None:
         return settings.SESSION_COOKIE_AGE
-    return max(0, settings.SESSION_COOKIE_AGE - (int(time.time()) - kept_at))
+    age = settings.SESSION_COOKIE_AGE
+    return min(age, max(0, age - (int(time.time()) - kept_at)))
 
 
 class SessionActivityMiddleware:
