@@ -65,7 +65,7 @@ def episode_get_for_user_or_404(
     *, user: User, episode_id: int, log_read: bool = True
 ) -> MissingEpisode:
     # The gate, then the episode with what its pages show, in two queries. In one, PostgreSQL's
-    # planner took 5 to 10 ms ordering the gate's subquery and ten joined relations for a
+    # planner took 6 to 13 ms ordering the gate's subquery and ten joined relations for a
     # lookup that runs in 0.3 ms; apart, about 0.5 ms and 1.7 ms (docs/benchmarks.md). Who
     # created or voided the episode is read only where a page shows it.
     if not episodes_visible_to(user=user, include_voided=True).filter(pk=episode_id).exists():
