@@ -28,7 +28,7 @@ def split_output(stdout: str, steps: int) -> list[str]:
     return parts[:-1]
 
 
-def _without_checks(argv: list[str]) -> list[str]:
+def without_checks(argv: list[str]) -> list[str]:
     import django
     from django.core.management import get_commands, load_command_class
 
@@ -42,7 +42,7 @@ def main(steps: list[list[str]]) -> None:
     from homesafe.cli import main as homesafe
 
     for argv in steps:
-        homesafe(["homesafe", *_without_checks(argv)])
+        homesafe(["homesafe", *without_checks(argv)])
         from django.db import connections
 
         connections.close_all()
