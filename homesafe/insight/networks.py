@@ -19,7 +19,6 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from homesafe.access.audit import audit_record
 from homesafe.access.choices import AuditVerb
@@ -32,9 +31,6 @@ from homesafe.insight.roles import sees_names
 from homesafe.insight.windows import months_span
 from homesafe.people.models import Child
 from homesafe.people.queries import children_counted_for, children_visible_to
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 PERIODS_MONTHS = (3, 6, 12, 24)
 DEFAULT_MONTHS = 12
@@ -110,14 +106,18 @@ class NetworksReport:
         return sum(n.children_count for n in self.networks)
 
 
-def _graph(rows: list[ConcernLinkRow]) -> nx.Graph:
-    import networkx as nx  # noqa: PLC0415 (see networks_for_user)
+def _connected(rows: list[ConcernLinkRow]) -> list[set[str]]:
+    """The connected groups of the graph of children ("c:"), persons ("p:") and places ("l:")
+    that the links join."""
+    # Imported here, as in safety_plans/family.py: networkx takes about 0.12 s to import, and
+    # only this page needs it, not every process that loads the URLs.
+    import networkx as nx  # noqa: PLC0415
 
     graph = nx.Graph()
     for row in rows:
         other = f"p:{row.person_id}" if row.person_id is not None else f"l:{row.place_key}"
         graph.add_edge(f"c:{row.child_id}", other)
-    return graph
+    return list(nx.connected_components(graph))
 
 
 def _ring(items: list[tuple[str, str, str]], radius: float, centre: float) -> list[DrawnNode]:
@@ -152,19 +152,12 @@ def networks_for_user(*, user: User, months: int = DEFAULT_MONTHS, now: datetime
     """The networks among the children the user may see (or, for an analyst, count), from links
     recorded in the last `months` months, largest first. Audited: who looked, when, and which
     children's names were shown (ids, no personal data)."""
-    # Imported here, as in safety_plans/family.py: networkx takes about 0.12 s to import, and
-    # only this page needs it, not every process that loads the URLs.
-    import networkx as nx  # noqa: PLC0415
-
     since = now - months_span(months)
     named = sees_names(user)
     children = children_visible_to(user=user) if named else children_counted_for(user=user)
     rows = concern_links_for_children(children=children, since=since)
-    graph = _graph(rows)
     components = [
-        comp
-        for comp in nx.connected_components(graph)
-        if sum(1 for node in comp if node.startswith("c:")) >= 2
+        comp for comp in _connected(rows) if sum(1 for node in comp if node.startswith("c:")) >= 2
     ]
     child_ids = sorted({int(n[2:]) for comp in components for n in comp if n.startswith("c:")})
     episodes = episode_counts_by_child(child_ids=child_ids, since=since) if child_ids else {}
