@@ -98,9 +98,14 @@ def episode_facts_refresh(*, child_ids: Iterable[int]) -> int:
     ids = sorted(set(child_ids))
     if not ids:
         return 0
+    # Two deletes, each by an index (the rows naming the children, then the rows of their
+    # episodes): one with a join or a subquery inside an OR had the database read every
+    # summary row for a task's few children (a police year's refresh at a million children
+    # took 0.25 s a task where it takes 0.07 s at a hundred thousand).
     with transaction.atomic():
+        EpisodeFacts.objects.filter(child_id__in=ids_in(ids)).delete()
         EpisodeFacts.objects.filter(
-            Q(child_id__in=ids_in(ids)) | Q(episode__child_id__in=ids_in(ids))
+            episode_id__in=MissingEpisode.objects.filter(child_id__in=ids_in(ids)).values("pk")
         ).delete()
         return _insert(MissingEpisode.objects.filter(child_id__in=ids_in(ids)))
 

@@ -6,6 +6,8 @@ service (a return recorded, a grading added) the summary follows once the worker
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -13,11 +15,12 @@ from homesafe.access.choices import Role
 from homesafe.access.models import Organisation
 from homesafe.access.policy import counted_scope, counted_whole_authorities
 from homesafe.episodes.choices import RiskGrade
+from homesafe.episodes.models import MissingEpisode
 from homesafe.episodes.services import episode_record_return, episode_regrade
 from homesafe.insight import figures
 from homesafe.insight import figures_breakdowns as breakdowns
 from homesafe.insight import figures_casework as casework
-from homesafe.insight.facts import episode_facts_rebuild
+from homesafe.insight.facts import episode_facts_rebuild, episode_facts_refresh
 from homesafe.insight.figures import Filters, Period, kpis
 from homesafe.insight.models import EpisodeFacts
 from homesafe.insight.report import kpis_report
@@ -138,6 +141,56 @@ def test_the_summary_follows_a_return_and_a_grading_once_the_worker_s_task_runs(
     _assert_same(OCTOBER)
     row = EpisodeFacts.objects.get(episode=e3)
     assert (row.first_grade, row.found_by) == (RiskGrade.HIGH, "police")
+
+
+def test_a_refresh_of_the_child_an_episode_moved_to_drops_the_row_of_the_child_it_left():
+    """Only the children whose facts changed are refreshed: an episode moved to c1 (as a merge
+    moves it) leaves a row naming c2 that c1's refresh must replace, found by the episode."""
+    data = build()
+    e3 = data.e3
+    assert EpisodeFacts.objects.get(episode=e3).child_id == data.c2.pk
+    MissingEpisode.objects.filter(pk=e3.pk).update(child=data.c1)
+
+    episode_facts_refresh(child_ids=[data.c1.pk])
+
+    assert list(EpisodeFacts.objects.filter(episode=e3).values_list("child_id", flat=True)) == [
+        data.c1.pk
+    ]
+    assert EpisodeFacts.objects.filter(child=data.c2).count() == (
+        MissingEpisode.objects.filter(child=data.c2).exclude(status="voided").count()
+    )
+
+
+def _reads_of(plan: dict, table: str) -> list[dict]:
+    """PostgreSQL's plan nodes that read `table`'s rows."""
+    found = [plan] if plan.get("Relation Name") == table else []
+    for child in plan.get("Plans", []):
+        found += _reads_of(child, table)
+    return [node for node in found if node["Node Type"] != "ModifyTable"]
+
+
+def test_a_refresh_finds_its_rows_by_index_not_by_reading_every_row():
+    """The rows to replace are found through the children's and the episodes' indexes: with
+    a join inside the OR, the database read every summary row for each task's few children."""
+    data = build()
+    with CaptureQueriesContext(connection) as queries:
+        episode_facts_refresh(child_ids=[data.c1.pk])
+    deletes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("DELETE")]
+    assert deletes
+    for delete in deletes:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"EXPLAIN QUERY PLAN {delete}")
+                plan = " / ".join(row[-1] for row in cursor.fetchall())
+                assert "SCAN" not in plan, plan
+                continue
+            cursor.execute("SET LOCAL enable_seqscan = off")  # the test's few rows
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {delete}")
+            plan = cursor.fetchone()[0][0]["Plan"]
+        reads = _reads_of(plan, "insight_episodefacts")
+        assert reads, plan
+        for node in reads:  # a bitmap heap scan's rows come from its index scans' conditions
+            assert node["Node Type"] == "Bitmap Heap Scan" or "Index Cond" in node, node
 
 
 def test_the_rebuild_rewrites_every_row_and_leaves_out_episodes_recorded_in_error():
