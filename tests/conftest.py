@@ -13,6 +13,7 @@ Fixtures that write records through the services on top of the world are built o
 session the same way (`built_once`, tests/snapshots.py).
 """
 
+import gc
 import os
 
 import pytest
@@ -45,7 +46,15 @@ def pytest_collection(session):
     # Test modules are imported here: a date read at import (in a parametrisation, say) is
     # NOW's too, so every pytest-xdist worker collects the same test ids.
     with time_machine.travel(NOW, tick=False):
-        return (yield)
+        result = yield
+    # The modules, the test items and what collection built live for the whole run: frozen,
+    # Python's cycle collector no longer walks them, and it runs less often (a test makes a few
+    # hundred thousand objects, most freed by their counts). About 4% of the workers' CPU on
+    # 696 tests (docs/benchmarks.md, "Test suite").
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1000)
+    return result
 
 
 # The order the workers take the tests in (pytest-xdist's worksteal gives each worker a run of
