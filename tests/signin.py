@@ -14,23 +14,14 @@ from django.test import Client
 
 
 class SignedInClient(Client):
-    _passes_second_factor = False
-
     def force_login(self, user, backend=None):
-        self._passes_second_factor = True
-        try:
-            super().force_login(user, backend)
-        finally:
-            self._passes_second_factor = False
-
-    def _login(self, user, backend=None):
-        """Django's `Client._login`; for `force_login`, with allauth's records of the password
-        and TOTP stages written in the same save of the session (a second load and save of the
-        session cost four queries a sign-in, in hundreds of tests). `login()` with a password
-        records neither, as Django's own sign-in does not."""
-        if not self._passes_second_factor:
-            super()._login(user, backend)
-            return
+        """Django's `force_login` (`Client._login`), with allauth's records of the password and
+        TOTP stages written in the same save of the session: a second load and save cost four
+        queries a sign-in, in hundreds of tests. `login()` with a password records neither, as
+        Django's own sign-in does not."""
+        if backend is None:
+            backend = self._get_backend()
+        user.backend = backend
         request = HttpRequest()
         if self.session:
             request.session = self.session
