@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from homesafe.access.audit import Actor, audit_record
@@ -59,16 +60,25 @@ class ReplanQueue:
     commits. The waiting tasks are locked in this transaction (PostgreSQL: the worker takes
     tasks with SKIP LOCKED, so it leaves them until this transaction commits; one it has already
     taken is no longer waiting, and its children are queued again; SQLite: the worker's taking a
-    task is a write, which waits for this transaction's). So a child reported in every chunk of
-    a police year is re-planned once after the import, not once per chunk, when the worker is
-    behind, and never misses the last chunk's facts when it is not.
+    task is a write, which waits for this transaction's).
+
+    `enqueue(..., hold=True)` queues the tasks held: not to be taken before `hold_seconds` from
+    now, a time each later `enqueue` moves on, until `release()` lets the worker take them.
+    An import holds every chunk's re-plans but the last one's and releases them when it ends,
+    so a child reported in every chunk of a police year is re-planned once, after the import,
+    even when a worker is idle and would take each chunk's task at once (it re-planned such a
+    child once per chunk, and held SQLite's one write lock while the import waited). If the
+    writer dies before `release()`, the held tasks run when their hold runs out.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, hold_seconds: int = 60) -> None:
         self.task_of: dict[int, str] = {}  # child id -> the id of the task queued for them
+        self.hold_seconds = hold_seconds
+        self.held: list[str] = []  # the ids of the tasks queued held, not yet released
 
-    def enqueue(self, *, child_ids: Iterable[int]) -> int:
-        """Queue these children's re-plans in the caller's transaction; the tasks queued."""
+    def enqueue(self, *, child_ids: Iterable[int], hold: bool = False) -> int:
+        """Queue these children's re-plans in the caller's transaction (held: see the class);
+        the tasks queued."""
         from django.tasks.base import TaskResultStatus
         from django_tasks_db.models import DBTaskResult
 
@@ -85,13 +95,56 @@ class ReplanQueue:
                 .order_by()
                 .values_list("pk", flat=True)
             }
+        task = replan_children
+        if self.held:  # held a while longer, with this transaction's
+            self._hold_until(timezone.now() + timedelta(seconds=self.hold_seconds))
+        if hold:
+            task = task.using(run_after=timezone.now() + timedelta(seconds=self.hold_seconds))
         ids_to_queue = sorted(pk for pk in ids if self.task_of.get(pk) not in waiting)
         for start in range(0, len(ids_to_queue), REPLAN_TASK_SIZE):
             part = ids_to_queue[start : start + REPLAN_TASK_SIZE]
-            task = replan_children.enqueue(child_ids=part)
+            result = task.enqueue(child_ids=part)
             for pk in part:
-                self.task_of[pk] = str(task.id)
+                self.task_of[pk] = str(result.id)
+            if hold:
+                self.held.append(str(result.id))
         return -(-len(ids_to_queue) // REPLAN_TASK_SIZE)
+
+    def release(self) -> None:
+        """Let the worker take the held tasks now, in the order they were queued (as tasks
+        queued without a time to wait for). Nothing if the caller's transaction is already
+        failing: the held tasks then run when their hold runs out."""
+        from django_tasks_db.models import get_date_max
+
+        if self.held and not connection.needs_rollback:
+            self._hold_until(get_date_max())
+            self.held = []
+
+    @staticmethod
+    def release_orphans() -> int:
+        """Let the worker take now the re-plans that an earlier writer (an import that died)
+        still holds; the tasks released. An import calls it as it starts: its children's
+        re-plans then run with the new import's, not when their hold runs out. (A writer still
+        running that loses its hold so only re-plans a child more than once.)"""
+        from django.tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        from homesafe.duties.tasks import replan_children
+
+        return DBTaskResult.objects.filter(
+            task_path=replan_children.module_path,
+            status=TaskResultStatus.READY,
+            run_after__gt=timezone.now(),
+            run_after__lt=get_date_max(),
+        ).update(run_after=get_date_max())
+
+    def _hold_until(self, run_after: datetime) -> None:
+        from django.tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.filter(pk__in=self.held, status=TaskResultStatus.READY).update(
+            run_after=run_after
+        )
 
 
 def _check_open(duty: Duty) -> None:

@@ -23,7 +23,9 @@ How it stays fast and safe (docs/intake.md):
   services one row per savepoint;
 - the duties of a chunk's children are re-planned by the worker: tasks of up to 1,000 children,
   queued in the chunk's transaction (facts_changes_gathered, ReplanQueue), a child already
-  queued by an earlier chunk whose task still waits not queued again;
+  queued by an earlier chunk whose task still waits not queued again; every chunk's tasks but
+  the last one's are held until the import ends, so a worker that keeps up does not re-plan a
+  child once per chunk (nor hold SQLite's write lock between the chunks);
 - each applied row stores the hash of its state (PoliceReport), so importing the same file again,
   or running an interrupted import again, changes nothing that was already done.
 """
@@ -242,7 +244,10 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
         self.written = 0
         self.bulk = BulkInsert()
         self.dirty = _Changed()
-        self.replans = ReplanQueue()  # each child queued once while their task waits
+        # Each child queued once while their task waits; every chunk's re-plans but the last
+        # held until the import ends (ReplanQueue).
+        self.replans = ReplanQueue(hold_seconds=settings.HOMESAFE_INTAKE_REPLAN_HOLD_SECONDS)
+        self.last_chunk = True  # whether the chunk being written is the file's last
         self.payloads: dict[tuple, str] = {}  # audit payloads as JSON, by their items
         self.audit_base = {  # what every audit entry of this import has
             "at": now,
@@ -378,7 +383,9 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
             self.write_new(new_episodes, new_reviews, new_children)
             for row in slow:
                 self.run_row(row)
-            self.result.replans_queued += self.replans.enqueue(child_ids=replan)
+            self.result.replans_queued += self.replans.enqueue(
+                child_ids=replan, hold=not self.last_chunk
+            )
 
     def run_row(self, row: _Row) -> None:
         """A row that needs the services (an update, a new child, an episode recorded by hand)."""
@@ -482,6 +489,8 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
 
     def _run(self, content: bytes) -> ImportResult:
         mapping = ForceMapping.objects.filter(organisation=self.force).first()
+        if not self.dry_run:
+            ReplanQueue.release_orphans()  # what an import that died held (ReplanQueue)
         ahead = MatchingAhead(self)
         try:
             ahead.start_early(content, mapping.columns if mapping else {})
@@ -496,6 +505,7 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
                 analysed = 0
                 for k, chunk in enumerate(chunks):
                     ahead.receive(k)
+                    self.last_chunk = k == len(chunks) - 1
                     self.run_chunk(chunk)
                     if self.written >= max(2 * analysed, 5000):
                         analysed = self.written
@@ -506,6 +516,9 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
                         self.progress(done, total)
         finally:
             ahead.close()
+            # The earlier chunks' re-plans, held while the import ran, once it has ended
+            # (written whole or stopped by an error): the worker takes them now.
+            self.replans.release()
         if not self.dry_run:
             audit_record(
                 actor=self.actor,

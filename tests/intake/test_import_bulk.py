@@ -212,9 +212,96 @@ def test_an_import_queues_each_child_once_and_the_worker_plans_the_duties(world)
     assert Duty.objects.count() == before
 
 
+def _ready_replans() -> list[list[int]]:
+    """The queued re-plans a worker would take now (not held)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return [
+        task.args_kwargs["kwargs"]["child_ids"]
+        for task in DBTaskResult.objects.ready()
+        .filter(task_path="homesafe.duties.tasks.replan_children")
+        .order_by("enqueued_at")
+    ]
+
+
+def test_an_import_holds_its_earlier_chunks_replans_until_it_ends(world, settings):
+    """A worker that keeps up would take each chunk's re-plan as it commits, and re-plan a
+    child reported in several chunks once per chunk. Every chunk's task but the last one's is
+    held (not to be taken for HOMESAFE_INTAKE_REPLAN_HOLD_SECONDS, a time each chunk moves on)
+    until the import ends; then the worker takes them all, each child once."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    settings.HOMESAFE_INTAKE_REPLAN_HOLD_SECONDS = 45
+    kids = _kids(world, 4, "Held")
+    rows = [row_for(kid, f"H-{i}") for i, kid in enumerate(kids)]
+    rows.append(row_for(kids[0], "H-0", found_at="02/03/2026 08:15", found_by="police"))
+    seen = []
+
+    def a_worker_looks(done, total):
+        holds = DBTaskResult.objects.exclude(run_after=get_date_max()).values_list(
+            "run_after", flat=True
+        )
+        seen.append((done, _ready_replans(), [h - timezone.now() for h in holds]))
+
+    result = run(world, rows, chunk_size=2, progress=a_worker_looks)
+    assert result.counts["created"] == 4 and result.counts["updated"] == 1, result.report_csv()
+    # Chunks [H-0 H-1] [H-2 H-3] [H-0 found]: nothing for a worker to take while the import
+    # runs; the first two chunks' tasks held for up to 45 s from the latest chunk.
+    assert [done for done, _, _ in seen] == [0, 2, 4, 5]
+    for done, ready, holds in seen[1:3]:
+        assert ready == [], done
+        assert len(holds) == done // 2
+        assert all(dt.timedelta(seconds=30) < h <= dt.timedelta(seconds=45) for h in holds)
+    # The last chunk's task was not held; the child of its update waited with the first one.
+    assert _queued_replans() == [[kids[0].pk, kids[1].pk], [kids[2].pk, kids[3].pk]]
+    assert _ready_replans() == _queued_replans()
+    assert not DBTaskResult.objects.exclude(run_after=get_date_max()).exists()
+
+
+def test_an_import_stopped_by_an_error_lets_the_worker_take_what_it_held(world):
+    """The chunks written before the error keep their re-plans, released as the import
+    stops (not left until their hold runs out)."""
+    kids = _kids(world, 4, "Stopped")
+    rows = [row_for(kid, f"S-{i}") for i, kid in enumerate(kids)]
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_the_second_chunk(done, total):
+        if done == 4:
+            raise Stop
+
+    try:
+        run(
+            world,
+            rows + [row_for(kids[0], "S-9")],
+            chunk_size=2,
+            progress=stop_after_the_second_chunk,
+        )
+    except Stop:
+        pass
+    else:
+        raise AssertionError("the import went on")
+    assert _ready_replans() == [[kids[0].pk, kids[1].pk], [kids[2].pk, kids[3].pk]]
+
+
+def test_the_next_import_lets_the_worker_take_what_a_dead_one_held(world):
+    """An import that died (killed: no `finally`) leaves its re-plans held; the next import
+    releases them as it starts (tests/intake/test_import_killed.py kills a real one)."""
+    from homesafe.duties.services import ReplanQueue
+
+    kids = _kids(world, 2, "Orphan")
+    queue = ReplanQueue(hold_seconds=600)
+    queue.enqueue(child_ids=[kids[0].pk], hold=True)
+    assert _ready_replans() == []
+    run(world, [row_for(kids[1], "O-1")])
+    assert _ready_replans() == [[kids[0].pk], [kids[1].pk]]
+
+
 def test_a_child_whose_task_the_worker_took_is_queued_again(world):
-    """The worker took the first chunk's task between two chunks: the child's later change is
-    queued again, so their duties follow the last chunk's facts too."""
+    """The worker took the first chunk's task between two chunks (its hold had run out): the
+    child's later change is queued again, so their duties follow the last chunk's facts too."""
     from django.tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 

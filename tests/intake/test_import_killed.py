@@ -60,6 +60,10 @@ print(json.dumps({
     "replan_children": sorted(
         pk for task in queued.ready() for pk in task.args_kwargs["kwargs"]["child_ids"]
     ),
+    "replan_children_held": sorted(
+        pk for task in queued.filter(status="READY").exclude(pk__in=queued.ready())
+        for pk in task.args_kwargs["kwargs"]["child_ids"]
+    ),
     "children_with_episodes": sorted(set(MissingEpisode.objects.values_list("child_id", flat=True))),
     "children_with_duties": sorted(set(Duty.objects.values_list("child_id", flat=True))),
     "duplicate_duties": Duty.objects.count() - len(set(Duty.objects.values_list("episode_id", "kind"))),
@@ -193,9 +197,12 @@ def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicate
     assert len(state["episodes"]) == 10, "two chunks committed, the killed one not at all"
     assert state["without_grading"] == 0
     assert state["gradings"] == state["states"] == 10
-    # The re-plan of the committed chunks' children was queued with them; the killed chunk's not.
-    assert state["replan_children"] == state["children_with_episodes"]
-    assert len(state["replan_children"]) == 10
+    # The re-plan of the committed chunks' children was queued with them, held while the
+    # import ran (ReplanQueue); the killed chunk's not. Running the import again lets the
+    # worker take them at once, not when their hold runs out.
+    assert state["replan_children_held"] == state["children_with_episodes"]
+    assert len(state["replan_children_held"]) == 10
+    assert state["replan_children"] == []
 
     assert "created 20" in printed and "unchanged 10" in printed, printed
     state = _printed(again)
@@ -205,7 +212,7 @@ def test_killed_import_leaves_no_half_row_and_a_rerun_finishes_without_duplicate
 
     # The worker re-plans every child once the queue is worked: each has its duties, once.
     state = _printed(worked)
-    assert state["replan_children"] == []
+    assert state["replan_children"] == state["replan_children_held"] == []
     assert state["children_with_duties"] == state["children_with_episodes"]
     assert len(state["children_with_duties"]) == ROWS
     assert state["duplicate_duties"] == 0
