@@ -9,15 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import logging
 import operator
+import os
 import queue
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
 from psycopg.types.json import Jsonb
+
+logger = logging.getLogger(__name__)
 
 
 class JSONText(str):
@@ -336,28 +342,96 @@ def cycle_collector_paused(*, collect_at_end: int | None = None) -> Iterator[Non
                 gc.collect(collect_at_end)
 
 
+class WalCheckpointer:
+    """SQLite: the write-ahead log copied back into the database file by a thread with its own
+    connection, every CHECKPOINT_INTERVAL seconds while a bulk path writes (sqlite_tuned) and
+    once more after each ends, instead of by the writer itself.
+
+    The writer's own checkpoints (a copy of every page the log holds and two fsyncs each, at
+    the end of each of the worker's re-plan tasks) were 5.5 s of the worker's 48 s re-planning a
+    police year at full size (docs/benchmarks.md). A PASSIVE checkpoint never waits for readers
+    or writers and never blocks them, and Python's sqlite3 lets go of the GIL while SQLite
+    works, so this thread runs on the other core beside the writer; SQLite's documentation
+    suggests checkpoints from a separate thread for this. Nothing else is needed of it for
+    what is written: a failed checkpoint (logged) leaves the pages in the log, and the next one,
+    or any connection's own, copies them."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.active = 0  # bulk paths writing now
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        # Set once the thread has checkpointed after the last bulk path ended (and none runs).
+        self.drained = threading.Event()
+        threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True).start()
+
+    def enter(self) -> None:
+        with self.lock:
+            self.active += 1
+            self.drained.clear()
+            self.wake.set()
+
+    def leave(self) -> None:
+        with self.lock:
+            self.active -= 1
+            self.drained.clear()
+            self.wake.set()  # once more, for what was written last
+
+    def _run(self) -> None:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        while True:
+            self.wake.wait()
+            with self.lock:
+                active = self.active
+                if not active:
+                    self.wake.clear()
+            try:
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error as error:
+                logger.warning("SQLite checkpoint failed: %s", error)
+            with self.lock:
+                if not self.active and not self.wake.is_set():
+                    self.drained.set()
+            if active:
+                time.sleep(CHECKPOINT_INTERVAL)
+
+
+CHECKPOINT_INTERVAL = 0.25  # seconds between a bulk path's checkpoints
+_CHECKPOINTERS: dict[str, WalCheckpointer] = {}  # by database file, in this process
+os.register_at_fork(after_in_child=_CHECKPOINTERS.clear)  # a forked child has no such thread
+
+
+def wal_checkpointer(path: str) -> WalCheckpointer:
+    """The checkpointer of this database file in this process, started at the first call."""
+    checkpointer = _CHECKPOINTERS.get(path)
+    if checkpointer is None:
+        checkpointer = _CHECKPOINTERS[path] = WalCheckpointer(path)
+    return checkpointer
+
+
 @contextmanager
 def sqlite_tuned() -> Iterator[None]:
     """SQLite, while a bulk path (an import, the worker's re-plan of an import's children)
     writes into large tables and their indexes: a bigger page cache for this connection
-    (SQLite's default is 2 MiB), and the write-ahead log copied back into the database every
-    HOMESAFE_SQLITE_CHECKPOINT_PAGES pages rather than every 1,000 (a page that many
-    transactions change is copied once, not once each). Both are given back afterwards."""
+    (SQLite's default is 2 MiB), given back afterwards; and the write-ahead log checkpointed by
+    a thread of its own (WalCheckpointer), not by this connection, which checkpoints it itself
+    only past HOMESAFE_SQLITE_CHECKPOINT_PAGES pages. That stays so until the connection closes
+    (Django closes it after the request or task): given back at once, its next commit, the
+    worker's note that the task is done, found the log over SQLite's 1,000 pages and
+    checkpointed it on the worker's time before the thread could."""
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         yield
         return
+    checkpointer = wal_checkpointer(str(connection.settings_dict["NAME"]))
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         (cache,) = cursor.fetchone()
-        cursor.execute("PRAGMA wal_autocheckpoint")
-        (checkpoint,) = cursor.fetchone()
         cursor.execute(f"PRAGMA cache_size = -{settings.HOMESAFE_SQLITE_CACHE_KIB}")
         cursor.execute(f"PRAGMA wal_autocheckpoint = {settings.HOMESAFE_SQLITE_CHECKPOINT_PAGES}")
+    checkpointer.enter()
     try:
         yield
     finally:
+        checkpointer.leave()
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(cache)}")
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
-            if not connection.in_atomic_block:
-                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")

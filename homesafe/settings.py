@@ -172,8 +172,9 @@ HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS = env.int(
     "HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS", default=20000
 )
 # SQLite only, for the connection of an import and of the worker's re-plan tasks
-# (homesafe.bulk.sqlite_tuned): its page cache in KiB, and how many pages the WAL grows by
-# before it is checkpointed into the database.
+# (homesafe.bulk.sqlite_tuned): its page cache in KiB while they run, and how many pages the
+# WAL may grow by before that connection checkpoints it itself (a thread of the process
+# checkpoints it long before: homesafe.bulk.WalCheckpointer).
 HOMESAFE_SQLITE_CACHE_KIB = env.int("HOMESAFE_SQLITE_CACHE_KIB", default=256 * 1024)
 HOMESAFE_SQLITE_CHECKPOINT_PAGES = env.int("HOMESAFE_SQLITE_CHECKPOINT_PAGES", default=50000)
 

@@ -107,3 +107,43 @@ def test_rows_sent_behind_are_written_in_the_transaction_before_it_ends():
         )
         bulk.insert(Location, [{"kind": None, "description": "C"}], now=now, behind=True)
     assert set(Location.objects.values_list("description", flat=True)) == {"A"}
+
+
+def _pages_in_the_database_file(path) -> int:
+    return path.stat().st_size // 4096
+
+
+def test_a_bulk_paths_log_is_checkpointed_by_a_thread_not_by_the_writer(tmp_path):
+    """While a bulk path writes, its own connection never checkpoints (sqlite_tuned turns that
+    off): the WalCheckpointer's thread copies the log back into the database file, and once
+    more after the bulk path ends, without the writer waiting for it."""
+    import sqlite3
+    import time
+
+    from homesafe.bulk import WalCheckpointer
+
+    path = tmp_path / "bulk.sqlite3"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("CREATE TABLE rows_written (body BLOB)")
+    checkpointer = WalCheckpointer(str(path))
+    writer.executemany("INSERT INTO rows_written VALUES (?)", [(b"x" * 3000,)] * 1000)
+    # Nobody has checkpointed: the 1,000 pages are in the log, not in the database file.
+    assert _pages_in_the_database_file(path) < 10
+    checkpointer.enter()
+    checkpointer.leave()
+    assert checkpointer.drained.wait(30), "the checkpointer never ran"
+    assert _pages_in_the_database_file(path) >= 1000
+
+    checkpointer.enter()
+    writer.executemany("INSERT INTO rows_written VALUES (?)", [(b"y" * 3000,)] * 1000)
+    deadline = time.monotonic() + 30  # the thread checkpoints while the bulk path writes, too
+    while _pages_in_the_database_file(path) < 2000:
+        assert time.monotonic() < deadline, "no checkpoint while the bulk path wrote"
+        time.sleep(0.01)
+    writer.executemany("INSERT INTO rows_written VALUES (?)", [(b"z" * 3000,)] * 1000)
+    checkpointer.leave()
+    assert checkpointer.drained.wait(30), "the checkpointer never ran"
+    assert _pages_in_the_database_file(path) >= 3000
+    writer.close()

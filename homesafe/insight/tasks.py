@@ -23,7 +23,11 @@ def fail_interrupted_packs() -> int:
 
 @task()
 def refresh_episode_facts_task(*, child_ids: list[int]) -> int:
-    """Rewrite these children's summary rows (homesafe.insight.facts)."""
+    """Rewrite these children's summary rows (homesafe.insight.facts). On SQLite with the
+    re-plan tasks' tuning (homesafe.bulk.sqlite_tuned): after an import, a task rewrites the
+    rows of 500 children, reading their episodes' gradings, placements and cohorts."""
+    from homesafe.bulk import sqlite_tuned
     from homesafe.insight.facts import episode_facts_refresh
 
-    return episode_facts_refresh(child_ids=child_ids)
+    with sqlite_tuned():
+        return episode_facts_refresh(child_ids=child_ids)
