@@ -513,9 +513,9 @@ def run_workers(count: int) -> float:
 
 
 def start_workers(count: int) -> list[int]:
-    """count real workers (`db_worker`, polling every 0.1 s) forked now, running until
-    stop_workers: as in production, where the worker takes each chunk's re-plan while the
-    import goes on. Their pids."""
+    """count real workers (`db_worker`, polling as a deployment's do: every second; each poll
+    takes SQLite's write lock) forked now, running until stop_workers: as in production, where
+    the worker is running when an import starts. Their pids."""
     from django.core.management import call_command
     from django.db import connections
 
@@ -526,9 +526,7 @@ def start_workers(count: int) -> list[int]:
         if pid == 0:
             code = 1
             try:
-                call_command(
-                    "db_worker", interval=0.1, startup_delay=False, reload=False, verbosity=0
-                )
+                call_command("db_worker", startup_delay=False, reload=False, verbosity=0)
                 code = 0
             finally:
                 os._exit(code)
