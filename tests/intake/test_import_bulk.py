@@ -299,6 +299,25 @@ def test_the_next_import_lets_the_worker_take_what_a_dead_one_held(world):
     assert _ready_replans() == [[kids[0].pk], [kids[1].pk]]
 
 
+def test_a_backend_that_cannot_wait_runs_each_chunks_replan_at_once(world):
+    """A task backend that cannot hold a task (Django's immediate backend runs it as it is
+    queued) gets every chunk's re-plan unheld: the import of several chunks neither fails
+    nor leaves a child unplanned."""
+    from django.test import override_settings
+
+    from homesafe.duties.models import Duty
+
+    kids = _kids(world, 3, "Unheld")
+    rows = [row_for(kid, f"U-{i}") for i, kid in enumerate(kids)]
+    immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        result = run(world, rows, chunk_size=1)
+    assert result.counts["created"] == 3, result.report_csv()
+    assert result.replans_queued == 3
+    assert all(Duty.objects.filter(child=kid).exists() for kid in kids)
+    assert _queued_replans() == []
+
+
 def test_a_child_whose_task_the_worker_took_is_queued_again(world):
     """The worker took the first chunk's task between two chunks (its hold had run out): the
     child's later change is queued again, so their duties follow the last chunk's facts too."""
