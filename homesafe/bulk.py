@@ -378,7 +378,11 @@ class WalCheckpointer:
             self.wake.set()  # once more, for what was written last
 
     def _run(self) -> None:
-        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:  # the writers' own checkpoints go on (sqlite_tuned)
+            logger.warning("SQLite checkpoints: no connection: %s", error)
+            return
         while True:
             self.wake.wait()
             with self.lock:

@@ -165,7 +165,7 @@ HOMESAFE_TASK_LEASE_SECONDS = env.int("HOMESAFE_TASK_LEASE_SECONDS", default=15 
 HOMESAFE_INTAKE_CHUNK_SIZE = env.int("HOMESAFE_INTAKE_CHUNK_SIZE", default=5000)
 # An import holds its chunks' re-plan tasks but the last one's until it ends (ReplanQueue):
 # each for this many seconds at a time, moved on by every chunk; after an import that died,
-# they run when it runs out.
+# they run when it runs out or when the next import starts.
 HOMESAFE_INTAKE_REPLAN_HOLD_SECONDS = env.int("HOMESAFE_INTAKE_REPLAN_HOLD_SECONDS", default=60)
 # A file with at least this many rows (a CSV file: lines) is matched by a second process.
 HOMESAFE_INTAKE_MATCH_AHEAD_MIN_ROWS = env.int(

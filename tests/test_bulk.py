@@ -114,9 +114,10 @@ def _pages_in_the_database_file(path) -> int:
 
 
 def test_a_bulk_paths_log_is_checkpointed_by_a_thread_not_by_the_writer(tmp_path):
-    """While a bulk path writes, its own connection never checkpoints (sqlite_tuned turns that
-    off): the WalCheckpointer's thread copies the log back into the database file, and once
-    more after the bulk path ends, without the writer waiting for it."""
+    """While a bulk path writes, its connection does not checkpoint (here not at all;
+    sqlite_tuned only past HOMESAFE_SQLITE_CHECKPOINT_PAGES): the WalCheckpointer's thread
+    copies the log back into the database file as it goes, and once more after the bulk path
+    ends, without the writer waiting for it."""
     import sqlite3
     import time
 
