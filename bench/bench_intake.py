@@ -490,43 +490,15 @@ def server_cpu() -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def run_workers(count: int) -> float:
-    """The real worker (`db_worker --batch`) in this process and count - 1 forked ones, until
-    the queue is empty; the forked ones' CPU."""
+def _worker(**options) -> None:
     from django.core.management import call_command
-    from django.db import connections
 
-    def work():
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
-
-    forked = []
-    if count > 1:
-        connections.close_all()  # each process opens its own
-        for _ in range(count - 1):
-            pid = os.fork()
-            if pid == 0:
-                code = 1
-                try:
-                    work()
-                    code = 0
-                finally:
-                    os._exit(code)
-            forked.append(pid)
-    work()
-    cpu = 0.0
-    for pid in forked:
-        _, status, usage = os.wait4(pid, 0)
-        if status != 0:
-            raise SystemExit(f"a forked worker failed ({status})")
-        cpu += usage.ru_utime + usage.ru_stime
-    return cpu
+    call_command("db_worker", startup_delay=False, reload=False, verbosity=0, **options)
 
 
-def start_workers(count: int) -> list[int]:
-    """count real workers (`db_worker`, polling as a deployment's do: every second; each poll
-    takes SQLite's write lock) forked now, running until stop_workers: as in production, where
-    the worker is running when an import starts. Their pids."""
-    from django.core.management import call_command
+def fork_workers(count: int, **options) -> list[int]:
+    """count real workers (`db_worker` with these options) forked now, each with its own
+    connection; their pids."""
     from django.db import connections
 
     connections.close_all()  # each process opens its own
@@ -536,12 +508,40 @@ def start_workers(count: int) -> list[int]:
         if pid == 0:
             code = 1
             try:
-                call_command("db_worker", startup_delay=False, reload=False, verbosity=0)
+                _worker(**options)
                 code = 0
+            except SystemExit as stopped:  # SIGTERM while it waits for a task
+                code = stopped.code or 0
             finally:
                 os._exit(code)
         pids.append(pid)
     return pids
+
+
+def reap_workers(pids: list[int]) -> float:
+    """Wait for the forked workers to end; their CPU."""
+    cpu = 0.0
+    for pid in pids:
+        _, status, usage = os.wait4(pid, 0)
+        if status != 0:
+            raise SystemExit(f"a forked worker failed ({status})")
+        cpu += usage.ru_utime + usage.ru_stime
+    return cpu
+
+
+def run_workers(count: int) -> float:
+    """The real worker (`db_worker --batch`) in this process and count - 1 forked ones, until
+    the queue is empty; the forked ones' CPU."""
+    forked = fork_workers(count - 1, batch=True) if count > 1 else []
+    _worker(batch=True)
+    return reap_workers(forked)
+
+
+def start_workers(count: int) -> list[int]:
+    """count real workers forked now, polling as a deployment's do (every second; on SQLite
+    each poll takes the write lock), running until stop_workers: as in production, where the
+    worker is running when an import starts. Their pids."""
+    return fork_workers(count)
 
 
 def queue_emptied() -> None:
@@ -556,13 +556,9 @@ def stop_workers(pids: list[int]) -> float:
     """Stop the workers start_workers forked (SIGTERM: each finishes its task); their CPU."""
     import signal
 
-    cpu = 0.0
     for pid in pids:
         os.kill(pid, signal.SIGTERM)
-    for pid in pids:
-        _, _, usage = os.wait4(pid, 0)
-        cpu += usage.ru_utime + usage.ru_stime
-    return cpu
+    return reap_workers(pids)
 
 
 def main() -> None:

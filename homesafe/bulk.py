@@ -361,20 +361,16 @@ class WalCheckpointer:
         self.active = 0  # bulk paths writing now
         self.lock = threading.Lock()
         self.wake = threading.Event()
-        # Set once the thread has checkpointed after the last bulk path ended (and none runs).
-        self.drained = threading.Event()
         threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True).start()
 
     def enter(self) -> None:
         with self.lock:
             self.active += 1
-            self.drained.clear()
             self.wake.set()
 
     def leave(self) -> None:
         with self.lock:
             self.active -= 1
-            self.drained.clear()
             self.wake.set()  # once more, for what was written last
 
     def _run(self) -> None:
@@ -393,9 +389,6 @@ class WalCheckpointer:
                 db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             except sqlite3.Error as error:
                 logger.warning("SQLite checkpoint failed: %s", error)
-            with self.lock:
-                if not self.active and not self.wake.is_set():
-                    self.drained.set()
             if active:
                 time.sleep(CHECKPOINT_INTERVAL)
 

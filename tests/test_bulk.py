@@ -113,13 +113,21 @@ def _pages_in_the_database_file(path) -> int:
     return path.stat().st_size // 4096
 
 
+def _until_the_database_file_holds(path, pages: int) -> None:
+    import time
+
+    deadline = time.monotonic() + 30
+    while _pages_in_the_database_file(path) < pages:
+        assert time.monotonic() < deadline, "the log was not copied back into the database"
+        time.sleep(0.01)
+
+
 def test_a_bulk_paths_log_is_checkpointed_by_a_thread_not_by_the_writer(tmp_path):
     """While a bulk path writes, its connection does not checkpoint (here not at all;
     sqlite_tuned only past HOMESAFE_SQLITE_CHECKPOINT_PAGES): the WalCheckpointer's thread
     copies the log back into the database file as it goes, and once more after the bulk path
     ends, without the writer waiting for it."""
     import sqlite3
-    import time
 
     from homesafe.bulk import WalCheckpointer
 
@@ -134,17 +142,12 @@ def test_a_bulk_paths_log_is_checkpointed_by_a_thread_not_by_the_writer(tmp_path
     assert _pages_in_the_database_file(path) < 10
     checkpointer.enter()
     checkpointer.leave()
-    assert checkpointer.drained.wait(30), "the checkpointer never ran"
-    assert _pages_in_the_database_file(path) >= 1000
+    _until_the_database_file_holds(path, 1000)  # once after the bulk path ended
 
     checkpointer.enter()
     writer.executemany("INSERT INTO rows_written VALUES (?)", [(b"y" * 3000,)] * 1000)
-    deadline = time.monotonic() + 30  # the thread checkpoints while the bulk path writes, too
-    while _pages_in_the_database_file(path) < 2000:
-        assert time.monotonic() < deadline, "no checkpoint while the bulk path wrote"
-        time.sleep(0.01)
+    _until_the_database_file_holds(path, 2000)  # while it writes
     writer.executemany("INSERT INTO rows_written VALUES (?)", [(b"z" * 3000,)] * 1000)
     checkpointer.leave()
-    assert checkpointer.drained.wait(30), "the checkpointer never ran"
-    assert _pages_in_the_database_file(path) >= 3000
+    _until_the_database_file_holds(path, 3000)
     writer.close()

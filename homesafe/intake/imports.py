@@ -247,7 +247,6 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
         # Each child queued once while their task waits; every chunk's re-plans but the last
         # held until the import ends (ReplanQueue).
         self.replans = ReplanQueue(hold_seconds=settings.HOMESAFE_INTAKE_REPLAN_HOLD_SECONDS)
-        self.last_chunk = True  # whether the chunk being written is the file's last
         self.payloads: dict[tuple, str] = {}  # audit payloads as JSON, by their items
         self.audit_base = {  # what every audit entry of this import has
             "at": now,
@@ -315,7 +314,9 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
 
     # --- one chunk --------------------------------------------------------------------------
 
-    def run_chunk(self, chunk: list[_Row]) -> None:
+    def run_chunk(self, chunk: list[_Row], *, last: bool) -> None:
+        """Write one chunk in one transaction; `last`: the file's last chunk (the others hold
+        their re-plans until the import ends)."""
         force = self.force.pk
         refs = {row.n.police_reference for row in chunk}
         ref = "police_reference"
@@ -383,9 +384,7 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
             self.write_new(new_episodes, new_reviews, new_children)
             for row in slow:
                 self.run_row(row)
-            self.result.replans_queued += self.replans.enqueue(
-                child_ids=replan, hold=not self.last_chunk
-            )
+            self.result.replans_queued += self.replans.enqueue(child_ids=replan, hold=not last)
 
     def run_row(self, row: _Row) -> None:
         """A row that needs the services (an update, a new child, an episode recorded by hand)."""
@@ -505,8 +504,7 @@ class PoliceDownloadImport(ChunkDecisions, ChunkWrites):
                 analysed = 0
                 for k, chunk in enumerate(chunks):
                     ahead.receive(k)
-                    self.last_chunk = k == len(chunks) - 1
-                    self.run_chunk(chunk)
+                    self.run_chunk(chunk, last=k == len(chunks) - 1)
                     if self.written >= max(2 * analysed, 5000):
                         analysed = self.written
                         self.refresh_statistics()
